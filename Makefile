@@ -1,0 +1,54 @@
+# ocop: two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: install system-deps demo serve test check lint types migrations-check lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+	@$(BIN)/pybabel compile -q -d ocop/locale -D django 2>/dev/null || true
+
+# Debian packages the tests use: a real browser, PDF and QR tools, fonts with every Vietnamese diacritic.
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: install
+	@$(BIN)/python manage.py migrate --no-input -v0
+	@$(BIN)/python manage.py load_units --if-empty
+	@$(BIN)/python manage.py load_rubrics -v0 2>/dev/null || true
+	@$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	@$(BIN)/gunicorn ocop.wsgi -b 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+
+test: install system-deps
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	@$(BIN)/ruff format --check ocop tests
+	@$(BIN)/ruff check ocop tests
+
+types: install
+	@$(BIN)/mypy ocop/core ocop/rubrics/engine.py --ignore-missing-imports
+
+migrations-check: install
+	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run -v1
+
+# Every check CI runs: format, lint, types, migrations up to date, then the whole test suite.
+check: lint types migrations-check test
+
+lock:
+	@$(BIN)/uv pip compile -q pyproject.toml --extra dev -o requirements.lock
+
+clean:
+	rm -rf var/test test-artifacts

@@ -1,0 +1,77 @@
+"""People, the roles they hold over administrative units, API tokens and login throttling."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """A person using the system (*người dùng*)."""
+
+    full_name = models.CharField("Họ và tên", max_length=150, blank=True)
+    phone = models.CharField("Điện thoại", max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class RoleKind(models.TextChoices):
+    CENTRAL_OFFICER = "central_officer", "Cán bộ Trung ương"
+    PROVINCE_OFFICER = "province_officer", "Cán bộ cấp tỉnh"
+    COMMUNE_OFFICER = "commune_officer", "Cán bộ cấp xã"
+    COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng đánh giá"
+    PRODUCER = "producer", "Chủ thể OCOP"
+
+
+class ActiveRoleManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(revoked_at__isnull=True)
+
+
+class Role(models.Model):
+    """A role (*vai trò*) held over an administrative unit; it grants its capabilities over that unit's subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField("Vai trò", max_length=20, choices=RoleKind.choices)
+    unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name="Đơn vị")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = models.Manager()
+    active = ActiveRoleManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "unit"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="accounts_role_one_active_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.unit.name}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored, so a database leak reveals no usable token."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per user name; a name is locked for a while after too many in a row."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,137 @@
+"""Who may do what, and where: capabilities granted by roles, scoped to the role's unit subtree.
+
+Every app asks here (or in its own `policies.py`, built on these functions); views and API handlers never
+re-derive rules. A scope is the set of units a role covers: the whole country, one province (both
+generations of units that roll up into it), or one commune (and the legacy communes it absorbed).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db.models import Q
+
+from ocop.accounts.models import Role, RoleKind
+from ocop.geo.models import AdminUnit, Level
+
+
+class Capability(StrEnum):
+    VIEW_WORK = "view_work"  # see officer pages and records of the scope
+    MANAGE_ROLES = "manage_roles"
+    READ_AUDIT = "read_audit"
+    MANAGE_PRODUCERS = "manage_producers"
+    CHECK_DOSSIERS = "check_dossiers"
+    RUN_EVALUATION = "run_evaluation"
+    RECOGNISE = "recognise"
+    SCORE = "score"
+    MANAGE_RUBRICS = "manage_rubrics"
+    ACT_AS_PRODUCER = "act_as_producer"
+
+
+_OFFICER = {Capability.VIEW_WORK, Capability.READ_AUDIT, Capability.MANAGE_PRODUCERS}
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    RoleKind.CENTRAL_OFFICER: frozenset(
+        _OFFICER
+        | {Capability.MANAGE_ROLES, Capability.RUN_EVALUATION, Capability.RECOGNISE, Capability.MANAGE_RUBRICS,
+           Capability.CHECK_DOSSIERS}
+    ),
+    RoleKind.PROVINCE_OFFICER: frozenset(
+        _OFFICER | {Capability.RUN_EVALUATION, Capability.RECOGNISE, Capability.CHECK_DOSSIERS}
+    ),
+    RoleKind.COMMUNE_OFFICER: frozenset(_OFFICER | {Capability.CHECK_DOSSIERS}),
+    RoleKind.COUNCIL_MEMBER: frozenset({Capability.SCORE}),
+    RoleKind.PRODUCER: frozenset({Capability.ACT_AS_PRODUCER}),
+}
+
+# Which unit levels each role may be held over.
+ROLE_UNIT_LEVELS: dict[str, frozenset[str]] = {
+    RoleKind.CENTRAL_OFFICER: frozenset({Level.COUNTRY}),
+    RoleKind.PROVINCE_OFFICER: frozenset({Level.PROVINCE}),
+    RoleKind.COMMUNE_OFFICER: frozenset({Level.COMMUNE}),
+    RoleKind.COUNCIL_MEMBER: frozenset({Level.COUNTRY, Level.PROVINCE}),
+    RoleKind.PRODUCER: frozenset({Level.COMMUNE}),
+}
+
+STAFF_ROLES = frozenset(
+    {RoleKind.CENTRAL_OFFICER, RoleKind.PROVINCE_OFFICER, RoleKind.COMMUNE_OFFICER, RoleKind.COUNCIL_MEMBER}
+)
+
+
+def active_roles(user) -> list[Role]:
+    """The user's active roles, read once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_ocop_roles", None)
+    if cached is None:
+        cached = list(Role.active.filter(user=user).select_related("unit"))
+        user._ocop_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, "_ocop_roles"):
+        del user._ocop_roles
+
+
+def is_staff_officer(user) -> bool:
+    return any(role.kind in STAFF_ROLES for role in active_roles(user))
+
+
+def covers(scope: AdminUnit, unit: AdminUnit | None) -> bool:
+    """Does a role held over `scope` reach `unit`?"""
+    if scope.level == Level.COUNTRY:
+        return True
+    if unit is None:
+        return False
+    if scope.level == Level.PROVINCE:
+        return unit.current_province_id == scope.id
+    if scope.level == Level.COMMUNE:
+        return unit.id == scope.id or unit.current_commune_id == scope.id
+    return False
+
+
+def _scope_filter(scope: AdminUnit, field: str) -> Q:
+    if scope.level == Level.COUNTRY:
+        return Q()
+    if scope.level == Level.PROVINCE:
+        return Q(**{f"{field}__current_province": scope})
+    if scope.level == Level.COMMUNE:
+        return Q(**{field: scope}) | Q(**{f"{field}__current_commune": scope})
+    return Q(pk__in=[])
+
+
+def roles_with(user, capability: Capability) -> list[Role]:
+    return [role for role in active_roles(user) if capability in ROLE_CAPABILITIES.get(role.kind, ())]
+
+
+def has_capability(user, capability: Capability) -> bool:
+    return bool(roles_with(user, capability))
+
+
+def can(user, capability: Capability, unit: AdminUnit | None) -> bool:
+    return any(covers(role.unit, unit) for role in roles_with(user, capability))
+
+
+def why_not(user, capability: Capability, unit: AdminUnit | None) -> str | None:
+    """The reason a button is missing, in the user's words; None when the action is allowed."""
+    if not getattr(user, "is_authenticated", False):
+        return "Bạn cần đăng nhập."
+    if not roles_with(user, capability):
+        return "Vai trò của bạn không có quyền này."
+    if not can(user, capability, unit):
+        return "Đối tượng này nằm ngoài địa bàn bạn phụ trách."
+    return None
+
+
+def scope_q(user, capability: Capability, field: str) -> Q:
+    """A filter on `field` (a path to an AdminUnit) that keeps only what the user's roles reach."""
+    roles = roles_with(user, capability)
+    if not roles:
+        return Q(pk__in=[])
+    combined = Q(pk__in=[])
+    for role in roles:
+        condition = _scope_filter(role.unit, field)
+        if not condition:  # the whole country
+            return Q()
+        combined |= condition
+    return combined

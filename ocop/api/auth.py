@@ -1,0 +1,46 @@
+"""Who is calling the API.
+
+A bearer token (`Authorization: Bearer <token>`, from `POST /api/v1/auth/token`) works for every method.
+A browser session counts only for safe methods: a cross-site form cannot post with it, so API writes need
+no CSRF token.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from ocop.accounts.services import token_user
+from ocop.core.errors import Unauthenticated
+
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+def api_user(request):
+    cached = getattr(request, "_ocop_api_user", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, raw = header.partition(" ")
+        user = token_user(raw.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise Unauthenticated("Mã truy cập (token) không hợp lệ hoặc đã hết hạn.", code="bad_token")
+    elif request.method in _SAFE and request.user.is_authenticated:
+        user = request.user
+    else:
+        user = AnonymousUser()
+    request._ocop_api_user = user
+    return user
+
+
+def require_api_user(request):
+    user = api_user(request)
+    if not user.is_authenticated:
+        raise Unauthenticated("Cần đăng nhập: gửi kèm Authorization: Bearer <token>.", code="unauthenticated")
+    return user
+
+
+def any_caller(request):
+    """Global API auth: anonymous callers pass (public endpoints), a bad token never does."""
+    user = api_user(request)
+    return user if user.is_authenticated else True

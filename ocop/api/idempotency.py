@@ -1,0 +1,69 @@
+"""`Idempotency-Key` for API POSTs: the same key replays the first response; with another body it is refused.
+
+Use as a decorator under a ninja operation whose handler returns `(status, body)` or a body:
+
+    @router.post("", response=...)
+    @idempotent
+    def create(request, payload: ...): ...
+
+The first request runs in a transaction with the stored response; a parallel duplicate waits on the unique
+key and then replays, so a double-click creates one object.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+
+from ocop.api.auth import require_api_user
+from ocop.api.models import IdempotentResponse
+from ocop.core.errors import Conflict, DomainError, Invalid
+
+
+def _replay(record: IdempotentResponse, body_hash: str, method_path: str) -> HttpResponse:
+    if record.body_hash != body_hash or record.method_path != method_path:
+        raise Conflict(
+            "Idempotency-Key này đã được dùng cho một yêu cầu khác.", code="idempotency_key_reused"
+        )
+    response = JsonResponse(record.body, status=record.status, safe=False)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(handler):
+    @functools.wraps(handler)
+    def wrapper(request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return handler(request, *args, **kwargs)
+        if len(key) > 100:
+            raise Invalid("Idempotency-Key quá dài (tối đa 100 ký tự).", code="idempotency_key_invalid")
+        user = require_api_user(request)
+        method_path = f"{request.method} {request.path}"[:300]
+        body_hash = hashlib.sha256(request.body).hexdigest()
+        existing = IdempotentResponse.objects.filter(user=user, key=key).first()
+        if existing:
+            return _replay(existing, body_hash, method_path)
+        try:
+            with transaction.atomic():
+                result = handler(request, *args, **kwargs)
+                status, body = result if isinstance(result, tuple) else (200, result)
+                payload = json.loads(json.dumps(body, default=str))
+                IdempotentResponse.objects.create(
+                    user=user, key=key, method_path=method_path, body_hash=body_hash, status=status, body=payload
+                )
+        except IntegrityError:
+            # Another request with this key won the race; its transaction is committed, replay it.
+            existing = IdempotentResponse.objects.filter(user=user, key=key).first()
+            if existing is None:
+                raise
+            return _replay(existing, body_hash, method_path)
+        except DomainError:
+            raise
+        return JsonResponse(payload, status=status, safe=False)
+
+    return wrapper

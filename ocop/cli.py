@@ -1,0 +1,22 @@
+"""The `ocop` command: friendly names for the project's management commands.
+
+`ocop rubric validate FILE` runs `manage.py rubric validate FILE`; any other word is passed through, so
+`ocop migrate` works too. Each app keeps its commands in its own `management/commands/`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    execute_from_command_line(["ocop", *args])
+
+
+if __name__ == "__main__":
+    main()

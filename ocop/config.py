@@ -1,0 +1,64 @@
+"""Every setting the project reads from the environment, declared once with a type, a default and why.
+
+`ocop.settings` reads values only through `setting()`, so `ocop settings` (and docs/settings.md) can list them all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Declared:
+    name: str
+    kind: type
+    default: Any
+    description: str
+
+
+DECLARED: dict[str, Declared] = {}
+
+
+def _declare(name: str, kind: type, default: Any, description: str) -> None:
+    DECLARED[name] = Declared(name, kind, default, description)
+
+
+_declare("OCOP_ENV", str, "development", "`development`, `test` or `production`; production turns on every safeguard.")
+_declare("OCOP_SECRET_KEY", str, "", "Django secret key; required in production, generated per data folder otherwise.")
+_declare("OCOP_DEBUG", bool, False, "Django debug pages; never in production.")
+_declare("OCOP_ALLOWED_HOSTS", list, ["127.0.0.1", "localhost", "[::1]"], "Comma-separated host names served.")
+_declare("OCOP_DATA_DIR", str, "var", "Folder for the embedded database, uploaded files and keys.")
+_declare("DATABASE_URL", str, "", "Database URL; empty means embedded SQLite at OCOP_DATA_DIR/ocop.sqlite3.")
+_declare("OCOP_STORAGE", str, "local", "`local` (files under OCOP_DATA_DIR/media) or `s3` (S3-compatible bucket).")
+_declare("OCOP_S3_BUCKET", str, "", "Bucket name when OCOP_STORAGE=s3.")
+_declare("OCOP_S3_ENDPOINT_URL", str, "", "S3-compatible endpoint when OCOP_STORAGE=s3.")
+_declare("OCOP_CACHE_URL", str, "", "Cache URL (redis://...); empty means an in-process cache.")
+_declare("OCOP_TASKS", str, "inline", "`inline` runs background work in-process; `celery` sends it to workers.")
+_declare("OCOP_BROKER_URL", str, "", "Task broker URL (redis://...) when OCOP_TASKS=celery.")
+_declare("OCOP_EMAIL_URL", str, "console", "`console` prints mail; `smtp://user:pass@host:port` sends it.")
+_declare("OCOP_STAFF_IDLE_MINUTES", int, 30, "Staff sessions end after this many idle minutes.")
+_declare("OCOP_SESSION_HOURS", int, 12, "Absolute lifetime of any session.")
+_declare("OCOP_LOGIN_MAX_FAILURES", int, 5, "Failed logins for one user name before it is locked.")
+_declare("OCOP_LOGIN_LOCK_MINUTES", int, 15, "How long a lock after repeated failed logins lasts.")
+_declare("OCOP_UPLOAD_MAX_MB", int, 20, "Largest accepted upload, checked before buffering.")
+_declare("OCOP_DEMO_PASSWORD", str, "", "Password of the demo users; generated and printed when empty.")
+
+
+def _parse(declared: Declared, raw: str) -> Any:
+    if declared.kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if declared.kind is int:
+        return int(raw)
+    if declared.kind is list:
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    return raw
+
+
+def setting(name: str) -> Any:
+    declared = DECLARED[name]
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return declared.default
+    return _parse(declared, raw)
