@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "ocop.rubrics",
     "ocop.producers",
     "ocop.products",
+    "ocop.cycle",
+    "ocop.evaluation",
+    "ocop.certification",
+    "ocop.catalog",
     "ocop.api",
     "ocop.demo",
 ]
