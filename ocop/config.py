@@ -25,17 +25,33 @@ def _declare(name: str, kind: type, default: Any, description: str) -> None:
     DECLARED[name] = Declared(name, kind, default, description)
 
 
-_declare("OCOP_ENV", str, "development", "`development`, `test` or `production`; production turns on every safeguard.")
-_declare("OCOP_SECRET_KEY", str, "", "Django secret key; required in production, generated per data folder otherwise.")
+_declare(
+    "OCOP_ENV",
+    str,
+    "development",
+    "`development`, `test` or `production`; production turns on every safeguard.",
+)
+_declare(
+    "OCOP_SECRET_KEY",
+    str,
+    "",
+    "Django secret key; required in production, generated per data folder otherwise.",
+)
 _declare("OCOP_DEBUG", bool, False, "Django debug pages; never in production.")
-_declare("OCOP_ALLOWED_HOSTS", list, ["127.0.0.1", "localhost", "[::1]"], "Comma-separated host names served.")
+_declare(
+    "OCOP_ALLOWED_HOSTS", list, ["127.0.0.1", "localhost", "[::1]"], "Comma-separated host names served."
+)
 _declare("OCOP_DATA_DIR", str, "var", "Folder for the embedded database, uploaded files and keys.")
 _declare("DATABASE_URL", str, "", "Database URL; empty means embedded SQLite at OCOP_DATA_DIR/ocop.sqlite3.")
-_declare("OCOP_STORAGE", str, "local", "`local` (files under OCOP_DATA_DIR/media) or `s3` (S3-compatible bucket).")
+_declare(
+    "OCOP_STORAGE", str, "local", "`local` (files under OCOP_DATA_DIR/media) or `s3` (S3-compatible bucket)."
+)
 _declare("OCOP_S3_BUCKET", str, "", "Bucket name when OCOP_STORAGE=s3.")
 _declare("OCOP_S3_ENDPOINT_URL", str, "", "S3-compatible endpoint when OCOP_STORAGE=s3.")
 _declare("OCOP_CACHE_URL", str, "", "Cache URL (redis://...); empty means an in-process cache.")
-_declare("OCOP_TASKS", str, "inline", "`inline` runs background work in-process; `celery` sends it to workers.")
+_declare(
+    "OCOP_TASKS", str, "inline", "`inline` runs background work in-process; `celery` sends it to workers."
+)
 _declare("OCOP_BROKER_URL", str, "", "Task broker URL (redis://...) when OCOP_TASKS=celery.")
 _declare("OCOP_EMAIL_URL", str, "console", "`console` prints mail; `smtp://user:pass@host:port` sends it.")
 _declare("OCOP_STAFF_IDLE_MINUTES", int, 30, "Staff sessions end after this many idle minutes.")

@@ -69,8 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "ocop.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ocop.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -100,7 +100,9 @@ def _database() -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.postgresql":
-            config.setdefault("TEST", {})["NAME"] = config.get("TEST", {}).get("NAME") or f"test_{config['NAME']}"
+            config.setdefault("TEST", {})["NAME"] = (
+                config.get("TEST", {}).get("NAME") or f"test_{config['NAME']}"
+            )
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

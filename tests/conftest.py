@@ -104,7 +104,9 @@ def api_token(client):
 
     def _token(user: User) -> dict[str, str]:
         response = client.post(
-            "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"username": user.username, "password": PASSWORD},
+            content_type="application/json",
         )
         assert response.status_code == 200, response.content
         return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}

@@ -28,7 +28,9 @@ class StaffIdleTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                messages.info(request, "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")
+                messages.info(
+                    request, "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại."
+                )
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             # Write the session at most once a minute: a page view should not always cost a write.
             if now - last_seen >= 60 or _LAST_SEEN not in request.session:

@@ -36,7 +36,9 @@ class Role(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField("Vai trò", max_length=20, choices=RoleKind.choices)
-    unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name="Đơn vị")
+    unit = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name="Đơn vị"
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

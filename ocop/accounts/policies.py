@@ -32,8 +32,13 @@ _OFFICER = {Capability.VIEW_WORK, Capability.READ_AUDIT, Capability.MANAGE_PRODU
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     RoleKind.CENTRAL_OFFICER: frozenset(
         _OFFICER
-        | {Capability.MANAGE_ROLES, Capability.RUN_EVALUATION, Capability.RECOGNISE, Capability.MANAGE_RUBRICS,
-           Capability.CHECK_DOSSIERS}
+        | {
+            Capability.MANAGE_ROLES,
+            Capability.RUN_EVALUATION,
+            Capability.RECOGNISE,
+            Capability.MANAGE_RUBRICS,
+            Capability.CHECK_DOSSIERS,
+        }
     ),
     RoleKind.PROVINCE_OFFICER: frozenset(
         _OFFICER | {Capability.RUN_EVALUATION, Capability.RECOGNISE, Capability.CHECK_DOSSIERS}

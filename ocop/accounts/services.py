@@ -30,8 +30,14 @@ def role_grant(*, actor, user: User, kind: str, unit: AdminUnit, reason: str = "
         raise Conflict("Người dùng đã có vai trò này tại đơn vị này.", code="role_exists")
     role = Role.objects.create(user=user, kind=kind, unit=unit, granted_by=actor)
     forget_roles(user)
-    record_event(actor=actor, action="role.grant", target=role, unit=unit, reason=reason,
-                 data={"user": user.username, "kind": kind, "unit": unit.code})
+    record_event(
+        actor=actor,
+        action="role.grant",
+        target=role,
+        unit=unit,
+        reason=reason,
+        data={"user": user.username, "kind": kind, "unit": unit.code},
+    )
     return role
 
 
@@ -45,8 +51,14 @@ def role_revoke(*, actor, role: Role, reason: str = "") -> Role:
     role.revoked_at = timezone.now()
     role.save(update_fields=["revoked_at"])
     forget_roles(role.user)
-    record_event(actor=actor, action="role.revoke", target=role, unit=role.unit, reason=reason,
-                 data={"user": role.user.username, "kind": role.kind, "unit": role.unit.code})
+    record_event(
+        actor=actor,
+        action="role.revoke",
+        target=role,
+        unit=role.unit,
+        reason=reason,
+        data={"user": role.user.username, "kind": role.kind, "unit": role.unit.code},
+    )
     return role
 
 
@@ -69,8 +81,12 @@ def login_record_failure(username: str) -> None:
     if throttle.failures >= settings.LOGIN_MAX_FAILURES:
         throttle.locked_until = timezone.now() + timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
         throttle.failures = 0
-        record_event(actor=None, action="login.locked", reason="Đăng nhập sai nhiều lần",
-                     data={"username": username.lower()})
+        record_event(
+            actor=None,
+            action="login.locked",
+            reason="Đăng nhập sai nhiều lần",
+            data={"username": username.lower()},
+        )
     throttle.save()
 
 

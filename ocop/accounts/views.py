@@ -62,8 +62,11 @@ def roles_view(request):
         else:
             try:
                 services.role_grant(
-                    actor=request.user, user=person, kind=form.cleaned_data["kind"],
-                    unit=form.cleaned_data["unit_code"], reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    user=person,
+                    kind=form.cleaned_data["kind"],
+                    unit=form.cleaned_data["unit_code"],
+                    reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
                 form.add_error(None, str(error.message))
@@ -71,7 +74,9 @@ def roles_view(request):
                 messages.success(request, "Đã giao vai trò.")
                 return redirect("accounts:roles")
     roles = Paginator(roles_visible_to(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/roles.html", {"form": form, "roles": roles, "revoke_form": RoleRevokeForm()})
+    return render(
+        request, "accounts/roles.html", {"form": form, "roles": roles, "revoke_form": RoleRevokeForm()}
+    )
 
 
 @login_required

@@ -16,8 +16,17 @@ def install(api) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        fields = [".".join(str(p) for p in error.get("loc", []) if p not in ("body", "query", "path")) for error in exc.errors]
-        message = _("Dữ liệu gửi lên không hợp lệ: %(fields)s.") % {"fields": ", ".join(f for f in fields if f) or "?"}
+        fields = [
+            ".".join(
+                str(p)
+                for p in error.get("loc", [])
+                if p not in ("body", "query", "path", "payload", "filters")
+            )
+            for error in exc.errors
+        ]
+        message = _("Dữ liệu gửi lên không hợp lệ: %(fields)s.") % {
+            "fields": ", ".join(f for f in fields if f) or "?"
+        }
         return api.create_response(
             request, {"code": "invalid", "message": message, "details": _plain(exc.errors)}, status=400
         )
@@ -30,13 +39,20 @@ def install(api) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"code": "not_found", "message": _("Không tìm thấy.")}, status=404)
+        return api.create_response(
+            request, {"code": "not_found", "message": _("Không tìm thấy.")}, status=404
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
+        return api.create_response(
+            request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
+        )
 
 
 def _plain(errors) -> list[dict]:
     """Validation details without the raw input echoed back (it may be huge or hostile)."""
-    return [{"loc": [str(p) for p in e.get("loc", [])], "type": e.get("type", ""), "msg": str(e.get("msg", ""))} for e in errors]
+    return [
+        {"loc": [str(p) for p in e.get("loc", [])], "type": e.get("type", ""), "msg": str(e.get("msg", ""))}
+        for e in errors
+    ]

@@ -54,7 +54,12 @@ def idempotent(handler):
                 status, body = result if isinstance(result, tuple) else (200, result)
                 payload = json.loads(json.dumps(body, default=str))
                 IdempotentResponse.objects.create(
-                    user=user, key=key, method_path=method_path, body_hash=body_hash, status=status, body=payload
+                    user=user,
+                    key=key,
+                    method_path=method_path,
+                    body_hash=body_hash,
+                    status=status,
+                    body=payload,
                 )
         except IntegrityError:
             # Another request with this key won the race; its transaction is committed, replay it.

@@ -13,7 +13,7 @@ from ocop.api.auth import any_caller
 api = NinjaAPI(
     title="OCOP API",
     version="1",
-    description="API của Hệ thống thông tin Chương trình OCOP. Lỗi: {\"code\", \"message\"}.",
+    description='API của Hệ thống thông tin Chương trình OCOP. Lỗi: {"code", "message"}.',
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api",

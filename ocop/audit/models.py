@@ -31,7 +31,9 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=40, blank=True)
     target_label = models.CharField(max_length=300, blank=True)
     # The unit the event belongs to: who may read it follows the same scope as the object.
-    unit = models.ForeignKey("geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     status = 400
@@ -20,7 +22,8 @@ class DomainError(Exception):
         self.details = details
 
     def as_dict(self) -> dict[str, Any]:
-        payload: dict[str, Any] = {"code": self.code, "message": str(self.message)}
+        # The Vietnamese message is the msgid: it is translated here, in the language of the request.
+        payload: dict[str, Any] = {"code": self.code, "message": gettext(str(self.message))}
         if self.details is not None:
             payload["details"] = self.details
         return payload

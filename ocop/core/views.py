@@ -29,8 +29,12 @@ def error_403(request, exception=None):
 
 
 def error_404(request, exception=None):
-    return _error(request, 404, "Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc bạn không có quyền xem.")
+    return _error(
+        request, 404, "Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc bạn không có quyền xem."
+    )
 
 
 def error_500(request):
-    return _error(request, 500, "Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại.")
+    return _error(
+        request, 500, "Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại."
+    )

@@ -35,47 +35,123 @@ DEMO_USERS = [
 
 # (producer, legal form, tax code, commune code, [(product, product-set keywords, description)])
 DEMO_PRODUCERS = [
-    ("Hợp tác xã Vải thiều và Mật ong Vân Hà", LegalForm.COOPERATIVE, "2400123456", DEMO_COMMUNE, [
-        ("Mật ong hoa vải Vân Hà", "mat ong", "Mật ong nguyên chất thu từ vườn vải thiều ven sông Cầu."),
-        ("Vải thiều sấy khô Vân Hà", "che bien tu rau", "Vải thiều chín cây, sấy lạnh giữ vị ngọt."),
-    ]),
-    ("Công ty TNHH Chè Shan tuyết Đồng Văn", LegalForm.ENTERPRISE, "5100234567", "00721", [
-        ("Chè Shan tuyết cổ thụ", "che tuoi", "Chè búp từ cây Shan tuyết trăm năm tuổi."),
-    ]),
-    ("Hộ kinh doanh Nước mắm Cái Rồng", LegalForm.HOUSEHOLD, "5700345678", "06994", [
-        ("Nước mắm cá cơm Vân Đồn", "nuoc mam", "Nước mắm ủ chượp truyền thống 12 tháng."),
-    ]),
-    ("Hợp tác xã Cà phê Ea Tul", LegalForm.COOPERATIVE, "6000456789", "24277", [
-        ("Cà phê Robusta rang mộc", "ca phe", "Cà phê hạt chín đỏ, rang mộc không tẩm."),
-        ("Rượu cần Buôn Đôn", "ruou", "Rượu cần men lá truyền thống của đồng bào Ê Đê."),
-    ]),
-    ("Tổ hợp tác Dược liệu Sa Pa", LegalForm.COOPERATIVE_GROUP, "5300567890", "03006", [
-        ("Tinh dầu Sa mộc Sa Pa", "tinh dau", "Tinh dầu chưng cất từ gỗ sa mộc."),
-        ("Cao atiso Lâm Đồng", "thuc pham chuc nang", "Cao atiso đặc từ hoa và lá atiso."),
-    ]),
-    ("Hợp tác xã Dệt thổ cẩm Lùng Tám", LegalForm.COOPERATIVE, "5100678901", "00901", [
-        ("Khăn thổ cẩm lanh Lùng Tám", "vai", "Khăn dệt tay từ sợi lanh, nhuộm chàm."),
-        ("Giỏ mây tre đan Phú Vinh", "thu cong", "Giỏ đan tay từ mây tre."),
-    ]),
-    ("Công ty Cổ phần Nước khoáng Kim Bôi", LegalForm.ENTERPRISE, "5400789012", "04978", [
-        ("Nước khoáng thiên nhiên Kim Bôi", "nuoc khoang", "Nước khoáng nóng thiên nhiên đóng chai."),
-    ]),
-    ("Hợp tác xã Hoa lan Mê Linh", LegalForm.COOPERATIVE, "0100890123", "09022", [
-        ("Lan hồ điệp Mê Linh", "hoa", "Lan hồ điệp chậu, nhiều màu."),
-    ]),
-    ("Hợp tác xã Chè và Du lịch Tân Cương", LegalForm.COOPERATIVE, "4600901234", "05503", [
-        ("Du lịch cộng đồng làng chè Tân Cương", "du lich", "Trải nghiệm hái chè, sao chè cùng người làng."),
-    ]),
-    ("Hộ kinh doanh Đường phèn Quảng Ngãi", LegalForm.HOUSEHOLD, "4300112233", "21115", [
-        ("Đường phèn Quảng Ngãi", "gia vi khac", "Đường phèn nấu thủ công từ mía."),
-        ("Bánh tráng nướng Phú Hòa", "gao", "Bánh tráng gạo nướng than hồng."),
-    ]),
-    ("Công ty TNHH Gạo ST25 Mỹ Xuyên", LegalForm.ENTERPRISE, "2200223344", "31684", [
-        ("Gạo ST25 ruộng tôm", "gao", "Gạo thơm ST25 trồng luân canh tôm – lúa."),
-    ]),
-    ("Hợp tác xã Cá khô Cà Mau", LegalForm.COOPERATIVE, "2000334455", "32002", [
-        ("Khô cá sặc rằn U Minh", "thit", "Cá sặc rằn phơi nắng, ướp muối nhạt."),
-    ]),
+    (
+        "Hợp tác xã Vải thiều và Mật ong Vân Hà",
+        LegalForm.COOPERATIVE,
+        "2400123456",
+        DEMO_COMMUNE,
+        [
+            ("Mật ong hoa vải Vân Hà", "mat ong", "Mật ong nguyên chất thu từ vườn vải thiều ven sông Cầu."),
+            ("Vải thiều sấy khô Vân Hà", "che bien tu rau", "Vải thiều chín cây, sấy lạnh giữ vị ngọt."),
+        ],
+    ),
+    (
+        "Công ty TNHH Chè Shan tuyết Đồng Văn",
+        LegalForm.ENTERPRISE,
+        "5100234567",
+        "00721",
+        [
+            ("Chè Shan tuyết cổ thụ", "che tuoi", "Chè búp từ cây Shan tuyết trăm năm tuổi."),
+        ],
+    ),
+    (
+        "Hộ kinh doanh Nước mắm Cái Rồng",
+        LegalForm.HOUSEHOLD,
+        "5700345678",
+        "06994",
+        [
+            ("Nước mắm cá cơm Vân Đồn", "nuoc mam", "Nước mắm ủ chượp truyền thống 12 tháng."),
+        ],
+    ),
+    (
+        "Hợp tác xã Cà phê Ea Tul",
+        LegalForm.COOPERATIVE,
+        "6000456789",
+        "24277",
+        [
+            ("Cà phê Robusta rang mộc", "ca phe", "Cà phê hạt chín đỏ, rang mộc không tẩm."),
+            ("Rượu cần Buôn Đôn", "ruou", "Rượu cần men lá truyền thống của đồng bào Ê Đê."),
+        ],
+    ),
+    (
+        "Tổ hợp tác Dược liệu Sa Pa",
+        LegalForm.COOPERATIVE_GROUP,
+        "5300567890",
+        "03006",
+        [
+            ("Tinh dầu Sa mộc Sa Pa", "tinh dau", "Tinh dầu chưng cất từ gỗ sa mộc."),
+            ("Cao atiso Lâm Đồng", "thuc pham chuc nang", "Cao atiso đặc từ hoa và lá atiso."),
+        ],
+    ),
+    (
+        "Hợp tác xã Dệt thổ cẩm Lùng Tám",
+        LegalForm.COOPERATIVE,
+        "5100678901",
+        "00901",
+        [
+            ("Khăn thổ cẩm lanh Lùng Tám", "vai", "Khăn dệt tay từ sợi lanh, nhuộm chàm."),
+            ("Giỏ mây tre đan Phú Vinh", "thu cong", "Giỏ đan tay từ mây tre."),
+        ],
+    ),
+    (
+        "Công ty Cổ phần Nước khoáng Kim Bôi",
+        LegalForm.ENTERPRISE,
+        "5400789012",
+        "04978",
+        [
+            ("Nước khoáng thiên nhiên Kim Bôi", "nuoc khoang", "Nước khoáng nóng thiên nhiên đóng chai."),
+        ],
+    ),
+    (
+        "Hợp tác xã Hoa lan Mê Linh",
+        LegalForm.COOPERATIVE,
+        "0100890123",
+        "09022",
+        [
+            ("Lan hồ điệp Mê Linh", "hoa", "Lan hồ điệp chậu, nhiều màu."),
+        ],
+    ),
+    (
+        "Hợp tác xã Chè và Du lịch Tân Cương",
+        LegalForm.COOPERATIVE,
+        "4600901234",
+        "05503",
+        [
+            (
+                "Du lịch cộng đồng làng chè Tân Cương",
+                "du lich",
+                "Trải nghiệm hái chè, sao chè cùng người làng.",
+            ),
+        ],
+    ),
+    (
+        "Hộ kinh doanh Đường phèn Quảng Ngãi",
+        LegalForm.HOUSEHOLD,
+        "4300112233",
+        "21115",
+        [
+            ("Đường phèn Quảng Ngãi", "gia vi khac", "Đường phèn nấu thủ công từ mía."),
+            ("Bánh tráng nướng Phú Hòa", "gao", "Bánh tráng gạo nướng than hồng."),
+        ],
+    ),
+    (
+        "Công ty TNHH Gạo ST25 Mỹ Xuyên",
+        LegalForm.ENTERPRISE,
+        "2200223344",
+        "31684",
+        [
+            ("Gạo ST25 ruộng tôm", "gao", "Gạo thơm ST25 trồng luân canh tôm – lúa."),
+        ],
+    ),
+    (
+        "Hợp tác xã Cá khô Cà Mau",
+        LegalForm.COOPERATIVE,
+        "2000334455",
+        "32002",
+        [
+            ("Khô cá sặc rằn U Minh", "thit", "Cá sặc rằn phơi nắng, ướp muối nhạt."),
+        ],
+    ),
 ]
 
 
@@ -92,7 +168,11 @@ class DemoReport:
     products: int = 0
 
     def summary(self) -> str:
-        origin = "sinh ngẫu nhiên, lưu trong thư mục dữ liệu" if self.password_generated else "từ OCOP_DEMO_PASSWORD"
+        origin = (
+            "sinh ngẫu nhiên, lưu trong thư mục dữ liệu"
+            if self.password_generated
+            else "từ OCOP_DEMO_PASSWORD"
+        )
         return (
             f"Dữ liệu mẫu: {self.producers} chủ thể, {self.products} sản phẩm.\n"
             f"Người dùng demo: {', '.join(self.users)}\n"
@@ -155,24 +235,63 @@ def seed_demo() -> DemoReport:
         producer = Producer.objects.filter(tax_code=tax_code).first()
         if producer is None:
             producer = producer_create(
-                actor=None, name=name, legal_form=legal_form, unit=commune, tax_code=tax_code,
-                owner=owner if commune_code == DEMO_COMMUNE else None, status=ProducerStatus.CONFIRMED,
+                actor=None,
+                name=name,
+                legal_form=legal_form,
+                unit=commune,
+                tax_code=tax_code,
+                owner=owner if commune_code == DEMO_COMMUNE else None,
+                status=ProducerStatus.CONFIRMED,
                 address=commune.full_name,
             )
         for product_name, keywords, description in products:
             product_set = _product_set(keywords)
             if product_set is None or Product.objects.filter(producer=producer, name=product_name).exists():
                 continue
-            product_create(actor=None, producer=producer, name=product_name, product_set=product_set,
-                           description=description)
+            product_create(
+                actor=None,
+                producer=producer,
+                name=product_name,
+                product_set=product_set,
+                description=description,
+            )
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
 
 
-_KINDS = ["Mật ong", "Chè", "Nước mắm", "Cà phê", "Gạo", "Rượu", "Tinh dầu", "Khăn thổ cẩm", "Bánh", "Mứt",
-          "Miến dong", "Tương", "Nấm", "Cao", "Trà", "Hạt điều", "Lạp xưởng", "Giỏ mây", "Chả cá", "Đường phèn"]
-_QUALIFIERS = ["truyền thống", "hữu cơ", "đặc sản", "thượng hạng", "rừng", "nguyên chất", "gia truyền", "sạch"]
+_KINDS = [
+    "Mật ong",
+    "Chè",
+    "Nước mắm",
+    "Cà phê",
+    "Gạo",
+    "Rượu",
+    "Tinh dầu",
+    "Khăn thổ cẩm",
+    "Bánh",
+    "Mứt",
+    "Miến dong",
+    "Tương",
+    "Nấm",
+    "Cao",
+    "Trà",
+    "Hạt điều",
+    "Lạp xưởng",
+    "Giỏ mây",
+    "Chả cá",
+    "Đường phèn",
+]
+_QUALIFIERS = [
+    "truyền thống",
+    "hữu cơ",
+    "đặc sản",
+    "thượng hạng",
+    "rừng",
+    "nguyên chất",
+    "gia truyền",
+    "sạch",
+]
 _FORMS = list(LegalForm.values)
 
 
@@ -181,8 +300,11 @@ def seed_scale(count: int, *, seed: int = 2025, batch: int = 5000) -> int:
     _refuse_in_production()
     rng = random.Random(seed)
     communes = list(AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE).only("id", "short_name"))
-    product_sets = list(ProductSet.objects.filter(version__code=RubricVersion.objects.order_by("-effective_from")
-                                                  .values_list("code", flat=True)[:1]))
+    product_sets = list(
+        ProductSet.objects.filter(
+            version__code=RubricVersion.objects.order_by("-effective_from").values_list("code", flat=True)[:1]
+        )
+    )
     if not communes or not product_sets:
         raise DemoRefused("Cần nạp đơn vị hành chính và bộ tiêu chí trước khi tạo dữ liệu quy mô lớn.")
     start = Producer.objects.count()
@@ -194,17 +316,32 @@ def seed_scale(count: int, *, seed: int = 2025, batch: int = 5000) -> int:
             for i in range((size + 1) // 2):
                 commune = rng.choice(communes)
                 name = f"{rng.choice(['Hợp tác xã', 'Công ty TNHH', 'Hộ kinh doanh', 'Tổ hợp tác'])} {commune.short_name} {start + created + i}"
-                producers.append(Producer(name=name, legal_form=rng.choice(_FORMS), unit_id=commune.id,
-                                          status=ProducerStatus.CONFIRMED, search_text=fold(name)))
+                producers.append(
+                    Producer(
+                        name=name,
+                        legal_form=rng.choice(_FORMS),
+                        unit_id=commune.id,
+                        status=ProducerStatus.CONFIRMED,
+                        search_text=fold(name),
+                    )
+                )
             Producer.objects.bulk_create(producers, batch_size=2000)
-            saved = list(Producer.objects.order_by("-id")[: len(producers)].values_list("id", "name", "unit_id"))
+            saved = list(
+                Producer.objects.order_by("-id")[: len(producers)].values_list("id", "name", "unit_id")
+            )
             units = {c.id: c.short_name for c in communes}
             products = []
             for i in range(size):
                 producer_id, producer_name, unit_id = saved[i % len(saved)]
                 name = f"{rng.choice(_KINDS)} {rng.choice(_QUALIFIERS)} {units[unit_id]}"
-                products.append(Product(producer_id=producer_id, name=name, product_set=rng.choice(product_sets),
-                                        search_text=fold(f"{name} {producer_name}")))
+                products.append(
+                    Product(
+                        producer_id=producer_id,
+                        name=name,
+                        product_set=rng.choice(product_sets),
+                        search_text=fold(f"{name} {producer_name}"),
+                    )
+                )
             Product.objects.bulk_create(products, batch_size=2000)
         created += size
     return created

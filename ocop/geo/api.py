@@ -38,17 +38,26 @@ def _item(unit: AdminUnit) -> dict:
 
 def _check_era(era: str) -> None:
     if era not in Era.values:
-        raise Invalid(_("Thế hệ đơn vị '%(era)s' không tồn tại; dùng 'current' hoặc 'legacy'.") % {"era": era[:20]},
-                      code="unknown_era")
+        raise Invalid(
+            _("Thế hệ đơn vị '%(era)s' không tồn tại; dùng 'current' hoặc 'legacy'.") % {"era": era[:20]},
+            code="unknown_era",
+        )
 
 
 @router.get("", summary="Danh sách đơn vị hành chính")
 def list_units(request, filters: Query[UnitsQuery]):
     _check_era(filters.era)
-    levels = [Level.PROVINCE, Level.COMMUNE] if filters.era == Era.CURRENT else [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+    levels = (
+        [Level.PROVINCE, Level.COMMUNE]
+        if filters.era == Era.CURRENT
+        else [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+    )
     if filters.level is not None and filters.level not in levels:
-        raise Invalid(_("Cấp '%(level)s' không có trong thế hệ này; dùng: %(levels)s.")
-                      % {"level": filters.level[:20], "levels": ", ".join(levels)}, code="unknown_level")
+        raise Invalid(
+            _("Cấp '%(level)s' không có trong thế hệ này; dùng: %(levels)s.")
+            % {"level": filters.level[:20], "levels": ", ".join(levels)},
+            code="unknown_level",
+        )
     if not 1 <= filters.page_size <= MAX_PAGE_SIZE:
         raise Invalid(_("page_size phải từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page_size")
     if filters.page < 1:
@@ -59,7 +68,9 @@ def list_units(request, filters: Query[UnitsQuery]):
     count = units.count()
     start = (filters.page - 1) * filters.page_size
     if start and start >= count:
-        raise NotFound(_("Trang %(page)s vượt quá số trang.") % {"page": filters.page}, code="page_out_of_range")
+        raise NotFound(
+            _("Trang %(page)s vượt quá số trang.") % {"page": filters.page}, code="page_out_of_range"
+        )
     items = [_item(unit) for unit in units[start : start + filters.page_size]]
     return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": items}
 
@@ -69,7 +80,9 @@ def get_unit(request, era: str, code: str):
     _check_era(era)
     unit = unit_get(era, code[:8])
     if unit is None or unit.level == Level.COUNTRY:
-        raise NotFound(_("Không có đơn vị mã '%(code)s' trong thế hệ này.") % {"code": code[:20]}, code="unknown_unit")
+        raise NotFound(
+            _("Không có đơn vị mã '%(code)s' trong thế hệ này.") % {"code": code[:20]}, code="unknown_unit"
+        )
     body = _item(unit)
     body["full_name"] = unit.full_name
     if era == Era.LEGACY:

@@ -19,8 +19,16 @@ from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 
 COUNTRY_CODE = "VN"
 _UPDATE_FIELDS = [
-    "level", "name", "short_name", "unit_type", "parent", "current_province", "current_commune",
-    "latitude", "longitude", "search_text",
+    "level",
+    "name",
+    "short_name",
+    "unit_type",
+    "parent",
+    "current_province",
+    "current_commune",
+    "latitude",
+    "longitude",
+    "search_text",
 ]
 
 
@@ -55,10 +63,20 @@ def _type_of(full_name: str, short_name: str) -> str:
     return full_name.split(" ")[0]
 
 
-def _unit(era: str, level: str, code: str, name: str, short: str, unit_type: str, lat, lon, **links) -> AdminUnit:
+def _unit(
+    era: str, level: str, code: str, name: str, short: str, unit_type: str, lat, lon, **links
+) -> AdminUnit:
     return AdminUnit(
-        era=era, level=level, code=code, name=name, short_name=short, unit_type=unit_type,
-        latitude=lat, longitude=lon, search_text=fold(f"{name} {short}"), **links,
+        era=era,
+        level=level,
+        code=code,
+        name=name,
+        short_name=short,
+        unit_type=unit_type,
+        latitude=lat,
+        longitude=lon,
+        search_text=fold(f"{name} {short}"),
+        **links,
     )
 
 
@@ -67,7 +85,11 @@ def _upsert(units: Iterable[AdminUnit]) -> dict[str, AdminUnit]:
     if not units:
         return {}
     AdminUnit.objects.bulk_create(
-        units, batch_size=500, update_conflicts=True, unique_fields=["era", "code"], update_fields=_UPDATE_FIELDS
+        units,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["era", "code"],
+        update_fields=_UPDATE_FIELDS,
     )
     era = units[0].era
     codes = [u.code for u in units]
@@ -81,9 +103,9 @@ def _upsert(units: Iterable[AdminUnit]) -> dict[str, AdminUnit]:
 @transaction.atomic
 def load_units() -> LoadReport:
     converter = json.loads(_package_file("converter_2025.json").read_text(encoding="utf-8"))
-    country = _upsert([_unit(Era.CURRENT, Level.COUNTRY, COUNTRY_CODE, "Việt Nam", "Việt Nam", "Quốc gia", None, None)])[
-        COUNTRY_CODE
-    ]
+    _upsert(
+        [_unit(Era.CURRENT, Level.COUNTRY, COUNTRY_CODE, "Việt Nam", "Việt Nam", "Quốc gia", None, None)]
+    )[COUNTRY_CODE]
 
     # Current tree: provinces and communes, no districts.
     current = _rows("SELECT * FROM admin_units ORDER BY provinceCode, wardCode")
@@ -93,8 +115,14 @@ def load_units() -> LoadReport:
         code = row["provinceCode"]
         if code not in provinces:
             provinces[code] = _unit(
-                Era.CURRENT, Level.PROVINCE, code, row["province"], row["provinceShort"],
-                _type_of(row["province"], row["provinceShort"]), row["provinceLat"], row["provinceLon"],
+                Era.CURRENT,
+                Level.PROVINCE,
+                code,
+                row["province"],
+                row["provinceShort"],
+                _type_of(row["province"], row["provinceShort"]),
+                row["provinceLat"],
+                row["provinceLon"],
             )
             province_by_key[row["provinceKey"]] = code
     saved_provinces = _upsert(provinces.values())
@@ -108,8 +136,16 @@ def load_units() -> LoadReport:
         province = saved_provinces[row["provinceCode"]]
         communes.append(
             _unit(
-                Era.CURRENT, Level.COMMUNE, row["wardCode"], row["ward"], row["wardShort"], row["wardType"],
-                row["wardLat"], row["wardLon"], parent=province, current_province=province,
+                Era.CURRENT,
+                Level.COMMUNE,
+                row["wardCode"],
+                row["ward"],
+                row["wardShort"],
+                row["wardType"],
+                row["wardLat"],
+                row["wardLon"],
+                parent=province,
+                current_province=province,
             )
         )
         commune_by_key[(row["provinceKey"], row["wardKey"])] = row["wardCode"]
@@ -127,8 +163,14 @@ def load_units() -> LoadReport:
         if code not in legacy_provinces:
             target = saved_provinces[province_by_key[new_province_of_old[row["provinceKey"]]]]
             legacy_provinces[code] = _unit(
-                Era.LEGACY, Level.PROVINCE, code, row["province"], row["provinceShort"],
-                _type_of(row["province"], row["provinceShort"]), row["provinceLat"], row["provinceLon"],
+                Era.LEGACY,
+                Level.PROVINCE,
+                code,
+                row["province"],
+                row["provinceShort"],
+                _type_of(row["province"], row["provinceShort"]),
+                row["provinceLat"],
+                row["provinceLon"],
                 current_province=target,
             )
     saved_legacy_provinces = _upsert(legacy_provinces.values())
@@ -139,8 +181,16 @@ def load_units() -> LoadReport:
         if code not in districts:
             province = saved_legacy_provinces[row["provinceCode"]]
             districts[code] = _unit(
-                Era.LEGACY, Level.DISTRICT, code, row["district"], row["districtShort"], row["districtType"],
-                row["districtLat"], row["districtLon"], parent=province, current_province=province.current_province,
+                Era.LEGACY,
+                Level.DISTRICT,
+                code,
+                row["district"],
+                row["districtShort"],
+                row["districtType"],
+                row["districtLat"],
+                row["districtLon"],
+                parent=province,
+                current_province=province.current_province,
             )
     saved_districts = _upsert(districts.values())
 
@@ -149,7 +199,9 @@ def load_units() -> LoadReport:
     for new_province_key, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_ward_key, old_keys in wards.items():
             for old_key in old_keys:
-                successors.setdefault(old_key, []).append((commune_by_key[(new_province_key, new_ward_key)], True))
+                successors.setdefault(old_key, []).append(
+                    (commune_by_key[(new_province_key, new_ward_key)], True)
+                )
     for new_province_key, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, news in olds.items():
             for new in news:
@@ -168,8 +220,16 @@ def load_units() -> LoadReport:
         default = next((code for code, is_default in successors.get(old_key, []) if is_default), None)
         legacy_communes.append(
             _unit(
-                Era.LEGACY, Level.COMMUNE, row["wardCode"], row["ward"], row["wardShort"], row["wardType"],
-                row["wardLat"], row["wardLon"], parent=district, current_province=district.current_province,
+                Era.LEGACY,
+                Level.COMMUNE,
+                row["wardCode"],
+                row["ward"],
+                row["wardShort"],
+                row["wardType"],
+                row["wardLat"],
+                row["wardLon"],
+                parent=district,
+                current_province=district.current_province,
                 current_commune=saved_communes[default] if default else None,
             )
         )
@@ -185,11 +245,17 @@ def load_units() -> LoadReport:
             continue
         district = saved_districts[row["districtCode"]]
         for new_code, is_default in successors.get(f"{row['provinceKey']}_{row['districtKey']}_", []):
-            links.append(UnitSuccession(legacy=district, current=saved_communes[new_code], is_default=is_default))
+            links.append(
+                UnitSuccession(legacy=district, current=saved_communes[new_code], is_default=is_default)
+            )
     for unit in saved_legacy_provinces.values():
         links.append(UnitSuccession(legacy=unit, current=unit.current_province, is_default=True))
     UnitSuccession.objects.bulk_create(
-        links, batch_size=1000, update_conflicts=True, unique_fields=["legacy", "current"], update_fields=["is_default"]
+        links,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["legacy", "current"],
+        update_fields=["is_default"],
     )
     return LoadReport(
         current_provinces=len(saved_provinces),

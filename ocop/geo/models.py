@@ -30,7 +30,9 @@ class AdminUnit(models.Model):
     name = models.CharField(max_length=120)
     short_name = models.CharField(max_length=100)
     unit_type = models.CharField(max_length=30)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Where this unit rolls up today: itself for a current province, the province a legacy unit merged into.
     current_province = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

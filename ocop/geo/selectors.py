@@ -8,7 +8,9 @@ from ocop.core.text import fold
 from ocop.geo.models import AdminUnit, Era, Level
 
 
-def units_search(*, era: str, level: str | None = None, parent: str | None = None, q: str = "") -> QuerySet[AdminUnit]:
+def units_search(
+    *, era: str, level: str | None = None, parent: str | None = None, q: str = ""
+) -> QuerySet[AdminUnit]:
     units = AdminUnit.objects.filter(era=era).exclude(level=Level.COUNTRY).select_related("parent")
     if level:
         units = units.filter(level=level)

@@ -47,7 +47,9 @@ class ProducerMember(models.Model):
     """A person who acts for a producer in the system."""
 
     producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="producer_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="producer_memberships"
+    )
     is_owner = models.BooleanField(default=True)
 
     class Meta:

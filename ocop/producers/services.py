@@ -15,16 +15,31 @@ def producer_search_text(producer: Producer) -> str:
 
 
 @transaction.atomic
-def producer_create(*, actor, name: str, legal_form: str, unit, tax_code: str | None = None, owner=None,
-                    status: str = ProducerStatus.PENDING, **fields) -> Producer:
+def producer_create(
+    *,
+    actor,
+    name: str,
+    legal_form: str,
+    unit,
+    tax_code: str | None = None,
+    owner=None,
+    status: str = ProducerStatus.PENDING,
+    **fields,
+) -> Producer:
     if tax_code and Producer.objects.filter(tax_code=tax_code).exists():
         raise Conflict("Mã số thuế này đã được một chủ thể khác đăng ký.", code="producer_tax_code_taken")
-    producer = Producer(name=nfc(name), legal_form=legal_form, unit=unit, tax_code=tax_code or None,
-                        status=status, **fields)
+    producer = Producer(
+        name=nfc(name), legal_form=legal_form, unit=unit, tax_code=tax_code or None, status=status, **fields
+    )
     producer.search_text = producer_search_text(producer)
     producer.save()
     if owner is not None:
         ProducerMember.objects.create(producer=producer, user=owner, is_owner=True)
-    record_event(actor=actor, action="producer.create", target=producer, unit=unit,
-                 data={"legal_form": legal_form, "tax_code": tax_code})
+    record_event(
+        actor=actor,
+        action="producer.create",
+        target=producer,
+        unit=unit,
+        data={"legal_form": legal_form, "tax_code": tax_code},
+    )
     return producer

@@ -14,11 +14,23 @@ def product_search_text(product: Product) -> str:
 
 
 @transaction.atomic
-def product_create(*, actor, producer, name: str, product_set, description: str = "", story: str = "") -> Product:
-    product = Product(producer=producer, name=nfc(name), product_set=product_set,
-                      description=nfc(description), story=nfc(story))
+def product_create(
+    *, actor, producer, name: str, product_set, description: str = "", story: str = ""
+) -> Product:
+    product = Product(
+        producer=producer,
+        name=nfc(name),
+        product_set=product_set,
+        description=nfc(description),
+        story=nfc(story),
+    )
     product.search_text = product_search_text(product)
     product.save()
-    record_event(actor=actor, action="product.create", target=product, unit=producer.unit,
-                 data={"product_set": product_set.code})
+    record_event(
+        actor=actor,
+        action="product.create",
+        target=product,
+        unit=producer.unit,
+        data={"product_set": product_set.code},
+    )
     return product

@@ -27,7 +27,9 @@ def test_search_ignores_diacritics_and_case(client, query):
 
 
 def test_dak_lak_finds_dak_lak_with_d_stroke(client):
-    names = [item["name"] for item in get(client, "/api/v1/units", level="province", q="dak lak").json()["items"]]
+    names = [
+        item["name"] for item in get(client, "/api/v1/units", level="province", q="dak lak").json()["items"]
+    ]
     assert names == ["Tỉnh Đắk Lắk"]
 
 

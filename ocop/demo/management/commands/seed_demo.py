@@ -4,10 +4,14 @@ from ocop.demo.seed import DemoRefused, seed_demo, seed_scale
 
 
 class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu: người dùng demo, chủ thể và sản phẩm ở nhiều tỉnh; --scale N tạo thêm N sản phẩm."
+    help = (
+        "Tạo dữ liệu mẫu: người dùng demo, chủ thể và sản phẩm ở nhiều tỉnh; --scale N tạo thêm N sản phẩm."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=0, help="Số sản phẩm tạo thêm (kèm chủ thể), ghi theo lô.")
+        parser.add_argument(
+            "--scale", type=int, default=0, help="Số sản phẩm tạo thêm (kèm chủ thể), ghi theo lô."
+        )
 
     def handle(self, *args, **options):
         try:

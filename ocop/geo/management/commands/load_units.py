@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Nạp đơn vị hành chính hai thế hệ (hiện hành và trước 01/7/2025) từ gói vietnamadminunits."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="Bỏ qua khi đã có dữ liệu (khởi động nhanh).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Bỏ qua khi đã có dữ liệu (khởi động nhanh)."
+        )
 
     def handle(self, *args, **options):
         if options["if_empty"] and AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE).exists():
