@@ -19,16 +19,32 @@ from ocop.geo.models import AdminUnit, Era
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
 
+def load_reference_data() -> None:
+    call_command("load_units", verbosity=0)
+    call_command("load_rubrics", verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (units of both generations, rubric versions) is loaded once per test database."""
     with django_db_blocker.unblock():
-        call_command("load_units", verbosity=0)
-        try:
-            call_command("load_rubrics", verbosity=0)
-        except Exception as missing:  # noqa: BLE001  (the rubric loader lands with its own issue)
-            if "Unknown command" not in str(missing):
-                raise
+        load_reference_data()
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_present(request):
+    """A transactional test (browser tests, concurrency) ends with a flush that empties every table; the
+    next test that needs units or rubrics finds them reloaded here."""
+    if not (_DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        if not AdminUnit.objects.filter(level="commune").exists():
+            load_reference_data()
 
 
 def unit(code: str, era: str = Era.CURRENT) -> AdminUnit:
