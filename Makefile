@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install system-deps demo serve test check lint types migrations-check lock clean
+.PHONY: install system-deps demo serve test check lint types migrations-check lock clean engines-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
-	@$(BIN)/pybabel compile -q -d ocop/locale -D django 2>/dev/null || true
+	@$(BIN)/pybabel --quiet compile -d ocop/locale -D django
 
 # Debian packages the tests use: a real browser, PDF and QR tools, fonts with every Vietnamese diacritic.
 system-deps:
@@ -46,6 +46,10 @@ migrations-check: install
 
 # Every check CI runs: format, lint, types, migrations up to date, then the whole test suite.
 check: lint types migrations-check test
+
+# The production form on real engines (PostgreSQL, Redis, S3, Celery): docs/deploy.md's rehearsal, bounded.
+engines-test: install
+	@bash scripts/ci-engines.sh
 
 lock:
 	@$(BIN)/uv pip compile -q pyproject.toml --extra dev -o requirements.lock

@@ -42,17 +42,61 @@ _declare(
     "OCOP_ALLOWED_HOSTS", list, ["127.0.0.1", "localhost", "[::1]"], "Comma-separated host names served."
 )
 _declare("OCOP_DATA_DIR", str, "var", "Folder for the embedded database, uploaded files and keys.")
+_declare(
+    "OCOP_SITE_URL",
+    str,
+    "http://127.0.0.1:8000",
+    "Public address of the site; certificate QR codes point at it (keep it short: the QR must stay small).",
+)
+_declare(
+    "OCOP_SIGNING_KEYS_DIR",
+    str,
+    "",
+    "Folder of the certificate signing keys (0600 files); empty means OCOP_DATA_DIR/keys. Keep off web hosts.",
+)
 _declare("DATABASE_URL", str, "", "Database URL; empty means embedded SQLite at OCOP_DATA_DIR/ocop.sqlite3.")
 _declare(
     "OCOP_STORAGE", str, "local", "`local` (files under OCOP_DATA_DIR/media) or `s3` (S3-compatible bucket)."
 )
 _declare("OCOP_S3_BUCKET", str, "", "Bucket name when OCOP_STORAGE=s3.")
 _declare("OCOP_S3_ENDPOINT_URL", str, "", "S3-compatible endpoint when OCOP_STORAGE=s3.")
+_declare("OCOP_S3_REGION", str, "", "Bucket region when OCOP_STORAGE=s3; empty lets the client decide.")
+_declare(
+    "OCOP_S3_ACCESS_KEY_ID",
+    str,
+    "",
+    "Bucket access key; empty uses the standard AWS chain (environment, role).",
+)
+_declare("OCOP_S3_SECRET_ACCESS_KEY", str, "", "Secret of OCOP_S3_ACCESS_KEY_ID; never in the repository.")
+_declare(
+    "OCOP_S3_ADDRESSING_STYLE",
+    str,
+    "auto",
+    "`auto`, `path` or `virtual` bucket addressing (S3 servers vary).",
+)
+_declare(
+    "OCOP_SIGNED_URL_SECONDS",
+    int,
+    60,
+    "Lifetime of a signed download link, issued after the permission check.",
+)
 _declare("OCOP_CACHE_URL", str, "", "Cache URL (redis://...); empty means an in-process cache.")
 _declare(
     "OCOP_TASKS", str, "inline", "`inline` runs background work in-process; `celery` sends it to workers."
 )
 _declare("OCOP_BROKER_URL", str, "", "Task broker URL (redis://...) when OCOP_TASKS=celery.")
+_declare(
+    "OCOP_LOG_FORMAT",
+    str,
+    "",
+    "`json` (one object a line, with request ids) or `text`; empty: json in production.",
+)
+_declare(
+    "OCOP_LOG_LEVEL",
+    str,
+    "",
+    "Root log level; empty: INFO in production (one line a request), WARNING otherwise.",
+)
 _declare("OCOP_EMAIL_URL", str, "console", "`console` prints mail; `smtp://user:pass@host:port` sends it.")
 _declare("OCOP_STAFF_IDLE_MINUTES", int, 30, "Staff sessions end after this many idle minutes.")
 _declare("OCOP_SESSION_HOURS", int, 12, "Absolute lifetime of any session.")
@@ -60,6 +104,15 @@ _declare("OCOP_LOGIN_MAX_FAILURES", int, 5, "Failed logins for one user name bef
 _declare("OCOP_LOGIN_LOCK_MINUTES", int, 15, "How long a lock after repeated failed logins lasts.")
 _declare("OCOP_UPLOAD_MAX_MB", int, 20, "Largest accepted upload, checked before buffering.")
 _declare("OCOP_DEMO_PASSWORD", str, "", "Password of the demo users; generated and printed when empty.")
+_declare(
+    "OCOP_PUBLIC_API_PER_MINUTE",
+    int,
+    120,
+    "Catalogue API requests a minute from one address without a partner key (partners have their own limit).",
+)
+_declare(
+    "OCOP_EXPORTS_PER_MINUTE", int, 6, "Open data file downloads a minute from one address or partner key."
+)
 
 
 def _parse(declared: Declared, raw: str) -> Any:

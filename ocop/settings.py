@@ -15,6 +15,9 @@ ENV = setting("OCOP_ENV")
 PRODUCTION = ENV == "production"
 DATA_DIR = (BASE_DIR / setting("OCOP_DATA_DIR")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Certificates: the address their QR codes point at, and where the signing keys are kept (docs/certification.md).
+SITE_URL = setting("OCOP_SITE_URL").rstrip("/")
+SIGNING_KEYS_DIR = (BASE_DIR / (setting("OCOP_SIGNING_KEYS_DIR") or str(DATA_DIR / "keys"))).resolve()
 
 
 def _secret_key() -> str:
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     # Domain apps, lowest first: an app imports only apps listed above it.
     "ocop.core",
     "ocop.audit",
+    "ocop.tasks",
     "ocop.geo",
     "ocop.accounts",
     "ocop.rubrics",
@@ -61,10 +65,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response carries X-Request-ID and every log line of the request names it.
+    "ocop.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ocop.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ocop.core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,10 +165,16 @@ if setting("OCOP_STORAGE") == "s3":
             "endpoint_url": setting("OCOP_S3_ENDPOINT_URL") or None,
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": 300,
+            "querystring_expire": setting("OCOP_SIGNED_URL_SECONDS"),
             "file_overwrite": False,
+            "region_name": setting("OCOP_S3_REGION") or None,
+            "access_key": setting("OCOP_S3_ACCESS_KEY_ID") or None,
+            "secret_key": setting("OCOP_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": setting("OCOP_S3_ADDRESSING_STYLE"),
+            "signature_version": "s3v4",
         },
     }
+SIGNED_URL_SECONDS = setting("OCOP_SIGNED_URL_SECONDS")
 
 _cache_url = setting("OCOP_CACHE_URL")
 CACHES = {
@@ -171,6 +184,28 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ocop"}
     )
 }
+# With a shared cache, sessions are read from it and written through to the database, so any web process
+# serves any request and a cache restart logs nobody out. Without one, sessions live in the database.
+if _cache_url:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Background work (ocop.tasks): in-process after commit by default, on Celery workers when configured.
+TASKS_MODE = setting("OCOP_TASKS")
+if TASKS_MODE not in {"inline", "celery"}:
+    raise ImproperlyConfigured("OCOP_TASKS must be `inline` or `celery`.")
+if TASKS_MODE == "celery" and not setting("OCOP_BROKER_URL"):
+    raise ImproperlyConfigured("OCOP_BROKER_URL must be set when OCOP_TASKS=celery.")
+CELERY_BROKER_URL = setting("OCOP_BROKER_URL") or "memory://"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = "ocop"
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the message for another worker
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # results and errors are kept in tasks.TaskRun, not in the broker
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 _email = setting("OCOP_EMAIL_URL")
 if _email == "console":
@@ -195,6 +230,12 @@ UPLOAD_MAX_BYTES = setting("OCOP_UPLOAD_MAX_MB") * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# The first handler drops an oversize file's bytes as they arrive (ocop.core.uploads), before any buffering.
+FILE_UPLOAD_HANDLERS = [
+    "ocop.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -202,6 +243,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe the web processes over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -209,13 +251,35 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Logs go to standard error; in production one JSON object a line, each naming its request id.
+LOG_FORMAT = setting("OCOP_LOG_FORMAT") or ("json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {"request_id": {"()": "ocop.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ocop.core.requestlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": setting("OCOP_LOG_LEVEL") or ("INFO" if PRODUCTION else "WARNING"),
+    },
+    # One access line a request comes from ocop.request; Django's own adds only the errors (with tracebacks).
+    "loggers": {"django.request": {"level": "ERROR"}, "celery": {"level": "WARNING"}},
 }
 
 # Outside production, static files are served straight from the apps: `make demo` needs no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Public catalogue: requests a minute per address (partners with an API key have their own limit).
+CATALOG_PUBLIC_API_PER_MINUTE = setting("OCOP_PUBLIC_API_PER_MINUTE")
+CATALOG_EXPORTS_PER_MINUTE = setting("OCOP_EXPORTS_PER_MINUTE")

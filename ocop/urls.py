@@ -9,6 +9,7 @@ from ocop.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("health/ready/", core_views.ready, name="ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("ocop.accounts.urls")),
     path("api/v1/", include("ocop.api.urls")),
@@ -23,6 +24,7 @@ APP_URLS = [
     ("evaluation/", "ocop.evaluation.urls"),
     ("certificates/", "ocop.certification.urls"),
     ("catalog/", "ocop.catalog.urls"),
+    ("tasks/", "ocop.tasks.urls"),
 ]
 for prefix, module_name in APP_URLS:
     try:

@@ -10,9 +10,18 @@ from ocop.accounts.policies import Capability, active_roles, has_capability
 NAVIGATION: list[tuple[Capability | None, str, str]] = [
     (Capability.ACT_AS_PRODUCER, "producers:portal", "Chủ thể của tôi"),
     (Capability.VIEW_WORK, "producers:list", "Chủ thể OCOP"),
+    (Capability.CHECK_DOSSIERS, "cycle:queue", "Hồ sơ cần xử lý"),
+    (None, "cycle:notifications", "Thông báo"),
+    (Capability.RUN_EVALUATION, "evaluation:home", "Đánh giá, phân hạng"),
+    (Capability.SCORE, "evaluation:home", "Chấm điểm"),
+    (Capability.RECOGNISE, "certification:decisions", "Quyết định công nhận"),
+    (Capability.VIEW_WORK, "certification:list", "Giấy chứng nhận"),
+    (Capability.ACT_AS_PRODUCER, "certification:list", "Giấy chứng nhận của tôi"),
     (Capability.MANAGE_RUBRICS, "rubrics:list", "Bộ tiêu chí"),
+    (Capability.RECOGNISE, "rubrics:history_import", "Nhập kết quả công nhận cũ"),
     (Capability.MANAGE_ROLES, "accounts:roles", "Phân quyền"),
     (Capability.READ_AUDIT, "accounts:audit", "Nhật ký"),
+    (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
 ]
 
 

@@ -18,6 +18,7 @@ import json
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 
 from ocop.api.auth import require_api_user
 from ocop.api.models import IdempotentResponse
@@ -34,6 +35,24 @@ def _replay(record: IdempotentResponse, body_hash: str, method_path: str) -> Htt
     return response
 
 
+def _body_hash(request) -> str:
+    try:
+        return hashlib.sha256(request.body).hexdigest()
+    except RawPostDataException:
+        # A multipart upload was parsed from the stream, so its raw body is gone: hash its fields and files.
+        digest = hashlib.sha256()
+        for key in sorted(request.POST):
+            for value in request.POST.getlist(key):
+                digest.update(f"{key}={value}\n".encode())
+        for key in sorted(request.FILES):
+            for upload in request.FILES.getlist(key):
+                digest.update(f"{key}:{upload.name}:{upload.size}\n".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+        return digest.hexdigest()
+
+
 def idempotent(handler):
     @functools.wraps(handler)
     def wrapper(request, *args, **kwargs):
@@ -44,7 +63,7 @@ def idempotent(handler):
             raise Invalid("Idempotency-Key quá dài (tối đa 100 ký tự).", code="idempotency_key_invalid")
         user = require_api_user(request)
         method_path = f"{request.method} {request.path}"[:300]
-        body_hash = hashlib.sha256(request.body).hexdigest()
+        body_hash = _body_hash(request)
         existing = IdempotentResponse.objects.filter(user=user, key=key).first()
         if existing:
             return _replay(existing, body_hash, method_path)

@@ -1,10 +1,20 @@
-"""The home page, the health check and the error pages."""
+"""The home page, the health (liveness) and readiness checks, and the error pages."""
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
+
+import kombu
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+
+log = logging.getLogger("ocop.health")
 
 
 def home(request):
@@ -15,6 +25,51 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    key = f"ocop:ready:{uuid.uuid4().hex}"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return what was written")
+    cache.delete(key)
+
+
+def _check_storage() -> None:
+    default_storage.exists("health/ready")  # a HEAD on the bucket: reachable and the credentials work
+
+
+def _check_broker() -> None:
+    with kombu.Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
+
+
+def ready(request):
+    """Readiness for the load balancer: 200 only when the database, cache, storage (and broker, with
+    Celery) answer; otherwise 503 naming what failed, so the process gets no traffic until it recovers."""
+    checks = {"database": _check_database, "cache": _check_cache, "storage": _check_storage}
+    if settings.TASKS_MODE == "celery":
+        checks["broker"] = _check_broker
+    results, healthy = {}, True
+    for name, check in checks.items():
+        started = time.perf_counter()
+        try:
+            check()
+        except Exception as error:
+            healthy = False
+            results[name] = {"ok": False, "error": type(error).__name__}
+            log.warning("readiness check %s failed: %s", name, error)
+        else:
+            results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    response = JsonResponse({"status": "ready" if healthy else "not_ready", "checks": results})
+    response.status_code = 200 if healthy else 503
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _error(request, status: int, title: str, text: str):

@@ -5,3 +5,8 @@ class CycleConfig(AppConfig):
     name = "ocop.cycle"
     label = "cycle"
     verbose_name = "Chu trình OCOP"
+
+    def ready(self) -> None:
+        from ocop.cycle import sections
+
+        sections.register()

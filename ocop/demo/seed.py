@@ -255,9 +255,69 @@ def seed_demo() -> DemoReport:
                 product_set=product_set,
                 description=description,
             )
+    _cycle_in_progress()
+    _catalog_certified()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
+
+
+def _catalog_certified() -> None:
+    """Certificates for the other demo products, so the public catalogue has something to show."""
+    from ocop.catalog.demo import seed_certified
+
+    seed_certified()
+
+
+# A one-page PDF, so the demo dossier has real documents to download.
+_DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def _cycle_in_progress() -> None:
+    """The demo producer's lychee product mid-cycle this year: idea accepted by the commune, business plan
+    submitted, dossier being built with two required documents still missing (the honey stays free)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from ocop.cycle import services as cycle
+    from ocop.cycle.models import ProductIdea
+
+    lychee = Product.objects.filter(name="Vải thiều sấy khô Vân Hà", producer__tax_code="2400123456").first()
+    if lychee is None or ProductIdea.objects.filter(product=lychee).exists():
+        return
+    producer, commune = User.objects.get(username="producer"), User.objects.get(username="commune")
+    year = timezone.localdate().year
+    idea = cycle.idea_register(
+        actor=producer,
+        product=lychee,
+        year=year,
+        summary="Vải thiều sấy lạnh đóng túi 250 g cho khách du lịch và siêu thị.",
+        local_raw_materials="Vải thiều chín cây của các hộ thành viên ở Vân Hà.",
+        local_labour="20 hộ thành viên, 35 lao động thời vụ.",
+    )
+    idea = cycle.idea_accept(actor=commune, idea=idea, note="Ý tưởng phù hợp quy hoạch vùng vải.")
+    plan = cycle.plan_create(
+        actor=producer,
+        idea=idea,
+        target_market="Khách du lịch, siêu thị trong tỉnh, sàn thương mại điện tử",
+        production_capacity="12 tấn vải sấy mỗi năm",
+        raw_material_plan="Thu mua vải chín của 20 hộ thành viên",
+        investment_vnd=850_000_000,
+        expected_revenue_vnd=2_400_000_000,
+        workers_planned=35,
+        marketing_plan="Gian hàng OCOP của tỉnh, hội chợ, bán trực tuyến",
+        timeline="Quý II: máy sấy; quý III: bao bì",
+    )
+    cycle.plan_submit(actor=producer, plan=plan)
+    dossier = cycle.dossier_create(actor=producer, product=lychee, year=year)
+    required = [row["item"] for row in dossier.checklist if row["required"]]
+    for item in required[:-2]:
+        cycle.document_upload(
+            actor=producer, dossier=dossier, item=item, upload=SimpleUploadedFile(f"{item}.pdf", _DEMO_PDF)
+        )
 
 
 _KINDS = [

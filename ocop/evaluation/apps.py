@@ -5,3 +5,8 @@ class EvaluationConfig(AppConfig):
     name = "ocop.evaluation"
     label = "evaluation"
     verbose_name = "Đánh giá, phân hạng"
+
+    def ready(self) -> None:
+        from ocop.evaluation import sections
+
+        sections.register()

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+
+class IpStatus(models.TextChoices):
+    NONE = "none", "Chưa đăng ký"
+    APPLIED = "applied", "Đã nộp đơn đăng ký nhãn hiệu"
+    REGISTERED = "registered", "Đã được cấp văn bằng bảo hộ nhãn hiệu"
+    COLLECTIVE = "collective", "Nhãn hiệu tập thể, chứng nhận hoặc chỉ dẫn địa lý"
+
+
+class SalesChannel(models.TextChoices):
+    LOCAL = "local", "Chợ, cửa hàng tại địa phương"
+    OCOP_SHOP = "ocop_shop", "Điểm giới thiệu và bán sản phẩm OCOP"
+    SUPERMARKET = "supermarket", "Siêu thị, chuỗi cửa hàng"
+    ECOMMERCE = "ecommerce", "Sàn thương mại điện tử, bán hàng trực tuyến"
+    OTHER_PROVINCES = "other_provinces", "Các tỉnh, thành phố khác"
+    EXPORT = "export", "Xuất khẩu"
 
 
 class Product(models.Model):
@@ -16,6 +34,16 @@ class Product(models.Model):
     )
     description = models.TextField("Mô tả", blank=True)
     story = models.TextField("Câu chuyện sản phẩm", blank=True)
+    raw_material_origin = models.TextField("Nguồn gốc nguyên liệu", blank=True)
+    packaging = models.CharField("Bao bì, quy cách đóng gói", max_length=300, blank=True)
+    label_info = models.CharField("Nhãn sản phẩm", max_length=300, blank=True)
+    standards = models.CharField("Tiêu chuẩn công bố", max_length=300, blank=True)
+    ip_status = models.CharField(
+        "Nhãn hiệu, sở hữu trí tuệ", max_length=12, choices=IpStatus.choices, default=IpStatus.NONE
+    )
+    trademark_number = models.CharField("Số đơn / số văn bằng", max_length=60, blank=True)
+    gtin = models.CharField("Mã số mã vạch (GTIN)", max_length=14, blank=True)
+    sales_channels = models.JSONField("Nơi bán", default=list, blank=True)
     search_text = models.CharField(max_length=500, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -24,6 +52,45 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # A GTIN names one trade item: two products may not share it.
+            models.UniqueConstraint(fields=["gtin"], condition=~Q(gtin=""), name="products_gtin_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sales_channel_labels(self) -> list[str]:
+        labels = dict(SalesChannel.choices)
+        return [str(labels.get(code, code)) for code in self.sales_channels]
+
+
+class PhotoKind(models.TextChoices):
+    PHOTO = "photo", "Ảnh sản phẩm"
+    PACKAGING = "packaging", "Ảnh bao bì"
+    LABEL = "label", "Ảnh nhãn"
+
+
+def photo_path(instance, filename: str) -> str:
+    # `filename` is already a generated name (ocop.core.uploads.generated_name); never the user's.
+    return filename
+
+
+class ProductPhoto(models.Model):
+    """A photo of the product, its packaging or its label (JPEG or PNG, checked by content)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=10, choices=PhotoKind.choices, default=PhotoKind.PHOTO)
+    file = models.FileField(upload_to=photo_path, max_length=255)
+    original_name = models.CharField(max_length=160)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    file_sha256 = models.CharField(max_length=64)  # checked by `manage.py files_verify`
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]

@@ -16,9 +16,10 @@ condition holds). Choosing one configuration per cluster is a multiple-choice kn
 over "points gained so far" (in the sheet's smallest point unit, capped at the points needed) keeps, for each
 amount, the configuration set with the fewest changed criteria and, among those, the fewest points gained
 (the smallest effort that still reaches the band). Mandatory criteria of the target star are constraints: a
-configuration that leaves one below its minimum is not allowed. With about thirty criteria, a few options
-each and at most a few hundred point units, this is exact and takes milliseconds. Part minimums, which no
-known sheet uses yet, are then met greedily from that part.
+configuration that leaves one below its minimum is not allowed. A part with bonus items (capped at its
+maximum) or with a minimum for the target star gets its own counter in the state, so caps and part minimums
+are exact too. With about thirty criteria, a few options each and at most a few hundred point units, this
+takes milliseconds.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from decimal import Decimal
 from .engine import NOT_APPLICABLE, SKIPPED, SheetScore, UnmetRequirement
 from .schema import Alternative, Criterion, Gate, Option, RubricVersion, Sheet
 
+_State = tuple[int, ...]  # gain per tracked part, then every other gain
 _MAX_CONFIGURATIONS = 20_000  # per cluster; far above any real sheet (the story cluster has 48)
 
 
@@ -95,7 +97,9 @@ def _usable_alternative(criterion: Criterion, score: SheetScore) -> Alternative:
     result = score.result(criterion.code)
     if result is not None and result.alternative is not None:
         return next(a for a in criterion.alternatives if a.code == result.alternative)
-    allowed = [a for a in criterion.alternatives if a.allows(score.legal_form)] or list(criterion.alternatives)
+    allowed = [a for a in criterion.alternatives if a.allows(score.legal_form)] or list(
+        criterion.alternatives
+    )
     return max(allowed, key=lambda a: a.max_points)
 
 
@@ -116,7 +120,12 @@ def _shortfalls(sheet: Sheet, score: SheetScore) -> tuple[Shortfall, ...]:
             blocked = criterion.applies_when.criterion
         elif result.status == SKIPPED:
             blocked = stop_gate
-        found.append((position, Shortfall(criterion, current, result.points, alternative.max_points, better[0], blocked)))
+        found.append(
+            (
+                position,
+                Shortfall(criterion, current, result.points, alternative.max_points, better[0], blocked),
+            )
+        )
     found.sort(key=lambda item: (-item[1].next_gain, -item[1].lost, item[0]))
     return tuple(s for _, s in found)
 
@@ -156,35 +165,74 @@ def _path_to(version: RubricVersion, sheet: Sheet, score: SheetScore, target: in
         if r.stars <= target and r.criterion is not None
     }
     unit = _point_unit(sheet, score.total, band.lower)
-    goal = int((needed / unit).to_integral_value(rounding="ROUND_CEILING"))
 
-    # best[g] = (changed criteria, gained units, chosen changes) for a gain of g units (capped at goal)
-    best: dict[int, tuple[int, int, tuple[Improvement, ...]]] = {0: (0, 0, ())}
+    def units(value: Decimal) -> int:
+        return int((value / unit).to_integral_value(rounding="ROUND_CEILING"))
+
+    goal = units(needed)
+    # Parts tracked on their own: a part with bonus items is capped at its maximum (gains above it are lost),
+    # and a part with a minimum for the target star must reach it. Every other gain goes to one counter.
+    raw_parts = {
+        p.code: sum((_old_points(score, c.code) for c in sheet.criteria if c.part == p.code), Decimal(0))
+        for p in version.parts
+    }
+    capped = {p.code for p in version.parts if any(c.bonus for c in sheet.criteria if c.part == p.code)}
+    minimums: dict[str, Decimal] = {}
+    for requirement in sheet.requirements:
+        if requirement.part is not None and requirement.stars <= target:
+            minimums[requirement.part] = max(
+                minimums.get(requirement.part, Decimal(0)), requirement.min_points
+            )
+    special = sorted(capped | set(minimums))
+    ceiling: dict[str, int] = {}
+    for part in special:
+        part_max = version.part(part).max_points  # type: ignore[union-attr]
+        headroom = units(max(Decimal(0), part_max - raw_parts[part]))
+        need = units(max(Decimal(0), minimums.get(part, Decimal(0)) - min(raw_parts[part], part_max)))
+        ceiling[part] = headroom if part in capped else max(need, goal)
+
+    # best[state] = (changed criteria, gained units, changes); state = (gain per special part…, other gain)
+    best: dict[_State, tuple[int, int, tuple[Improvement, ...]]] = {(0,) * (len(special) + 1): (0, 0, ())}
     for cluster in _clusters(sheet):
         configurations = _configurations(cluster, score, forced, unit)
         if not configurations:
             return None
-        step: dict[int, tuple[int, int, tuple[Improvement, ...]]] = {}
-        for gained, (count, units, changes) in best.items():
-            for c_count, c_units, c_changes in configurations:
-                key = min(goal, gained + c_units)
-                candidate = (count + c_count, units + c_units, changes + c_changes)
+        step: dict[_State, tuple[int, int, tuple[Improvement, ...]]] = {}
+        for state, (count, gained, changes) in best.items():
+            for c_count, by_part, c_changes in configurations:
+                key = tuple(
+                    [min(ceiling[p], state[i] + by_part.get(p, 0)) for i, p in enumerate(special)]
+                    + [min(goal, state[-1] + sum(g for p, g in by_part.items() if p not in ceiling))]
+                )
+                candidate = (count + c_count, gained + sum(by_part.values()), changes + c_changes)
                 if key not in step or candidate[:2] < step[key][:2]:
                     step[key] = candidate
         best = step
-    if goal not in best:
+
+    def reaches(state: _State) -> bool:
+        if sum(state) < goal:
+            return False
+        for i, part in enumerate(special):
+            part_max = version.part(part).max_points  # type: ignore[union-attr]
+            reached = min(raw_parts[part], part_max) + state[i] * unit
+            if part in minimums and reached < minimums[part]:
+                return False
+        return True
+
+    winners = [value for state, value in best.items() if reaches(state)]
+    if not winners:
         return None
-    improvements = list(best[goal][2])
-    improvements = _meet_part_minimums(version, sheet, score, target, improvements)
-    if improvements is None:
-        return None
+    improvements = list(min(winners, key=lambda value: value[:2])[2])
     order = {c.code: i for i, c in enumerate(sheet.criteria)}
     improvements.sort(key=lambda i: order[i.criterion.code])
     return PathToStar(target, needed, tuple(improvements))
 
 
 def _forced_so_far(sheet: Sheet, code: str, target: int) -> Decimal:
-    return max((r.min_points for r in sheet.requirements if r.criterion == code and r.stars <= target), default=Decimal(0))
+    return max(
+        (r.min_points for r in sheet.requirements if r.criterion == code and r.stars <= target),
+        default=Decimal(0),
+    )
 
 
 def _point_unit(sheet: Sheet, *values: Decimal) -> Decimal:
@@ -199,8 +247,8 @@ def _configurations(
     score: SheetScore,
     forced: dict[str, Decimal],
     unit: Decimal,
-) -> list[tuple[int, int, tuple[Improvement, ...]]]:
-    """Every allowed way to leave or improve this cluster: (changed criteria, gained units, improvements)."""
+) -> list[tuple[int, dict[str, int], tuple[Improvement, ...]]]:
+    """Every allowed way to leave or improve this cluster: (changed criteria, gained units per part, changes)."""
     choices: list[list[Option | None]] = []
     for criterion in cluster:
         result = score.result(criterion.code)
@@ -208,7 +256,12 @@ def _configurations(
             choices.append([None])
             continue
         alternative = _usable_alternative(criterion, score)
-        choices.append([None, *sorted((o for o in alternative.options if o.points > result.points), key=lambda o: o.points)])
+        choices.append(
+            [
+                None,
+                *sorted((o for o in alternative.options if o.points > result.points), key=lambda o: o.points),
+            ]
+        )
     out = []
     for combination in itertools.islice(itertools.product(*choices), _MAX_CONFIGURATIONS):
         new_points: dict[str, Decimal] = {}
@@ -218,7 +271,10 @@ def _configurations(
             result = score.result(criterion.code)
             old = result.points if result else Decimal(0)
             cond = criterion.applies_when
-            applicable = cond is None or new_points.get(cond.criterion, _old_points(score, cond.criterion)) >= cond.min_points
+            applicable = (
+                cond is None
+                or new_points.get(cond.criterion, _old_points(score, cond.criterion)) >= cond.min_points
+            )
             if not applicable:
                 if choice is not None:
                     valid = False  # choosing an option for a criterion that does not apply changes nothing
@@ -236,41 +292,20 @@ def _configurations(
                 changes.append(Improvement(criterion, current, choice, points - old))
         if not valid:
             continue
-        if any(new_points.get(code, Decimal(0)) < minimum for code, minimum in forced.items() if code in new_points):
+        if any(
+            new_points.get(code, Decimal(0)) < minimum
+            for code, minimum in forced.items()
+            if code in new_points
+        ):
             continue
-        gained = sum(new_points.values(), Decimal(0)) - sum((_old_points(score, c.code) for c in cluster), Decimal(0))
-        out.append((len(changes), int(gained / unit), tuple(changes)))
+        by_part: dict[str, int] = {}
+        for criterion in cluster:
+            gained = new_points.get(criterion.code, Decimal(0)) - _old_points(score, criterion.code)
+            by_part[criterion.part] = by_part.get(criterion.part, 0) + int(gained / unit)
+        out.append((len(changes), by_part, tuple(changes)))
     return out
 
 
 def _old_points(score: SheetScore, code: str) -> Decimal:
     result = score.result(code)
     return result.points if result else Decimal(0)
-
-
-def _meet_part_minimums(
-    version: RubricVersion, sheet: Sheet, score: SheetScore, target: int, improvements: list[Improvement]
-) -> list[Improvement] | None:
-    chosen = {i.criterion.code: i for i in improvements}
-    for requirement in sheet.requirements:
-        if requirement.part is None or requirement.stars > target:
-            continue
-
-        def part_points(part: str = requirement.part) -> Decimal:
-            return score.parts.get(part, Decimal(0)) + sum((i.gain for i in chosen.values() if i.criterion.part == part), Decimal(0))
-
-        while part_points() < requirement.min_points:
-            options = []
-            for criterion in sheet.criteria:
-                result = score.result(criterion.code)
-                if criterion.part != requirement.part or result is None or result.status in (SKIPPED, NOT_APPLICABLE):
-                    continue
-                top = max(_usable_alternative(criterion, score).options, key=lambda o: o.points)
-                if top.points > result.points + (chosen[criterion.code].gain if criterion.code in chosen else 0):
-                    current = criterion.option(result.option) if result.option else None
-                    options.append(Improvement(criterion, current, top, top.points - result.points))
-            if not options:
-                return None
-            pick = max(options, key=lambda i: i.gain)
-            chosen[pick.criterion.code] = pick
-    return list(chosen.values())

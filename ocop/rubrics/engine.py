@@ -22,7 +22,9 @@ from .issues import Issue, ScoringError
 from .schema import STOP, Band, Criterion, DutyPeriod, Gate, Requirement, RubricVersion, Sheet
 
 SCORED = "scored"
-NOT_APPLICABLE = "not_applicable"  # its condition does not hold (e.g. no product story): 0 points, no answer needed
+NOT_APPLICABLE = (
+    "not_applicable"  # its condition does not hold (e.g. no product story): 0 points, no answer needed
+)
 SKIPPED = "skipped"  # after a "stop scoring" gate fired: not scored
 UNANSWERED = "unanswered"  # only in drafts scored with complete=False
 
@@ -164,7 +166,15 @@ def band_for_total(version: RubricVersion, total: object) -> Band:
     """The star band of a total; totals outside 0–scale_max are refused."""
     number = to_decimal(total)
     if number < 0 or number > version.scale_max:
-        raise ScoringError([Issue("total_out_of_range", (("field", "total"),), {"value": number, "maximum": version.scale_max})])
+        raise ScoringError(
+            [
+                Issue(
+                    "total_out_of_range",
+                    (("field", "total"),),
+                    {"value": number, "maximum": version.scale_max},
+                )
+            ]
+        )
     return next(b for b in version.bands if b.contains(number))
 
 
@@ -184,10 +194,26 @@ def classify_total(version: RubricVersion, total: object) -> TotalClassification
 
 def sheet_for(version: RubricVersion, product_set: str) -> Sheet:
     if version.product_set(product_set) is None:
-        raise ScoringError([Issue("unknown_product_set", (("field", "product_set"),), {"value": product_set, "version": version.code})])
+        raise ScoringError(
+            [
+                Issue(
+                    "unknown_product_set",
+                    (("field", "product_set"),),
+                    {"value": product_set, "version": version.code},
+                )
+            ]
+        )
     sheet = version.sheet(product_set)
     if sheet is None:
-        raise ScoringError([Issue("sheet_not_loaded", (("field", "product_set"),), {"value": product_set, "version": version.code})])
+        raise ScoringError(
+            [
+                Issue(
+                    "sheet_not_loaded",
+                    (("field", "product_set"),),
+                    {"value": product_set, "version": version.code},
+                )
+            ]
+        )
     return sheet
 
 
@@ -282,7 +308,11 @@ def _score_criterion(
     option = criterion.option(chosen)
     alternative = criterion.alternative_of(chosen)
     if option is None or alternative is None:
-        issues.append(Issue("unknown_option", (*place, ("option", chosen)), {"criterion": criterion.code, "value": chosen}))
+        issues.append(
+            Issue(
+                "unknown_option", (*place, ("option", chosen)), {"criterion": criterion.code, "value": chosen}
+            )
+        )
         return CriterionResult(criterion.code, criterion.part, UNANSWERED, zero)
     if not alternative.allows(legal_form):
         issues.append(
@@ -292,10 +322,14 @@ def _score_criterion(
                 {"criterion": criterion.code, "value": chosen, "legal_form": legal_form},
             )
         )
-    return CriterionResult(criterion.code, criterion.part, SCORED, option.points, option.code, alternative.code)
+    return CriterionResult(
+        criterion.code, criterion.part, SCORED, option.points, option.code, alternative.code
+    )
 
 
-def _part_scores(version: RubricVersion, sheet: Sheet, results: Sequence[CriterionResult]) -> dict[str, Decimal]:
+def _part_scores(
+    version: RubricVersion, sheet: Sheet, results: Sequence[CriterionResult]
+) -> dict[str, Decimal]:
     """Sum per part; bonus points count but a part never exceeds its maximum, so totals stay within the scale."""
     parts = {p.code: Decimal(0) for p in version.parts}
     for result in results:
@@ -307,7 +341,9 @@ def _part_scores(version: RubricVersion, sheet: Sheet, results: Sequence[Criteri
     return parts
 
 
-def _unmet(sheet: Sheet, criterion_points: Mapping[str, Decimal], parts: Mapping[str, Decimal]) -> tuple[UnmetRequirement, ...]:
+def _unmet(
+    sheet: Sheet, criterion_points: Mapping[str, Decimal], parts: Mapping[str, Decimal]
+) -> tuple[UnmetRequirement, ...]:
     unmet = []
     for requirement in sheet.requirements:
         if requirement.criterion is not None:
@@ -319,14 +355,18 @@ def _unmet(sheet: Sheet, criterion_points: Mapping[str, Decimal], parts: Mapping
     return tuple(unmet)
 
 
-def _eligible_stars(version: RubricVersion, band: Band, *, gated: bool, unmet: Sequence[UnmetRequirement]) -> int | None:
+def _eligible_stars(
+    version: RubricVersion, band: Band, *, gated: bool, unmet: Sequence[UnmetRequirement]
+) -> int | None:
     """The highest recognised star at or below the band whose mandatory criteria (of that star and below) hold.
 
     A gate always wins over points: a fired gate leaves nothing to recognise.
     """
     if gated:
         return None
-    for candidate in sorted((b for b in version.bands if b.stars <= band.stars and b.recognised), key=lambda b: -b.stars):
+    for candidate in sorted(
+        (b for b in version.bands if b.stars <= band.stars and b.recognised), key=lambda b: -b.stars
+    ):
         if not any(u.requirement.stars <= candidate.stars for u in unmet):
             return candidate.stars
     return None
@@ -355,7 +395,10 @@ def aggregate(version: RubricVersion, sheets: Sequence[SheetScore]) -> CouncilSc
     count = Decimal(len(sheets))
     totals = tuple(s.total for s in sheets)
     total = round_score(version, sum(totals, Decimal(0)) / count)
-    parts = {code: round_score(version, sum((s.parts[code] for s in sheets), Decimal(0)) / count) for code in sheets[0].parts}
+    parts = {
+        code: round_score(version, sum((s.parts[code] for s in sheets), Decimal(0)) / count)
+        for code in sheets[0].parts
+    }
     band = band_for_total(version, total)
 
     gate_counts: dict[str, tuple[Gate, int]] = {}
@@ -403,7 +446,9 @@ def duty_period_on(version: RubricVersion, on: date) -> DutyPeriod:
         )
     period = next((p for p in version.duties if p.covers(on)), None)
     if period is None:
-        raise ScoringError([Issue("date_without_duties", (("field", "date"),), {"value": on, "version": version.code})])
+        raise ScoringError(
+            [Issue("date_without_duties", (("field", "date"),), {"value": on, "version": version.code})]
+        )
     return period
 
 
@@ -431,7 +476,13 @@ def recognise(
     duty = period.duty(level)
     if duty is None:
         raise ScoringError(
-            [Issue("level_not_in_period", (("field", "level"),), {"value": level, "start": period.start, "until": period.end or "…"})]
+            [
+                Issue(
+                    "level_not_in_period",
+                    (("field", "level"),),
+                    {"value": level, "start": period.start, "until": period.end or "…"},
+                )
+            ]
         )
     if not duty.scores:
         return Recognition(level, on, period, None, duty.forwards_to, None)
@@ -446,9 +497,13 @@ def recognise(
     forward_to: str | None = None
     if duty.forwards_to and eligible_stars is not None:
         threshold = duty.forwards_min_total
-        if threshold is None:
+        if (
+            threshold is None
+            or number >= threshold
+            and eligible_stars >= band_for_total(version, threshold).stars
+        ):
             forward_to = duty.forwards_to
-        elif number >= threshold and eligible_stars >= band_for_total(version, threshold).stars:
-            forward_to = duty.forwards_to
-    proposed = eligible_stars if forward_to and (recognised is None or eligible_stars > recognised) else None
+    proposed = None
+    if forward_to and eligible_stars is not None and (recognised is None or eligible_stars > recognised):
+        proposed = eligible_stars
     return Recognition(level, on, period, recognised, forward_to, proposed)

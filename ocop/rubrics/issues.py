@@ -81,7 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mã «{value}» không hợp lệ (chỉ dùng chữ, số, dấu chấm, gạch ngang).",
         "Code '{value}' is invalid (letters, digits, dots and dashes only).",
     ),
-    "duplicate_code": ("Mã «{value}» bị trùng (đã dùng ở {first}).", "Code '{value}' is duplicated (first used at {first})."),
+    "duplicate_code": (
+        "Mã «{value}» bị trùng (đã dùng ở {first}).",
+        "Code '{value}' is duplicated (first used at {first}).",
+    ),
     "unknown_choice": (
         "Giá trị «{value}» không hợp lệ; dùng một trong: {allowed}.",
         "Value '{value}' is not allowed; use one of: {allowed}.",
@@ -96,8 +99,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The part maxima add up to {total}; they must add up to {expected}.",
     ),
     "bands_empty": ("Chưa khai báo hạng sao.", "No star bands are declared."),
-    "band_empty_range": ("Hạng {stars} sao có khoảng rỗng [{lower}, {upper}).", "The {stars}-star band [{lower}, {upper}) is empty."),
-    "band_not_from_zero": ("Hạng thấp nhất phải bắt đầu từ 0, đang là {lower}.", "The lowest band must start at 0, not {lower}."),
+    "band_empty_range": (
+        "Hạng {stars} sao có khoảng rỗng [{lower}, {upper}).",
+        "The {stars}-star band [{lower}, {upper}) is empty.",
+    ),
+    "band_not_from_zero": (
+        "Hạng thấp nhất phải bắt đầu từ 0, đang là {lower}.",
+        "The lowest band must start at 0, not {lower}.",
+    ),
     "band_gap": (
         "Có khoảng trống giữa {upper} và {lower}: điểm trong khoảng này không thuộc hạng nào.",
         "There is a gap between {upper} and {lower}: totals there fall in no band.",
@@ -106,12 +115,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Các hạng chồng lên nhau từ {lower} đến {upper}.",
         "Bands overlap between {lower} and {upper}.",
     ),
-    "band_not_to_max": ("Hạng cao nhất phải kết thúc ở {expected}, đang là {upper}.", "The top band must end at {expected}, not {upper}."),
+    "band_not_to_max": (
+        "Hạng cao nhất phải kết thúc ở {expected}, đang là {upper}.",
+        "The top band must end at {expected}, not {upper}.",
+    ),
     "band_stars_order": (
         "Số sao phải tăng dần theo điểm; hạng {stars} sao đứng sau hạng {previous} sao.",
         "Stars must rise with points; the {stars}-star band follows the {previous}-star band.",
     ),
-    "unknown_stars": ("Không có hạng {stars} sao trong phiên bản này.", "There is no {stars}-star band in this version."),
+    "unknown_stars": (
+        "Không có hạng {stars} sao trong phiên bản này.",
+        "There is no {stars}-star band in this version.",
+    ),
     "periods_overlap": (
         "Giai đoạn bắt đầu {start} chồng lên giai đoạn trước (kết thúc {until}).",
         "The period starting {start} overlaps the previous one (ending {until}).",
@@ -128,7 +143,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Giai đoạn đầu tiên phải bắt đầu từ ngày hiệu lực {expected}, đang là {start}.",
         "The first period must start on the effective date {expected}, not {start}.",
     ),
-    "unknown_level": ("Cấp «{value}» không có trong danh sách cấp.", "Level '{value}' is not in the list of levels."),
+    "unknown_level": (
+        "Cấp «{value}» không có trong danh sách cấp.",
+        "Level '{value}' is not in the list of levels.",
+    ),
     "forward_not_upward": (
         "Cấp «{level}» chỉ được chuyển lên cấp cao hơn có trong giai đoạn, không phải «{value}».",
         "Level '{level}' may only forward to a higher level of the same period, not '{value}'.",
@@ -137,15 +155,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cấp không chấm điểm thì không thể công nhận hạng sao hay đặt ngưỡng điểm.",
         "A level that does not score cannot recognise stars or set a score threshold.",
     ),
-    "threshold_out_of_range": ("Ngưỡng {value} nằm ngoài 0–{maximum}.", "Threshold {value} is outside 0–{maximum}."),
+    "threshold_out_of_range": (
+        "Ngưỡng {value} nằm ngoài 0–{maximum}.",
+        "Threshold {value} is outside 0–{maximum}.",
+    ),
     "taxonomy_depth": (
         "Nhóm này ở tầng {depth}, nhưng phân loại có {levels} tầng: bộ sản phẩm chỉ nằm ở tầng cuối.",
         "This node is at depth {depth} but the taxonomy has {levels} levels: product sets belong to the last one.",
     ),
-    "unknown_product_set": ("Không có bộ sản phẩm «{value}» trong phiên bản {version}.", "Version {version} has no product set '{value}'."),
+    "unknown_product_set": (
+        "Không có bộ sản phẩm «{value}» trong phiên bản {version}.",
+        "Version {version} has no product set '{value}'.",
+    ),
     # sheet rules
     "sheet_empty": ("Phiếu không có tiêu chí nào.", "The sheet has no criteria."),
-    "unknown_part": ("Không có phần «{value}» trong phiên bản này.", "There is no part '{value}' in this version."),
+    "unknown_part": (
+        "Không có phần «{value}» trong phiên bản này.",
+        "There is no part '{value}' in this version.",
+    ),
     "sheet_part_total": (
         "Tổng điểm tối đa các tiêu chí phần {part} là {total}, phải bằng {expected}.",
         "The criteria of part {part} add up to {total}; they must add up to {expected}.",
@@ -163,9 +190,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tiêu chí khai báo cả «options» và «alternatives»; chỉ dùng một.",
         "The criterion declares both 'options' and 'alternatives'; use one.",
     ),
-    "unknown_legal_form": ("Loại hình «{value}» không có trong danh sách loại hình.", "Legal form '{value}' is not declared."),
-    "unknown_criterion": ("Không có tiêu chí «{value}» trong phiếu.", "The sheet has no criterion '{value}'."),
-    "condition_on_itself": ("Tiêu chí không thể phụ thuộc vào chính nó.", "A criterion cannot depend on itself."),
+    "unknown_legal_form": (
+        "Loại hình «{value}» không có trong danh sách loại hình.",
+        "Legal form '{value}' is not declared.",
+    ),
+    "unknown_criterion": (
+        "Không có tiêu chí «{value}» trong phiếu.",
+        "The sheet has no criterion '{value}'.",
+    ),
+    "condition_on_itself": (
+        "Tiêu chí không thể phụ thuộc vào chính nó.",
+        "A criterion cannot depend on itself.",
+    ),
     "condition_not_before": (
         "Điều kiện áp dụng phải dựa vào một tiêu chí đứng trước («{value}» đứng sau).",
         "A condition must refer to an earlier criterion ('{value}' comes later).",
@@ -183,7 +219,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The requirement of {min_points} points exceeds the maximum of {maximum}.",
     ),
     # spreadsheet import
-    "missing_column": ("Thiếu cột «{field}» ở dòng tiêu đề.", "Column '{field}' is missing from the header row."),
+    "missing_column": (
+        "Thiếu cột «{field}» ở dòng tiêu đề.",
+        "Column '{field}' is missing from the header row.",
+    ),
     "duplicate_column": ("Cột «{field}» xuất hiện hai lần.", "Column '{field}' appears twice."),
     "criterion_split": (
         "Tiêu chí «{value}» đã xuất hiện ở dòng {first}; các lựa chọn của một tiêu chí phải liền nhau.",
@@ -214,19 +253,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Phiên bản {version} đã được dùng để chấm điểm nên không thể sửa; hãy tạo phiên bản mới.",
         "Version {version} has been used for scoring and cannot change; create a new version.",
     ),
+    # historical results import
+    "unknown_place": (
+        "Không tìm thấy «{value}» trong {within}.",
+        "'{value}' was not found in {within}.",
+    ),
+    "ambiguous_place": (
+        "«{value}» khớp nhiều đơn vị ({candidates}); ghi rõ huyện hoặc tỉnh.",
+        "'{value}' matches several units ({candidates}); add the district or province.",
+    ),
+    "not_stars": (
+        "Hạng sao «{value}» không hợp lệ; cần 3, 4 hoặc 5.",
+        "Star rating '{value}' is invalid; use 3, 4 or 5.",
+    ),
+    "no_version_for_date": (
+        "Không có bộ tiêu chí nào có hiệu lực vào ngày {value}.",
+        "No rubric version was in force on {value}.",
+    ),
+    "score_star_mismatch": (
+        "Điểm {score} thuộc hạng {band} sao theo bộ tiêu chí {version}, nhưng quyết định ghi {stars} sao.",
+        "A score of {score} is a {band}-star band under rubric {version}, but the decision says {stars} stars.",
+    ),
+    "level_cannot_recognise": (
+        "Theo phân cấp ngày {date}, {level} không công nhận hạng {stars} sao.",
+        "Under the duties in force on {date}, level {level} does not recognise {stars} stars.",
+    ),
+    "outside_scope": (
+        "Địa chỉ thuộc {value}, ngoài địa bàn bạn phụ trách.",
+        "The address lies in {value}, outside the area you serve.",
+    ),
+    "duplicate_decision_row": (
+        "Trùng với dòng {first} (cùng sản phẩm, chủ thể và quyết định).",
+        "Same as row {first} (same product, producer and decision).",
+    ),
     # scoring requests
     "sheet_not_loaded": (
         "Phiên bản {version} chưa có phiếu đánh giá cho bộ sản phẩm «{value}».",
         "Version {version} has no scoring sheet for product set '{value}' yet.",
     ),
-    "unknown_option": ("Tiêu chí {criterion} không có lựa chọn «{value}».", "Criterion {criterion} has no option '{value}'."),
+    "unknown_option": (
+        "Tiêu chí {criterion} không có lựa chọn «{value}».",
+        "Criterion {criterion} has no option '{value}'.",
+    ),
     "missing_answer": ("Chưa chọn mức cho tiêu chí {value}.", "No option chosen for criterion {value}."),
     "unknown_gate": ("Phiếu không có điều kiện loại/dừng «{value}».", "The sheet has no gate '{value}'."),
     "option_not_for_legal_form": (
         "Lựa chọn «{value}» của tiêu chí {criterion} không dành cho loại hình «{legal_form}».",
         "Option '{value}' of criterion {criterion} is not for legal form '{legal_form}'.",
     ),
-    "total_out_of_range": ("Tổng điểm {value} nằm ngoài 0–{maximum}.", "Total {value} is outside 0–{maximum}."),
+    "total_out_of_range": (
+        "Tổng điểm {value} nằm ngoài 0–{maximum}.",
+        "Total {value} is outside 0–{maximum}.",
+    ),
     "date_before_version": (
         "Ngày {value} trước ngày hiệu lực {start} của phiên bản {version}.",
         "Date {value} is before version {version} took effect ({start}).",
@@ -243,7 +321,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cần cả «level» và «date» để biết cấp nào công nhận.",
         "Both 'level' and 'date' are needed to know which level recognises.",
     ),
-    "no_member_sheets": ("Cần ít nhất một phiếu của thành viên hội đồng.", "At least one member's sheet is needed."),
+    "no_member_sheets": (
+        "Cần ít nhất một phiếu của thành viên hội đồng.",
+        "At least one member's sheet is needed.",
+    ),
     "mixed_sheets": (
         "Các phiếu phải cùng phiên bản và cùng bộ sản phẩm.",
         "All sheets must be of one version and one product set.",

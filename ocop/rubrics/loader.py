@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -95,7 +95,9 @@ def read_version_file(path: str | Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RubricFileInvalid([Issue("unreadable_file", place, {"reason": str(exc).splitlines()[0]})]) from exc
+        raise RubricFileInvalid(
+            [Issue("unreadable_file", place, {"reason": str(exc).splitlines()[0]})]
+        ) from exc
     if not isinstance(data, dict):
         raise RubricFileInvalid([Issue("not_a_mapping", place)])
     return data
@@ -123,7 +125,9 @@ def parse_version(data: Mapping[str, Any], *, source: str = "") -> RubricVersion
     return version
 
 
-def parse_sheet(data: Mapping[str, Any], version: RubricVersion, *, source: str = "") -> tuple[Sheet | None, list[Issue]]:
+def parse_sheet(
+    data: Mapping[str, Any], version: RubricVersion, *, source: str = ""
+) -> tuple[Sheet | None, list[Issue]]:
     """A sheet checked against an already loaded version (used by the spreadsheet import)."""
     parser = _Parser(source=source)
     parser.context_from(version)
@@ -148,7 +152,9 @@ class _Parser:
     def err(self, code: str, place: Place, **params: Any) -> None:
         self.issues.append(Issue(code, place, params))
 
-    def mapping(self, value: Any, place: Place, required: set[str], optional: set[str] = frozenset()) -> dict | None:
+    def mapping(
+        self, value: Any, place: Place, required: set[str], optional: Iterable[str] = ()
+    ) -> dict | None:
         if not isinstance(value, Mapping):
             self.err("not_a_mapping", place)
             return None
@@ -250,7 +256,12 @@ class _Parser:
             return None, self.issues
         fmt = m.get("format")
         if fmt is not None and fmt not in SUPPORTED_FORMATS:
-            self.err("unsupported_format", (*top, ("field", "format")), value=fmt, supported=list(SUPPORTED_FORMATS))
+            self.err(
+                "unsupported_format",
+                (*top, ("field", "format")),
+                value=fmt,
+                supported=list(SUPPORTED_FORMATS),
+            )
         code = self.code(m, "code", top)
         self.version_code = code
         title = self.text(m, "title", top)
@@ -359,7 +370,16 @@ class _Parser:
             self.unique(seen, str(stars), place)
             if upper <= lower:
                 self.err("band_empty_range", place, stars=stars, lower=lower, upper=upper)
-            raw.append((stars, lower, upper, self.boolean(b, "recognised", place), self.text(b, "label", place, required=False), place))
+            raw.append(
+                (
+                    stars,
+                    lower,
+                    upper,
+                    self.boolean(b, "recognised", place),
+                    self.text(b, "label", place, required=False),
+                    place,
+                )
+            )
         if not raw:
             self.err("bands_empty", (*top, ("field", "bands")))
             return ()
@@ -385,7 +405,9 @@ class _Parser:
         m = self.mapping(raw, place, {"method", "decimals", "rounding"}) or {}
         method = self.text(m, "method", place) if m else AGGREGATION_METHODS[0]
         if m and method and method not in AGGREGATION_METHODS:
-            self.err("unknown_choice", (*place, ("field", "method")), value=method, allowed=AGGREGATION_METHODS)
+            self.err(
+                "unknown_choice", (*place, ("field", "method")), value=method, allowed=AGGREGATION_METHODS
+            )
         rounding = self.text(m, "rounding", place) if m else ROUNDINGS[0]
         if m and rounding and rounding not in ROUNDINGS:
             self.err("unknown_choice", (*place, ("field", "rounding")), value=rounding, allowed=ROUNDINGS)
@@ -394,7 +416,9 @@ class _Parser:
 
     def certificate(self, raw: Any, place: Place) -> CertificateRule:
         m = self.mapping(raw, place, {"validity_months", "expiry_notice_days"}) or {}
-        return CertificateRule(self.integer(m, "validity_months", place) or 0, self.integer(m, "expiry_notice_days", place) or 0)
+        return CertificateRule(
+            self.integer(m, "validity_months", place) or 0, self.integer(m, "expiry_notice_days", place) or 0
+        )
 
     def named_list(self, m: Mapping, key: str, top: Place, kind: str) -> tuple[Named, ...]:
         out: list[Named] = []
@@ -440,9 +464,17 @@ class _Parser:
             for duty in duties:
                 target = duty.forwards_to
                 if target and (target not in present or order.get(target, -1) <= order.get(duty.level, -1)):
-                    self.err("forward_not_upward", (*place, ("level", duty.level)), level=duty.level, value=target)
+                    self.err(
+                        "forward_not_upward", (*place, ("level", duty.level)), level=duty.level, value=target
+                    )
             if p_start:
-                period = DutyPeriod(p_start, p_end, self.text(p, "decision", place), tuple(duties), self.text(p, "note", place, required=False))
+                period = DutyPeriod(
+                    p_start,
+                    p_end,
+                    self.text(p, "decision", place),
+                    tuple(duties),
+                    self.text(p, "note", place, required=False),
+                )
                 periods.append((period, place))
         periods.sort(key=lambda pp: pp[0].start)
         if periods and start and periods[0][0].start != start:
@@ -489,7 +521,12 @@ class _Parser:
                 recognises.append(stars)
         threshold = self.number(d, "forwards_min_total", place)
         if threshold is not None and threshold > scale_max:
-            self.err("threshold_out_of_range", (*place, ("field", "forwards_min_total")), value=threshold, maximum=scale_max)
+            self.err(
+                "threshold_out_of_range",
+                (*place, ("field", "forwards_min_total")),
+                value=threshold,
+                maximum=scale_max,
+            )
         if not scores and (recognises or threshold is not None):
             self.err("scores_without_score", place)
         forwards_to = self.text(d, "forwards_to", place, required=False) or None
@@ -508,7 +545,9 @@ class _Parser:
         )
 
     # -- taxonomy ---------------------------------------------------------------------------------------
-    def taxonomy(self, raw: Any, place: Place) -> tuple[tuple[str, ...], tuple[TaxonNode, ...], tuple[ProductSet, ...]]:
+    def taxonomy(
+        self, raw: Any, place: Place
+    ) -> tuple[tuple[str, ...], tuple[TaxonNode, ...], tuple[ProductSet, ...]]:
         m = self.mapping(raw, place, {"levels", "nodes"})
         if m is None:
             return (), (), ()
@@ -526,12 +565,22 @@ class _Parser:
                 label = str(item.get("code", "?")) if isinstance(item, Mapping) else "?"
                 node_place = (*place, ("node", label))
                 last = depth == len(levels) - 1
-                n = self.mapping(item, node_place, {"code", "name"}, {"note", "product_sets" if last else "children"})
+                n = self.mapping(
+                    item, node_place, {"code", "name"}, {"note", "product_sets" if last else "children"}
+                )
                 if n is None:
                     continue
                 code = self.code(n, "code", node_place)
                 self.unique(node_seen, code, node_place)
-                nodes.append(TaxonNode(code, self.text(n, "name", node_place), depth, parent, self.text(n, "note", node_place, required=False)))
+                nodes.append(
+                    TaxonNode(
+                        code,
+                        self.text(n, "name", node_place),
+                        depth,
+                        parent,
+                        self.text(n, "note", node_place, required=False),
+                    )
+                )
                 if not last:
                     if "children" not in n:
                         self.err("taxonomy_depth", node_place, depth=depth + 1, levels=len(levels))
@@ -569,7 +618,12 @@ class _Parser:
             return None
         product_set = self.text(m, "product_set", place)
         if product_set and product_set not in self.product_sets:
-            self.err("unknown_product_set", (*place, ("field", "product_set")), value=product_set, version=self.version_code)
+            self.err(
+                "unknown_product_set",
+                (*place, ("field", "product_set")),
+                value=product_set,
+                version=self.version_code,
+            )
         groups: list[CriterionGroup] = []
         criteria: list[Criterion] = []
         group_seen: dict[str, Place] = {}
@@ -610,7 +664,9 @@ class _Parser:
             note=self.text(m, "note", place, required=False),
         )
 
-    def criterion(self, raw: Any, place: Place, part: str, group: str, gate_seen: dict[str, Place]) -> Criterion | None:
+    def criterion(
+        self, raw: Any, place: Place, part: str, group: str, gate_seen: dict[str, Place]
+    ) -> Criterion | None:
         c = self.mapping(
             raw,
             place,
@@ -632,7 +688,9 @@ class _Parser:
             for raw_alt, _ in self.items(c, "alternatives", place):
                 label = str(raw_alt.get("code", "?")) if isinstance(raw_alt, Mapping) else "?"
                 a_place = (*place, ("alternative", label))
-                a = self.mapping(raw_alt, a_place, {"code", "options"}, {"label", "applies_to", "legal_forms"})
+                a = self.mapping(
+                    raw_alt, a_place, {"code", "options"}, {"label", "applies_to", "legal_forms"}
+                )
                 if a is None:
                     continue
                 a_code = self.code(a, "code", a_place)
@@ -661,7 +719,9 @@ class _Parser:
             w_place = (*place, ("field", "applies_when"))
             w = self.mapping(c["applies_when"], w_place, {"criterion", "min_points"})
             if w is not None:
-                condition = Condition(self.text(w, "criterion", w_place), self.number(w, "min_points", w_place) or Decimal(0))
+                condition = Condition(
+                    self.text(w, "criterion", w_place), self.number(w, "min_points", w_place) or Decimal(0)
+                )
         gates: list[Gate] = []
         for raw_gate, _ in self.items(c, "gates", place):
             label = str(raw_gate.get("code", "?")) if isinstance(raw_gate, Mapping) else "?"
@@ -688,7 +748,9 @@ class _Parser:
             gates=tuple(gates),
         )
 
-    def options(self, m: Mapping, place: Place, maximum: Decimal, seen: dict[str, Place]) -> tuple[Option, ...]:
+    def options(
+        self, m: Mapping, place: Place, maximum: Decimal, seen: dict[str, Place]
+    ) -> tuple[Option, ...]:
         out: list[Option] = []
         for raw, _ in self.items(m, "options", place):
             label = str(raw.get("code", "?")) if isinstance(raw, Mapping) else "?"
@@ -738,7 +800,9 @@ class _Parser:
         for part, expected in self.part_max.items():
             total = sum((c.max_points for c in criteria if c.part == part and not c.bonus), Decimal(0))
             if total != expected:
-                self.err("sheet_part_total", (*place, ("part", part)), part=part, total=total, expected=expected)
+                self.err(
+                    "sheet_part_total", (*place, ("part", part)), part=part, total=total, expected=expected
+                )
 
     def requirements(self, m: Mapping, place: Place, criteria: list[Criterion]) -> tuple[Requirement, ...]:
         by_code = {c.code: c for c in criteria}
@@ -769,5 +833,9 @@ class _Parser:
                 ceiling = self.part_max[part]
             if minimum > ceiling:
                 self.err("requirement_unreachable", r_place, min_points=minimum, maximum=ceiling)
-            out.append(Requirement(stars or 0, minimum, criterion, part, self.text(r, "text", r_place, required=False)))
+            out.append(
+                Requirement(
+                    stars or 0, minimum, criterion, part, self.text(r, "text", r_place, required=False)
+                )
+            )
         return tuple(out)

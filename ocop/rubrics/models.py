@@ -39,8 +39,11 @@ class TaxonNode(models.Model):
     level = models.CharField(max_length=10, choices=TaxonLevel.choices)
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=300)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     position = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="rubrics_taxon_unique_code")]
@@ -59,10 +62,294 @@ class ProductSet(models.Model):
     group = models.ForeignKey(TaxonNode, on_delete=models.PROTECT, related_name="+")
     subgroup = models.ForeignKey(TaxonNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(default=0)
+    ministry = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="rubrics_product_set_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="rubrics_product_set_unique_code")
+        ]
         ordering = ["version", "position", "code"]
 
     def __str__(self) -> str:
         return self.name
+
+
+# -- Everything below is loaded from the version's data file by `services.rubric_version_load`; the engine
+# -- reads the canonical document kept on `RubricVersionContent`, the tables serve references and queries.
+
+
+class RubricVersionContent(models.Model):
+    """The validated document of a version and its fingerprint: a frozen version whose file changed is refused."""
+
+    version = models.OneToOneField(RubricVersion, on_delete=models.CASCADE, related_name="content")
+    fingerprint = models.CharField(max_length=64)
+    document = models.JSONField()
+    source = models.CharField(max_length=200, blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    frozen_reason = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.version.code} @ {self.fingerprint[:12]}"
+
+
+class Part(models.Model):
+    """A part of the score (*phần* A, B, C) and its maximum."""
+
+    version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="parts")
+    code = models.CharField(max_length=5)
+    name = models.CharField(max_length=200)
+    max_points = models.DecimalField(max_digits=6, decimal_places=2)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="rubrics_part_unique_code")]
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class StarBand(models.Model):
+    """A star band (*hạng sao*), half-open [lower, upper); the top band also holds `upper`."""
+
+    version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="bands")
+    stars = models.PositiveSmallIntegerField()
+    lower = models.DecimalField(max_digits=6, decimal_places=2)
+    upper = models.DecimalField(max_digits=6, decimal_places=2)
+    recognised = models.BooleanField()
+    label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "stars"], name="rubrics_band_unique_stars")]
+        ordering = ["version", "stars"]
+
+    def __str__(self) -> str:
+        return f"{self.stars}★ [{self.lower}, {self.upper})"
+
+
+class DutyPeriod(models.Model):
+    """Who scores, recognises and forwards what, from `start` to `end` (*phân cấp đánh giá, công nhận*)."""
+
+    version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="duty_periods")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    decision = models.CharField(max_length=100)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["version", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.start}–{self.end or '…'}"
+
+
+class LevelDuty(models.Model):
+    period = models.ForeignKey(DutyPeriod, on_delete=models.CASCADE, related_name="duties")
+    level = models.CharField(max_length=20)
+    tasks = models.TextField()
+    scores = models.BooleanField()
+    recognises = models.JSONField(default=list)
+    caps_higher_stars = models.BooleanField(default=False)
+    forwards_to = models.CharField(max_length=20, blank=True)
+    forwards_min_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    assesses = models.JSONField(default=list)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "level"], name="rubrics_duty_unique_level")]
+        ordering = ["period", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.tasks}"
+
+
+class Sheet(models.Model):
+    """The scoring sheet (*phiếu đánh giá*) of one product set in its version."""
+
+    version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="sheets")
+    product_set = models.OneToOneField(ProductSet, on_delete=models.CASCADE, related_name="sheet")
+    source = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["version", "product_set__position"]
+
+    def __str__(self) -> str:
+        return f"{self.version.code} · {self.product_set.code}"
+
+
+class CriterionGroup(models.Model):
+    """A criterion group of a sheet (*nhóm tiêu chí*, e.g. "1 TỔ CHỨC SẢN XUẤT")."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="groups")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sheet", "code"], name="rubrics_group_unique_code")]
+        ordering = ["sheet", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Criterion(models.Model):
+    """A criterion (*tiêu chí*): score lines of the evaluation app point here and at the chosen `Option`."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="criteria")
+    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="criteria")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=20)
+    name = models.TextField()
+    max_points = models.DecimalField(max_digits=6, decimal_places=2)
+    note = models.TextField(blank=True)
+    bonus = models.BooleanField(default=False)
+    # Applies only when another criterion of the sheet scored at least this (*chỉ áp dụng khi…*).
+    applies_when = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    applies_min_points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "code"], name="rubrics_criterion_unique_code")
+        ]
+        ordering = ["sheet", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class OptionSet(models.Model):
+    """One of a criterion's alternative option sets (*trường hợp*), possibly limited to some legal forms."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="option_sets")
+    code = models.CharField(max_length=20)
+    label = models.CharField(max_length=200, blank=True)
+    applies_to = models.CharField(max_length=300, blank=True)
+    legal_forms = models.JSONField(default=list)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "code"], name="rubrics_option_set_unique_code")
+        ]
+        ordering = ["criterion", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} / {self.code}"
+
+
+class Option(models.Model):
+    """An option of a criterion (*mức đánh giá*) and its points."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
+    option_set = models.ForeignKey(OptionSet, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(max_length=20)
+    text = models.TextField()
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "code"], name="rubrics_option_unique_code")
+        ]
+        ordering = ["criterion", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}{self.code} ({self.points})"
+
+
+class GateKind(models.TextChoices):
+    DISQUALIFY = "disqualify", "Bị loại nếu…"
+    STOP = "stop", "Không đánh giá các bước tiếp theo nếu…"
+
+
+class Gate(models.Model):
+    """A knock-out rule attached to a criterion: the product is out, or later criteria are not scored."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="gates")
+    code = models.CharField(max_length=40)
+    kind = models.CharField(max_length=12, choices=GateKind.choices)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["criterion", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+
+class MandatoryCriterion(models.Model):
+    """Mandatory for `stars` and above (*tiêu chí bắt buộc*): a criterion's or a part's minimum points."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="mandatory")
+    stars = models.PositiveSmallIntegerField()
+    criterion = models.ForeignKey(
+        Criterion, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    part = models.ForeignKey(Part, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    min_points = models.DecimalField(max_digits=6, decimal_places=2)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sheet", "stars"]
+
+    def __str__(self) -> str:
+        return f"{self.stars}★ ≥ {self.min_points}"
+
+
+class HistoryImport(models.Model):
+    """A batch of past recognition decisions imported from a province's spreadsheet (kept so it can be undone)."""
+
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    rows = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.rows})"
+
+
+class HistoricalRecognition(models.Model):
+    """A past recognition (*quyết định công nhận* before this system) as the province recorded it.
+
+    The address keeps the units of its time (`unit`, legacy or current) and rolls up through
+    `current_province`. The certification app turns these into certificates; expiry follows the decision date.
+    """
+
+    batch = models.ForeignKey(HistoryImport, on_delete=models.CASCADE, related_name="recognitions")
+    row_number = models.PositiveIntegerField()
+    product_name = models.CharField(max_length=300)
+    producer_name = models.CharField(max_length=300)
+    address_as_written = models.CharField(max_length=500)
+    unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    current_province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    stars = models.PositiveSmallIntegerField()
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    decision_number = models.CharField(max_length=100)
+    decision_date = models.DateField()
+    level = models.CharField(max_length=20)
+    rubric_version = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
+    product_set_name = models.CharField(max_length=300, blank=True)
+    expires_on = models.DateField()
+    # The score falls in another band than the star, or the level could not recognise that star then.
+    flagged = models.BooleanField(default=False)
+    flags = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["current_province", "decision_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_name} – {self.stars}★ ({self.decision_number})"

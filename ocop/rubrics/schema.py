@@ -13,7 +13,9 @@ from types import MappingProxyType
 from typing import Any
 
 DISQUALIFY = "disqualify"  # bị loại nếu…: the product is out, whatever its points
-STOP = "stop"  # không đánh giá các bước tiếp theo nếu…: later criteria are not scored, the product does not pass
+STOP = (
+    "stop"  # không đánh giá các bước tiếp theo nếu…: later criteria are not scored, the product does not pass
+)
 GATE_KINDS = (DISQUALIFY, STOP)
 
 
@@ -251,7 +253,15 @@ class RubricVersion:
     product_sets: tuple[ProductSet, ...]
     sheets: MappingProxyType[str, Sheet]
     fingerprint: str
-    data: MappingProxyType[str, Any] = field(repr=False, compare=False, default_factory=lambda: MappingProxyType({}))
+    data: MappingProxyType[str, Any] = field(
+        repr=False, compare=False, default_factory=lambda: MappingProxyType({})
+    )
+
+    def __repr__(self) -> str:
+        return f"RubricVersion(code={self.code!r}, fingerprint={self.fingerprint[:12]!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis and IPython print it short too
+        printer.text(repr(self))
 
     def product_set(self, code: str) -> ProductSet | None:
         return next((p for p in self.product_sets if p.code == code), None)

@@ -112,20 +112,26 @@ def sheet_from_rows(
     mapping: dict[str, str] | None = None,
 ) -> SheetImport:
     """Turn rows (header first; title rows above it are skipped) into a checked sheet of `version`."""
-    rows = [list(r) for r in rows]
+    table = [list(r) for r in rows]
     issues: list[Issue] = []
     if version.product_set(product_set) is None:
-        issues.append(Issue("unknown_product_set", (("field", "product_set"),), {"value": product_set, "version": version.code}))
+        issues.append(
+            Issue(
+                "unknown_product_set",
+                (("field", "product_set"),),
+                {"value": product_set, "version": version.code},
+            )
+        )
         return SheetImport(product_set, None, None, issues)
-    header_index, columns, header_issues = locate_header(rows, COLUMNS, REQUIRED, mapping=mapping)
+    header_index, columns, header_issues = locate_header(table, COLUMNS, REQUIRED, mapping=mapping)
     issues += header_issues
     if errors_only(header_issues):
         return SheetImport(product_set, None, None, issues)
 
     reader = _RowReader(version, columns, issues)
     data_rows = 0
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
+    for index in range(header_index + 1, len(table)):
+        row = table[index]
         if not any(cell_text(c) for c in row):
             continue
         data_rows += 1
@@ -153,7 +159,9 @@ class _RowReader:
         self.unnumbered_groups: dict[str, str] = {}
         self.last: dict[str, str] = {"part": "", "group": "", "criterion_code": ""}
         self.option_rows: dict[tuple[str, str], int] = {}
-        self.form_codes = {fold(f.code): f.code for f in version.legal_forms} | {fold(f.name): f.code for f in version.legal_forms}
+        self.form_codes = {fold(f.code): f.code for f in version.legal_forms} | {
+            fold(f.name): f.code for f in version.legal_forms
+        }
 
     def cell(self, row: list[Any], key: str) -> str:
         position = self.columns.get(key)
@@ -168,7 +176,10 @@ class _RowReader:
         part = self._part(number, self.cell(row, "part") or self.last["part"])
         group = self._group(number, self.cell(row, "group") or self.last["group"], part)
         code = self.cell(row, "criterion_code") or self.last["criterion_code"]
-        self.last.update(part=self.cell(row, "part") or self.last["part"], group=self.cell(row, "group") or self.last["group"])
+        self.last.update(
+            part=self.cell(row, "part") or self.last["part"],
+            group=self.cell(row, "group") or self.last["group"],
+        )
         if not code:
             self.error(number, "criterion_code", "not_text")
             return
@@ -243,7 +254,15 @@ class _RowReader:
                 self.error(number, "legal_forms", "unknown_legal_form", value=word)
             else:
                 forms.append(form)
-        criterion.options.append({"code": option_code, "text": text, "points": points, "alternative": alternative, "legal_forms": forms})
+        criterion.options.append(
+            {
+                "code": option_code,
+                "text": text,
+                "points": points,
+                "alternative": alternative,
+                "legal_forms": forms,
+            }
+        )
         self.option_rows[(criterion.code, option_code)] = number
 
         note = self.cell(row, "notes")
@@ -269,7 +288,9 @@ class _RowReader:
         if gate:
             kind = _GATE_WORDS.get(gate.split()[0])
             if kind is None:
-                self.error(number, "gate", "unknown_choice", value=self.cell(row, "gate"), allowed="loại, dừng")
+                self.error(
+                    number, "gate", "unknown_choice", value=self.cell(row, "gate"), allowed="loại, dừng"
+                )
             else:
                 criterion.gate = (kind, note or criterion.name)
                 criterion.gate_detected = False
@@ -312,10 +333,19 @@ class _RowReader:
         for criterion in self.criteria:
             if criterion.group not in by_group:
                 name, part = self.groups.get(criterion.group, (criterion.name, criterion.part))
-                by_group[criterion.group] = {"code": criterion.group, "name": name or criterion.group, "part": part, "criteria": []}
+                by_group[criterion.group] = {
+                    "code": criterion.group,
+                    "name": name or criterion.group,
+                    "part": part,
+                    "criteria": [],
+                }
                 groups.append(by_group[criterion.group])
             best = max((o["points"] for o in criterion.options), default=Decimal(0))
-            item: dict[str, Any] = {"code": criterion.code, "name": criterion.name, "max": _number(criterion.maximum or best)}
+            item: dict[str, Any] = {
+                "code": criterion.code,
+                "name": criterion.name,
+                "max": _number(criterion.maximum or best),
+            }
             if criterion.notes:
                 item["note"] = " ".join(criterion.notes)
             alternatives: dict[str, list[dict[str, Any]]] = {}
@@ -325,12 +355,19 @@ class _RowReader:
                     {"code": option["code"], "text": option["text"], "points": _number(option["points"])}
                 )
                 forms.setdefault(option["alternative"], [])
-                forms[option["alternative"]] += [f for f in option["legal_forms"] if f not in forms[option["alternative"]]]
+                forms[option["alternative"]] += [
+                    f for f in option["legal_forms"] if f not in forms[option["alternative"]]
+                ]
             if len(alternatives) == 1 and not any(forms.values()):
                 item["options"] = next(iter(alternatives.values()))
             else:
                 item["alternatives"] = [
-                    {"code": code, "label": f"Trường hợp {code}", "legal_forms": forms[code], "options": options}
+                    {
+                        "code": code,
+                        "label": f"Trường hợp {code}",
+                        "legal_forms": forms[code],
+                        "options": options,
+                    }
                     for code, options in alternatives.items()
                 ]
             if criterion.applies_when:
@@ -346,7 +383,13 @@ class _RowReader:
                 prefix = "loai" if kind == DISQUALIFY else "dung"
                 item["gates"] = [{"code": f"{prefix}-{criterion.code}", "kind": kind, "text": text}]
             for stars, option_code in criterion.requirements:
-                requirements.append({"stars": stars, "criterion": criterion.code, "min_points": _number(points_of[criterion.code][option_code])})
+                requirements.append(
+                    {
+                        "stars": stars,
+                        "criterion": criterion.code,
+                        "min_points": _number(points_of[criterion.code][option_code]),
+                    }
+                )
             by_group[criterion.group]["criteria"].append(item)
         data: dict[str, Any] = {"product_set": product_set, "groups": groups}
         if source:
@@ -364,13 +407,19 @@ class _RowReader:
             row = self.option_rows.get((criterion, option))
         if row is None and criterion:
             row = self.seen.get(criterion)
-        place: Place = ((("row", str(row)),) if row else ()) + tuple(step for step in issue.place if step[0] != "file")
+        place: Place = ((("row", str(row)),) if row else ()) + tuple(
+            step for step in issue.place if step[0] != "file"
+        )
         return Issue(issue.code, place, issue.params, issue.severity)
 
 
 def _letter(index: int) -> str:
     letters = string.ascii_lowercase
-    return letters[index] if index < len(letters) else f"{letters[index // len(letters) - 1]}{letters[index % len(letters)]}"
+    return (
+        letters[index]
+        if index < len(letters)
+        else f"{letters[index // len(letters) - 1]}{letters[index % len(letters)]}"
+    )
 
 
 def _number(value: Decimal) -> int | float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 from .issues import Issue, RubricFileInvalid
@@ -25,7 +26,9 @@ def read_rows(content: bytes, filename: str = "") -> list[list[Any]]:
     """All rows of the file's first sheet; raises `RubricFileInvalid` when it cannot be read safely."""
     place = (("file", filename),) if filename else ()
     if len(content) > MAX_BYTES:
-        raise RubricFileInvalid([Issue("unreadable_file", place, {"reason": f"> {MAX_BYTES // (1024 * 1024)} MB"})])
+        raise RubricFileInvalid(
+            [Issue("unreadable_file", place, {"reason": f"> {MAX_BYTES // (1024 * 1024)} MB"})]
+        )
     # The content decides the type, not the name: an XLSX renamed .csv is still read as XLSX.
     if content.startswith(_ZIP_MAGIC):
         return _read_xlsx(content, place)
@@ -39,7 +42,9 @@ def _read_xlsx(content: bytes, place: tuple) -> list[list[Any]]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
-                raise RubricFileInvalid([Issue("unreadable_file", place, {"reason": "archive too large when unpacked"})])
+                raise RubricFileInvalid(
+                    [Issue("unreadable_file", place, {"reason": "archive too large when unpacked"})]
+                )
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except RubricFileInvalid:
         raise
@@ -83,7 +88,7 @@ def cell_text(value: Any) -> str:
 
 
 def locate_header(
-    rows: list[list[Any]],
+    rows: Sequence[Sequence[Any]],
     aliases: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     *,
@@ -106,18 +111,26 @@ def locate_header(
     for key, header in (mapping or {}).items():
         accepted[fold(header)] = key
 
-    best_index, best_columns, best_issues = 0, {}, []
+    best_index = 0
+    best_columns: dict[str, int] = {}
+    best_issues: list[Issue] = []
     for index, row in enumerate(rows[:search_rows]):
         columns: dict[str, int] = {}
         issues: list[Issue] = []
         for position, cell in enumerate(row):
-            key = accepted.get(fold(cell_text(cell)))
-            if key is None:
+            found = accepted.get(fold(cell_text(cell)))
+            if found is None:
                 continue
-            if key in columns:
-                issues.append(Issue("duplicate_column", (("row", str(index + 1)), ("column", cell_text(cell))), {"field": cell_text(cell)}))
+            if found in columns:
+                issues.append(
+                    Issue(
+                        "duplicate_column",
+                        (("row", str(index + 1)), ("column", cell_text(cell))),
+                        {"field": cell_text(cell)},
+                    )
+                )
             else:
-                columns[key] = position
+                columns[found] = position
         if len(columns) > len(best_columns):
             best_index, best_columns, best_issues = index, columns, issues
     for key in required:

@@ -98,3 +98,9 @@ def test_unknown_page_is_a_vietnamese_404(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_pages_open_in_vietnamese_for_an_english_browser_and_switch_on_request(client):
+    assert "Đăng nhập" in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Sign in" in client.get("/").content.decode()

@@ -141,7 +141,9 @@ def test_every_error_of_a_file_is_listed_at_once():
     data["taxonomy"]["nodes"][0]["children"][0]["product_sets"][1]["code"] = "1.1"
     with pytest.raises(RubricFileInvalid) as excinfo:
         parse_version(data)
-    assert {"band_not_to_max", "duplicate_code", "option_above_max", "unknown_stars"} <= set(codes_of(excinfo))
+    assert {"band_not_to_max", "duplicate_code", "option_above_max", "unknown_stars"} <= set(
+        codes_of(excinfo)
+    )
     assert sum(code == "duplicate_code" for code in codes_of(excinfo)) == 2
 
 

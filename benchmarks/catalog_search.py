@@ -1,0 +1,234 @@
+"""Benchmark of the public catalogue: search and pages, p50 and p95, with the same request's SQL time beside.
+
+Prepare a database of its own first (from the repository root):
+
+    export OCOP_DATA_DIR=var/bench            # and DATABASE_URL=postgres://.../ocop_bench for PostgreSQL
+    .venv/bin/python manage.py migrate
+    .venv/bin/python manage.py load_units
+    .venv/bin/python manage.py load_rubrics
+    .venv/bin/python manage.py seed_demo --scale 100000
+    .venv/bin/python benchmarks/catalog_search.py --synthetic-certificates
+
+`seed_demo --scale` creates products without certificates (signing 100k certificates through two officials
+each is not what is measured here). `--synthetic-certificates` therefore writes certificate facts straight
+into the index entries of products that have none, with the programme's mix of stars (76% 3★, 23% 4★,
+1% 5★), and refuses to run under production settings. Real certificates are never touched.
+
+What is timed: `search_catalog()` (the function every page and the API call), then the pages and the API
+end to end through Django's test client (middleware, view, template). For each, the SQL time is the sum
+of the database's time for the queries that request ran, measured on the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from ocop.catalog import index_sql  # noqa: E402
+from ocop.catalog.models import CatalogEntry  # noqa: E402
+from ocop.catalog.search import Filters, search_catalog  # noqa: E402
+from ocop.catalog.services import reindex_all  # noqa: E402
+from ocop.geo.models import AdminUnit, Era, Level  # noqa: E402
+from ocop.products.models import Product  # noqa: E402
+
+QUERIES = [
+    ("mat ong", {}),
+    ("duong phen", {}),
+    ("HA GIANG", {}),
+    ("che shan tu", {}),  # as typed: a prefix
+    ("nuoc mam truyen thong", {}),
+    ("ca phe huu co", {}),
+    ("che", {}),  # one broad word
+    ("tra", {}),
+    ("hop tac xa", {}),  # matches a quarter of all products
+    ("duong phem", {}),  # a typo: exact search finds nothing, then the correction
+    ("mat onh rung", {}),
+    ("xyzzyq", {}),  # nothing at all
+    ("", {}),  # browse everything
+    ("", {"stars": 5}),
+    ("mat ong", {"province": "current:24"}),
+    ("", {"province": "current:01", "stars": 4}),
+]
+
+
+def sql_time(statements: list[str]) -> float:
+    """Milliseconds the database takes to run these statements and hand over every row."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def measure(run, repeat: int) -> tuple[list[float], list[float], int]:
+    """End-to-end times of `run`, and beside them the SQL time of the very statements it ran, executed
+    again with every row fetched (SQLite computes rows as they are fetched, so timing `execute` alone
+    would flatter it)."""
+    run()  # warm: plans, caches, imports
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    statements = [query["sql"] for query in captured.captured_queries]
+    total, sql = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        total.append((time.perf_counter() - started) * 1000)
+        sql.append(sql_time(statements))
+    return total, sql, len(statements)
+
+
+def synthesise_certificates() -> int:
+    """Certificate facts for entries that have none: benchmark databases only (see the module docstring)."""
+    if settings.PRODUCTION:
+        raise SystemExit("Refused: production settings.")
+    missing = list(
+        CatalogEntry.objects.filter(certificate_id__isnull=True).values_list("product_id", flat=True)
+    )
+    rng = random.Random(2025)
+    today = timezone.localdate()
+    batch = []
+    for product_id in missing:
+        draw = rng.random()
+        stars = 5 if draw < 0.01 else 4 if draw < 0.24 else 3
+        year = rng.choice([2021, 2022, 2023, 2024, 2025])
+        batch.append(
+            CatalogEntry(
+                product_id=product_id,
+                listed=True,
+                stars=stars,
+                certified_year=year,
+                certificate_id=-product_id,  # never a real certificate's id
+                certificate_number=f"BENCH-{year}-{product_id:06d}",
+                certificate_status="active",
+                certificate_valid_until=today.replace(year=today.year + 2),
+                certificate_qr=f"{settings.SITE_URL}/certificates/v/BENCH{product_id}",
+            )
+        )
+    fields = [
+        "listed",
+        "stars",
+        "certified_year",
+        "certificate_id",
+        "certificate_number",
+        "certificate_status",
+        "certificate_valid_until",
+        "certificate_qr",
+    ]
+    for start in range(0, len(batch), 5000):
+        CatalogEntry.objects.bulk_update(batch[start : start + 5000], fields, batch_size=1000)
+    # What autovacuum would do before long: forget the rows' old versions, tell the planner they are listed.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"VACUUM ANALYZE {index_sql.ENTRY_TABLE}" if connection.vendor == "postgresql" else "VACUUM"
+        )
+    index_sql.refresh_statistics()
+    return len(batch)
+
+
+def filters_of(spec: dict) -> Filters:
+    filters = Filters(stars=spec.get("stars"))
+    if "province" in spec:
+        era, code = spec["province"].split(":")
+        unit = AdminUnit.objects.get(era=Era(era), level=Level.PROVINCE, code=code)
+        filters.province = unit.id
+    return filters
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=30, help="timed runs per case (after one warm-up)")
+    parser.add_argument("--synthetic-certificates", action="store_true", help="see the module docstring")
+    args = parser.parse_args()
+
+    products = Product.objects.count()
+    entries = CatalogEntry.objects.count()
+    if entries < products:
+        started = time.perf_counter()
+        reindex_all()
+        print(f"index built: {products} products in {time.perf_counter() - started:.1f} s")
+    if args.synthetic_certificates:
+        print(f"synthetic certificate facts written for {synthesise_certificates()} entries")
+    listed = CatalogEntry.objects.filter(listed=True).count()
+    print(f"database: {connection.vendor}; products: {products}; listed in the catalogue: {listed}")
+    print(f"command: {' '.join(sys.argv)} (repeat {args.repeat})\n")
+
+    header = f"{'case':44} {'results':>8} {'q':>3} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8}"
+    print("search_catalog()")
+    print(header)
+    search_p95 = []
+    for text, spec in QUERIES:
+        filters = filters_of(spec)
+        result = search_catalog(q=text, filters=filters)
+        total, sql, queries = measure(lambda t=text, f=filters: search_catalog(q=t, filters=f), args.repeat)
+        label = f"{text!r} {spec or ''}".strip()
+        count = f"{result.count}{'' if result.count_exact else '+'}"
+        search_p95.append(percentile(total, 0.95))
+        print(
+            f"{label:44} {count:>8} {queries:>3} {statistics.median(total):8.1f} {percentile(total, 0.95):8.1f}"
+            f" {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
+        )
+    print(
+        f"\nsearch p95 over all cases: worst {max(search_p95):.1f} ms, median {statistics.median(search_p95):.1f} ms"
+    )
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    sample = (
+        CatalogEntry.objects.filter(listed=True)
+        .order_by("product_id")
+        .values_list("product_id", "producer_id")[1000]
+    )
+    pages = [
+        ("search page 'mat ong'", "/catalog/search/?q=mat+ong"),
+        ("search page 'che shan tu'", "/catalog/search/?q=che+shan+tu"),
+        ("search page 'hop tac xa'", "/catalog/search/?q=hop+tac+xa"),
+        ("search page, browse all", "/catalog/search/"),
+        ("search page, province + stars", "/catalog/search/?province=24&stars=4"),
+        ("home", "/catalog/"),
+        ("product page", f"/catalog/products/{sample[0]}/"),
+        ("producer page", f"/catalog/producers/{sample[1]}/"),
+        ("province page", "/catalog/provinces/24/"),
+        ("map", "/catalog/map/"),
+        ("API list 'mat ong'", "/api/v1/catalog/products?q=mat+ong"),
+        ("API list, browse", "/api/v1/catalog/products"),
+        ("API product", f"/api/v1/catalog/products/{sample[0]}"),
+    ]
+    settings.CATALOG_PUBLIC_API_PER_MINUTE = 10**9
+    print("\npages and API, end to end (Django test client)")
+    print(f"{'page':44} {'status':>8} {'q':>3} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8}")
+    for label, url in pages:
+        status = client.get(url).status_code
+        total, sql, queries = measure(lambda u=url: client.get(u), args.repeat)
+        print(
+            f"{label:44} {status:>8} {queries:>3} {statistics.median(total):8.1f} {percentile(total, 0.95):8.1f}"
+            f" {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

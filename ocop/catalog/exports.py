@@ -1,0 +1,94 @@
+"""Open data files of the certified products: CSV, XLSX and JSON, streamed.
+
+Spreadsheet formats neutralise every cell a spreadsheet would read as a formula (a leading `=`, `+`, `-`,
+`@`, tab, carriage return or NUL gets a leading apostrophe), so an exported product name can never run
+in the reader's spreadsheet. JSON is data for programs, not a spreadsheet: it carries the values exactly,
+as the API does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+
+from ocop.catalog.selectors import EXPORT_COLUMNS, export_rows
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value that no spreadsheet evaluates: text starting like a formula gets a leading `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _headers() -> list[str]:
+    return [label for _, label in EXPORT_COLUMNS]
+
+
+def csv_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV with a BOM (so spreadsheets read UTF-8), a header row in Vietnamese, every cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(_headers())
+    for count, row in enumerate(rows, 1):
+        writer.writerow([neutralise("" if row[key] is None else row[key]) for key, _ in EXPORT_COLUMNS])
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    yield '{"columns": ' + json.dumps([key for key, _ in EXPORT_COLUMNS]) + ', "items": ['
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
+    yield "]}"
+
+
+def xlsx_file(rows: Iterable[dict[str, Any]]):
+    """An XLSX in a temporary file (openpyxl's write-only mode keeps memory flat), opened for reading."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("San pham OCOP")
+    sheet.append(_headers())
+    for row in rows:
+        cells = []
+        for key, _ in EXPORT_COLUMNS:
+            cell = WriteOnlyCell(sheet, value=neutralise("" if row[key] is None else row[key]))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, always: never a formula, whatever the value looks like
+            cells.append(cell)
+        sheet.append(cells)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the response, which closes it)
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def response(fmt: str):
+    """The download of every listed product in `fmt` (one of FORMATS), streamed."""
+    rows = export_rows()
+    filename = f"san-pham-ocop.{fmt}"
+    if fmt == "xlsx":
+        return FileResponse(xlsx_file(rows), content_type=FORMATS[fmt], as_attachment=True, filename=filename)
+    stream = csv_stream(rows) if fmt == "csv" else json_stream(rows)
+    download = StreamingHttpResponse(stream, content_type=FORMATS[fmt])
+    download["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return download

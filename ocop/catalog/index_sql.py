@@ -1,0 +1,115 @@
+"""The database's own full-text structures behind `CatalogEntry` and `SearchWord`, per engine.
+
+SQLite: an FTS5 table over the entries' folded columns (external content, kept in step by triggers) and an
+FTS5 trigram table over the vocabulary. PostgreSQL: a generated, weighted `tsvector` column with a GIN
+index, and a pg_trgm GiST index over the vocabulary. Every statement is idempotent: a later migration that
+rebuilds `catalog_catalogentry` on SQLite (which drops its triggers) must call `install(schema_editor)`.
+"""
+
+# Every statement here is built from the constant table names above; no value from outside reaches them.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+ENTRY_TABLE = "catalog_catalogentry"
+WORD_TABLE = "catalog_searchword"
+SQLITE_ENTRY_FTS = "catalog_entry_fts"
+SQLITE_WORD_FTS = "catalog_word_trigram"
+PG_VECTOR = "search_vector"
+
+_FTS_COLUMNS = "name_text, producer_text, place_text"
+_NEW = "new.name_text, new.producer_text, new.place_text"
+_OLD = "old.name_text, old.producer_text, old.place_text"
+
+SQLITE_INSTALL = [
+    # Folded text is plain ASCII-ish words: no diacritic removal needed (fold() did it, đ included).
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_ENTRY_FTS} USING fts5(
+        {_FTS_COLUMNS}, content='{ENTRY_TABLE}', content_rowid='product_id',
+        tokenize='unicode61 remove_diacritics 0', prefix='2 3')""",
+    f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_insert AFTER INSERT ON {ENTRY_TABLE} BEGIN
+        INSERT INTO {SQLITE_ENTRY_FTS}(rowid, {_FTS_COLUMNS}) VALUES (new.product_id, {_NEW});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_delete AFTER DELETE ON {ENTRY_TABLE} BEGIN
+        INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}, rowid, {_FTS_COLUMNS})
+        VALUES ('delete', old.product_id, {_OLD});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_update
+        AFTER UPDATE OF {_FTS_COLUMNS} ON {ENTRY_TABLE} BEGIN
+        INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}, rowid, {_FTS_COLUMNS})
+        VALUES ('delete', old.product_id, {_OLD});
+        INSERT INTO {SQLITE_ENTRY_FTS}(rowid, {_FTS_COLUMNS}) VALUES (new.product_id, {_NEW});
+    END""",
+    # Words are padded with '|' so a word's first and last letters make trigrams of their own: a
+    # three-letter word with a typo ('onh') still shares '|on' with the right one ('ong').
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_WORD_FTS} USING fts5(
+        word, content='{WORD_TABLE}', content_rowid='id', tokenize='trigram')""",
+    f"""CREATE TRIGGER IF NOT EXISTS catalog_word_trigram_insert AFTER INSERT ON {WORD_TABLE} BEGIN
+        INSERT INTO {SQLITE_WORD_FTS}(rowid, word) VALUES (new.id, '|' || new.word || '|');
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS catalog_word_trigram_delete AFTER DELETE ON {WORD_TABLE} BEGIN
+        INSERT INTO {SQLITE_WORD_FTS}({SQLITE_WORD_FTS}, rowid, word)
+        VALUES ('delete', old.id, '|' || old.word || '|');
+    END""",
+    # Bring the index level with rows that existed before the triggers did.
+    f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')",
+    f"DELETE FROM {SQLITE_WORD_FTS}",
+    f"INSERT INTO {SQLITE_WORD_FTS}(rowid, word) SELECT id, '|' || word || '|' FROM {WORD_TABLE}",
+]
+
+SQLITE_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS catalog_entry_fts_insert",
+    "DROP TRIGGER IF EXISTS catalog_entry_fts_delete",
+    "DROP TRIGGER IF EXISTS catalog_entry_fts_update",
+    "DROP TRIGGER IF EXISTS catalog_word_trigram_insert",
+    "DROP TRIGGER IF EXISTS catalog_word_trigram_delete",
+    f"DROP TABLE IF EXISTS {SQLITE_ENTRY_FTS}",
+    f"DROP TABLE IF EXISTS {SQLITE_WORD_FTS}",
+]
+
+# The text is folded in Python before it is stored, so the `simple` configuration (no stemming, no stop
+# words) over it is full-text search over unaccented text, with đ→d, identical to what SQLite indexes.
+PG_INSTALL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"""ALTER TABLE {ENTRY_TABLE} ADD COLUMN IF NOT EXISTS {PG_VECTOR} tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple'::regconfig, coalesce(name_text, '')), 'A') ||
+        setweight(to_tsvector('simple'::regconfig, coalesce(producer_text, '')), 'B') ||
+        setweight(to_tsvector('simple'::regconfig, coalesce(place_text, '')), 'C')) STORED""",
+    f"CREATE INDEX IF NOT EXISTS catalog_entry_search_vector ON {ENTRY_TABLE} USING gin ({PG_VECTOR})",
+    f"CREATE INDEX IF NOT EXISTS catalog_searchword_trgm ON {WORD_TABLE} USING gist (word gist_trgm_ops)",
+]
+
+PG_UNINSTALL = [
+    "DROP INDEX IF EXISTS catalog_searchword_trgm",
+    "DROP INDEX IF EXISTS catalog_entry_search_vector",
+    f"ALTER TABLE {ENTRY_TABLE} DROP COLUMN IF EXISTS {PG_VECTOR}",
+]
+
+
+def _run(schema_editor, statements: list[str]) -> None:
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+def install(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        _run(schema_editor, SQLITE_INSTALL)
+    elif vendor == "postgresql":
+        _run(schema_editor, PG_INSTALL)
+
+
+def uninstall(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        _run(schema_editor, SQLITE_UNINSTALL)
+    elif vendor == "postgresql":
+        _run(schema_editor, PG_UNINSTALL)
+
+
+def refresh_statistics() -> None:
+    """Let the planner know the index's shape after a bulk change. Without statistics SQLite probes the
+    primary key's index (then the wide row) instead of the narrow covering `catalog_entry_lookup`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ENTRY_TABLE}")

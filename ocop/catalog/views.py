@@ -1,0 +1,242 @@
+"""Public pages of the catalogue: home, search, product, producer, province, map, open data. No login."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from ocop.catalog import exports, selectors, where_to_buy
+from ocop.catalog.ratelimit import throttle
+from ocop.catalog.search import COUNT_LIMIT
+from ocop.core.errors import NotFound, RateLimited, Unauthenticated
+from ocop.core.storage import download_response
+from ocop.geo.models import Era
+from ocop.products.models import SalesChannel
+
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+
+# In the order the filters are shown; the first three start open.
+FACET_TITLES = {
+    "stars": gettext_lazy("Hạng sao"),
+    "province": gettext_lazy("Tỉnh, thành phố"),
+    "group": gettext_lazy("Nhóm sản phẩm"),
+    "year": gettext_lazy("Năm công nhận"),
+    "legacy_province": gettext_lazy("Tỉnh cũ (trước 01/7/2025)"),
+    "product_set": gettext_lazy("Bộ sản phẩm"),
+}
+
+
+def _link(query: selectors.CatalogQuery, **change) -> str:
+    params = {"q": query.q, **query.chosen}
+    for name, value in change.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    clean = {name: value for name, value in params.items() if value}
+    return reverse("catalog:search") + ("?" + urlencode(clean) if clean else "")
+
+
+def _facets(result, query, provinces: selectors.Provinces) -> list[dict]:
+    facets = result.facets or {}
+    if result.count and not result.count_exact:
+        # Too many matches to count by facet: offer the main filters without counts.
+        facets = {
+            "province": [{"value": str(p.id), "label": "", "count": None} for p in provinces.current],
+            "stars": [{"value": str(stars), "label": "", "count": None} for stars in (5, 4, 3)],
+        }
+    blocks = []
+    for facet in FACET_TITLES:
+        items = facets.get(facet, [])
+        options = []
+        for item in items:
+            value, label = item["value"], item["label"]
+            if facet in ("province", "legacy_province"):
+                unit = provinces.by_id.get(int(value))
+                if unit is None:
+                    continue
+                value, label = unit.code, unit.name
+            elif facet == "stars":
+                label = "★" * int(value)
+            elif facet == "year":
+                label = value
+            elif facet in ("group", "product_set"):
+                label = f"{value}. {label}"
+            selected = query.chosen.get(facet) == value
+            options.append(
+                {
+                    "label": label,
+                    "count": item["count"],
+                    "selected": selected,
+                    "url": _link(query, **{facet: None if selected else value, "page": None}),
+                }
+            )
+        if options:
+            blocks.append({"name": facet, "title": FACET_TITLES[facet], "options": options[:40]})
+    return blocks
+
+
+@require_GET
+def home(request):
+    provinces = selectors.Provinces.load()
+    result = selectors.search(selectors.CatalogQuery(page_size=8), facets=False)
+    return render(
+        request,
+        "catalog/home.html",
+        {"result": result, "provinces": provinces.current, "count_limit": COUNT_LIMIT},
+    )
+
+
+@require_GET
+def search(request):
+    provinces = selectors.Provinces.load()
+    query = selectors.CatalogQuery.parse(request.GET, provinces)
+    result = selectors.search(query)
+    chosen = []
+    for name, value in query.chosen.items():
+        if name in ("province", "legacy_province"):
+            unit = provinces.find(Era.CURRENT if name == "province" else Era.LEGACY, value)
+            value = unit.name if unit else value
+        elif name == "stars":
+            value = "★" * int(value)
+        url = _link(query, **{name: None, "page": None})
+        chosen.append({"label": FACET_TITLES.get(name, name), "value": value, "url": url})
+    context = {
+        "query": query,
+        "result": result,
+        "facets": _facets(result, query, provinces),
+        "chosen": chosen,
+        "provinces": provinces,
+        "previous_url": _link(query, page=result.page - 1) if result.has_previous else "",
+        "next_url": _link(query, page=result.page + 1) if result.has_next else "",
+        "count_limit": COUNT_LIMIT,
+    }
+    return render(request, "catalog/search.html", context)
+
+
+def _not_found(request, error: NotFound):
+    return render(
+        request,
+        "core/error.html",
+        {"status": 404, "title": _("Không tìm thấy"), "text": str(error.message)},
+        status=404,
+    )
+
+
+@require_GET
+def product(request, product_id: int):
+    try:
+        entry = selectors.entry_get(product_id)
+    except NotFound as missing:
+        return _not_found(request, missing)
+    channels = [
+        SalesChannel(code).label for code in entry.product.sales_channels or [] if code in SalesChannel.values
+    ]
+    context = {
+        "entry": entry,
+        "product": entry.product,
+        "photos": selectors.photos_of(entry.product),
+        "channels": channels,
+        "places": where_to_buy.places_for(entry),
+    }
+    return render(request, "catalog/product.html", context)
+
+
+@require_GET
+def photo(request, product_id: int, photo_id: int):
+    """A photo of a certified product: public, but served like every stored file (core.storage)."""
+    try:
+        found = selectors.public_photo(product_id, photo_id)
+    except NotFound as missing:
+        raise Http404(str(missing.message)) from missing
+    content_type = found.content_type if found.content_type in IMAGE_TYPES else "application/octet-stream"
+    extension = IMAGE_TYPES.get(found.content_type, "bin")
+    response = download_response(
+        request,
+        found.file.name,
+        filename=f"ocop-{product_id}-{photo_id}.{extension}",
+        content_type=content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_GET
+def producer(request, producer_id: int):
+    try:
+        found, entries = selectors.producer_get(producer_id)
+    except NotFound as missing:
+        return _not_found(request, missing)
+    place = entries[0] if entries else None
+    return render(request, "catalog/producer.html", {"producer": found, "entries": entries, "place": place})
+
+
+@require_GET
+def province(request, code: str):
+    provinces = selectors.Provinces.load()
+    unit = provinces.find(Era.CURRENT, code[:8])
+    if unit is None:
+        return _not_found(
+            request, NotFound(_("Không có tỉnh, thành phố mã «%(code)s».") % {"code": code[:8]})
+        )
+    query = selectors.CatalogQuery.parse(
+        {"province": unit.code, "page": request.GET.get("page", "")}, provinces
+    )
+    result = selectors.search(query, facets=False)
+    context = {
+        "province": unit,
+        "summary": selectors.province_summary(unit),
+        "result": result,
+        "query": query,
+        "search_url": _link(query, page=None),
+        "previous_url": reverse("catalog:province", args=[unit.code]) + f"?page={result.page - 1}"
+        if result.has_previous
+        else "",
+        "next_url": reverse("catalog:province", args=[unit.code]) + f"?page={result.page + 1}"
+        if result.has_next
+        else "",
+    }
+    return render(request, "catalog/province.html", context)
+
+
+@require_GET
+def map_view(request):
+    provinces = selectors.Provinces.load()
+    points = selectors.map_points(provinces)
+    return render(
+        request,
+        "catalog/map.html",
+        {"points": points, "ranked": sorted(points, key=lambda p: (-p.count, p.province.name))},
+    )
+
+
+@require_GET
+def open_data(request):
+    return render(request, "catalog/open_data.html", {"formats": list(exports.FORMATS)})
+
+
+@require_GET
+def export(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    try:
+        throttle(request, scope="export")
+    except (RateLimited, Unauthenticated) as refused:
+        response = render(
+            request,
+            "core/error.html",
+            {"status": refused.status, "title": _("Chưa tải được"), "text": str(refused.message)},
+            status=refused.status,
+        )
+        if isinstance(refused, RateLimited):
+            response["Retry-After"] = "60"
+        return response
+    response = exports.response(fmt)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,56 @@
+"""Who may recognise, approve, revoke and read certificates.
+
+An authority's decisions are made by its own officers: a province officer acts for the province's People's
+Committee, a central officer for the ministry (RECOGNISE held over exactly the authority's unit). Which stars
+each may recognise comes from the rubric duty table (rules.recognisable_stars). Every issuing, revoking or
+change of stars needs a second official: the checker is never the maker.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from ocop.accounts.policies import Capability, can, roles_with
+from ocop.producers.models import ProducerMember
+
+
+def can_act_for(user, authority) -> bool:
+    return any(role.unit_id == authority.unit_id for role in roles_with(user, Capability.RECOGNISE))
+
+
+def why_not_act_for(user, authority) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return _("Bạn cần đăng nhập.")
+    if not roles_with(user, Capability.RECOGNISE):
+        return _("Vai trò của bạn không có quyền công nhận sản phẩm OCOP.")
+    if not can_act_for(user, authority):
+        return _("Bạn không phải cán bộ của %(authority)s.") % {"authority": authority.name}
+    return None
+
+
+def why_not_check(user, authority, maker) -> str | None:
+    """Why `user` may not approve what `maker` prepared for `authority` (None: they may)."""
+    reason = why_not_act_for(user, authority)
+    if reason:
+        return reason
+    if maker is not None and maker.pk == user.pk:
+        return _("Người duyệt phải là một cán bộ khác với người lập (nguyên tắc hai người).")
+    return None
+
+
+def can_check(user, authority, maker) -> bool:
+    return why_not_check(user, authority, maker) is None
+
+
+def is_producer_member(user, producer_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return ProducerMember.objects.filter(producer_id=producer_id, user=user).exists()
+
+
+def can_view_certificate(user, certificate) -> bool:
+    """Officers of the producer's units, officers of the issuing authority, and the producer's own people."""
+    producer = certificate.product.producer
+    if can(user, Capability.VIEW_WORK, producer.unit) or can_act_for(user, certificate.authority):
+        return True
+    return is_producer_member(user, producer.pk)

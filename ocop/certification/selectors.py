@@ -1,0 +1,289 @@
+"""Reads: scoped lists for officers and producers, the public key list and revocation lists, online
+verification, and what other apps show of a product's certificate (`certificate_summary`)."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.policies import Capability, roles_with, scope_q
+from ocop.certification import offline, qr
+from ocop.certification.models import (
+    Certificate,
+    CertificateChange,
+    CertificateStatus,
+    ChangeStatus,
+    EffectiveStatus,
+    IssuingAuthority,
+    RecognitionDecision,
+    RevocationList,
+    SigningKey,
+)
+from ocop.core.errors import NotFound
+from ocop.geo.models import AdminUnit, Era, Level
+
+# ---------------------------------------------------------------------------------------------------------
+# What other apps use
+
+
+def certificate_qr_text(certificate: Certificate) -> str:
+    """The exact text in the certificate's QR code (the catalog's `qr`)."""
+    return qr.qr_text(settings.SITE_URL, certificate.qr_payload)
+
+
+def api_status(certificate: Certificate, today: datetime.date | None = None) -> str:
+    """`active`, `expired` or `revoked` (API.md); a replaced certificate no longer holds and reads `revoked`."""
+    status = certificate.effective_status(today)
+    return EffectiveStatus.REVOKED if status == EffectiveStatus.SUPERSEDED else status
+
+
+def certificate_summary(certificate: Certificate, today: datetime.date | None = None) -> dict[str, Any]:
+    """`{"number", "stars", "valid_until", "status", "qr"}` as the catalog publishes it."""
+    return {
+        "number": certificate.number,
+        "stars": certificate.stars,
+        "valid_until": certificate.valid_until.isoformat(),
+        "status": api_status(certificate, today),
+        "qr": certificate_qr_text(certificate),
+    }
+
+
+def current_certificate_for(product) -> Certificate | None:
+    """The product's one certificate not revoked or replaced; it may have expired by date."""
+    product_id = getattr(product, "pk", product)
+    return Certificate.objects.filter(product_id=product_id, status=CertificateStatus.ACTIVE).first()
+
+
+def active_certificate_for(product, today: datetime.date | None = None) -> Certificate | None:
+    """The product's certificate in force today (not revoked, not replaced, not expired), or None."""
+    certificate = current_certificate_for(product)
+    if certificate is None or certificate.valid_until < (today or timezone.localdate()):
+        return None
+    return certificate
+
+
+def current_certificates_for(products: Iterable) -> dict[int, Certificate]:
+    """Product id → current certificate, in one query (for list pages and search results)."""
+    ids = [getattr(p, "pk", p) for p in products]
+    return {
+        c.product_id: c
+        for c in Certificate.objects.filter(product_id__in=ids, status=CertificateStatus.ACTIVE)
+    }
+
+
+def latest_certificate_for(product) -> Certificate | None:
+    """The product's most recent certificate in any state: what a re-evaluation dossier follows."""
+    return (
+        Certificate.objects.filter(product_id=getattr(product, "pk", product))
+        .order_by("-issued_on", "-id")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Officers and producers
+
+
+def authority_units_for(user) -> list[AdminUnit]:
+    """The units whose authority the user acts for (their RECOGNISE roles over a province or the country)."""
+    return [
+        role.unit
+        for role in roles_with(user, Capability.RECOGNISE)
+        if role.unit.era == Era.CURRENT and role.unit.level in (Level.PROVINCE, Level.COUNTRY)
+    ]
+
+
+def authorities_for(user) -> QuerySet[IssuingAuthority]:
+    return IssuingAuthority.objects.filter(unit__in=authority_units_for(user)).select_related("unit")
+
+
+def decisions_visible_to(user) -> QuerySet[RecognitionDecision]:
+    return (
+        RecognitionDecision.objects.filter(scope_q(user, Capability.RECOGNISE, "authority__unit"))
+        .select_related("authority", "created_by", "checked_by")
+        .order_by("-date", "-id")
+    )
+
+
+def get_decision_for(user, decision_id: int) -> RecognitionDecision:
+    decision = decisions_visible_to(user).filter(pk=decision_id).first()
+    if decision is None:
+        raise NotFound(_("Không tìm thấy quyết định."), code="decision_not_found")
+    return decision
+
+
+def certificates_visible_to(user) -> QuerySet[Certificate]:
+    """Officers of the producer's units, officers of the issuing authority, and the producer's own people."""
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    scopes = [
+        scope_q(user, Capability.VIEW_WORK, "product__producer__unit"),
+        scope_q(user, Capability.RECOGNISE, "authority__unit"),
+    ]
+    certificates = Certificate.objects.select_related("product__producer__unit", "authority", "decision")
+    if not all(scopes):  # an empty Q is the whole country (and would vanish inside an OR)
+        return certificates.order_by("-issued_on", "-id")
+    mine = Q(product__producer__in=user.producer_memberships.values("producer"))
+    return certificates.filter(scopes[0] | scopes[1] | mine).order_by("-issued_on", "-id")
+
+
+def get_certificate_for(user, certificate_id: int) -> Certificate:
+    certificate = certificates_visible_to(user).filter(pk=certificate_id).first()
+    if certificate is None:
+        raise NotFound(_("Không tìm thấy giấy chứng nhận."), code="certificate_not_found")
+    return certificate
+
+
+def changes_pending_for(user) -> QuerySet[CertificateChange]:
+    return (
+        CertificateChange.objects.filter(
+            scope_q(user, Capability.RECOGNISE, "certificate__authority__unit"), status=ChangeStatus.PENDING
+        )
+        .select_related("certificate__product", "certificate__authority", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def get_change_for(user, change_id: int) -> CertificateChange:
+    change = (
+        CertificateChange.objects.filter(scope_q(user, Capability.RECOGNISE, "certificate__authority__unit"))
+        .select_related("certificate__authority", "requested_by")
+        .filter(pk=change_id)
+        .first()
+    )
+    if change is None:
+        raise NotFound(_("Không tìm thấy đề nghị."), code="change_not_found")
+    return change
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public: key list, revocation lists, verification
+
+
+def key_list() -> dict[str, Any]:
+    """Every key ever used, active or retired, so that every QR ever signed can be checked offline."""
+    keys = SigningKey.objects.select_related("authority__unit").order_by(
+        "authority__code", "valid_from", "id"
+    )
+    return {
+        "format": 1,
+        "algorithm": "Ed25519",
+        "signed_message": "OCOP-CERT-1|<key_id>|<number>|<stars>|<valid_until YYYY-MM-DD>",
+        "keys": [
+            {
+                "key_id": key.key_id,
+                "authority": {
+                    "code": key.authority.code,
+                    "name": key.authority.name,
+                    "unit": key.authority.unit.code,
+                },
+                "public_key": key.public_key,
+                "valid_from": key.valid_from.isoformat(timespec="seconds"),
+                "valid_until": key.retired_at.isoformat(timespec="seconds") if key.retired_at else None,
+                "status": "retired" if key.retired_at else "active",
+            }
+            for key in keys
+        ],
+    }
+
+
+def revocation_lists() -> dict[str, Any]:
+    """Each authority's latest signed list: `{"format", "lists": [{"body", "signature"}]}`; the signature is
+    Ed25519 over b"OCOP-REVOCATIONS-1\\n" + canonical JSON of `body` (offline.canonical_json)."""
+    lists = RevocationList.objects.select_related("authority").order_by("authority__code")
+    return {"format": 1, "lists": [{"body": item.body, "signature": item.signature} for item in lists]}
+
+
+def _certificate_public(certificate: Certificate) -> dict[str, Any]:
+    product = certificate.product
+    producer = product.producer
+    province = producer.unit.current_province
+    replaced_by = (
+        certificate.replaced_by.first() if certificate.status == CertificateStatus.SUPERSEDED else None
+    )
+    revocation = None
+    if certificate.status != CertificateStatus.ACTIVE:
+        revocation = {
+            "kind": certificate.status,
+            "on": timezone.localdate(certificate.ended_at).isoformat() if certificate.ended_at else None,
+            "decision": certificate.revocation_decision_number or None,
+            "reason": certificate.revoked_reason or None,
+            "replaced_by": replaced_by.number if replaced_by else None,
+        }
+    return {
+        **certificate_summary(certificate),
+        "issued_on": certificate.issued_on.isoformat(),
+        "product": {"id": product.pk, "name": product.name},
+        "producer": {"name": producer.name, "province": province.name if province else None},
+        "authority": {"code": certificate.authority.code, "name": certificate.authority.name},
+        "decision": {"number": certificate.decision.number, "date": certificate.decision.date.isoformat()},
+        "key_id": certificate.key.key_id,
+        "revocation": revocation,
+        "scan_count": certificate.scan_count,
+    }
+
+
+def certificate_verify(
+    code: str, today: datetime.date | None = None
+) -> tuple[offline.Result, Certificate | None]:
+    """Check a QR text online: the same signature rules as offline, then the database's word on revocation
+    and replacement. A genuine-looking signature over a certificate the database does not know is not genuine."""
+    today = today or timezone.localdate()
+    try:
+        claim, signature = qr.unpack(code)
+    except qr.Malformed:
+        return offline.Result(False, "not_genuine", "malformed"), None
+    # One query in the usual case: the certificate the code names, with its key and what the page shows.
+    found = (
+        Certificate.objects.select_related(
+            "product__producer__unit__current_province", "authority", "decision", "key"
+        )
+        .filter(number=claim.number)
+        .order_by()[:1]
+    )
+    certificate = next(iter(found), None)
+    if certificate is not None and certificate.key.key_id == claim.key_id:
+        key = certificate.key
+    else:
+        key = SigningKey.objects.filter(key_id=claim.key_id).first()
+    if key is None:
+        return offline.Result(False, "not_genuine", "unknown_key", claim), None
+    if not qr.signature_matches(claim, signature, base64.b64decode(key.public_key)):
+        return offline.Result(False, "not_genuine", "bad_signature", claim), None
+    if (
+        certificate is None
+        or certificate.key_id != key.pk
+        or certificate.stars != claim.stars
+        or certificate.valid_until != claim.valid_until
+    ):
+        return offline.Result(False, "not_genuine", "unknown_certificate", claim), None
+    authority = certificate.authority
+    result = offline.Result(True, "active", None, claim, authority.code, authority.name)
+    result.revocation_checked = True
+    status = certificate.effective_status(today)
+    if status in (EffectiveStatus.REVOKED, EffectiveStatus.SUPERSEDED):
+        result.status, result.problem = "revoked", status
+    elif status == EffectiveStatus.EXPIRED:
+        result.status, result.problem = "expired", "expired"
+    return result, certificate
+
+
+def verification_body(result: offline.Result, certificate: Certificate | None) -> dict[str, Any]:
+    """The API's answer: `{"valid", "status", "certificate"}` (API.md), plus `genuine` and the reason."""
+    return {
+        "valid": result.valid,
+        "genuine": result.genuine,
+        "status": result.status,
+        "reason": None
+        if result.valid
+        else {"code": result.problem, "message": _(offline.MESSAGES[result.problem])},
+        "message": _(result.message),
+        "certificate": _certificate_public(certificate) if certificate is not None else None,
+    }

@@ -1,0 +1,342 @@
+"""Pages: decisions (draft, approve, return), certificates (detail, PDF, revocation and change of stars with a
+second official), and the public verification page a phone camera opens from the QR."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ocop.accounts.policies import Capability, has_capability
+from ocop.certification import selectors, services, throttle
+from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
+from ocop.certification.models import CertificateStatus, ChangeStatus, DecisionStatus
+from ocop.certification.policies import can_act_for, why_not_act_for, why_not_check
+from ocop.core.errors import DomainError, NotFound, RateLimited
+
+
+def _found(read, *args):
+    """A selector's NotFound becomes the ordinary 404 page (same for missing and forbidden)."""
+    try:
+        return read(*args)
+    except NotFound as missing:
+        raise Http404 from missing
+
+
+def _report(request, error: DomainError) -> None:
+    messages.error(request, str(error.message))
+    for detail in error.details or []:
+        messages.error(request, str(detail.get("message", "")))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Certificates
+
+
+@login_required
+def certificate_list(request):
+    page = Paginator(selectors.certificates_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "certification/list.html", {"page": page})
+
+
+@login_required
+def certificate_detail(request, pk: int):
+    certificate = _found(selectors.get_certificate_for, request.user, pk)
+    acts = can_act_for(request.user, certificate.authority)
+    active = certificate.status == CertificateStatus.ACTIVE
+    changes = list(certificate.changes.select_related("requested_by", "checked_by"))
+    pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
+    return render(
+        request,
+        "certification/detail.html",
+        {
+            "certificate": certificate,
+            "status": certificate.effective_status(),
+            "qr_text": selectors.certificate_qr_text(certificate),
+            "replaced_by": certificate.replaced_by.first(),
+            "changes": changes,
+            "pending": pending,
+            "may_request": acts and active and pending is None,
+            "why_not_request": why_not_act_for(request.user, certificate.authority),
+            "may_check_pending": pending is not None
+            and why_not_check(request.user, certificate.authority, pending.requested_by) is None,
+            "may_withdraw_pending": pending is not None and acts,
+            "revoke_form": RevokeForm(prefix="revoke"),
+            "stars_form": StarsForm(prefix="stars"),
+            "note_form": NoteForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+def certificate_pdf(request, pk: int):
+    """The PDF as an attachment, only to those who may see the certificate."""
+    certificate = _found(selectors.get_certificate_for, request.user, pk)
+    name = services.certificate_pdf_ensure(certificate=certificate)
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"giay-chung-nhan-ocop-{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _change_request(request, pk: int, form_class, prefix: str, action):
+    certificate = _found(selectors.get_certificate_for, request.user, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng điền đủ và đúng các ô của đề nghị."))
+        return redirect("certification:detail", pk=pk)
+    try:
+        action(certificate, form.cleaned_data)
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã gửi đề nghị; cần một cán bộ khác duyệt."))
+    return redirect("certification:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, pk: int):
+    return _change_request(
+        request,
+        pk,
+        RevokeForm,
+        "revoke",
+        lambda certificate, data: services.certificate_revoke_request(
+            actor=request.user, certificate=certificate, **data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def certificate_stars(request, pk: int):
+    return _change_request(
+        request,
+        pk,
+        StarsForm,
+        "stars",
+        lambda certificate, data: services.certificate_change_stars_request(
+            actor=request.user, certificate=certificate, **data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def change_approve(request, pk: int):
+    change = _found(selectors.get_change_for, request.user, pk)
+    form = NoteForm(request.POST)
+    try:
+        services.certificate_change_approve(
+            actor=request.user, change=change, note=form.cleaned_data["note"] if form.is_valid() else ""
+        )
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã duyệt đề nghị."))
+    return redirect("certification:detail", pk=change.certificate_id)
+
+
+@login_required
+@require_POST
+def change_reject(request, pk: int):
+    change = _found(selectors.get_change_for, request.user, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi lý do trả lại."))
+        return redirect("certification:detail", pk=change.certificate_id)
+    try:
+        services.certificate_change_reject(
+            actor=request.user, change=change, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã trả lại đề nghị."))
+    return redirect("certification:detail", pk=change.certificate_id)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Decisions
+
+
+def _require_recognise(request) -> None:
+    if not has_capability(request.user, Capability.RECOGNISE):
+        raise Http404
+
+
+@login_required
+def decision_list(request):
+    _require_recognise(request)
+    decisions = selectors.decisions_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in DecisionStatus.values:
+        decisions = decisions.filter(status=status)
+    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certification/decisions.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": DecisionStatus.choices,
+            "changes": selectors.changes_pending_for(request.user)[:50],
+            "may_create": bool(selectors.authority_units_for(request.user)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_create(request):
+    _require_recognise(request)
+    units = selectors.authority_units_for(request.user)
+    if not units:
+        raise Http404
+    names = dict(selectors.authorities_for(request.user).values_list("unit_id", "name"))
+    choices = [(unit.pk, names.get(unit.pk) or services.authority_default_name(unit)) for unit in units]
+    form = DecisionForm(request.POST or None, authorities=choices)
+    if request.method == "POST" and form.is_valid():
+        unit = next(u for u in units if u.pk == form.cleaned_data["authority"])
+        try:
+            authority = services.authority_ensure(actor=request.user, unit=unit)
+            decision = services.decision_create(
+                actor=request.user,
+                authority=authority,
+                number=form.cleaned_data["number"],
+                date=form.cleaned_data["date"],
+                signer=form.cleaned_data["signer"],
+                note=form.cleaned_data["note"],
+                items=form.cleaned_data["items"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            for detail in error.details or []:
+                form.add_error(
+                    None,
+                    _("Dòng %(line)s: %(message)s")
+                    % {"line": detail.get("position", "?"), "message": detail.get("message", "")},
+                )
+        else:
+            messages.success(
+                request, _("Đã lập dự thảo quyết định; cần một cán bộ khác duyệt để cấp giấy chứng nhận.")
+            )
+            return redirect("certification:decision_detail", pk=decision.pk)
+    return render(request, "certification/decision_form.html", {"form": form})
+
+
+@login_required
+def decision_detail(request, pk: int):
+    _require_recognise(request)
+    decision = _found(selectors.get_decision_for, request.user, pk)
+    draft = decision.status == DecisionStatus.DRAFT
+    certificates = {c.item_id: c for c in decision.certificates.all()}
+    items = [
+        (item, certificates.get(item.pk))
+        for item in decision.items.select_related("product__producer", "previous_certificate")
+    ]
+    return render(
+        request,
+        "certification/decision_detail.html",
+        {
+            "decision": decision,
+            "items": items,
+            "may_approve": draft
+            and why_not_check(request.user, decision.authority, decision.created_by) is None,
+            "why_not_approve": why_not_check(request.user, decision.authority, decision.created_by)
+            if draft
+            else None,
+            "may_reject": draft and can_act_for(request.user, decision.authority),
+            "note_form": NoteForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_approve(request, pk: int):
+    _require_recognise(request)
+    decision = _found(selectors.get_decision_for, request.user, pk)
+    form = NoteForm(request.POST)
+    try:
+        services.decision_approve(
+            actor=request.user, decision=decision, note=form.cleaned_data["note"] if form.is_valid() else ""
+        )
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã duyệt quyết định và cấp giấy chứng nhận."))
+    return redirect("certification:decision_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def decision_reject(request, pk: int):
+    _require_recognise(request)
+    decision = _found(selectors.get_decision_for, request.user, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi lý do trả lại."))
+        return redirect("certification:decision_detail", pk=pk)
+    try:
+        services.decision_reject(actor=request.user, decision=decision, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã trả lại dự thảo quyết định."))
+    return redirect("certification:decision_detail", pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public verification
+
+
+def _verification(request, code: str):
+    try:
+        throttle.check_verify_rate(request)
+    except RateLimited as error:
+        return render(
+            request,
+            "certification/verify.html",
+            {"limited": str(error.message), "form": VerifyForm()},
+            status=429,
+        )
+    result, certificate = selectors.certificate_verify(code)
+    if certificate is not None:
+        services.certificate_record_scan(certificate=certificate)
+        certificate.scan_count += 1
+    body = selectors.verification_body(result, certificate)
+    return render(
+        request,
+        "certification/verify.html",
+        {
+            "result": result,
+            "body": body,
+            "certificate": certificate,
+            "form": VerifyForm(initial={"code": code}),
+        },
+    )
+
+
+def verify_page(request, payload: str):
+    """What a phone camera opens from the QR: genuine or not, status, product and producer."""
+    return _verification(request, payload)
+
+
+def verify_form(request):
+    form = VerifyForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return _verification(request, form.cleaned_data["code"])
+    return render(request, "certification/verify.html", {"form": form})

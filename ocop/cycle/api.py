@@ -1,0 +1,367 @@
+"""API of evaluation dossiers: create, read, update, upload documents, and move them along the routing table.
+
+Every answer carries the server-computed `may_*` flags (may_edit, may_upload, may_submit, may_check,
+may_forward, may_accept, may_return, may_withdraw, may_message); POSTs honour `Idempotency-Key`.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from ocop.api.auth import api_user, require_api_user
+from ocop.api.idempotency import idempotent
+from ocop.core.errors import Invalid
+from ocop.core.storage import download_response
+from ocop.core.uploads import refused_upload
+from ocop.cycle import services
+from ocop.cycle.models import Document, Dossier
+from ocop.cycle.policies import flags, route_of
+from ocop.cycle.routes import level_label
+from ocop.cycle.selectors import (
+    QueueFilters,
+    checklist_status,
+    deadline_of,
+    dossier_queue_for,
+    dossiers_visible_to,
+    get_document_for,
+    get_dossier_for,
+    transitions_of,
+)
+from ocop.cycle.workflow import workflow
+from ocop.products.selectors import get_product_for
+
+router = Router(tags=["dossiers"])
+CREATED = {201: Any}
+OK = {200: Any}
+MAX_PAGE_SIZE = 200
+
+
+def signed_in(request):
+    """Operation auth: checked before the body is read, so an anonymous write is a 401, never a 400."""
+    user = api_user(request)
+    return user if user.is_authenticated else None
+
+
+class DossierIn(Schema):
+    product: int
+    year: int
+    application_type: str = "first"
+    target_stars: int | None = None
+    previous_certificate_id: int | None = None
+
+
+class DossierPatch(Schema):
+    version: int | None = None
+    application_type: str | None = None
+    target_stars: int | None = None
+    previous_certificate_id: int | None = None
+
+
+class StepIn(Schema):
+    version: int | None = None
+    note: str = ""
+    reason: str = ""
+    assessment: dict[str, str] | None = None
+
+
+class BulkIn(Schema):
+    ids: list[int]
+    note: str = ""
+
+
+class ListQuery(Schema):
+    status: str = ""
+    year: int | None = None
+    group: str = ""
+    overdue: bool = False
+    queue: bool = False
+    page: int = 1
+    page_size: int = 50
+
+
+def document_body(document: Document) -> dict:
+    return {
+        "id": document.pk,
+        "item": document.item,
+        "name": document.original_name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.file_sha256,
+        "revision": document.revision,
+        "current": document.is_current,
+        "uploaded_at": document.uploaded_at,
+        "download": f"/api/v1/dossiers/{document.dossier_id}/documents/{document.pk}/file",
+    }
+
+
+def dossier_body(user, dossier: Dossier) -> dict:
+    flow = workflow(Dossier.WORKFLOW)
+    rows = checklist_status(dossier)
+    deadline = deadline_of(dossier)
+    route = route_of(dossier)
+    return {
+        "id": dossier.pk,
+        "status": dossier.status,
+        "status_label": flow.label_of(dossier.status),
+        "product": {"id": dossier.product_id, "name": dossier.product.name},
+        "producer": {"id": dossier.producer_id, "name": dossier.producer.name},
+        "unit": {"code": dossier.unit.code, "name": dossier.unit.name},
+        "year": dossier.year,
+        "application_type": dossier.application_type,
+        "target_stars": dossier.target_stars,
+        "previous_certificate_id": dossier.previous_certificate_id,
+        "rubric_version": dossier.product.product_set.version.code
+        if dossier.product.product_set_id
+        else None,
+        "checklist_version": dossier.checklist_version,
+        "checklist": [
+            {
+                "item": row["item"],
+                "label": row["label"],
+                "required": row["required"],
+                "done": row["done"],
+                "accept": row.get("accept", []),
+                "document": document_body(row["document"]) if row["document"] else None,
+            }
+            for row in rows
+        ],
+        "missing": [row["item"] for row in rows if row["required"] and not row["done"]],
+        "route": {
+            "receiver": route.receiver,
+            "receiver_label": level_label(route.receiver),
+            "evaluator": route.evaluator,
+            "evaluator_label": level_label(route.evaluator),
+            "decision": route.decision,
+        },
+        "receiver_assessment": dossier.receiver_assessment,
+        "return_reason": dossier.return_reason,
+        "due_on": dossier.due_on,
+        "days_left": deadline.days_left if deadline else None,
+        "overdue": deadline.overdue if deadline else False,
+        "submitted_at": dossier.submitted_at,
+        "accepted_at": dossier.accepted_at,
+        "updated_at": dossier.updated_at,
+        "version": dossier.version,
+        **flags(user, dossier),
+    }
+
+
+def _fresh(user, dossier_id) -> dict:
+    return dossier_body(user, get_dossier_for(user, dossier_id))
+
+
+@router.get(
+    "", auth=signed_in, summary="Hồ sơ người gọi được xem (chủ thể: của mình; cán bộ: địa bàn, hoặc hàng chờ)"
+)
+def list_dossiers(request, filters: Query[ListQuery]):
+    user = require_api_user(request)
+    if not 1 <= filters.page_size <= MAX_PAGE_SIZE or filters.page < 1:
+        raise Invalid(
+            _("page phải ≥ 1 và page_size từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
+        )
+    if filters.queue:
+        dossiers = dossier_queue_for(
+            user,
+            QueueFilters(
+                status=filters.status, year=filters.year, group=filters.group, overdue=filters.overdue
+            ),
+        )
+    else:
+        dossiers = dossiers_visible_to(user)
+        if filters.status:
+            dossiers = dossiers.filter(status=filters.status)
+        if filters.year:
+            dossiers = dossiers.filter(year=filters.year)
+        if filters.group:
+            dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+    count = dossiers.count()
+    start = (filters.page - 1) * filters.page_size
+    items = [dossier_body(user, d) for d in dossiers[start : start + filters.page_size]]
+    return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": items}
+
+
+@router.post("", response=CREATED, auth=signed_in, summary="Lập hồ sơ đánh giá cho một sản phẩm của chủ thể")
+@idempotent
+def create_dossier(request, payload: DossierIn):
+    user = require_api_user(request)
+    product = get_product_for(user, payload.product)
+    dossier = services.dossier_create(
+        actor=user,
+        product=product,
+        year=payload.year,
+        application_type=payload.application_type,
+        target_stars=payload.target_stars,
+        previous_certificate_id=payload.previous_certificate_id,
+    )
+    return 201, _fresh(user, dossier.pk)
+
+
+# Before "/{dossier_id}": a fixed path must be matched before the parameter would take it.
+@router.post(
+    "/forward",
+    response=OK,
+    auth=signed_in,
+    summary="Chuyển nhiều hồ sơ cùng lúc: tất cả, hoặc không hồ sơ nào",
+)
+@idempotent
+def forward_bulk(request, payload: BulkIn):
+    user = require_api_user(request)
+    dossiers = [get_dossier_for(user, pk) for pk in dict.fromkeys(payload.ids)]
+    moved = services.dossiers_forward_bulk(actor=user, dossiers=dossiers, note=payload.note)
+    return 200, {"count": len(moved), "items": [_fresh(user, d.pk) for d in moved]}
+
+
+@router.get("/{dossier_id}", summary="Một hồ sơ, với danh mục thành phần và các quyền may_*")
+def get_dossier(request, dossier_id: int):
+    user = api_user(request)
+    return dossier_body(user, get_dossier_for(user, dossier_id))
+
+
+@router.patch(
+    "/{dossier_id}",
+    auth=signed_in,
+    summary="Sửa loại đăng ký, hạng sao đăng ký (khi hồ sơ đang do chủ thể giữ)",
+)
+def update_dossier(request, dossier_id: int, payload: DossierPatch):
+    user = require_api_user(request)
+    dossier = get_dossier_for(user, dossier_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
+    services.dossier_update(actor=user, dossier=dossier, expected_version=version, **changes)
+    return _fresh(user, dossier_id)
+
+
+@router.get("/{dossier_id}/documents", summary="Mọi tệp của hồ sơ, kể cả các bản cũ")
+def list_documents(request, dossier_id: int):
+    user = api_user(request)
+    dossier = get_dossier_for(user, dossier_id)
+    documents = dossier.documents.order_by("item", "-revision")
+    return {"count": documents.count(), "items": [document_body(d) for d in documents]}
+
+
+@router.post(
+    "/{dossier_id}/documents",
+    response=CREATED,
+    auth=signed_in,
+    summary="Tải lên tệp của một thành phần hồ sơ",
+)
+@idempotent
+def upload_document(
+    request,
+    dossier_id: int,
+    item: Form[str],
+    file: File[UploadedFile | None] = None,
+    version: Form[int | None] = None,
+):
+    user = require_api_user(request)
+    dossier = get_dossier_for(user, dossier_id)
+    refused_upload(request, "file")
+    document = services.document_upload(
+        actor=user, dossier=dossier, item=item, upload=file, expected_version=version
+    )
+    return 201, document_body(document)
+
+
+@router.get(
+    "/{dossier_id}/documents/{document_id}/file", summary="Tải tệp về (tệp đính kèm, sau khi kiểm tra quyền)"
+)
+def download_document(request, dossier_id: int, document_id: int):
+    user = api_user(request)
+    document = get_document_for(user, dossier_id, document_id)
+    return download_response(
+        request, document.file.name, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@router.get("/{dossier_id}/history", summary="Lịch sử chuyển trạng thái của hồ sơ")
+def history(request, dossier_id: int):
+    user = api_user(request)
+    dossier = get_dossier_for(user, dossier_id)
+    flow = workflow(Dossier.WORKFLOW)
+    return {
+        "items": [
+            {
+                "action": t.action,
+                "from": t.from_status,
+                "to": t.to_status,
+                "to_label": flow.label_of(t.to_status),
+                "level": t.level,
+                "actor": str(t.actor) if t.actor else None,
+                "reason": t.reason,
+                "at": t.at,
+            }
+            for t in transitions_of(dossier)
+        ]
+    }
+
+
+def _step(request, dossier_id: int, action: str, payload: StepIn | None):
+    user = require_api_user(request)
+    dossier = get_dossier_for(user, dossier_id)
+    payload = payload or StepIn()
+    arguments: dict[str, Any] = {"actor": user, "dossier": dossier, "expected_version": payload.version}
+    if action == "return" or action == "withdraw":
+        arguments["reason"] = payload.reason or payload.note
+    else:
+        arguments["note"] = payload.note or payload.reason
+    if action == "check":
+        arguments["assessment"] = payload.assessment
+    services.DOSSIER_ACTIONS[action](**arguments)
+    return 200, _fresh(user, dossier_id)
+
+
+@router.post(
+    "/{dossier_id}/submit",
+    response=OK,
+    auth=signed_in,
+    summary="Chủ thể nộp hồ sơ (báo lỗi nêu rõ thành phần còn thiếu)",
+)
+@idempotent
+def submit(request, dossier_id: int, payload: StepIn | None = None):
+    return _step(request, dossier_id, "submit", payload)
+
+
+@router.post(
+    "/{dossier_id}/check", response=OK, auth=signed_in, summary="Cấp tiếp nhận xác nhận đã kiểm tra hồ sơ"
+)
+@idempotent
+def check(request, dossier_id: int, payload: StepIn | None = None):
+    return _step(request, dossier_id, "check", payload)
+
+
+@router.post(
+    "/{dossier_id}/forward",
+    response=OK,
+    auth=signed_in,
+    summary="Cấp tiếp nhận chuyển hồ sơ lên cấp đánh giá",
+)
+@idempotent
+def forward(request, dossier_id: int, payload: StepIn | None = None):
+    return _step(request, dossier_id, "forward", payload)
+
+
+@router.post(
+    "/{dossier_id}/accept", response=OK, auth=signed_in, summary="Cấp đánh giá tiếp nhận hồ sơ để đánh giá"
+)
+@idempotent
+def accept(request, dossier_id: int, payload: StepIn | None = None):
+    return _step(request, dossier_id, "accept", payload)
+
+
+@router.post("/{dossier_id}/return", response=OK, auth=signed_in, summary="Trả hồ sơ cho chủ thể, kèm lý do")
+@idempotent
+def send_back(request, dossier_id: int, payload: StepIn | None = None):
+    return _step(request, dossier_id, "return", payload)
+
+
+@router.post(
+    "/{dossier_id}/withdraw",
+    response=OK,
+    auth=signed_in,
+    summary="Chủ thể rút hồ sơ (trước khi được tiếp nhận để đánh giá)",
+)
+@idempotent
+def withdraw(request, dossier_id: int, payload: StepIn | None = None):
+    return _step(request, dossier_id, "withdraw", payload)

@@ -1,0 +1,133 @@
+"""Who may move an idea, a plan or a dossier, and who may see and change it.
+
+The acting level of each transition comes from the record's route (the duty table) and the role kinds that
+act for a level from data/routing.yaml; the scope is the unit the record belongs to. `refusal_for` is the one
+place that says why an action is not allowed; `*_flags` turn it into the `may_*` flags pages and the API show.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.policies import ROLE_CAPABILITIES, Capability, active_roles, can, covers
+from ocop.core.errors import Conflict, Forbidden
+from ocop.cycle.guards import GUARDS, Refusal
+from ocop.cycle.routes import Route, level_label, route_on
+from ocop.cycle.workflow import PRODUCER, Transition, workflow
+from ocop.producers.policies import acts_for
+
+
+def route_of(record) -> Route:
+    """The record's route: the one it took when it entered the cycle, or today's for a draft."""
+    if record.route:
+        return Route.from_data(record.route)
+    return route_on(timezone.localdate())
+
+
+def officer_acts_at(user, level: str | None, unit) -> bool:
+    """Does `user` hold a role that acts for `level` (routing.yaml acting_roles) over `unit`?"""
+    from ocop.cycle.workflow import routing
+
+    if level is None:
+        return False
+    kinds = routing().acting_roles.get(level, ())
+    return any(
+        role.kind in kinds
+        and Capability.CHECK_DOSSIERS in ROLE_CAPABILITIES.get(role.kind, ())
+        and covers(role.unit, unit)
+        for role in active_roles(user)
+    )
+
+
+def can_view_record(user, record) -> bool:
+    """Members of the producer see their records; officers over the unit see them once submitted."""
+    if acts_for(user, record.producer_id):
+        return True
+    return record.submitted_at is not None and can(user, Capability.VIEW_WORK, record.unit)
+
+
+def _actor_refusal(user, record, transition: Transition) -> Refusal | None:
+    if transition.by == PRODUCER:
+        if acts_for(user, record.producer_id):
+            return None
+        return Refusal(Forbidden, "forbidden_action", _("Chỉ chủ thể sở hữu hồ sơ mới làm được việc này."))
+    level = route_of(record).level_for(transition.by)
+    if officer_acts_at(user, level, record.unit):
+        return None
+    return Refusal(
+        Forbidden,
+        "forbidden_action",
+        _("Bước «%(action)s» do %(level)s phụ trách địa bàn thực hiện.")
+        % {"action": transition.label, "level": level_label(level).lower()},
+    )
+
+
+def refusal_for(user, record, action: str, *, guards: bool = True) -> Refusal | None:
+    """Why `user` may not do `action` on `record` now, or None when allowed."""
+    flow = workflow(record.WORKFLOW)
+    transition = flow.find(action, record.status)
+    if transition is None:
+        if not flow.knows(action):
+            return Refusal(
+                Conflict, "unknown_action", _("Thao tác «%(action)s» không tồn tại.") % {"action": action}
+            )
+        return Refusal(
+            Conflict,
+            "transition_not_allowed",
+            _("Không thể thực hiện «%(action)s» khi %(record)s đang ở trạng thái «%(status)s».")
+            % {
+                "action": next(t.label for t in flow.transitions if t.action == action),
+                "record": flow.label.lower(),
+                "status": flow.label_of(record.status),
+            },
+        )
+    refusal = _actor_refusal(user, record, transition)
+    if refusal is not None or not guards:
+        return refusal
+    for name in transition.guards:
+        guard = GUARDS.get(name)
+        if guard is None:
+            raise ImproperlyConfigured(f"routing.yaml names the guard «{name}», which no app registered")
+        refusal = guard(record)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def why_not(user, record, action: str) -> str | None:
+    refusal = refusal_for(user, record, action)
+    return refusal.message if refusal else None
+
+
+def may(user, record, action: str) -> bool:
+    return refusal_for(user, record, action) is None
+
+
+def why_not_edit(user, record) -> str | None:
+    """Producers edit (and upload to) their records while they hold them: a draft, or one sent back."""
+    if not acts_for(user, record.producer_id):
+        return _("Chỉ chủ thể sở hữu mới sửa được.")
+    state = workflow(record.WORKFLOW).state(record.status)
+    if state is None or state.holder != PRODUCER:
+        return _("Không sửa được khi đang ở trạng thái «%(status)s».") % {
+            "status": workflow(record.WORKFLOW).label_of(record.status)
+        }
+    return None
+
+
+def flags(user, record) -> dict[str, bool]:
+    """Every `may_*` flag of a record for `user`: may_edit, may_upload, then one per action of its table."""
+    editable = why_not_edit(user, record) is None
+    result = {"may_edit": editable, "may_upload": editable}
+    for action in dict.fromkeys(t.action for t in workflow(record.WORKFLOW).transitions):
+        result[f"may_{action}"] = may(user, record, action)
+    result["may_message"] = (
+        record.WORKFLOW == "dossier" and record.submitted_at is not None and can_view_record(user, record)
+    )
+    return result
+
+
+def can_create_for(user, product) -> bool:
+    return acts_for(user, product.producer_id)

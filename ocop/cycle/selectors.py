@@ -1,0 +1,204 @@
+"""Reads of ideas, plans, dossiers, documents and notifications for a user, already confined to what that
+user may see: a record out of reach and a missing one both give NotFound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.policies import Capability, active_roles, scope_q
+from ocop.core.errors import NotFound
+from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
+from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER, routing, workflow
+from ocop.producers.policies import member_producer_ids
+
+_RELATED = ("producer", "product", "product__product_set", "product__product_set__group", "unit")
+
+
+def _visible(user, model) -> QuerySet:
+    """The producer's own records, and the submitted records of the officer's units."""
+    own = Q(producer_id__in=member_producer_ids(user))
+    officer = scope_q(user, Capability.VIEW_WORK, "unit") & Q(submitted_at__isnull=False)
+    return model.objects.filter(own | officer).select_related(*_RELATED)
+
+
+def ideas_visible_to(user) -> QuerySet[ProductIdea]:
+    return _visible(user, ProductIdea).order_by("-year", "-created_at")
+
+
+def plans_visible_to(user) -> QuerySet[BusinessPlan]:
+    return _visible(user, BusinessPlan).select_related("idea").order_by("-year", "-created_at")
+
+
+def _current_documents() -> Prefetch:
+    return Prefetch(
+        "documents", queryset=Document.objects.filter(is_current=True), to_attr="current_documents"
+    )
+
+
+def dossiers_visible_to(user) -> QuerySet[Dossier]:
+    return _visible(user, Dossier).prefetch_related(_current_documents()).order_by("-updated_at", "-pk")
+
+
+def _get(queryset, pk, message: str, code: str):
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, TypeError, ValueError) as missing:
+        raise NotFound(message, code=code) from missing
+
+
+def get_idea_for(user, idea_id) -> ProductIdea:
+    return _get(ideas_visible_to(user), idea_id, _("Không tìm thấy ý tưởng sản phẩm."), "idea_not_found")
+
+
+def get_plan_for(user, plan_id) -> BusinessPlan:
+    return _get(
+        plans_visible_to(user).prefetch_related("attachments"),
+        plan_id,
+        _("Không tìm thấy phương án."),
+        "plan_not_found",
+    )
+
+
+def get_dossier_for(user, dossier_id) -> Dossier:
+    return _get(dossiers_visible_to(user), dossier_id, _("Không tìm thấy hồ sơ."), "dossier_not_found")
+
+
+def get_document_for(user, dossier_id, document_id) -> Document:
+    """A document (any revision) of a dossier the user may see."""
+    dossier = get_dossier_for(user, dossier_id)
+    return _get(
+        Document.objects.filter(dossier=dossier).select_related("dossier", "uploaded_by"),
+        document_id,
+        _("Không tìm thấy tệp."),
+        "document_not_found",
+    )
+
+
+def get_plan_attachment_for(user, plan_id, attachment_id):
+    plan = get_plan_for(user, plan_id)
+    return _get(plan.attachments.all(), attachment_id, _("Không tìm thấy tệp."), "document_not_found")
+
+
+def current_documents(dossier: Dossier) -> list[Document]:
+    prefetched = getattr(dossier, "current_documents", None)
+    if prefetched is not None:
+        return prefetched
+    return list(dossier.documents.filter(is_current=True))
+
+
+def checklist_status(dossier: Dossier) -> list[dict]:
+    """The dossier's checklist with, for each item, whether a current document is there."""
+    by_item = {doc.item: doc for doc in current_documents(dossier)}
+    rows = []
+    for entry in dossier.checklist:
+        document = by_item.get(entry["item"])
+        rows.append({**entry, "done": document is not None, "document": document})
+    return rows
+
+
+def missing_items(dossier: Dossier) -> list[dict]:
+    return [row for row in checklist_status(dossier) if row["required"] and not row["done"]]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_on: date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def text(self) -> str:
+        if self.days_left > 0:
+            return _("còn %(days)s ngày") % {"days": self.days_left}
+        if self.days_left == 0:
+            return _("hết hạn hôm nay")
+        return _("quá hạn %(days)s ngày") % {"days": -self.days_left}
+
+
+def deadline_of(record, today: date | None = None) -> Deadline | None:
+    if record.due_on is None:
+        return None
+    return Deadline(record.due_on, (record.due_on - (today or timezone.localdate())).days)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    year: int | None = None
+    group: str = ""
+    overdue: bool = False
+    waiting: bool = True  # only what waits on an officer (submitted, checked, forwarded...)
+
+
+def acting_levels(user) -> frozenset[str]:
+    """The levels `user` acts for (routing.yaml acting_roles), from their active officer roles."""
+    kinds = {role.kind for role in active_roles(user)}
+    return frozenset(level for level, acting in routing().acting_roles.items() if kinds & set(acting))
+
+
+def waiting_on_q(user, model=Dossier) -> Q:
+    """Records of `model` held by a level `user` acts for: by the route's receiver or evaluator when the user
+    acts at that level, or by a level named in the state table (e.g. central for 5-star proposals)."""
+    levels = sorted(acting_levels(user))
+    waiting = Q(pk__in=[])
+    if not levels:
+        return waiting
+    for state in workflow(model.WORKFLOW).states:
+        if state.holder == RECEIVER:
+            waiting |= Q(status=state.code, route__receiver__in=levels)
+        elif state.holder == EVALUATOR:
+            waiting |= Q(status=state.code, route__evaluator__in=levels)
+        elif state.holder in levels:
+            waiting |= Q(status=state.code)
+    return waiting
+
+
+def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
+    """An officer's work queue: dossiers of their units, filtered. Scoped first, then filtered."""
+    dossiers = Dossier.objects.filter(
+        scope_q(user, Capability.CHECK_DOSSIERS, "unit"), submitted_at__isnull=False
+    )
+    flow = workflow(Dossier.WORKFLOW)
+    if filters.status:
+        dossiers = dossiers.filter(status=filters.status)
+    elif filters.waiting:
+        dossiers = dossiers.filter(waiting_on_q(user))
+    if filters.year:
+        dossiers = dossiers.filter(year=filters.year)
+    if filters.group:
+        dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+    if filters.overdue:  # late on the officers' side; a producer late in answering is not the queue's
+        dossiers = dossiers.filter(due_on__lt=timezone.localdate()).exclude(
+            status__in=flow.codes_held_by(PRODUCER)
+        )
+    return dossiers.select_related(*_RELATED).prefetch_related(_current_documents()).order_by("due_on", "pk")
+
+
+def dossiers_of_producer(user, producer_id: int) -> QuerySet[Dossier]:
+    return dossiers_visible_to(user).filter(producer_id=producer_id)
+
+
+def transitions_of(dossier: Dossier):
+    return dossier.transitions.select_related("actor").all()
+
+
+def messages_of(dossier: Dossier):
+    return dossier.messages.select_related("author").all()
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,588 @@
+"""Pages of the cycle: officers' work queue, dossier detail (checklist, documents, history, messages),
+ideas and business plans, notifications. Views only read through selectors and write through services; a
+refused action re-renders the page with the reason and its 4xx status, having changed nothing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ocop.accounts.policies import Capability, has_capability, scope_q
+from ocop.core.errors import DomainError
+from ocop.core.storage import download_response
+from ocop.core.uploads import refused_upload
+from ocop.cycle import selectors, services
+from ocop.cycle.forms import (
+    AttachmentForm,
+    DossierCreateForm,
+    DossierEditForm,
+    IdeaCreateForm,
+    IdeaEditForm,
+    PlanForm,
+)
+from ocop.cycle.models import BusinessPlan, Dossier, ProductIdea
+from ocop.cycle.policies import flags, refusal_for, route_of
+from ocop.cycle.routes import level_label
+from ocop.cycle.workflow import workflow
+from ocop.producers.models import ProducerStatus
+from ocop.producers.policies import acts_for
+from ocop.producers.selectors import producers_search
+from ocop.products.selectors import get_product_for
+from ocop.rubrics.models import TaxonLevel, TaxonNode
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _or_404(function, *args):
+    try:
+        return function(*args)
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404 from error
+        raise
+
+
+# -- officers' work queue ---------------------------------------------------------------------------------
+
+
+@login_required
+def queue_view(request):
+    """Dossiers of the officer's units waiting on them (or all, filtered), with bulk forward."""
+    if not has_capability(request.user, Capability.CHECK_DOSSIERS):
+        raise Http404
+    flow = workflow(Dossier.WORKFLOW)
+    status = request.GET.get("status", "")
+    status = status if flow.state(status) else ""
+    year = _int(request.GET.get("year"))
+    group = request.GET.get("group", "")[:20]
+    overdue = request.GET.get("overdue") == "1"
+    show_all = request.GET.get("all") == "1"
+    filters = selectors.QueueFilters(
+        status=status, year=year, group=group, overdue=overdue, waiting=not show_all
+    )
+    page = Paginator(selectors.dossier_queue_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    rows = []
+    for dossier in page:
+        rows.append(
+            {
+                "dossier": dossier,
+                "status_label": flow.label_of(dossier.status),
+                "deadline": selectors.deadline_of(dossier),
+                "may_forward": refusal_for(request.user, dossier, "forward") is None,
+            }
+        )
+    groups = (
+        TaxonNode.objects.filter(level=TaxonLevel.GROUP)
+        .select_related("version")
+        .order_by("version", "position")
+    )
+    idea_flow = workflow(ProductIdea.WORKFLOW)
+    waiting_ideas = [
+        (idea, idea_flow.label_of(idea.status))
+        for idea in selectors.ideas_visible_to(request.user).filter(
+            selectors.waiting_on_q(request.user, ProductIdea)
+        )[:50]
+    ]
+    waiting_plans = selectors.plans_visible_to(request.user).filter(
+        selectors.waiting_on_q(request.user, BusinessPlan)
+    )[:50]
+    pending = producers_search(request.user, status=ProducerStatus.PENDING).filter(
+        scope_q(request.user, Capability.MANAGE_PRODUCERS, "unit")
+    )[:50]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cycle/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "states": flow.choices,
+            "status": status,
+            "year": year,
+            "group": group,
+            "overdue": overdue,
+            "show_all": show_all,
+            "groups": groups,
+            "query": query.urlencode(),
+            "ideas": waiting_ideas,
+            "plans": waiting_plans,
+            "pending_producers": pending,
+            "any_forward": any(row["may_forward"] for row in rows),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_forward_view(request):
+    ids = [pk for pk in (_int(v) for v in request.POST.getlist("ids")) if pk is not None]
+    try:
+        dossiers = [_or_404(selectors.get_dossier_for, request.user, pk) for pk in dict.fromkeys(ids)]
+        moved = services.dossiers_forward_bulk(
+            actor=request.user, dossiers=dossiers, note=request.POST.get("note", "")
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã chuyển %(count)s hồ sơ.") % {"count": len(moved)})
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(f"{reverse('cycle:queue')}?{query}" if query else reverse("cycle:queue"))
+
+
+# -- dossiers ---------------------------------------------------------------------------------------------
+
+
+def _dossier_page(request, dossier: Dossier, *, error: DomainError | None = None, edit_form=None):
+    flow = workflow(Dossier.WORKFLOW)
+    route = route_of(dossier)
+    may = flags(request.user, dossier)
+    documents = list(dossier.documents.select_related("uploaded_by").order_by("item", "-revision"))
+    older: dict[str, list] = {}
+    for document in documents:
+        if not document.is_current:
+            older.setdefault(document.item, []).append(document)
+    checklist = [{**row, "older": older.get(row["item"], [])} for row in selectors.checklist_status(dossier)]
+    history = [
+        {
+            "transition": t,
+            "label": flow.label_of(t.to_status),
+            "level": level_label(t.level) if t.level else "",
+        }
+        for t in selectors.transitions_of(dossier)
+    ]
+    if edit_form is None and may["may_edit"]:
+        edit_form = DossierEditForm(
+            initial={
+                "application_type": dossier.application_type,
+                "target_stars": dossier.target_stars,
+                "previous_certificate_id": dossier.previous_certificate_id,
+                "version": dossier.version,
+            }
+        )
+    context = {
+        "dossier": dossier,
+        "status_label": flow.label_of(dossier.status),
+        "deadline": selectors.deadline_of(dossier),
+        "route": route,
+        "receiver_label": level_label(route.receiver),
+        "evaluator_label": level_label(route.evaluator),
+        "checklist": checklist,
+        "missing": [row for row in checklist if row["required"] and not row["done"]],
+        "history": history,
+        "messages_list": selectors.messages_of(dossier),
+        "may": may,
+        "edit_form": edit_form,
+        "assessment": [(item, dossier.receiver_assessment.get(item, "")) for item in route.assesses],
+        "error": error,
+    }
+    return render(request, "cycle/dossier.html", context, status=error.status if error else 200)
+
+
+@login_required
+def dossier_view(request, pk: int):
+    return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_create_view(request):
+    product = _or_404(
+        get_product_for, request.user, request.GET.get("product") or request.POST.get("product")
+    )
+    form = DossierCreateForm(request.POST or None, initial={"application_type": "first"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = services.dossier_create(
+                actor=request.user,
+                product=product,
+                year=data["year"],
+                application_type=data["application_type"],
+                target_stars=data["target_stars"],
+                previous_certificate_id=data["previous_certificate_id"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Đã lập hồ sơ; hãy tải lên các thành phần còn thiếu rồi nộp."))
+            return redirect("cycle:dossier", dossier.pk)
+    return render(
+        request,
+        "cycle/form.html",
+        {
+            "form": form,
+            "title": _("Lập hồ sơ đánh giá, phân hạng"),
+            "subtitle": product.name,
+            "hidden": {"product": product.pk},
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def dossier_edit_view(request, pk: int):
+    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
+    form = DossierEditForm(request.POST)
+    if not form.is_valid():
+        return _dossier_page(
+            request,
+            dossier,
+            edit_form=form,
+            error=DomainError(_("Thông tin đăng ký không hợp lệ."), code="invalid"),
+        )
+    data = form.cleaned_data
+    try:
+        services.dossier_update(
+            actor=request.user,
+            dossier=dossier,
+            expected_version=data["version"],
+            application_type=data["application_type"],
+            target_stars=data["target_stars"],
+            previous_certificate_id=data["previous_certificate_id"],
+        )
+    except DomainError as error:
+        return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk), error=error)
+    messages.success(request, _("Đã lưu; danh mục thành phần hồ sơ đã được cập nhật."))
+    return redirect("cycle:dossier", pk)
+
+
+@login_required
+@require_POST
+def upload_view(request, pk: int):
+    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
+    try:
+        refused_upload(request, "file")
+        document = services.document_upload(
+            actor=request.user,
+            dossier=dossier,
+            item=request.POST.get("item", ""),
+            upload=request.FILES.get("file"),
+            expected_version=_int(request.POST.get("version")),
+        )
+    except DomainError as error:
+        return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk), error=error)
+    messages.success(request, _("Đã tải lên «%(name)s».") % {"name": document.original_name})
+    return redirect(f"{reverse('cycle:dossier', args=[pk])}#item-{document.item}")
+
+
+@login_required
+def document_view(request, pk: int, document_id: int):
+    document = _or_404(selectors.get_document_for, request.user, pk, document_id)
+    return download_response(
+        request, document.file.name, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@login_required
+@require_POST
+def dossier_act_view(request, pk: int, action: str):
+    if action not in services.DOSSIER_ACTIONS:
+        raise Http404
+    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
+    text = request.POST.get("reason", "") or request.POST.get("note", "")
+    arguments = {
+        "actor": request.user,
+        "dossier": dossier,
+        "expected_version": _int(request.POST.get("version")),
+    }
+    if action in ("return", "withdraw"):
+        arguments["reason"] = text
+    else:
+        arguments["note"] = text
+    if action == "check":
+        arguments["assessment"] = {
+            item: request.POST.get(f"assess-{index}", "")
+            for index, item in enumerate(route_of(dossier).assesses)
+        }
+    try:
+        moved = services.DOSSIER_ACTIONS[action](**arguments)
+    except DomainError as error:
+        return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk), error=error)
+    messages.success(
+        request,
+        _("Hồ sơ chuyển sang «%(status)s».") % {"status": workflow(Dossier.WORKFLOW).label_of(moved.status)},
+    )
+    return redirect("cycle:dossier", pk)
+
+
+@login_required
+@require_POST
+def message_view(request, pk: int):
+    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
+    try:
+        services.dossier_message_post(actor=request.user, dossier=dossier, body=request.POST.get("body", ""))
+    except DomainError as error:
+        return _dossier_page(request, dossier, error=error)
+    messages.success(request, _("Đã gửi tin nhắn."))
+    return redirect(f"{reverse('cycle:dossier', args=[pk])}#messages")
+
+
+# -- ideas ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_create_view(request):
+    product = _or_404(
+        get_product_for, request.user, request.GET.get("product") or request.POST.get("product")
+    )
+    form = IdeaCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        year = data.pop("year")
+        try:
+            idea = services.idea_register(actor=request.user, product=product, year=year, **data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Đã đăng ký ý tưởng; cán bộ xã sẽ xem xét."))
+            return redirect("cycle:idea", idea.pk)
+    return render(
+        request,
+        "cycle/form.html",
+        {
+            "form": form,
+            "title": _("Đăng ký ý tưởng sản phẩm"),
+            "subtitle": product.name,
+            "hidden": {"product": product.pk},
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _idea_page(request, idea: ProductIdea, *, error: DomainError | None = None, form=None):
+    flow = workflow(ProductIdea.WORKFLOW)
+    may = flags(request.user, idea)
+    if form is None and may["may_edit"]:
+        form = IdeaEditForm(
+            initial={
+                "summary": idea.summary,
+                "idea_origin": idea.idea_origin,
+                "local_raw_materials": idea.local_raw_materials,
+                "local_labour": idea.local_labour,
+                "local_identity": idea.local_identity,
+                "version": idea.version,
+            }
+        )
+    plan = BusinessPlan.objects.filter(idea=idea).first()
+    return render(
+        request,
+        "cycle/idea.html",
+        {
+            "idea": idea,
+            "status_label": flow.label_of(idea.status),
+            "deadline": selectors.deadline_of(idea),
+            "may": may,
+            "form": form,
+            "plan": plan,
+            "error": error,
+            "may_plan": idea.status == "accepted"
+            and plan is None
+            and acts_for(request.user, idea.producer_id),
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_view(request, pk: int):
+    idea = _or_404(selectors.get_idea_for, request.user, pk)
+    if request.method == "POST":
+        form = IdeaEditForm(request.POST)
+        if not form.is_valid():
+            return _idea_page(
+                request, idea, form=form, error=DomainError(_("Hãy kiểm tra lại các ô."), code="invalid")
+            )
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.idea_update(actor=request.user, idea=idea, expected_version=version, **data)
+        except DomainError as error:
+            return _idea_page(request, idea, form=form, error=error)
+        messages.success(request, _("Đã lưu ý tưởng."))
+        return redirect("cycle:idea", pk)
+    return _idea_page(request, idea)
+
+
+IDEA_ACTIONS = {
+    "accept": lambda actor, idea, text, version: services.idea_accept(
+        actor=actor, idea=idea, note=text, expected_version=version
+    ),
+    "return": lambda actor, idea, text, version: services.idea_return(
+        actor=actor, idea=idea, reason=text, expected_version=version
+    ),
+    "resubmit": lambda actor, idea, text, version: services.idea_resubmit(
+        actor=actor, idea=idea, expected_version=version
+    ),
+    "withdraw": lambda actor, idea, text, version: services.idea_withdraw(
+        actor=actor, idea=idea, reason=text, expected_version=version
+    ),
+}
+
+
+@login_required
+@require_POST
+def idea_act_view(request, pk: int, action: str):
+    if action not in IDEA_ACTIONS:
+        raise Http404
+    idea = _or_404(selectors.get_idea_for, request.user, pk)
+    try:
+        moved = IDEA_ACTIONS[action](
+            request.user, idea, request.POST.get("reason", ""), _int(request.POST.get("version"))
+        )
+    except DomainError as error:
+        return _idea_page(request, _or_404(selectors.get_idea_for, request.user, pk), error=error)
+    messages.success(
+        request,
+        _("Ý tưởng chuyển sang «%(status)s».")
+        % {"status": workflow(ProductIdea.WORKFLOW).label_of(moved.status)},
+    )
+    return redirect("cycle:idea", pk)
+
+
+# -- business plans ---------------------------------------------------------------------------------------
+
+PLAN_FIELDS = (
+    "target_market",
+    "production_capacity",
+    "raw_material_plan",
+    "investment_vnd",
+    "expected_revenue_vnd",
+    "workers_planned",
+    "marketing_plan",
+    "timeline",
+)
+
+
+@login_required
+@require_POST
+def plan_create_view(request, pk: int):
+    idea = _or_404(selectors.get_idea_for, request.user, pk)
+    try:
+        plan = services.plan_create(actor=request.user, idea=idea)
+    except DomainError as error:
+        return _idea_page(request, idea, error=error)
+    return redirect("cycle:plan", plan.pk)
+
+
+def _plan_page(request, plan: BusinessPlan, *, error: DomainError | None = None, form=None):
+    flow = workflow(BusinessPlan.WORKFLOW)
+    may = flags(request.user, plan)
+    if form is None and may["may_edit"]:
+        form = PlanForm(initial={**{key: getattr(plan, key) for key in PLAN_FIELDS}, "version": plan.version})
+    return render(
+        request,
+        "cycle/plan.html",
+        {
+            "plan": plan,
+            "status_label": flow.label_of(plan.status),
+            "deadline": selectors.deadline_of(plan),
+            "may": may,
+            "form": form,
+            "attachment_form": AttachmentForm(),
+            "error": error,
+            "fields": [
+                (BusinessPlan._meta.get_field(key).verbose_name, getattr(plan, key)) for key in PLAN_FIELDS
+            ],
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_view(request, pk: int):
+    plan = _or_404(selectors.get_plan_for, request.user, pk)
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if not form.is_valid():
+            return _plan_page(
+                request, plan, form=form, error=DomainError(_("Hãy kiểm tra lại các ô."), code="invalid")
+            )
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            plan = services.plan_update(actor=request.user, plan=plan, expected_version=version, **data)
+            if request.POST.get("then") == "submit":
+                plan = services.plan_submit(actor=request.user, plan=plan)
+        except DomainError as error:
+            return _plan_page(
+                request, _or_404(selectors.get_plan_for, request.user, pk), form=form, error=error
+            )
+        messages.success(
+            request, _("Đã nộp phương án cho xã.") if plan.status == "submitted" else _("Đã lưu phương án.")
+        )
+        return redirect("cycle:plan", pk)
+    return _plan_page(request, plan)
+
+
+@login_required
+@require_POST
+def plan_act_view(request, pk: int, action: str):
+    plan = _or_404(selectors.get_plan_for, request.user, pk)
+    version = _int(request.POST.get("version"))
+    try:
+        if action == "submit":
+            services.plan_submit(actor=request.user, plan=plan, expected_version=version)
+        elif action == "return":
+            services.plan_return(
+                actor=request.user, plan=plan, reason=request.POST.get("reason", ""), expected_version=version
+            )
+        else:
+            raise Http404
+    except DomainError as error:
+        return _plan_page(request, _or_404(selectors.get_plan_for, request.user, pk), error=error)
+    return redirect("cycle:plan", pk)
+
+
+@login_required
+@require_POST
+def plan_attach_view(request, pk: int):
+    plan = _or_404(selectors.get_plan_for, request.user, pk)
+    try:
+        refused_upload(request, "file")
+        services.plan_attach(
+            actor=request.user,
+            plan=plan,
+            upload=request.FILES.get("file"),
+            expected_version=_int(request.POST.get("version")),
+        )
+    except DomainError as error:
+        return _plan_page(request, _or_404(selectors.get_plan_for, request.user, pk), error=error)
+    messages.success(request, _("Đã đính kèm tệp."))
+    return redirect("cycle:plan", pk)
+
+
+@login_required
+def plan_file_view(request, pk: int, attachment_id: int):
+    attachment = _or_404(selectors.get_plan_attachment_for, request.user, pk, attachment_id)
+    return download_response(
+        request, attachment.file.name, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# -- notifications ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications_view(request):
+    if request.method == "POST":
+        services.notifications_mark_read(actor=request.user)
+        return redirect("cycle:notifications")
+    page = Paginator(selectors.notifications_of(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "cycle/notifications.html", {"page": page})

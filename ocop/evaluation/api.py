@@ -1,0 +1,488 @@
+"""API of the evaluation, under /api/v1/evaluation: rounds, councils, conflicts, score sheets, council results.
+
+Every call needs a signed-in caller and is scoped like the pages (a round or dossier the caller may not see is
+404). Responses carry server-computed `may_*` flags so no client re-derives a rule. Sheet edits carry the
+sheet's `version`; a stale one is refused with 409 `stale_version`.
+
+No `from __future__ import annotations` here: django-ninja reads the payload types of handlers wrapped by
+`@idempotent` at run time and would not resolve them from strings.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from ocop.accounts.models import User
+from ocop.api.auth import require_api_user
+from ocop.api.idempotency import idempotent
+from ocop.core.errors import Invalid, NotFound
+from ocop.evaluation import dossiers as dossier_gateway
+from ocop.evaluation import policies, rules, selectors, services
+from ocop.evaluation.models import Council, CouncilMember, EvaluationRound, RoundDossier, ScoreSheet
+from ocop.geo.models import AdminUnit, Era
+from ocop.rubrics.models import RubricVersion
+
+router = Router(tags=["evaluation"])
+
+
+class RoundIn(Schema):
+    name: str = Field(..., max_length=200)
+    level: str = Field(
+        ..., max_length=20, description="A level code of the rubric version: province, central…"
+    )
+    unit: str = Field(..., max_length=8, description="Current code of the unit (a province code, or VN)")
+    year: int
+    rubric_version: str = Field(..., max_length=20)
+    held_on: datetime.date
+    min_sheets: int = 3
+    disagreement_threshold: Decimal = Decimal(3)
+
+
+class AdvanceIn(Schema):
+    to: str
+    version: int | None = None
+
+
+class CouncilIn(Schema):
+    name: str = Field(..., max_length=300)
+    decision_number: str = Field(..., max_length=60)
+    decision_date: datetime.date
+
+
+class MemberIn(Schema):
+    username: str = Field(..., max_length=150)
+    role: str
+    position: str = Field("", max_length=300)
+    employer: str = Field("", max_length=300)
+
+
+class DossierIn(Schema):
+    dossier: int
+
+
+class AssignmentIn(Schema):
+    username: str = Field(..., max_length=150)
+
+
+class ConflictIn(Schema):
+    reason: str
+    note: str = Field("", max_length=2000)
+    username: str | None = Field(None, max_length=150, description="An officer records it for this member")
+
+
+class SheetIn(Schema):
+    version: int = Field(..., description="The sheet's version as read (0 before the first save)")
+    answers: dict[str, str] = Field(default_factory=dict, description="criterion code → option code")
+    comments: dict[str, str] = Field(default_factory=dict)
+    gates: list[str] = Field(default_factory=list, max_length=50)
+    comment: str = Field("", max_length=5000)
+
+
+class SubmitIn(Schema):
+    version: int
+    answers: dict[str, str] | None = None
+    comments: dict[str, str] | None = None
+    gates: list[str] | None = Field(None, max_length=50)
+    comment: str | None = Field(None, max_length=5000)
+
+
+class ConclusionIn(Schema):
+    conclusion: str
+    minutes: str = Field(..., max_length=20000)
+    version: int | None = None
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+def _user(username: str) -> User:
+    found = User.objects.filter(username=username, is_active=True).first()
+    if found is None:
+        raise Invalid(_("Không có người dùng này."), code="user_not_found")
+    return found
+
+
+def _dec(value) -> str | None:
+    return rules.plain(value) if value is not None else None
+
+
+def round_dict(evaluation_round: EvaluationRound, user) -> dict[str, Any]:
+    return {
+        "id": evaluation_round.pk,
+        "name": evaluation_round.name,
+        "level": evaluation_round.level,
+        "unit": {"code": evaluation_round.unit.code, "name": evaluation_round.unit.name},
+        "year": evaluation_round.year,
+        "rubric_version": evaluation_round.rubric_version.code,
+        "held_on": evaluation_round.held_on.isoformat(),
+        "min_sheets": evaluation_round.min_sheets,
+        "disagreement_threshold": _dec(evaluation_round.disagreement_threshold),
+        "status": evaluation_round.status,
+        "version": evaluation_round.version,
+        "may_run": policies.can_run(user, evaluation_round),
+        "may_steer": policies.can_steer(user, evaluation_round),
+    }
+
+
+def round_dossier_dict(round_dossier: RoundDossier, user) -> dict[str, Any]:
+    dossier = round_dossier.dossier
+    product = dossier_gateway.product_of(dossier)
+    body: dict[str, Any] = {
+        "id": round_dossier.pk,
+        "round": round_dossier.round_id,
+        "dossier": dossier.pk,
+        "product": {
+            "id": product.pk,
+            "name": product.name,
+            "product_set": dossier_gateway.product_set_code_of(dossier),
+        },
+        "producer": {
+            "id": dossier_gateway.producer_of(dossier).pk,
+            "name": dossier_gateway.producer_of(dossier).name,
+        },
+        "status": round_dossier.status,
+        "version": round_dossier.version,
+        "may_score": policies.can_score(user, round_dossier),
+        "why_not_score": policies.why_not_score(user, round_dossier),
+        "may_steer": policies.can_steer(user, round_dossier.round),
+    }
+    if policies.can_steer(user, round_dossier.round):
+        body["submitted_sheets"] = round_dossier.submitted_sheets
+        body["running_mean"] = _dec(round_dossier.running_mean)
+    if round_dossier.result_at is not None and (
+        policies.can_steer(user, round_dossier.round) or policies.has_submitted(user, round_dossier)
+    ):
+        body["result"] = {
+            "mean_score": _dec(round_dossier.mean_score),
+            "band_stars": round_dossier.band_stars,
+            "eligible_stars": round_dossier.eligible_stars,
+            "recognised_stars": round_dossier.recognised_stars,
+            "forward_to": round_dossier.forward_to or None,
+            "proposed_stars": round_dossier.proposed_stars,
+            "explanation": round_dossier.explanation,
+            "disagreements": round_dossier.disagreements,
+            "computed_at": round_dossier.result_at.isoformat(),
+            "conclusion": round_dossier.conclusion or None,
+            "minutes": round_dossier.minutes if round_dossier.conclusion else None,
+            "forwarded_at": round_dossier.forwarded_at.isoformat() if round_dossier.forwarded_at else None,
+        }
+    return body
+
+
+def sheet_dict(sheet: ScoreSheet | None, round_dossier: RoundDossier, user) -> dict[str, Any]:
+    editable = policies.can_score(user, round_dossier) and (sheet is None or sheet.status == "draft")
+    if sheet is None:
+        return {
+            "id": None,
+            "status": "new",
+            "version": 0,
+            "answers": {},
+            "comments": {},
+            "gates": [],
+            "comment": "",
+            "total": "0",
+            "parts": {},
+            "may_edit": editable,
+            "may_submit": editable,
+        }
+    lines = list(sheet.lines.all())
+    return {
+        "id": sheet.pk,
+        "member": sheet.member.user.get_username(),
+        "status": sheet.status,
+        "version": sheet.version,
+        "rubric_version": sheet.rubric_version.code,
+        "product_set": sheet.product_set,
+        "lines": [
+            {
+                "criterion": line.criterion,
+                "option": line.option or None,
+                "points": _dec(line.points),
+                "comment": line.comment,
+            }
+            for line in lines
+        ],
+        "answers": {line.criterion: line.option for line in lines if line.option},
+        "comments": {line.criterion: line.comment for line in lines if line.comment},
+        "gates": list(sheet.gates),
+        "comment": sheet.comment,
+        "total": _dec(sheet.total),
+        "parts": sheet.parts,
+        "submitted_at": sheet.submitted_at.isoformat() if sheet.submitted_at else None,
+        "may_edit": editable,
+        "may_submit": editable,
+    }
+
+
+def _round(request, round_id: int) -> tuple[Any, EvaluationRound]:
+    user = require_api_user(request)
+    return user, selectors.get_round_for(user, round_id)
+
+
+def _round_dossier(request, round_dossier_id: int) -> tuple[Any, RoundDossier]:
+    user = require_api_user(request)
+    return user, selectors.get_round_dossier_for(user, round_dossier_id)
+
+
+# Rounds ----------------------------------------------------------------------------------------------------
+
+
+@router.get("/rounds", summary="Các đợt đánh giá người dùng được xem")
+def list_rounds(request, page: int = 1, page_size: int = 50):
+    user = require_api_user(request)
+    if page < 1 or not 1 <= page_size <= 200:
+        raise Invalid(_("page phải từ 1; page_size từ 1 đến 200."), code="bad_page")
+    rows = selectors.rounds_visible_to(user)
+    start = (page - 1) * page_size
+    return {"count": rows.count(), "items": [round_dict(r, user) for r in rows[start : start + page_size]]}
+
+
+@router.post("/rounds", summary="Tạo đợt đánh giá")
+@idempotent
+def create_round(request, payload: RoundIn):
+    user = require_api_user(request)
+    unit = AdminUnit.objects.filter(era=Era.CURRENT, code=payload.unit).first()
+    version = RubricVersion.objects.filter(code=payload.rubric_version).first()
+    if unit is None:
+        raise Invalid(_("Không có đơn vị hiện hành mang mã này."), code="unit_not_found")
+    if version is None:
+        raise Invalid(_("Không có bộ tiêu chí này."), code="unknown_rubric_version")
+    created = services.round_create(
+        actor=user,
+        name=payload.name,
+        level=payload.level,
+        unit=unit,
+        year=payload.year,
+        rubric_version=version,
+        held_on=payload.held_on,
+        min_sheets=payload.min_sheets,
+        disagreement_threshold=payload.disagreement_threshold,
+    )
+    return 201, round_dict(created, user)
+
+
+@router.get("/rounds/{round_id}", summary="Một đợt: Hội đồng, thành viên, hồ sơ")
+def get_round(request, round_id: int):
+    user, evaluation_round = _round(request, round_id)
+    body = round_dict(evaluation_round, user)
+    council = Council.objects.filter(round=evaluation_round).first()
+    body["council"] = (
+        {
+            "name": council.name,
+            "decision_number": council.decision_number,
+            "decision_date": council.decision_date.isoformat(),
+            "members": [
+                {
+                    "username": m.user.get_username(),
+                    "name": str(m.user),
+                    "role": m.role,
+                    "position": m.position,
+                }
+                for m in council.members.select_related("user")
+            ],
+        }
+        if council
+        else None
+    )
+    body["dossiers"] = [
+        round_dossier_dict(rd, user) for rd in selectors.round_dossiers_of(user, evaluation_round)
+    ]
+    return body
+
+
+@router.post("/rounds/{round_id}/advance", summary="Chuyển trạng thái đợt (chuẩn bị → chấm điểm → kết thúc)")
+def advance_round(request, round_id: int, payload: AdvanceIn):
+    user, evaluation_round = _round(request, round_id)
+    moved = services.round_advance(
+        actor=user, evaluation_round=evaluation_round, to=payload.to, expected_version=payload.version
+    )
+    return round_dict(moved, user)
+
+
+@router.post("/rounds/{round_id}/council", summary="Thành lập Hội đồng theo quyết định")
+@idempotent
+def set_up_council(request, round_id: int, payload: CouncilIn):
+    user, evaluation_round = _round(request, round_id)
+    council = services.council_set_up(actor=user, evaluation_round=evaluation_round, **payload.dict())
+    return 201, {"id": council.pk, "name": council.name, "decision_number": council.decision_number}
+
+
+@router.post("/rounds/{round_id}/members", summary="Thêm thành viên Hội đồng hoặc tổ giúp việc")
+@idempotent
+def add_member(request, round_id: int, payload: MemberIn):
+    user, evaluation_round = _round(request, round_id)
+    council = Council.objects.filter(round=evaluation_round).first()
+    if council is None:
+        raise Invalid(_("Đợt đánh giá chưa có Hội đồng."), code="council_missing")
+    member = services.member_add(
+        actor=user,
+        council=council,
+        user=_user(payload.username),
+        role=payload.role,
+        position=payload.position,
+        employer=payload.employer,
+    )
+    return 201, {"id": member.pk, "username": member.user.get_username(), "role": member.role}
+
+
+@router.post("/rounds/{round_id}/dossiers", summary="Đưa hồ sơ đã tiếp nhận vào đợt")
+@idempotent
+def add_dossier(request, round_id: int, payload: DossierIn):
+    user, evaluation_round = _round(request, round_id)
+    dossier = dossier_gateway.get_dossier_for(user, payload.dossier)
+    round_dossier = services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
+    return 201, round_dossier_dict(round_dossier, user)
+
+
+@router.post("/rounds/{round_id}/assign-all", summary="Phân công mọi thành viên chấm mọi hồ sơ, trừ xung đột")
+def assign_all(request, round_id: int):
+    user, evaluation_round = _round(request, round_id)
+    return {"created": services.assign_all(actor=user, evaluation_round=evaluation_round)}
+
+
+@router.get("/rounds/{round_id}/progress", summary="Tiến độ chấm: ai đã chấm hồ sơ nào")
+def round_progress(request, round_id: int):
+    user, evaluation_round = _round(request, round_id)
+    members, rows = selectors.progress(user, evaluation_round)
+    return {
+        "members": [{"username": m.user.get_username(), "role": m.role} for m in members],
+        "dossiers": [
+            {
+                "id": row.round_dossier.pk,
+                "product": row.round_dossier.dossier.product.name,
+                "status": row.round_dossier.status,
+                "sheets": {
+                    m.user.get_username(): cell.state for m, cell in zip(members, row.cells, strict=True)
+                },
+                "submitted": row.submitted,
+                "assigned": row.assigned,
+            }
+            for row in rows
+        ],
+    }
+
+
+# Members' work ---------------------------------------------------------------------------------------------
+
+
+@router.get("/assignments", summary="Hồ sơ được phân công cho tôi chấm")
+def my_assignments(request):
+    user = require_api_user(request)
+    items = []
+    for assignment in selectors.assignments_of(user)[:500]:
+        round_dossier = assignment.round_dossier
+        own = next(iter(round_dossier.sheets.all()), None)
+        body = round_dossier_dict(round_dossier, user)
+        body["sheet"] = {"status": own.status, "version": own.version} if own else None
+        items.append(body)
+    return {"count": len(items), "items": items}
+
+
+@router.get("/round-dossiers/{round_dossier_id}", summary="Một hồ sơ trong đợt, với kết quả khi được xem")
+def get_round_dossier(request, round_dossier_id: int):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    return round_dossier_dict(round_dossier, user)
+
+
+@router.post("/round-dossiers/{round_dossier_id}/assignments", summary="Phân công một thành viên chấm hồ sơ")
+@idempotent
+def create_assignment(request, round_dossier_id: int, payload: AssignmentIn):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    person = _user(payload.username)
+    member = CouncilMember.objects.filter(council__round=round_dossier.round, user=person).first()
+    if member is None:
+        raise Invalid(_("Người này không có tên trong Hội đồng của đợt."), code="not_a_member")
+    assignment = services.assignment_create(actor=user, round_dossier=round_dossier, member=member)
+    return 201, {"id": assignment.pk, "username": person.get_username(), "round_dossier": round_dossier.pk}
+
+
+@router.post("/round-dossiers/{round_dossier_id}/conflicts", summary="Khai báo xung đột lợi ích")
+@idempotent
+def declare_conflict(request, round_dossier_id: int, payload: ConflictIn):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    person = _user(payload.username) if payload.username else None
+    conflict = services.conflict_declare(
+        actor=user, round_dossier=round_dossier, reason=payload.reason, note=payload.note, user=person
+    )
+    return 201, {"id": conflict.pk, "username": conflict.user.get_username(), "reason": conflict.reason}
+
+
+@router.get("/round-dossiers/{round_dossier_id}/sheet", summary="Phiếu của tôi (và mẫu phiếu)")
+def get_own_sheet(request, round_dossier_id: int):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    sheet = selectors.own_sheet(user, round_dossier)
+    if sheet is None and not policies.can_score(user, round_dossier):
+        raise NotFound(_("Bạn không có phiếu cho hồ sơ này."), code="sheet_not_found")
+    return sheet_dict(sheet, round_dossier, user)
+
+
+@router.put("/round-dossiers/{round_dossier_id}/sheet", summary="Lưu nháp phiếu (kèm version đã đọc)")
+def save_own_sheet(request, round_dossier_id: int, payload: SheetIn):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    sheet = services.sheet_save_draft(
+        actor=user,
+        round_dossier=round_dossier,
+        answers=payload.answers,
+        comments=payload.comments,
+        gates=payload.gates,
+        comment=payload.comment,
+        expected_version=payload.version,
+    )
+    return sheet_dict(selectors.own_sheet(user, round_dossier) or sheet, round_dossier, user)
+
+
+@router.post(
+    "/round-dossiers/{round_dossier_id}/sheet/submit", summary="Nộp phiếu (khoá, không sửa được nữa)"
+)
+def submit_own_sheet(request, round_dossier_id: int, payload: SubmitIn):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    services.sheet_submit(
+        actor=user,
+        round_dossier=round_dossier,
+        expected_version=payload.version,
+        answers=payload.answers,
+        comments=payload.comments,
+        gates=payload.gates,
+        comment=payload.comment,
+    )
+    return sheet_dict(selectors.own_sheet(user, round_dossier), round_dossier, user)
+
+
+@router.get("/round-dossiers/{round_dossier_id}/sheets", summary="Phiếu của các thành viên (khi được xem)")
+def list_sheets(request, round_dossier_id: int):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    sheets = selectors.sheets_visible_to(user, round_dossier)
+    return {"count": len(sheets), "items": [sheet_dict(s, round_dossier, user) for s in sheets]}
+
+
+@router.post("/round-dossiers/{round_dossier_id}/result", summary="Tổng hợp kết quả của Hội đồng")
+def compute_result(request, round_dossier_id: int):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    done = services.council_result_compute(actor=user, round_dossier=round_dossier)
+    return round_dossier_dict(done, user)
+
+
+@router.post("/round-dossiers/{round_dossier_id}/conclusion", summary="Ghi kết luận và biên bản của Hội đồng")
+def conclude(request, round_dossier_id: int, payload: ConclusionIn):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    done = services.council_conclude(
+        actor=user,
+        round_dossier=round_dossier,
+        conclusion=payload.conclusion,
+        minutes=payload.minutes,
+        expected_version=payload.version,
+    )
+    return round_dossier_dict(done, user)
+
+
+@router.post(
+    "/round-dossiers/{round_dossier_id}/propose", summary="Đề xuất sản phẩm lên cấp trên (5 sao → TW)"
+)
+def propose(request, round_dossier_id: int, payload: NoteIn):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    done = services.propose_upward(actor=user, round_dossier=round_dossier, note=payload.note)
+    return round_dossier_dict(done, user)

@@ -1,0 +1,214 @@
+"""Reads of the evaluation for a user, already confined to what that user may see.
+
+Officers see the rounds of their units; council members see the rounds they sit on and, in them, the dossiers
+assigned to them. A round or dossier the user may not see is reported exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from ocop.accounts.policies import Capability, scope_q
+from ocop.core.errors import NotFound
+from ocop.evaluation import policies
+from ocop.evaluation.models import (
+    Assignment,
+    ConflictOfInterest,
+    CouncilMember,
+    CouncilRole,
+    EvaluationRound,
+    RoundDossier,
+    ScoreSheet,
+    SheetStatus,
+)
+from ocop.producers.policies import member_producer_ids
+
+_DOSSIER_RELATED = (
+    "round",
+    "round__unit",
+    "round__rubric_version",
+    "dossier",
+    "dossier__product",
+    "dossier__producer",
+    "dossier__producer__unit",
+    "dossier__product__product_set",
+)
+
+
+def rounds_visible_to(user) -> QuerySet[EvaluationRound]:
+    if not getattr(user, "is_authenticated", False):
+        return EvaluationRound.objects.none()
+    seated = CouncilMember.objects.filter(user=user).values("council__round_id")
+    return (
+        EvaluationRound.objects.filter(scope_q(user, Capability.RUN_EVALUATION, "unit") | Q(pk__in=seated))
+        .select_related("unit", "rubric_version")
+        .order_by("-year", "-held_on", "-id")
+    )
+
+
+def get_round_for(user, round_id: int) -> EvaluationRound:
+    found = rounds_visible_to(user).filter(pk=round_id).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy đợt đánh giá."), code="round_not_found")
+    return found
+
+
+def round_dossiers_of(user, evaluation_round: EvaluationRound) -> QuerySet[RoundDossier]:
+    """The round's dossiers the user may see: all of them for officers and steering members, the assigned
+    (or conflicted) ones for other members."""
+    rows = (
+        RoundDossier.objects.filter(round=evaluation_round).select_related(*_DOSSIER_RELATED).order_by("id")
+    )
+    if policies.can_steer(user, evaluation_round):
+        return rows
+    member = policies.seat(user, evaluation_round)
+    if member is None:
+        return rows.none()
+    conflicted = ConflictOfInterest.objects.filter(user=user).values("round_dossier_id")
+    return rows.filter(Q(assignments__member=member) | Q(pk__in=conflicted)).distinct()
+
+
+def get_round_dossier_for(user, round_dossier_id: int) -> RoundDossier:
+    found = RoundDossier.objects.select_related(*_DOSSIER_RELATED).filter(pk=round_dossier_id).first()
+    if found is None or not policies.can_view_round_dossier(user, found):
+        raise NotFound(_("Không tìm thấy hồ sơ trong đợt đánh giá."), code="round_dossier_not_found")
+    return found
+
+
+def assignments_of(user) -> QuerySet[Assignment]:
+    """What the user has to score, with their own sheet's state."""
+    if not getattr(user, "is_authenticated", False):
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(member__user=user)
+        .select_related(*(f"round_dossier__{path}" for path in _DOSSIER_RELATED), "member")
+        .prefetch_related(
+            Prefetch("round_dossier__sheets", queryset=ScoreSheet.objects.filter(member__user=user))
+        )
+        .order_by("-round_dossier__round__held_on", "round_dossier_id")
+    )
+
+
+def own_sheet(user, round_dossier: RoundDossier) -> ScoreSheet | None:
+    return (
+        ScoreSheet.objects.filter(round_dossier=round_dossier, member__user=user)
+        .select_related("member", "rubric_version")
+        .prefetch_related("lines")
+        .first()
+    )
+
+
+def sheets_visible_to(user, round_dossier: RoundDossier) -> list[ScoreSheet]:
+    """Other members' sheets, only where the rules let the user read them."""
+    sheets = (
+        ScoreSheet.objects.filter(round_dossier=round_dossier, status=SheetStatus.SUBMITTED)
+        .select_related("member__user", "round_dossier__round")
+        .prefetch_related("lines")
+        .order_by("member_id")
+    )
+    return [sheet for sheet in sheets if policies.can_view_sheet(user, sheet)]
+
+
+@dataclass(frozen=True)
+class ProgressCell:
+    state: str  # "conflict", "not_assigned", "not_started", "draft", "submitted"
+    label: str
+    sheet: ScoreSheet | None = None
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    round_dossier: RoundDossier
+    cells: list[ProgressCell]
+    submitted: int
+    assigned: int
+
+
+def progress(user, evaluation_round: EvaluationRound) -> tuple[list[CouncilMember], list[ProgressRow]]:
+    """Who has scored what: one row per dossier, one cell per scoring member (a fixed number of queries).
+    Only states are shown; the points stay hidden until the council's result."""
+    reason = policies.why_not_view_progress(user, evaluation_round)
+    if reason:
+        raise NotFound(_("Không tìm thấy đợt đánh giá."), code="round_not_found")
+    rank = {role: position for position, role in enumerate(CouncilRole.values)}
+    members = sorted(
+        CouncilMember.objects.filter(council__round=evaluation_round)
+        .exclude(role=CouncilRole.HELPER)
+        .select_related("user"),
+        key=lambda m: (rank[m.role], m.pk),
+    )
+    dossiers = list(
+        RoundDossier.objects.filter(round=evaluation_round).select_related(*_DOSSIER_RELATED).order_by("id")
+    )
+    assigned = set(
+        Assignment.objects.filter(round_dossier__round=evaluation_round).values_list(
+            "round_dossier_id", "member_id"
+        )
+    )
+    conflicts = set(
+        ConflictOfInterest.objects.filter(round_dossier__round=evaluation_round).values_list(
+            "round_dossier_id", "user_id"
+        )
+    )
+    sheets = {
+        (s.round_dossier_id, s.member_id): s
+        for s in ScoreSheet.objects.filter(round_dossier__round=evaluation_round).only(
+            "id", "round_dossier_id", "member_id", "status", "submitted_at", "updated_at"
+        )
+    }
+    rows = []
+    for round_dossier in dossiers:
+        cells = []
+        for member in members:
+            sheet = sheets.get((round_dossier.pk, member.pk))
+            if (round_dossier.pk, member.user_id) in conflicts:
+                cells.append(ProgressCell("conflict", _("Xung đột lợi ích")))
+            elif (round_dossier.pk, member.pk) not in assigned and sheet is None:
+                cells.append(ProgressCell("not_assigned", _("Không phân công")))
+            elif sheet is None:
+                cells.append(ProgressCell("not_started", _("Chưa chấm")))
+            elif sheet.status == SheetStatus.SUBMITTED:
+                cells.append(ProgressCell("submitted", _("Đã nộp"), sheet))
+            else:
+                cells.append(ProgressCell("draft", _("Đang chấm"), sheet))
+        rows.append(
+            ProgressRow(
+                round_dossier=round_dossier,
+                cells=cells,
+                submitted=sum(1 for c in cells if c.state == "submitted"),
+                assigned=sum(1 for c in cells if c.state in ("not_started", "draft", "submitted")),
+            )
+        )
+    return members, rows
+
+
+# What the producer sees: the council's conclusion, once it is recorded -----------------------------------
+
+CONCLUDED = ("recognition_proposed", "not_recognised", "recognised")
+
+
+def results_of_producer(user) -> QuerySet[RoundDossier]:
+    """The concluded evaluations of the user's organisations (never the sheets or who scored what)."""
+    return (
+        RoundDossier.objects.filter(dossier__producer_id__in=member_producer_ids(user), status__in=CONCLUDED)
+        .select_related(*_DOSSIER_RELATED)
+        .order_by("-concluded_at", "-id")
+    )
+
+
+def get_result_for_producer(user, round_dossier_id: int) -> RoundDossier:
+    found = results_of_producer(user).filter(pk=round_dossier_id).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy kết quả đánh giá."), code="result_not_found")
+    return found
+
+
+def median_sheet(round_dossier: RoundDossier) -> ScoreSheet | None:
+    """The counted sheet whose total is in the middle: the basis of the advice shown to the producer."""
+    from ocop.evaluation.services import counted_sheets
+
+    sheets = sorted(counted_sheets(round_dossier), key=lambda s: (s.total, s.pk))
+    return sheets[(len(sheets) - 1) // 2] if sheets else None

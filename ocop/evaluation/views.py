@@ -1,0 +1,492 @@
+"""Pages of the evaluation: rounds, the council, the scoring sheet, progress and the council's result.
+
+Views parse input, call one service or selector, and render; the rules live in services and policies.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ocop.accounts.policies import Capability, has_capability, roles_with
+from ocop.core.errors import DomainError, NotFound
+from ocop.evaluation import dossiers as dossier_gateway
+from ocop.evaluation import policies, rules, selectors, services
+from ocop.evaluation.forms import (
+    AddDossierForm,
+    ConclusionForm,
+    ConflictForm,
+    CouncilForm,
+    MemberForm,
+    RoundForm,
+)
+from ocop.evaluation.models import Council, EvaluationStatus, RoundStatus, SheetStatus
+from ocop.rubrics import engine
+from ocop.rubrics.advice import held_back
+from ocop.rubrics.issues import ScoringError
+
+
+def _found(call, *args):
+    try:
+        return call(*args)
+    except NotFound as missing:
+        raise Http404 from missing
+
+
+@login_required
+def home(request):
+    user = request.user
+    rounds = selectors.rounds_visible_to(user)[:100]
+    assignments = list(selectors.assignments_of(user)[:200])
+    for assignment in assignments:
+        sheets = list(assignment.round_dossier.sheets.all())
+        assignment.own_sheet = sheets[0] if sheets else None
+    if not (
+        has_capability(user, Capability.RUN_EVALUATION)
+        or has_capability(user, Capability.SCORE)
+        or assignments
+    ):
+        raise Http404
+    return render(
+        request,
+        "evaluation/home.html",
+        {
+            "rounds": rounds,
+            "assignments": assignments,
+            "may_create": has_capability(user, Capability.RUN_EVALUATION),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request):
+    roles = roles_with(request.user, Capability.RUN_EVALUATION)
+    if not roles:
+        raise Http404
+    initial_unit = roles[0].unit
+    form = RoundForm(
+        request.POST or None,
+        initial={
+            "unit_code": initial_unit.code,
+            "level": "central" if initial_unit.level == "country" else "province",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evaluation_round = services.round_create(
+                actor=request.user,
+                name=data["name"],
+                level=data["level"],
+                unit=data["unit_code"],
+                year=data["year"],
+                rubric_version=data["rubric_version"],
+                held_on=data["held_on"],
+                min_sheets=data["min_sheets"],
+                disagreement_threshold=data["disagreement_threshold"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Đã tạo đợt đánh giá."))
+            return redirect("evaluation:round", round_id=evaluation_round.pk)
+    return render(request, "evaluation/round_form.html", {"form": form})
+
+
+def _round_context(request, evaluation_round, **forms):
+    user = request.user
+    council = Council.objects.filter(round=evaluation_round).first()
+    may_run = policies.can_run(user, evaluation_round)
+    candidates = dossier_gateway.dossiers_ready_for(user, evaluation_round) if may_run else []
+    return {
+        "round": evaluation_round,
+        "council": council,
+        "members": list(council.members.select_related("user")) if council else [],
+        "round_dossiers": selectors.round_dossiers_of(user, evaluation_round),
+        "may_run": may_run,
+        "may_steer": policies.can_steer(user, evaluation_round),
+        "next_states": [RoundStatus(s) for s in services.ROUND_TRANSITIONS[evaluation_round.status]],
+        "council_form": forms.get("council_form") or CouncilForm(),
+        "member_form": forms.get("member_form") or MemberForm(),
+        "dossier_form": forms.get("dossier_form") or AddDossierForm(dossiers=candidates),
+        "seat": policies.seat(user, evaluation_round),
+    }
+
+
+@login_required
+def round_detail(request, round_id: int):
+    evaluation_round = _found(selectors.get_round_for, request.user, round_id)
+    return render(request, "evaluation/round.html", _round_context(request, evaluation_round))
+
+
+@login_required
+@require_POST
+def round_action(request, round_id: int, action: str):
+    """The officer's actions on a round: set up the council, add a member or a dossier, assign, advance."""
+    user = request.user
+    evaluation_round = _found(selectors.get_round_for, user, round_id)
+    if not policies.can_run(user, evaluation_round):
+        raise Http404
+    forms = {}
+    try:
+        if action == "council":
+            form = forms["council_form"] = CouncilForm(request.POST)
+            if form.is_valid():
+                services.council_set_up(actor=user, evaluation_round=evaluation_round, **form.cleaned_data)
+                messages.success(request, _("Đã thành lập Hội đồng."))
+                return redirect("evaluation:round", round_id=round_id)
+        elif action == "member":
+            form = forms["member_form"] = MemberForm(request.POST)
+            council = Council.objects.filter(round=evaluation_round).first()
+            if council is None:
+                raise Http404
+            if form.is_valid():
+                data = form.cleaned_data
+                services.member_add(
+                    actor=user,
+                    council=council,
+                    user=data["username"],
+                    role=data["role"],
+                    position=data["position"],
+                    employer=data["employer"],
+                )
+                messages.success(request, _("Đã thêm thành viên."))
+                return redirect("evaluation:round", round_id=round_id)
+        elif action == "dossier":
+            candidates = dossier_gateway.dossiers_ready_for(user, evaluation_round)
+            form = forms["dossier_form"] = AddDossierForm(request.POST, dossiers=candidates)
+            if form.is_valid():
+                dossier = next(d for d in candidates if d.pk == form.cleaned_data["dossier"])
+                services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
+                messages.success(request, _("Đã đưa hồ sơ vào đợt đánh giá."))
+                return redirect("evaluation:round", round_id=round_id)
+        elif action == "assign_all":
+            count = services.assign_all(actor=user, evaluation_round=evaluation_round)
+            messages.success(request, _("Đã phân công %(count)s lượt chấm.") % {"count": count})
+            return redirect("evaluation:round", round_id=round_id)
+        elif action == "advance":
+            services.round_advance(
+                actor=user,
+                evaluation_round=evaluation_round,
+                to=request.POST.get("to", ""),
+                expected_version=_int(request.POST.get("version")),
+            )
+            messages.success(request, _("Đã chuyển trạng thái đợt đánh giá."))
+            return redirect("evaluation:round", round_id=round_id)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        if not forms:
+            return redirect("evaluation:round", round_id=round_id)
+    return render(
+        request, "evaluation/round.html", _round_context(request, evaluation_round, **forms), status=400
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def progress(request, round_id: int):
+    evaluation_round = _found(selectors.get_round_for, request.user, round_id)
+    members, rows = _found(selectors.progress, request.user, evaluation_round)
+    return render(
+        request, "evaluation/progress.html", {"round": evaluation_round, "members": members, "rows": rows}
+    )
+
+
+# The scoring sheet -----------------------------------------------------------------------------------------
+
+
+def _sheet_layout(version, product_set: str, legal_form: str, answers, comments, gates) -> list[dict]:
+    """The official sheet as groups of criteria with their options, for the form."""
+    sheet = rules.sheet_of(version, product_set)
+    layout = []
+    for group in sheet.groups:
+        criteria = []
+        for code in group.criteria:
+            criterion = sheet.criterion(code)
+            alternatives = [a for a in criterion.alternatives if a.allows(legal_form or None)]
+            criteria.append(
+                {
+                    "code": criterion.code,
+                    "name": criterion.name,
+                    "part": criterion.part,
+                    "max": criterion.max_points,
+                    "note": criterion.note,
+                    "bonus": criterion.bonus,
+                    "applies_when": criterion.applies_when,
+                    "several": len(alternatives) > 1,
+                    "alternatives": [
+                        {
+                            "label": alternative.label,
+                            "applies_to": alternative.applies_to,
+                            "options": [
+                                {
+                                    "code": option.code,
+                                    "text": option.text,
+                                    "points": option.points,
+                                    "checked": answers.get(criterion.code) == option.code,
+                                }
+                                for option in alternative.options
+                            ],
+                        }
+                        for alternative in alternatives
+                    ],
+                    "comment": comments.get(criterion.code, ""),
+                    "gates": [
+                        {"code": g.code, "text": g.text, "kind": g.kind, "checked": g.code in gates}
+                        for g in criterion.gates
+                    ],
+                }
+            )
+        layout.append({"code": group.code, "name": group.name, "part": group.part, "criteria": criteria})
+    return layout
+
+
+def _posted_sheet(request, version, product_set: str):
+    sheet = rules.sheet_of(version, product_set)
+    answers = {}
+    comments = {}
+    for criterion in sheet.criteria:
+        chosen = request.POST.get(f"c-{criterion.code}", "").strip()
+        if chosen:
+            answers[criterion.code] = chosen[:20]
+        note = request.POST.get(f"note-{criterion.code}", "").strip()
+        if note:
+            comments[criterion.code] = note[:2000]
+    # Anything posted for a criterion that is not on the sheet is refused by the service, not dropped.
+    for key in request.POST:
+        if key.startswith("c-") and sheet.criterion(key[2:]) is None:
+            answers[key[2:][:20]] = request.POST[key][:20]
+    gates = [g[:40] for g in request.POST.getlist("gate")][:50]
+    return answers, comments, gates, request.POST.get("comment", "")[:5000]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score(request, round_dossier_id: int):
+    user = request.user
+    round_dossier = _found(selectors.get_round_dossier_for, user, round_dossier_id)
+    evaluation_round = round_dossier.round
+    sheet = selectors.own_sheet(user, round_dossier)
+    why_not = policies.why_not_score(user, round_dossier)
+    if sheet is None and why_not:
+        return render(
+            request,
+            "evaluation/score_refused.html",
+            {"round_dossier": round_dossier, "reason": why_not},
+            status=403,
+        )
+    version = rules.loaded_version(evaluation_round.rubric_version)
+    product_set = dossier_gateway.product_set_code_of(round_dossier.dossier)
+    legal_form = (
+        sheet.legal_form if sheet else (dossier_gateway.producer_of(round_dossier.dossier).legal_form or "")
+    )
+    status = 200
+    error = None
+    if request.method == "POST":
+        answers, comments, gates, comment = _posted_sheet(request, version, product_set)
+        action = request.POST.get("action", "save")
+        expected = _int(request.POST.get("version"))
+        try:
+            if expected is None:
+                raise DomainError(_("Thiếu số phiên bản của phiếu."), code="version_required")
+            call = services.sheet_submit if action == "submit" else services.sheet_save_draft
+            call(
+                actor=user,
+                round_dossier=round_dossier,
+                answers=answers,
+                comments=comments,
+                gates=gates,
+                comment=comment,
+                expected_version=expected,
+            )
+        except DomainError as failure:
+            error = failure
+            status = failure.status
+        else:
+            if action == "submit":
+                messages.success(request, _("Đã nộp phiếu đánh giá."))
+                return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
+            messages.success(request, _("Đã lưu bản nháp."))
+            return redirect("evaluation:score", round_dossier_id=round_dossier.pk)
+        sheet = selectors.own_sheet(user, round_dossier)
+        sheet_version = expected if expected is not None else (sheet.version if sheet else 0)
+        preview = _preview(version, product_set, answers, gates, legal_form)
+    else:
+        answers = rules.stored_answers(sheet) if sheet else {}
+        comments = {line.criterion: line.comment for line in sheet.lines.all()} if sheet else {}
+        gates = list(sheet.gates) if sheet else []
+        comment = sheet.comment if sheet else ""
+        sheet_version = sheet.version if sheet else 0
+        preview = _preview(version, product_set, answers, gates, legal_form)
+    editable = (sheet is None or sheet.status == SheetStatus.DRAFT) and why_not is None
+    return render(
+        request,
+        "evaluation/score.html",
+        {
+            "round_dossier": round_dossier,
+            "product": dossier_gateway.product_of(round_dossier.dossier),
+            "producer": dossier_gateway.producer_of(round_dossier.dossier),
+            "sheet": sheet,
+            "sheet_version": sheet_version,
+            "layout": _sheet_layout(version, product_set, legal_form, answers, comments, gates),
+            "parts": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "max": p.max_points,
+                    "points": preview["parts"].get(p.code, 0),
+                }
+                for p in version.parts
+            ],
+            "total": preview["total"],
+            "scale_max": version.scale_max,
+            "comment": comment,
+            "editable": editable,
+            "why_not": why_not,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _preview(version, product_set, answers, gates, legal_form) -> dict:
+    """Totals of the answers as they stand (the server's own count, shown with or without JavaScript)."""
+    try:
+        scored = engine.score_sheet(
+            version, product_set, answers, gates=gates, legal_form=legal_form or None, complete=False
+        )
+    except ScoringError:  # an answer not on the sheet: the service reports it, the totals show 0
+        return {"parts": {}, "total": Decimal(0)}
+    return {"parts": dict(scored.parts), "total": scored.total}
+
+
+# The dossier in the round: sheets, result, conclusion ------------------------------------------------------
+
+
+@login_required
+def dossier(request, round_dossier_id: int):
+    user = request.user
+    round_dossier = _found(selectors.get_round_dossier_for, user, round_dossier_id)
+    return render(request, "evaluation/dossier.html", _dossier_context(request, round_dossier))
+
+
+def _dossier_context(request, round_dossier, **forms) -> dict:
+    user = request.user
+    evaluation_round = round_dossier.round
+    may_steer = policies.can_steer(user, evaluation_round)
+    own = selectors.own_sheet(user, round_dossier)
+    seat = policies.seat(user, evaluation_round)
+    missing = services.missing_sheets(round_dossier) if may_steer else []
+    return {
+        "round_dossier": round_dossier,
+        "round": evaluation_round,
+        "product": dossier_gateway.product_of(round_dossier.dossier),
+        "producer": dossier_gateway.producer_of(round_dossier.dossier),
+        "own_sheet": own,
+        "why_not_score": policies.why_not_score(user, round_dossier),
+        "others": [
+            s for s in selectors.sheets_visible_to(user, round_dossier) if s.member.user_id != user.pk
+        ],
+        "conflicts": round_dossier.conflicts.select_related("user") if may_steer else [],
+        "my_conflicts": round_dossier.conflicts.filter(user=user),
+        "may_declare": seat is not None and round_dossier.status == EvaluationStatus.UNDER_EVALUATION,
+        "may_steer": may_steer,
+        "may_run": policies.can_run(user, evaluation_round),
+        "missing": missing,
+        "conflict_form": forms.get("conflict_form") or ConflictForm(),
+        "conclusion_form": forms.get("conclusion_form")
+        or ConclusionForm(initial={"version": round_dossier.version}),
+        "statuses": EvaluationStatus,
+        "seat": seat,
+        "certification": dossier_gateway.certification_links(user, round_dossier),
+    }
+
+
+@login_required
+@require_POST
+def dossier_action(request, round_dossier_id: int, action: str):
+    user = request.user
+    round_dossier = _found(selectors.get_round_dossier_for, user, round_dossier_id)
+    forms = {}
+    try:
+        if action == "conflict":
+            form = forms["conflict_form"] = ConflictForm(request.POST)
+            if form.is_valid():
+                services.conflict_declare(actor=user, round_dossier=round_dossier, **form.cleaned_data)
+                messages.success(request, _("Đã ghi nhận xung đột lợi ích; bạn không chấm hồ sơ này."))
+                return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
+        elif action == "result":
+            services.council_result_compute(actor=user, round_dossier=round_dossier)
+            messages.success(request, _("Đã tổng hợp kết quả của Hội đồng."))
+            return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
+        elif action == "conclude":
+            form = forms["conclusion_form"] = ConclusionForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                services.council_conclude(
+                    actor=user,
+                    round_dossier=round_dossier,
+                    conclusion=data["conclusion"],
+                    minutes=data["minutes"],
+                    expected_version=data["version"],
+                )
+                messages.success(request, _("Đã ghi kết luận của Hội đồng."))
+                return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
+        elif action == "propose":
+            services.propose_upward(
+                actor=user, round_dossier=round_dossier, note=request.POST.get("note", "")[:500]
+            )
+            messages.success(request, _("Đã đề xuất sản phẩm lên cấp trên."))
+            return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        status = error.status
+    else:
+        status = 400
+    round_dossier = selectors.get_round_dossier_for(user, round_dossier.pk)
+    return render(
+        request, "evaluation/dossier.html", _dossier_context(request, round_dossier, **forms), status=status
+    )
+
+
+# The producer's view of the council's result ---------------------------------------------------------------
+
+
+@login_required
+def result(request, round_dossier_id: int):
+    """The council's result for the producer: score, stars, the reasons, and what held the product back (the
+    rubric's advice on the sheet in the middle of the council's sheets)."""
+    round_dossier = _found(selectors.get_result_for_producer, request.user, round_dossier_id)
+    version = rules.loaded_version(round_dossier.round.rubric_version)
+    held = score_of_median = None
+    median = selectors.median_sheet(round_dossier)
+    if median is not None:
+        score_of_median = rules.score_stored(version, median)
+        held = held_back(version, score_of_median)
+    return render(
+        request,
+        "evaluation/result.html",
+        {
+            "round_dossier": round_dossier,
+            "product": dossier_gateway.product_of(round_dossier.dossier),
+            "held": held,
+            "score": score_of_median,
+        },
+    )

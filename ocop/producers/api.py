@@ -1,0 +1,172 @@
+"""API of producers: the caller's organisations, officers' lists, entry by an officer, edits, confirmation."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from ocop.api.auth import api_user, require_api_user
+from ocop.api.idempotency import idempotent
+from ocop.core.errors import Invalid
+from ocop.geo.models import AdminUnit, Era, Level
+from ocop.producers import services
+from ocop.producers.models import Producer
+from ocop.producers.policies import producer_flags
+from ocop.producers.selectors import get_producer_for, producers_search
+
+router = Router(tags=["producers"])
+MAX_PAGE_SIZE = 200
+
+
+def signed_in(request):
+    """Operation auth: checked before the body is read, so an anonymous write is a 401, never a 400."""
+    user = api_user(request)
+    return user if user.is_authenticated else None
+
+
+class ProducerIn(Schema):
+    name: str
+    legal_form: str
+    commune: str
+    tax_code: str | None = None
+    address: str = ""
+    representative: str = ""
+    representative_title: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    member_count: int | None = None
+    worker_count: int | None = None
+    in_craft_village: bool = False
+    craft_village: str = ""
+
+
+class ProducerPatch(Schema):
+    version: int | None = None
+    name: str | None = None
+    legal_form: str | None = None
+    tax_code: str | None = None
+    address: str | None = None
+    representative: str | None = None
+    representative_title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    member_count: int | None = None
+    worker_count: int | None = None
+    in_craft_village: bool | None = None
+    craft_village: str | None = None
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class ListQuery(Schema):
+    q: str = ""
+    status: str = ""
+    legal_form: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+def producer_body(user, producer: Producer) -> dict:
+    return {
+        "id": producer.pk,
+        "name": producer.name,
+        "legal_form": producer.legal_form,
+        "legal_form_label": producer.get_legal_form_display(),
+        "tax_code": producer.tax_code,
+        "commune": {"code": producer.unit.code, "name": producer.unit.name},
+        "address": producer.address,
+        "representative": producer.representative,
+        "representative_title": producer.representative_title,
+        "phone": producer.phone,
+        "email": producer.email,
+        "website": producer.website,
+        "member_count": producer.member_count,
+        "worker_count": producer.worker_count,
+        "in_craft_village": producer.in_craft_village,
+        "craft_village": producer.craft_village,
+        "status": producer.status,
+        "status_label": producer.get_status_display(),
+        "version": producer.version,
+        **producer_flags(user, producer),
+    }
+
+
+def _commune(code: str) -> AdminUnit:
+    unit = AdminUnit.objects.filter(
+        era=Era.CURRENT, level=Level.COMMUNE, code=(code or "").strip()[:8]
+    ).first()
+    if unit is None:
+        raise Invalid(
+            _("Không có xã, phường, đặc khu hiện hành mã «%(code)s».") % {"code": (code or "")[:10]},
+            code="commune_unknown",
+        )
+    return unit
+
+
+@router.get("", auth=signed_in, summary="Chủ thể người gọi được xem")
+def list_producers(request, filters: Query[ListQuery]):
+    user = require_api_user(request)
+    if not 1 <= filters.page_size <= MAX_PAGE_SIZE or filters.page < 1:
+        raise Invalid(
+            _("page phải ≥ 1 và page_size từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
+        )
+    producers = producers_search(
+        user, q=filters.q[:100], status=filters.status, legal_form=filters.legal_form
+    )
+    count = producers.count()
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": [producer_body(user, p) for p in producers[start : start + filters.page_size]],
+    }
+
+
+@router.post("", response={201: Any}, auth=signed_in, summary="Cán bộ nhập một chủ thể (được xác nhận ngay)")
+@idempotent
+def create_producer(request, payload: ProducerIn):
+    user = require_api_user(request)
+    values = payload.dict()
+    unit = _commune(values.pop("commune"))
+    producer = services.producer_create(actor=user, unit=unit, **values)
+    return 201, producer_body(user, get_producer_for(user, producer.pk))
+
+
+@router.get("/{producer_id}", summary="Một chủ thể")
+def get_producer(request, producer_id: int):
+    user = api_user(request)
+    return producer_body(user, get_producer_for(user, producer_id))
+
+
+@router.patch(
+    "/{producer_id}", auth=signed_in, summary="Sửa thông tin chủ thể (gửi kèm version để tránh ghi đè)"
+)
+def update_producer(request, producer_id: int, payload: ProducerPatch):
+    user = require_api_user(request)
+    producer = get_producer_for(user, producer_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
+    extra = {"tax_code": changes.pop("tax_code")} if "tax_code" in changes else {}
+    services.producer_update(actor=user, producer=producer, expected_version=version, **changes, **extra)
+    return producer_body(user, get_producer_for(user, producer_id))
+
+
+@router.post(
+    "/{producer_id}/confirm",
+    response={200: Any},
+    auth=signed_in,
+    summary="Cán bộ xã xác nhận chủ thể tự đăng ký",
+)
+@idempotent
+def confirm_producer(request, producer_id: int, payload: VersionIn | None = None):
+    user = require_api_user(request)
+    producer = get_producer_for(user, producer_id)
+    services.producer_confirm(
+        actor=user, producer=producer, expected_version=(payload or VersionIn()).version
+    )
+    return 200, producer_body(user, get_producer_for(user, producer_id))

@@ -1,0 +1,227 @@
+"""Pages of producers: self-registration, the producer portal, officers' list, entry, edit and confirmation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ocop.accounts.policies import Capability, active_roles, has_capability
+from ocop.core.errors import DomainError
+from ocop.geo.models import Level
+from ocop.producers import services
+from ocop.producers.forms import ProducerCreateForm, ProducerEditForm, RegisterForm
+from ocop.producers.models import ProducerStatus
+from ocop.producers.policies import producer_flags
+from ocop.producers.sections import sections_for
+from ocop.producers.selectors import get_producer_for, producers_of, producers_search
+
+EDIT_FIELDS = [
+    "name",
+    "legal_form",
+    "address",
+    "representative",
+    "representative_title",
+    "phone",
+    "email",
+    "website",
+    "member_count",
+    "worker_count",
+    "in_craft_village",
+    "craft_village",
+]
+
+
+def _producer_values(data: dict) -> dict:
+    return {key: data[key] for key in EDIT_FIELDS if key in data}
+
+
+@require_http_methods(["GET", "POST"])
+def register_view(request):
+    """A producer registers itself: account and organisation; the commune then confirms it."""
+    if request.user.is_authenticated:
+        return redirect("producers:portal")
+    form = RegisterForm(request.POST or None)
+    form.setup_communes(request.POST.get("province") or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, producer = services.producer_register(
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                unit=data["commune"],
+                tax_code=data["tax_code"],
+                **_producer_values(data),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Đã đăng ký chủ thể «%(name)s». Cán bộ %(commune)s sẽ xác nhận; trong lúc chờ, bạn có thể thêm sản phẩm."
+                )
+                % {"name": producer.name, "commune": producer.unit.name},
+            )
+            return redirect("producers:portal")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "producers/register.html", {"form": form}, status=status)
+
+
+@login_required
+def portal_view(request):
+    """My organisation, my products, my ideas and dossiers, and what each still needs."""
+    if not has_capability(request.user, Capability.ACT_AS_PRODUCER):
+        raise Http404
+    organisations = [
+        {
+            "producer": producer,
+            "flags": producer_flags(request.user, producer),
+            "sections": sections_for(request, producer),
+        }
+        for producer in producers_of(request.user)
+    ]
+    return render(request, "producers/portal.html", {"organisations": organisations})
+
+
+@login_required
+def list_view(request):
+    if not has_capability(request.user, Capability.VIEW_WORK):
+        raise Http404
+    q = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    status = status if status in ProducerStatus.values else ""
+    producers = producers_search(request.user, q=q, status=status)
+    page = Paginator(producers, 50).get_page(request.GET.get("page"))
+    can_create = has_capability(request.user, Capability.MANAGE_PRODUCERS)
+    return render(
+        request,
+        "producers/list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "statuses": ProducerStatus.choices,
+            "can_create": can_create,
+        },
+    )
+
+
+def _default_province(user) -> str | None:
+    for role in active_roles(user):
+        if role.unit.level == Level.PROVINCE:
+            return role.unit.code
+        if role.unit.level == Level.COMMUNE and role.unit.parent_id:
+            return role.unit.parent.code
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_view(request):
+    if not has_capability(request.user, Capability.MANAGE_PRODUCERS):
+        raise Http404
+    form = ProducerCreateForm(request.POST or None, initial={"province": _default_province(request.user)})
+    form.setup_communes(request.POST.get("province") or _default_province(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            producer = services.producer_create(
+                actor=request.user, unit=data["commune"], tax_code=data["tax_code"], **_producer_values(data)
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Đã thêm chủ thể «%(name)s».") % {"name": producer.name})
+            return redirect("producers:detail", producer.pk)
+    return render(
+        request,
+        "producers/form.html",
+        {"form": form, "title": _("Thêm chủ thể")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def detail_view(request, pk: int):
+    try:
+        producer = get_producer_for(request.user, pk)
+    except DomainError as missing:
+        raise Http404 from missing
+    return render(
+        request,
+        "producers/detail.html",
+        {
+            "producer": producer,
+            "flags": producer_flags(request.user, producer),
+            "sections": sections_for(request, producer),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_view(request, pk: int):
+    try:
+        producer = get_producer_for(request.user, pk)
+    except DomainError as missing:
+        raise Http404 from missing
+    if not producer_flags(request.user, producer)["may_edit"]:
+        raise Http404
+    initial = {key: getattr(producer, key) for key in EDIT_FIELDS}
+    initial.update(tax_code=producer.tax_code or "", version=producer.version)
+    form = ProducerEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.producer_update(
+                actor=request.user,
+                producer=producer,
+                expected_version=data["version"],
+                tax_code=data["tax_code"],
+                **_producer_values(data),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            return render(
+                request, "producers/form.html", {"form": form, "title": producer.name}, status=error.status
+            )
+        messages.success(request, _("Đã lưu thông tin chủ thể."))
+        return redirect("producers:detail", producer.pk)
+    return render(
+        request,
+        "producers/form.html",
+        {"form": form, "title": producer.name},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def confirm_view(request, pk: int):
+    try:
+        producer = get_producer_for(request.user, pk)
+        services.producer_confirm(
+            actor=request.user, producer=producer, expected_version=_int(request.POST.get("version"))
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404 from error
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã xác nhận chủ thể «%(name)s».") % {"name": producer.name})
+    return redirect("producers:detail", pk)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,194 @@
+"""API of products: a producer adds and edits its products (product set by code in the rubric version in force),
+and uploads photos checked by content."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from ocop.api.auth import api_user, require_api_user
+from ocop.api.idempotency import idempotent
+from ocop.core.errors import Invalid
+from ocop.core.storage import download_response
+from ocop.core.uploads import refused_upload
+from ocop.producers.selectors import get_producer_for, producers_of
+from ocop.products import services
+from ocop.products.models import Product, ProductPhoto
+from ocop.products.policies import product_flags
+from ocop.products.selectors import get_photo_for, get_product_for, product_set_by_code, products_search
+
+router = Router(tags=["products"])
+MAX_PAGE_SIZE = 200
+
+
+def signed_in(request):
+    """Operation auth: checked before the body is read, so an anonymous write is a 401, never a 400."""
+    user = api_user(request)
+    return user if user.is_authenticated else None
+
+
+class ProductIn(Schema):
+    name: str
+    product_set: str
+    description: str = ""
+    version: str | None = None  # the rubric version's code; the one in force when absent
+    producer: int | None = None  # needed only by people who act for several producers
+    story: str = ""
+    raw_material_origin: str = ""
+    packaging: str = ""
+    label_info: str = ""
+    standards: str = ""
+    ip_status: str = "none"
+    trademark_number: str = ""
+    gtin: str = ""
+    sales_channels: list[str] = []
+
+
+class ProductPatch(Schema):
+    version: int | None = None  # the product's edit version (409 "stale" when it moved on)
+    name: str | None = None
+    product_set: str | None = None
+    description: str | None = None
+    story: str | None = None
+    raw_material_origin: str | None = None
+    packaging: str | None = None
+    label_info: str | None = None
+    standards: str | None = None
+    ip_status: str | None = None
+    trademark_number: str | None = None
+    gtin: str | None = None
+    sales_channels: list[str] | None = None
+
+
+class ListQuery(Schema):
+    q: str = ""
+    producer: int | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+def photo_body(photo: ProductPhoto) -> dict:
+    return {
+        "id": photo.pk,
+        "kind": photo.kind,
+        "name": photo.original_name,
+        "content_type": photo.content_type,
+        "size": photo.size,
+        "width": photo.width,
+        "height": photo.height,
+        "download": f"/api/v1/products/{photo.product_id}/photos/{photo.pk}/file",
+    }
+
+
+def product_body(user, product: Product) -> dict:
+    product_set = product.product_set
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "producer": {"id": product.producer_id, "name": product.producer.name},
+        "product_set": product_set.code,
+        "product_set_name": product_set.name,
+        "group": product_set.group.code,
+        "group_name": product_set.group.name,
+        "rubric_version": product_set.version.code,
+        "description": product.description,
+        "story": product.story,
+        "raw_material_origin": product.raw_material_origin,
+        "packaging": product.packaging,
+        "label_info": product.label_info,
+        "standards": product.standards,
+        "ip_status": product.ip_status,
+        "trademark_number": product.trademark_number,
+        "gtin": product.gtin,
+        "sales_channels": product.sales_channels,
+        "photos": [photo_body(p) for p in product.photos.all()],
+        "version": product.version,
+        **product_flags(user, product),
+    }
+
+
+def _producer_for(user, producer_id: int | None):
+    if producer_id is not None:
+        return get_producer_for(user, producer_id)
+    mine = list(producers_of(user)[:2])
+    if not mine:
+        raise Invalid(
+            _("Tài khoản này chưa thuộc chủ thể nào; hãy đăng ký chủ thể trước."), code="no_producer"
+        )
+    if len(mine) > 1:
+        raise Invalid(_("Bạn thuộc nhiều chủ thể; hãy ghi rõ «producer»."), code="producer_required")
+    return mine[0]
+
+
+@router.get("", auth=signed_in, summary="Sản phẩm người gọi được xem")
+def list_products(request, filters: Query[ListQuery]):
+    user = require_api_user(request)
+    if not 1 <= filters.page_size <= MAX_PAGE_SIZE or filters.page < 1:
+        raise Invalid(
+            _("page phải ≥ 1 và page_size từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
+        )
+    products = products_search(user, q=filters.q[:100], producer_id=filters.producer).prefetch_related(
+        "photos"
+    )
+    count = products.count()
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": [product_body(user, p) for p in products[start : start + filters.page_size]],
+    }
+
+
+@router.post("", response={201: Any}, auth=signed_in, summary="Chủ thể thêm một sản phẩm")
+@idempotent
+def create_product(request, payload: ProductIn):
+    user = require_api_user(request)
+    values = payload.dict()
+    producer = _producer_for(user, values.pop("producer"))
+    product_set = product_set_by_code(values.pop("product_set"), values.pop("version"))
+    product = services.product_create(actor=user, producer=producer, product_set=product_set, **values)
+    return 201, product_body(user, get_product_for(user, product.pk))
+
+
+@router.get("/{product_id}", summary="Một sản phẩm")
+def get_product(request, product_id: int):
+    user = api_user(request)
+    return product_body(user, get_product_for(user, product_id))
+
+
+@router.patch("/{product_id}", auth=signed_in, summary="Sửa sản phẩm (gửi kèm version để tránh ghi đè)")
+def update_product(request, product_id: int, payload: ProductPatch):
+    user = require_api_user(request)
+    product = get_product_for(user, product_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
+    if "product_set" in changes:
+        changes["product_set"] = product_set_by_code(changes["product_set"])
+    services.product_update(actor=user, product=product, expected_version=version, **changes)
+    return product_body(user, get_product_for(user, product_id))
+
+
+@router.post(
+    "/{product_id}/photos",
+    response={201: Any},
+    auth=signed_in,
+    summary="Tải lên ảnh sản phẩm, bao bì hoặc nhãn (JPEG, PNG)",
+)
+@idempotent
+def upload_photo(request, product_id: int, file: File[UploadedFile | None] = None, kind: Form[str] = "photo"):
+    user = require_api_user(request)
+    product = get_product_for(user, product_id)
+    refused_upload(request, "file")
+    photo = services.product_photo_add(actor=user, product=product, upload=file, kind=kind)
+    return 201, photo_body(photo)
+
+
+@router.get("/{product_id}/photos/{photo_id}/file", summary="Tải ảnh về (sau khi kiểm tra quyền)")
+def download_photo(request, product_id: int, photo_id: int):
+    user = api_user(request)
+    photo = get_photo_for(user, product_id, photo_id)
+    return download_response(
+        request, photo.file.name, filename=photo.original_name, content_type=photo.content_type
+    )

@@ -1,0 +1,58 @@
+"""Forms of product pages. They only shape input; every rule is checked again by the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ocop.products.models import IpStatus, PhotoKind, SalesChannel
+from ocop.products.selectors import current_rubric_version, product_sets_of
+
+
+class ProductSetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} – {obj.name}"
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Tên sản phẩm"), max_length=255)
+    product_set = ProductSetChoiceField(label=_("Bộ sản phẩm"), queryset=None)
+    description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea, required=False, max_length=5000)
+    story = forms.CharField(
+        label=_("Câu chuyện sản phẩm"), widget=forms.Textarea, required=False, max_length=10000
+    )
+    raw_material_origin = forms.CharField(
+        label=_("Nguồn gốc nguyên liệu"), widget=forms.Textarea, required=False, max_length=3000
+    )
+    packaging = forms.CharField(label=_("Bao bì, quy cách đóng gói"), max_length=300, required=False)
+    label_info = forms.CharField(label=_("Nhãn sản phẩm"), max_length=300, required=False)
+    standards = forms.CharField(
+        label=_("Tiêu chuẩn công bố"),
+        max_length=300,
+        required=False,
+        help_text=_("Ví dụ: TCCS 01:2024/HTX, số bản tự công bố chất lượng."),
+    )
+    ip_status = forms.ChoiceField(label=_("Nhãn hiệu, sở hữu trí tuệ"), choices=IpStatus.choices)
+    trademark_number = forms.CharField(label=_("Số đơn / số văn bằng"), max_length=60, required=False)
+    gtin = forms.CharField(
+        label=_("Mã số mã vạch (GTIN)"),
+        max_length=20,
+        required=False,
+        help_text=_("8, 12, 13 hoặc 14 chữ số; số cuối là số kiểm tra."),
+    )
+    sales_channels = forms.MultipleChoiceField(
+        label=_("Nơi bán"), choices=SalesChannel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product_set"].queryset = product_sets_of(current_rubric_version())
+
+
+class ProductEditForm(ProductForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PhotoForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại ảnh"), choices=PhotoKind.choices)
+    file = forms.FileField(label=_("Tệp ảnh (JPEG, PNG)"), required=False)

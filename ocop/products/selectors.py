@@ -1,0 +1,83 @@
+"""Reads of products for a user, already confined to what that user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.policies import Capability, scope_q
+from ocop.core.errors import Invalid, NotFound
+from ocop.core.text import fold
+from ocop.producers.policies import member_producer_ids
+from ocop.products.models import Product, ProductPhoto
+from ocop.rubrics.models import ProductSet, RubricVersion
+from ocop.rubrics.selectors import version_in_force
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    scope = scope_q(user, Capability.VIEW_WORK, "producer__unit")
+    # An empty Q is the whole country; OR-ing it into another Q would drop it, so it stands alone.
+    visible = (Q(producer_id__in=member_producer_ids(user)) | scope) if scope else Q()
+    return Product.objects.filter(visible).select_related(
+        "producer", "producer__unit", "product_set", "product_set__group", "product_set__version"
+    )
+
+
+def get_product_for(user, product_id) -> Product:
+    try:
+        return products_visible_to(user).get(pk=int(product_id))
+    except (Product.DoesNotExist, TypeError, ValueError) as missing:
+        raise NotFound(_("Không tìm thấy sản phẩm."), code="product_not_found") from missing
+
+
+def products_search(user, *, q: str = "", producer_id: int | None = None) -> QuerySet[Product]:
+    products = products_visible_to(user)
+    if q:
+        products = products.filter(search_text__contains=fold(q)[:100])
+    if producer_id:
+        products = products.filter(producer_id=producer_id)
+    return products.order_by("name", "pk")
+
+
+def get_photo_for(user, product_id, photo_id) -> ProductPhoto:
+    product = get_product_for(user, product_id)
+    try:
+        return product.photos.get(pk=int(photo_id))
+    except (ProductPhoto.DoesNotExist, TypeError, ValueError) as missing:
+        raise NotFound(_("Không tìm thấy ảnh."), code="photo_not_found") from missing
+
+
+def current_rubric_version(on=None) -> RubricVersion | None:
+    """The rubric version in force on a day (today by default)."""
+    return version_in_force(on or timezone.localdate())
+
+
+def product_sets_of(version: RubricVersion | None) -> QuerySet[ProductSet]:
+    if version is None:
+        return ProductSet.objects.none()
+    return (
+        ProductSet.objects.filter(version=version)
+        .select_related("group", "subgroup")
+        .order_by("position", "code")
+    )
+
+
+def product_set_by_code(code: str, version_code: str | None = None) -> ProductSet:
+    """A product set by its code in a rubric version (the one in force when none is named)."""
+    version = (
+        RubricVersion.objects.filter(code=version_code).first() if version_code else current_rubric_version()
+    )
+    if version is None:
+        raise Invalid(
+            _("Không có bộ tiêu chí «%(version)s».") % {"version": (version_code or "")[:20]},
+            code="rubric_unknown",
+        )
+    product_set = ProductSet.objects.filter(version=version, code=(code or "").strip()).first()
+    if product_set is None:
+        raise Invalid(
+            _("Bộ tiêu chí %(version)s không có bộ sản phẩm mã «%(code)s».")
+            % {"version": version.code, "code": (code or "")[:20]},
+            code="product_set_unknown",
+        )
+    return product_set

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ocop.products import views
+
+app_name = "products"
+urlpatterns = [
+    path("new/", views.create_view, name="create"),
+    path("<int:pk>/", views.detail_view, name="detail"),
+    path("<int:pk>/edit/", views.edit_view, name="edit"),
+    path("<int:pk>/photos/", views.photo_add_view, name="photo_add"),
+    path("<int:pk>/photos/<int:photo_id>/", views.photo_view, name="photo"),
+]

@@ -1,0 +1,158 @@
+"""Pages of products: add, read, edit with a version, photos checked by content and served with rights."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ocop.core.errors import DomainError
+from ocop.core.storage import download_response
+from ocop.core.uploads import refused_upload
+from ocop.producers.selectors import get_producer_for, producers_of
+from ocop.products import services
+from ocop.products.forms import PhotoForm, ProductEditForm, ProductForm
+from ocop.products.policies import can_add_product, product_flags
+from ocop.products.selectors import get_photo_for, get_product_for
+
+FIELDS = [
+    "name",
+    "product_set",
+    "description",
+    "story",
+    "raw_material_origin",
+    "packaging",
+    "label_info",
+    "standards",
+    "ip_status",
+    "trademark_number",
+    "gtin",
+    "sales_channels",
+]
+
+
+def _values(data: dict) -> dict:
+    return {key: data[key] for key in FIELDS if key in data}
+
+
+def _product(request, pk: int):
+    try:
+        return get_product_for(request.user, pk)
+    except DomainError as missing:
+        raise Http404 from missing
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_view(request):
+    producer_id = request.GET.get("producer") or request.POST.get("producer")
+    try:
+        producer = (
+            get_producer_for(request.user, producer_id) if producer_id else producers_of(request.user).first()
+        )
+    except DomainError as missing:
+        raise Http404 from missing
+    if producer is None or not can_add_product(request.user, producer):
+        raise Http404
+    form = ProductForm(request.POST or None, initial={"ip_status": "none"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.product_create(
+                actor=request.user, producer=producer, **_values(form.cleaned_data)
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Đã thêm sản phẩm «%(name)s».") % {"name": product.name})
+            return redirect("products:detail", product.pk)
+    return render(
+        request,
+        "products/form.html",
+        {"form": form, "producer": producer, "title": _("Thêm sản phẩm")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
+    product = _product(request, pk)
+    return render(
+        request,
+        "products/detail.html",
+        {
+            "product": product,
+            "flags": product_flags(request.user, product),
+            "photos": product.photos.all(),
+            "photo_form": photo_form or PhotoForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_view(request, pk: int):
+    product = _product(request, pk)
+    if not product_flags(request.user, product)["may_edit"]:
+        raise Http404
+    initial = {key: getattr(product, key) for key in FIELDS}
+    initial["version"] = product.version
+    form = ProductEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.product_update(
+                actor=request.user, product=product, expected_version=data["version"], **_values(data)
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            return render(
+                request,
+                "products/form.html",
+                {"form": form, "producer": product.producer, "title": product.name},
+                status=error.status,
+            )
+        messages.success(request, _("Đã lưu sản phẩm."))
+        return redirect("products:detail", product.pk)
+    return render(
+        request,
+        "products/form.html",
+        {"form": form, "producer": product.producer, "title": product.name},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def photo_add_view(request, pk: int):
+    product = _product(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            refused_upload(request, "file")
+            services.product_photo_add(
+                actor=request.user,
+                product=product,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            return detail_view(request, pk, photo_form=form, status=error.status)
+        messages.success(request, _("Đã tải ảnh lên."))
+        return redirect("products:detail", pk)
+    return detail_view(request, pk, photo_form=form, status=400)
+
+
+@login_required
+def photo_view(request, pk: int, photo_id: int):
+    try:
+        photo = get_photo_for(request.user, pk, photo_id)
+    except DomainError as missing:
+        raise Http404 from missing
+    return download_response(
+        request, photo.file.name, filename=photo.original_name, content_type=photo.content_type
+    )

@@ -1,0 +1,356 @@
+"""Reading a province's past recognition decisions (XLSX/CSV) into checked rows, before anything is written.
+
+Each row gives a product, its producer, the address as written then, the star, sometimes the score, the
+decision number and date, and the level that recognised it. For each row:
+
+- the address is matched to the units of its time: "xã Vân Hà, huyện Việt Yên, Bắc Giang" is read from the
+  right (province, then district, then commune), among legacy units for decisions before 1 July 2025 and
+  current ones after (falling back to the other generation), and rolls up to today's province;
+- the rubric version in force on the decision date is found; a score whose band disagrees with the star, or a
+  level that could not recognise that star then, flags the row (a warning: the decision is what it is);
+- the certificate's expiry is the decision date plus the version's validity (36 months).
+
+Unknown places, bad stars or dates are errors; `services.history_import_apply` refuses a file with any.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ocop.core.text import fold
+from ocop.geo.models import AdminUnit, Era, Level
+
+from . import models as m
+from .engine import band_for_total, recognise
+from .issues import Issue, ScoringError, errors_only
+from .selectors import engine_version, version_in_force
+from .tables import cell_text, locate_header
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "product": ("tên sản phẩm", "sản phẩm", "product"),
+    "producer": ("chủ thể", "tên chủ thể", "cơ sở", "producer"),
+    "address": ("địa chỉ", "address"),
+    "stars": ("hạng sao", "số sao", "xếp hạng", "stars", "star"),
+    "score": ("điểm", "tổng điểm", "điểm đánh giá", "score"),
+    "decision_number": ("số quyết định", "quyết định", "decision number", "decision"),
+    "decision_date": ("ngày quyết định", "ngày ban hành", "ngày công nhận", "decision date", "date"),
+    "level": ("cấp công nhận", "cấp", "level"),
+    "product_set": ("bộ sản phẩm", "nhóm sản phẩm", "product set"),
+}
+REQUIRED = ("product", "producer", "address", "stars", "decision_number", "decision_date")
+COLUMN_LABELS = {
+    "product": "Tên sản phẩm",
+    "producer": "Chủ thể",
+    "address": "Địa chỉ",
+    "stars": "Hạng sao",
+    "score": "Điểm",
+    "decision_number": "Số quyết định",
+    "decision_date": "Ngày quyết định",
+    "level": "Cấp công nhận",
+    "product_set": "Bộ sản phẩm",
+}
+REFORM_DAY = date(2025, 7, 1)  # two-level local government: communes and provinces only from this day
+DEFAULT_LEVEL = "province"
+_LEVEL_WORDS = {
+    "tinh": "province",
+    "cap tinh": "province",
+    "ubnd tinh": "province",
+    "province": "province",
+    "huyen": "district",
+    "cap huyen": "district",
+    "district": "district",
+    "trung uong": "central",
+    "tw": "central",
+    "bo": "central",
+    "central": "central",
+    "xa": "commune",
+    "commune": "commune",
+}
+# Unit-type words that start an address part, longest first so "thị xã" is not read as "xã".
+_TYPE_WORDS = sorted(
+    ["thanh pho", "tp", "tinh", "huyen", "quan", "thi xa", "tx", "xa", "phuong", "thi tran", "tt", "dac khu"],
+    key=len,
+    reverse=True,
+)
+
+
+@dataclass
+class HistoryRow:
+    row_number: int
+    product_name: str = ""
+    producer_name: str = ""
+    address: str = ""
+    unit: AdminUnit | None = None
+    current_province: AdminUnit | None = None
+    stars: int | None = None
+    score: Decimal | None = None
+    decision_number: str = ""
+    decision_date: date | None = None
+    level: str = DEFAULT_LEVEL
+    version: m.RubricVersion | None = None
+    product_set_name: str = ""
+    expires_on: date | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return any(i.severity == "warning" for i in self.issues)
+
+    @property
+    def ok(self) -> bool:
+        return not errors_only(self.issues)
+
+
+@dataclass
+class HistoryPreview:
+    rows: list[HistoryRow]
+    issues: list[Issue]  # file-level problems (header, unreadable)
+
+    @property
+    def all_issues(self) -> list[Issue]:
+        return [*self.issues, *(i for r in self.rows for i in r.issues)]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not errors_only(self.all_issues)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months; the 31st becomes the month's last day (31/01 + 1 month = 28/02 or 29/02)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_day(value: Any) -> date | None:
+    """Dates as provinces write them: Excel dates, 21/08/2020, 21-08-2020, 2020-08-21."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+    try:
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class PlaceResolver:
+    """Matches written addresses to units, reading each list of candidates once per import."""
+
+    def __init__(self) -> None:
+        self._children: dict[tuple[str, str, int | None], list[tuple[set[str], AdminUnit]]] = {}
+
+    def _candidates(
+        self, era: str, level: str, parent: AdminUnit | None, *, grandparent: bool = False
+    ) -> list[tuple[set[str], AdminUnit]]:
+        key = (era, level + ("+" if grandparent else ""), parent.pk if parent else None)
+        if key not in self._children:
+            units = AdminUnit.objects.filter(era=era, level=level).select_related("current_province")
+            if parent is not None:
+                units = units.filter(parent__parent=parent) if grandparent else units.filter(parent=parent)
+            self._children[key] = [({fold(u.name), fold(u.short_name)}, u) for u in units]
+        return self._children[key]
+
+    def _match(self, text: str, candidates: list[tuple[set[str], AdminUnit]]) -> list[AdminUnit]:
+        folded = fold(text)
+        keys = {folded, _strip_type(folded)}
+        return [unit for names, unit in candidates if names & keys]
+
+    def resolve(self, address: str, on: date | None) -> tuple[AdminUnit | None, Issue | None]:
+        parts = [p.strip() for p in re.split(r"[,;]", address) if p.strip()]
+        if not parts:
+            return None, Issue("not_text", (("column", COLUMN_LABELS["address"]),))
+        eras = [Era.LEGACY, Era.CURRENT] if on is None or on < REFORM_DAY else [Era.CURRENT, Era.LEGACY]
+        first_problem: Issue | None = None
+        for era in eras:
+            unit, problem = self._resolve_in(era, parts)
+            if unit is not None:
+                return unit, None
+            first_problem = first_problem or problem
+        return None, first_problem
+
+    def _resolve_in(self, era: str, parts: Sequence[str]) -> tuple[AdminUnit | None, Issue | None]:
+        place = (("column", COLUMN_LABELS["address"]),)
+        provinces = self._match(parts[-1], self._candidates(era, Level.PROVINCE, None))
+        if len(provinces) != 1:
+            return None, Issue("unknown_place", place, {"value": parts[-1], "within": "danh sách tỉnh"})
+        province = provinces[0]
+        rest = list(parts[:-1])
+        if not rest:
+            return province, None
+        if era == Era.LEGACY:
+            districts = self._match(rest[-1], self._candidates(era, Level.DISTRICT, province))
+            if len(districts) == 1:
+                district = districts[0]
+                if len(rest) < 2:
+                    return district, None
+                return self._one(rest[-2], self._candidates(era, Level.COMMUNE, district), district, place)
+            candidates = self._candidates(era, Level.COMMUNE, province, grandparent=True)
+        else:
+            candidates = self._candidates(era, Level.COMMUNE, province)
+        return self._one(rest[-1], candidates, province, place)
+
+    def _one(
+        self, text: str, candidates: list[tuple[set[str], AdminUnit]], within: AdminUnit, place
+    ) -> tuple[AdminUnit | None, Issue | None]:
+        found = self._match(text, candidates)
+        if len(found) == 1:
+            return found[0], None
+        if not found:
+            return None, Issue("unknown_place", place, {"value": text, "within": within.full_name})
+        return None, Issue(
+            "ambiguous_place", place, {"value": text, "candidates": [u.full_name for u in found[:4]]}
+        )
+
+
+def _strip_type(folded: str) -> str:
+    for word in _TYPE_WORDS:
+        if folded.startswith(word + " "):
+            return folded[len(word) + 1 :].strip()
+    return folded
+
+
+def read_history(
+    rows: Sequence[Sequence[Any]],
+    *,
+    mapping: dict[str, str] | None = None,
+    resolver: PlaceResolver | None = None,
+) -> HistoryPreview:
+    """Every row checked and matched; nothing is written."""
+    header_index, columns, issues = locate_header(rows, COLUMNS, REQUIRED, mapping=mapping)
+    if errors_only(issues):
+        return HistoryPreview([], issues)
+    resolver = resolver or PlaceResolver()
+    out: list[HistoryRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for index in range(header_index + 1, len(rows)):
+        raw = list(rows[index])
+        if not any(cell_text(c) for c in raw):
+            continue
+        row = _read_row(index + 1, raw, columns, resolver)
+        key = (fold(row.product_name), fold(row.producer_name), fold(row.decision_number))
+        if key in seen:
+            row.issues.append(
+                Issue("duplicate_decision_row", (("row", str(row.row_number)),), {"first": seen[key]})
+            )
+        else:
+            seen[key] = row.row_number
+        out.append(row)
+    if not out:
+        issues.append(Issue("empty_sheet_file"))
+    return HistoryPreview(out, issues)
+
+
+def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: PlaceResolver) -> HistoryRow:
+    def cell(key: str) -> Any:
+        position = columns.get(key)
+        return raw[position] if position is not None and position < len(raw) else None
+
+    def problem(column: str, code: str, severity: str = "error", **params: Any) -> None:
+        where = (("row", str(number)), ("column", COLUMN_LABELS[column]))
+        row.issues.append(Issue(code, where, params, severity))
+
+    row = HistoryRow(number)
+    row.product_name = cell_text(cell("product"))
+    row.producer_name = cell_text(cell("producer"))
+    row.address = cell_text(cell("address"))
+    row.decision_number = cell_text(cell("decision_number"))
+    row.product_set_name = cell_text(cell("product_set"))
+    for key, value in (
+        ("product", row.product_name),
+        ("producer", row.producer_name),
+        ("decision_number", row.decision_number),
+    ):
+        if not value:
+            problem(key, "not_text")
+
+    row.decision_date = parse_day(cell("decision_date"))
+    if row.decision_date is None:
+        problem("decision_date", "not_date", value=cell_text(cell("decision_date")))
+    digits = re.sub(r"\D", "", cell_text(cell("stars")))
+    row.stars = int(digits) if digits and int(digits) in (3, 4, 5) else None
+    if row.stars is None:
+        problem("stars", "not_stars", value=cell_text(cell("stars")))
+    score_text = cell_text(cell("score")).replace(",", ".")
+    if score_text:
+        try:
+            row.score = Decimal(score_text)
+        except InvalidOperation:
+            problem("score", "not_number", value=score_text)
+    level_text = fold(cell_text(cell("level")))
+    if level_text:
+        level = _LEVEL_WORDS.get(level_text) or next(
+            (v for k, v in _LEVEL_WORDS.items() if level_text.startswith(k)), None
+        )
+        if level is None:
+            problem("level", "unknown_level", value=cell_text(cell("level")))
+        else:
+            row.level = level
+
+    unit, place_problem = resolver.resolve(row.address, row.decision_date)
+    if place_problem is not None:
+        row.issues.append(
+            Issue(place_problem.code, (("row", str(number)), *place_problem.place), place_problem.params)
+        )
+    else:
+        row.unit = unit
+        row.current_province = unit.current_province or unit  # a current province rolls up to itself
+    _check_against_rubric(row, problem)
+    return row
+
+
+def _check_against_rubric(row: HistoryRow, problem) -> None:
+    if row.decision_date is None:
+        return
+    version = version_in_force(row.decision_date)
+    if version is None:
+        problem("decision_date", "no_version_for_date", value=row.decision_date.strftime("%d/%m/%Y"))
+        return
+    row.version = version
+    engine = engine_version(version.code)
+    row.expires_on = add_months(row.decision_date, engine.certificate.validity_months)
+    if row.stars is None:
+        return
+    if row.score is not None:
+        try:
+            band = band_for_total(engine, row.score)
+        except ScoringError as error:
+            problem("score", error.code, value=row.score, maximum=engine.scale_max)
+            return
+        if band.stars != row.stars:
+            problem(
+                "score",
+                "score_star_mismatch",
+                "warning",
+                score=row.score,
+                band=band.stars,
+                stars=row.stars,
+                version=version.code,
+            )
+    try:
+        total = row.score if row.score is not None else engine.band_by_stars(row.stars).lower  # type: ignore[union-attr]
+        recognition = recognise(
+            engine, total=total, eligible_stars=row.stars, level=row.level, on=row.decision_date
+        )
+    except ScoringError as error:
+        problem("level", error.code, "warning", **error.issues[0].params)
+        return
+    if recognition.recognised_stars != row.stars:
+        problem(
+            "level",
+            "level_cannot_recognise",
+            "warning",
+            date=row.decision_date.strftime("%d/%m/%Y"),
+            level=row.level,
+            stars=row.stars,
+        )

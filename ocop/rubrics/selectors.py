@@ -1,0 +1,76 @@
+"""Reads of the rubrics app. Rubric versions are public reference data: no user scope applies.
+
+`engine_version(code)` gives the engine's frozen `RubricVersion` for a loaded version, parsed once per
+content fingerprint and process, so scoring never re-reads the tables.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from ocop.core.errors import NotFound
+
+from . import models as m
+from . import schema
+from .loader import parse_version
+
+_cache: dict[tuple[str, str], schema.RubricVersion] = {}
+_lock = threading.Lock()
+
+
+def rubric_versions() -> QuerySet[m.RubricVersion]:
+    return m.RubricVersion.objects.select_related("content").order_by("effective_from")
+
+
+def get_rubric_version(code: str) -> m.RubricVersion:
+    row = rubric_versions().filter(code=code).first()
+    if row is None:
+        raise NotFound(_("Không có bộ tiêu chí «%(code)s».") % {"code": code}, code="unknown_rubric_version")
+    return row
+
+
+def engine_version(code: str) -> schema.RubricVersion:
+    """The scoring engine's view of a loaded version."""
+    content = (
+        m.RubricVersionContent.objects.filter(version__code=code).only("fingerprint", "document").first()
+    )
+    if content is None:
+        raise NotFound(_("Không có bộ tiêu chí «%(code)s».") % {"code": code}, code="unknown_rubric_version")
+    key = (code, content.fingerprint)
+    cached = _cache.get(key)
+    if cached is None:
+        cached = parse_version(content.document)
+        with _lock:
+            _cache[key] = cached
+    return cached
+
+
+def version_in_force(on: date) -> m.RubricVersion | None:
+    """The version whose effective dates cover `on` (the newest one if two overlap)."""
+    return (
+        m.RubricVersion.objects.filter(effective_from__lte=on)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on))
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def product_sets_of(version: m.RubricVersion) -> QuerySet[m.ProductSet]:
+    return (
+        m.ProductSet.objects.filter(version=version).select_related("group", "subgroup").order_by("position")
+    )
+
+
+def sheet_rows(version: m.RubricVersion, product_set: str) -> m.Sheet | None:
+    """A sheet with its groups, criteria and options, in a fixed number of queries."""
+    return (
+        m.Sheet.objects.filter(version=version, product_set__code=product_set)
+        .prefetch_related(
+            "groups", "criteria__options", "criteria__option_sets", "criteria__gates", "mandatory"
+        )
+        .first()
+    )

@@ -1,0 +1,419 @@
+"""Writes of the rubrics app: load a version's data into tables, freeze it, import a sheet from a spreadsheet.
+
+Every load is validated first and applied in one transaction: a file with any error loads nothing. Loading
+the same content again changes nothing (the fingerprint matches). A frozen version (one that has been used
+for a score) is never changed: a correction is a new version with a new code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models.deletion import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.policies import Capability, can, has_capability
+from ocop.audit.services import record_event
+from ocop.core.errors import Conflict, Forbidden, Invalid
+
+from . import models as m
+from . import schema
+from .issues import Issue, RubricFileInvalid, errors_only
+from .loader import parse_version, read_version_file
+from .sheet_import import SheetImport, merge_sheet, sheet_from_rows
+from .tables import read_rows
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    code: str
+    outcome: str
+    source: str
+
+
+def json_document(data: Any) -> Any:
+    """The document as JSON values (dates become ISO text), as stored and as hashed."""
+    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
+
+
+def data_files(directory: Path = DATA_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+def rubric_versions_load(*, actor, paths: Sequence[Path] | None = None) -> list[LoadResult]:
+    """Load version files (all shipped ones by default), all or nothing: every file is checked first."""
+    paths = list(paths) if paths is not None else data_files()
+    parsed: list[tuple[schema.RubricVersion, dict, str]] = []
+    issues: list[Issue] = []
+    for path in paths:
+        try:
+            data = json_document(read_version_file(path))
+            parsed.append((parse_version(data, source=path.name), data, path.name))
+        except RubricFileInvalid as invalid:
+            issues += invalid.issues
+    if issues:
+        raise RubricFileInvalid(issues)
+    with transaction.atomic():
+        return [_load(actor=actor, version=v, document=d, source=s) for v, d, s in parsed]
+
+
+def rubric_version_load(*, actor, data: dict[str, Any], source: str = "") -> LoadResult:
+    """Load one version document (from a file or built by the sheet import)."""
+    document = json_document(data)
+    version = parse_version(document, source=source)
+    with transaction.atomic():
+        return _load(actor=actor, version=version, document=document, source=source)
+
+
+def _load(*, actor, version: schema.RubricVersion, document: dict, source: str) -> LoadResult:
+    row = m.RubricVersion.objects.select_for_update().filter(code=version.code).first()
+    content = m.RubricVersionContent.objects.filter(version=row).first() if row else None
+    if content is not None and content.fingerprint == version.fingerprint:
+        return LoadResult(version.code, UNCHANGED, source)
+    if row is not None and row.frozen:
+        raise RubricFileInvalid(
+            [Issue("version_frozen", (("file", source),) if source else (), {"version": version.code})]
+        )
+    outcome = CREATED if row is None else UPDATED
+    if row is None:
+        row = m.RubricVersion(code=version.code)
+    row.title = version.title
+    row.decision = version.decision.number
+    row.effective_from = version.effective_from
+    row.effective_until = version.effective_until
+    row.save()
+    m.RubricVersionContent.objects.update_or_create(
+        version=row, defaults={"fingerprint": version.fingerprint, "document": document, "source": source}
+    )
+    _store_tables(row, version)
+    record_event(
+        actor=actor,
+        action=f"rubric_version.{outcome}",
+        target=row,
+        data={"fingerprint": version.fingerprint, "source": source, "sheets": sorted(version.sheets)},
+    )
+    return LoadResult(version.code, outcome, source)
+
+
+def _store_tables(row: m.RubricVersion, version: schema.RubricVersion) -> None:
+    """Rewrite the version's tables from the parsed version; product sets keep their ids (products use them)."""
+    m.Sheet.objects.filter(version=row).delete()
+    m.Part.objects.filter(version=row).delete()
+    m.StarBand.objects.filter(version=row).delete()
+    m.DutyPeriod.objects.filter(version=row).delete()
+
+    nodes: dict[str, m.TaxonNode] = {}
+    for position, node in enumerate(version.nodes):
+        nodes[node.code], _created = m.TaxonNode.objects.update_or_create(
+            version=row,
+            code=node.code,
+            defaults={
+                "name": node.name,
+                "level": m.TaxonLevel.GROUP if node.depth == 0 else m.TaxonLevel.SUBGROUP,
+                "parent": nodes.get(node.parent) if node.parent else None,
+                "position": position,
+                "note": node.note,
+            },
+        )
+    parent_of = {n.code: n.parent for n in version.nodes}
+    sets: dict[str, m.ProductSet] = {}
+    for position, product_set in enumerate(version.product_sets):
+        node = nodes[product_set.node]
+        top_code = product_set.node
+        while parent_of.get(top_code):
+            top_code = parent_of[top_code] or top_code
+        top = nodes[top_code]
+        sets[product_set.code], _created = m.ProductSet.objects.update_or_create(
+            version=row,
+            code=product_set.code,
+            defaults={
+                "name": product_set.name,
+                "group": top,
+                "subgroup": node if node is not top else None,
+                "position": position,
+                "ministry": product_set.ministry,
+                "note": product_set.note,
+            },
+        )
+    try:
+        m.ProductSet.objects.filter(version=row).exclude(code__in=sets).delete()
+        for node in sorted(
+            m.TaxonNode.objects.filter(version=row).exclude(code__in=nodes),
+            key=lambda n: n.level,
+            reverse=True,
+        ):
+            node.delete()
+    except ProtectedError as in_use:
+        raise Conflict(
+            _("Không thể bỏ bộ sản phẩm hoặc nhóm đang được sản phẩm sử dụng."), code="product_set_in_use"
+        ) from in_use
+
+    parts = {
+        p.code: m.Part.objects.create(
+            version=row, code=p.code, name=p.name, max_points=p.max_points, position=i
+        )
+        for i, p in enumerate(version.parts)
+    }
+    m.StarBand.objects.bulk_create(
+        m.StarBand(
+            version=row, stars=b.stars, lower=b.lower, upper=b.upper, recognised=b.recognised, label=b.label
+        )
+        for b in version.bands
+    )
+    for period in version.duties:
+        period_row = m.DutyPeriod.objects.create(
+            version=row, start=period.start, end=period.end, decision=period.decision, note=period.note
+        )
+        m.LevelDuty.objects.bulk_create(
+            m.LevelDuty(
+                period=period_row,
+                level=d.level,
+                tasks=d.tasks,
+                scores=d.scores,
+                recognises=list(d.recognises),
+                caps_higher_stars=d.caps_higher_stars,
+                forwards_to=d.forwards_to or "",
+                forwards_min_total=d.forwards_min_total,
+                assesses=list(d.assesses),
+                position=i,
+            )
+            for i, d in enumerate(period.levels)
+        )
+    for sheet in version.sheets.values():
+        _store_sheet(row, sets[sheet.product_set], parts, sheet)
+
+
+def _store_sheet(
+    row: m.RubricVersion, product_set: m.ProductSet, parts: dict[str, m.Part], sheet: schema.Sheet
+) -> None:
+    sheet_row = m.Sheet.objects.create(
+        version=row, product_set=product_set, source=sheet.source, note=sheet.note
+    )
+    groups = {
+        g.code: m.CriterionGroup.objects.create(
+            sheet=sheet_row, part=parts[g.part], code=g.code, name=g.name, position=i
+        )
+        for i, g in enumerate(sheet.groups)
+    }
+    criteria: dict[str, m.Criterion] = {}
+    for position, criterion in enumerate(sheet.criteria):
+        condition = criterion.applies_when
+        criteria[criterion.code] = criterion_row = m.Criterion.objects.create(
+            sheet=sheet_row,
+            group=groups[criterion.group],
+            part=parts[criterion.part],
+            code=criterion.code,
+            name=criterion.name,
+            max_points=criterion.max_points,
+            note=criterion.note,
+            bonus=criterion.bonus,
+            applies_when=criteria[condition.criterion] if condition else None,
+            applies_min_points=condition.min_points if condition else None,
+            position=position,
+        )
+        option_position = 0
+        for set_position, alternative in enumerate(criterion.alternatives):
+            option_set = m.OptionSet.objects.create(
+                criterion=criterion_row,
+                code=alternative.code,
+                label=alternative.label,
+                applies_to=alternative.applies_to,
+                legal_forms=list(alternative.legal_forms),
+                position=set_position,
+            )
+            for option in alternative.options:
+                m.Option.objects.create(
+                    criterion=criterion_row,
+                    option_set=option_set,
+                    code=option.code,
+                    text=option.text,
+                    points=option.points,
+                    position=option_position,
+                )
+                option_position += 1
+        m.Gate.objects.bulk_create(
+            m.Gate(criterion=criterion_row, code=g.code, kind=g.kind, text=g.text) for g in criterion.gates
+        )
+    m.MandatoryCriterion.objects.bulk_create(
+        m.MandatoryCriterion(
+            sheet=sheet_row,
+            stars=r.stars,
+            criterion=criteria[r.criterion] if r.criterion else None,
+            part=parts[r.part] if r.part else None,
+            min_points=r.min_points,
+            text=r.text,
+        )
+        for r in sheet.requirements
+    )
+
+
+@transaction.atomic
+def rubric_version_freeze(*, actor, version: m.RubricVersion, reason: str) -> m.RubricVersion:
+    """Freeze a version once a score was given under it (the evaluation app calls this with the first score)."""
+    row = m.RubricVersion.objects.select_for_update().get(pk=version.pk)
+    if row.frozen:
+        return row
+    row.frozen = True
+    row.save(update_fields=["frozen"])
+    m.RubricVersionContent.objects.filter(version=row).update(
+        frozen_at=timezone.now(), frozen_reason=reason[:300]
+    )
+    record_event(actor=actor, action="rubric_version.freeze", target=row, reason=reason)
+    return row
+
+
+def _require_rubric_manager(actor) -> None:
+    if not has_capability(actor, Capability.MANAGE_RUBRICS):
+        raise Forbidden(
+            _("Chỉ cán bộ Trung ương quản lý bộ tiêu chí mới được nhập phiếu đánh giá."), code="forbidden"
+        )
+
+
+def rubric_sheet_import_preview(
+    *, actor, version: m.RubricVersion, product_set: str, content: bytes, filename: str = ""
+) -> SheetImport:
+    """Read a sheet from XLSX/CSV and check it against the version, without writing anything."""
+    _require_rubric_manager(actor)
+    from .selectors import engine_version
+
+    engine = engine_version(version.code)
+    try:
+        rows = read_rows(content, filename)
+    except RubricFileInvalid as unreadable:
+        return SheetImport(product_set, None, None, unreadable.issues)
+    result = sheet_from_rows(rows, version=engine, product_set=product_set, source=filename)
+    if version.frozen:
+        result.issues.insert(0, Issue("version_frozen", (), {"version": version.code}))
+        result.sheet = None
+    return result
+
+
+def rubric_sheet_import_apply(
+    *, actor, version: m.RubricVersion, product_set: str, content: bytes, filename: str = ""
+) -> LoadResult:
+    """Import the sheet into the version: all or nothing, refused with every error listed."""
+    result = rubric_sheet_import_preview(
+        actor=actor, version=version, product_set=product_set, content=content, filename=filename
+    )
+    if not result.ok or result.data is None:
+        raise RubricFileInvalid(errors_only(result.issues) or [Issue("empty_sheet_file")])
+    document = m.RubricVersionContent.objects.get(version=version).document
+    outcome = rubric_version_load(
+        actor=actor, data=merge_sheet(document, result.data), source=filename or "import"
+    )
+    record_event(
+        actor=actor,
+        action="rubric_sheet.import",
+        target=version,
+        data={"product_set": product_set, "rows": result.rows_read, "file": filename},
+    )
+    return outcome
+
+
+def invalid_from(error: RubricFileInvalid, lang: str) -> Invalid:
+    """A domain error for pages and the API: the first problem as the message, all of them as details."""
+    first = error.issues[0] if error.issues else Issue("invalid")
+    return Invalid(first.describe(lang), code=first.code, details=[i.as_dict(lang) for i in error.issues])
+
+
+def issues_text(issues: Iterable[Issue], lang: str = "vi") -> list[str]:
+    return [issue.describe(lang) for issue in issues]
+
+
+# -- Historical results ----------------------------------------------------------------------------------
+
+
+def history_import_preview(
+    *, actor, content: bytes, filename: str = "", mapping: dict[str, str] | None = None
+):
+    """Read and check past recognition decisions; rows outside the actor's area are errors. Writes nothing."""
+    from .history import HistoryPreview, read_history
+
+    if not has_capability(actor, Capability.RECOGNISE):
+        raise Forbidden(_("Vai trò của bạn không được nhập kết quả công nhận."), code="forbidden")
+    try:
+        rows = read_rows(content, filename)
+    except RubricFileInvalid as unreadable:
+        return HistoryPreview([], unreadable.issues)
+    preview = read_history(rows, mapping=mapping)
+    for row in preview.rows:
+        if row.unit is not None and not can(actor, Capability.RECOGNISE, row.unit):
+            row.issues.append(
+                Issue(
+                    "outside_scope",
+                    (("row", str(row.row_number)), ("column", "Địa chỉ")),
+                    {"value": row.unit.full_name},
+                )
+            )
+    return preview
+
+
+def history_import_apply(
+    *, actor, content: bytes, filename: str = "", mapping: dict[str, str] | None = None
+) -> m.HistoryImport:
+    """Apply the whole file or nothing: any error refuses it; flagged rows (warnings) are kept with their flags."""
+    preview = history_import_preview(actor=actor, content=content, filename=filename, mapping=mapping)
+    if not preview.ok:
+        raise RubricFileInvalid(errors_only(preview.all_issues) or [Issue("empty_sheet_file")])
+    with transaction.atomic():
+        batch = m.HistoryImport.objects.create(
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            filename=filename[:200],
+            rows=len(preview.rows),
+            flagged=sum(r.flagged for r in preview.rows),
+        )
+        m.HistoricalRecognition.objects.bulk_create(
+            m.HistoricalRecognition(
+                batch=batch,
+                row_number=r.row_number,
+                product_name=r.product_name[:300],
+                producer_name=r.producer_name[:300],
+                address_as_written=r.address[:500],
+                unit=r.unit,
+                current_province=r.current_province,
+                stars=r.stars,
+                score=r.score,
+                decision_number=r.decision_number[:100],
+                decision_date=r.decision_date,
+                level=r.level,
+                rubric_version=r.version,
+                product_set_name=r.product_set_name[:300],
+                expires_on=r.expires_on,
+                flagged=r.flagged,
+                flags=[i.as_dict("vi") for i in r.issues],
+            )
+            for r in preview.rows
+        )
+        record_event(
+            actor=actor,
+            action="history_import.apply",
+            target=batch,
+            data={"rows": batch.rows, "flagged": batch.flagged, "file": filename},
+        )
+    return batch
+
+
+@transaction.atomic
+def history_import_undo(*, actor, batch: m.HistoryImport, reason: str) -> m.HistoryImport:
+    """Remove a batch's rows (the batch itself stays, marked undone, for the record)."""
+    batch = m.HistoryImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.undone_at is not None:
+        raise Conflict(_("Lần nhập này đã được hủy."), code="already_undone")
+    units = list(m.HistoricalRecognition.objects.filter(batch=batch).select_related("unit")[:1000])
+    if any(not can(actor, Capability.RECOGNISE, r.unit) for r in units):
+        raise Forbidden(_("Lần nhập có dòng ngoài địa bàn bạn phụ trách."), code="forbidden")
+    m.HistoricalRecognition.objects.filter(batch=batch).delete()
+    batch.undone_at = timezone.now()
+    batch.save(update_fields=["undone_at"])
+    record_event(actor=actor, action="history_import.undo", target=batch, reason=reason)
+    return batch

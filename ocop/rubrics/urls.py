@@ -1,0 +1,13 @@
+from django.urls import path
+
+from ocop.rubrics import views
+
+app_name = "rubrics"
+urlpatterns = [
+    path("", views.version_list, name="list"),
+    path("history/", views.history_import, name="history_import"),
+    path("history/<int:batch_id>/undo/", views.history_undo, name="history_undo"),
+    path("<str:code>/", views.version_detail, name="version"),
+    path("<str:code>/sheets/<str:product_set>/", views.sheet_view, name="sheet"),
+    path("<str:code>/import/", views.sheet_import, name="sheet_import"),
+]

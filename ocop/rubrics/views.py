@@ -1,0 +1,249 @@
+"""Pages: rubric versions and their sheets (public), self-assessment on a sheet with "what held it back",
+the sheet import for central officers, and the import of past recognition decisions for officers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ocop.accounts.policies import Capability, can, has_capability
+from ocop.core.errors import DomainError
+
+from . import models as m
+from .advice import held_back
+from .engine import score_sheet
+from .forms import HistoryUploadForm, SheetUploadForm
+from .issues import RubricFileInvalid, ScoringError
+from .selectors import engine_version, get_rubric_version, product_sets_of, rubric_versions
+from .services import (
+    history_import_apply,
+    history_import_preview,
+    history_import_undo,
+    rubric_sheet_import_apply,
+    rubric_sheet_import_preview,
+)
+
+_SALT = "ocop.rubrics.upload"
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+def _get_version(code: str):
+    try:
+        return get_rubric_version(code)
+    except DomainError as missing:
+        raise Http404 from missing
+
+
+def version_list(request):
+    return render(
+        request,
+        "rubrics/version_list.html",
+        {
+            "versions": rubric_versions(),
+            "may_import": has_capability(request.user, Capability.MANAGE_RUBRICS),
+        },
+    )
+
+
+def version_detail(request, code: str):
+    row = _get_version(code)
+    v = engine_version(code)
+    nodes = [
+        {
+            "node": n,
+            "children": [
+                {"node": c, "sets": [p for p in v.product_sets if p.node == c.code]}
+                for c in v.nodes
+                if c.parent == n.code
+            ],
+        }
+        for n in v.nodes
+        if n.parent is None
+    ]
+    return render(
+        request,
+        "rubrics/version_detail.html",
+        {
+            "row": row,
+            "v": v,
+            "nodes": nodes,
+            "may_import": has_capability(request.user, Capability.MANAGE_RUBRICS) and not row.frozen,
+        },
+    )
+
+
+def sheet_view(request, code: str, product_set: str):
+    """The sheet as a form: anyone may try options and see the score and what held it back (a GET form)."""
+    _get_version(code)
+    v = engine_version(code)
+    sheet = v.sheet(product_set)
+    if sheet is None:
+        raise Http404
+    legal_form = request.GET.get("legal_form") or None
+    answers = {c.code: request.GET[f"c-{c.code}"] for c in sheet.criteria if request.GET.get(f"c-{c.code}")}
+    gates = [g.code for g in sheet.gates if request.GET.get(f"g-{g.code}")]
+    score = advice = None
+    errors: list[str] = []
+    if answers:
+        try:
+            score = score_sheet(v, product_set, answers, gates=gates, legal_form=legal_form, complete=False)
+            advice = held_back(v, score)
+        except ScoringError as error:
+            errors = error.describe(_lang())
+    return render(
+        request,
+        "rubrics/sheet.html",
+        {
+            "v": v,
+            "product_set": v.product_set(product_set),
+            "sheet": sheet,
+            "answers": answers,
+            "gates": gates,
+            "legal_form": legal_form or "",
+            "score": score,
+            "held": advice,
+            "errors": errors,
+        },
+    )
+
+
+def _signed(content: bytes, **extra) -> str:
+    return signing.dumps({"content": content.hex(), **extra}, salt=_SALT, compress=True)
+
+
+def _unsigned(token: str) -> dict:
+    try:
+        return signing.loads(token, salt=_SALT, max_age=3600)
+    except signing.BadSignature as bad:
+        raise Http404 from bad
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_import(request, code: str):
+    """Upload → preview with every problem → confirm: a central officer keys in a sheet without a developer."""
+    if not has_capability(request.user, Capability.MANAGE_RUBRICS):
+        raise Http404
+    row = _get_version(code)
+    form = SheetUploadForm(request.POST or None, request.FILES or None, product_sets=product_sets_of(row))
+    preview = token = None
+    if request.method == "POST" and request.POST.get("confirm"):
+        data = _unsigned(request.POST["confirm"])
+        try:
+            result = rubric_sheet_import_apply(
+                actor=request.user,
+                version=row,
+                product_set=data["product_set"],
+                content=bytes.fromhex(data["content"]),
+                filename=data["filename"],
+            )
+        except RubricFileInvalid as invalid:
+            messages.error(request, "; ".join(invalid.describe(_lang())[:5]))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request, _("Đã nạp phiếu đánh giá vào bộ tiêu chí %(code)s.") % {"code": result.code}
+            )
+            return redirect("rubrics:sheet", code=code, product_set=data["product_set"])
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        preview = rubric_sheet_import_preview(
+            actor=request.user,
+            version=row,
+            product_set=form.cleaned_data["product_set"],
+            content=content,
+            filename=upload.name,
+        )
+        if preview.ok:
+            token = _signed(content, product_set=preview.product_set, filename=upload.name)
+    return render(
+        request,
+        "rubrics/sheet_import.html",
+        {
+            "row": row,
+            "form": form,
+            "preview": preview,
+            "token": token,
+            "issues": [i.as_dict(_lang()) for i in preview.issues] if preview else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def history_import(request):
+    """Past recognition decisions from a province's spreadsheet: preview with every problem, then apply."""
+    if not has_capability(request.user, Capability.RECOGNISE):
+        raise Http404
+    form = HistoryUploadForm(request.POST or None, request.FILES or None)
+    preview = token = None
+    if request.method == "POST" and request.POST.get("confirm"):
+        data = _unsigned(request.POST["confirm"])
+        try:
+            batch = history_import_apply(
+                actor=request.user,
+                content=bytes.fromhex(data["content"]),
+                filename=data["filename"],
+                mapping=data.get("mapping") or None,
+            )
+        except RubricFileInvalid as invalid:
+            messages.error(request, "; ".join(invalid.describe(_lang())[:5]))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Đã nhập %(rows)s quyết định công nhận.") % {"rows": batch.rows})
+            return redirect("rubrics:history_import")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        mapping = form.cleaned_data["mapping"]
+        preview = history_import_preview(
+            actor=request.user, content=content, filename=upload.name, mapping=mapping
+        )
+        if preview.ok:
+            token = _signed(content, filename=upload.name, mapping=mapping)
+    batches = [
+        b
+        for b in m.HistoryImport.objects.filter(undone_at__isnull=True).prefetch_related(
+            "recognitions__unit"
+        )[:50]
+        if b.created_by_id == request.user.pk
+        or all(can(request.user, Capability.RECOGNISE, r.unit) for r in b.recognitions.all())
+    ]
+    return render(
+        request,
+        "rubrics/history_import.html",
+        {
+            "form": form,
+            "preview": preview,
+            "token": token,
+            "batches": batches,
+            "issues": [i.as_dict(_lang()) for i in preview.all_issues] if preview else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def history_undo(request, batch_id: int):
+    if not has_capability(request.user, Capability.RECOGNISE):
+        raise Http404
+    batch = get_object_or_404(m.HistoryImport, pk=batch_id)
+    try:
+        history_import_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", "")[:300])
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã hủy lần nhập %(file)s.") % {"file": batch.filename})
+    return redirect("rubrics:history_import")

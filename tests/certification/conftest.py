@@ -1,0 +1,129 @@
+"""The certification cast: the fixed cast plus a second official at the province and at the centre (every
+issue, revocation or change of stars needs two), a honey cooperative in Phường Vân Hà (Bắc Ninh) and a tea
+producer in Hà Nội, each with a product."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from ocop.accounts.models import RoleKind, User
+from ocop.accounts.services import role_grant, user_create
+from ocop.certification import services
+from ocop.certification.models import Certificate, IssuingAuthority
+from ocop.producers.services import producer_create
+from ocop.products.models import Product
+from ocop.products.services import product_create
+from ocop.rubrics.models import ProductSet, RubricVersion, TaxonLevel, TaxonNode
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Keys and PDFs of each test in its own folder; the verification rate limit starts afresh."""
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://ocop.gov.vn"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def person(username: str, full_name: str, kind: str, where) -> User:
+    someone = user_create(
+        actor=None, username=username, password="mat-khau-thu-nghiem-2025", full_name=full_name
+    )
+    role_grant(actor=None, user=someone, kind=kind, unit=where)
+    return someone
+
+
+def any_product_set() -> ProductSet:
+    found = ProductSet.objects.select_related("version").first()
+    if found is not None:
+        return found
+    version = RubricVersion.objects.create(
+        code="2023",
+        title="Bộ tiêu chí 2023",
+        decision="148/QĐ-TTg",
+        effective_from=datetime.date(2023, 2, 24),
+    )
+    group = TaxonNode.objects.create(version=version, level=TaxonLevel.GROUP, code="I", name="Thực phẩm")
+    return ProductSet.objects.create(version=version, code="2.2", name="Mật ong", group=group)
+
+
+@dataclass
+class Story:
+    cast: object
+    checker: User  # a second province officer of Bắc Ninh
+    central_checker: User
+    honey: Product  # Hợp tác xã Mật ong Vân Hà, Phường Vân Hà, Bắc Ninh
+    lychee: Product  # another product of the same cooperative
+    tea: Product  # Hà Nội
+    province_authority: IssuingAuthority
+    central_authority: IssuingAuthority
+
+
+@pytest.fixture
+def story(cast) -> Story:
+    checker = person("province2", "Lý Thị Duyệt", RoleKind.PROVINCE_OFFICER, cast.province)
+    central_checker = person("central2", "Mai Văn Kiểm", RoleKind.CENTRAL_OFFICER, cast.country)
+    product_set = any_product_set()
+    cooperative = producer_create(
+        actor=None,
+        name="Hợp tác xã Mật ong Vân Hà",
+        legal_form="cooperative",
+        unit=cast.commune,
+        owner=cast.producer_user,
+        email="htx.matong@example.vn",
+    )
+    tea_maker = producer_create(
+        actor=None,
+        name="Công ty Chè Ba Đình",
+        legal_form="enterprise",
+        unit=cast.other_province_commune,
+        owner=cast.other_producer_user,
+    )
+    honey = product_create(
+        actor=None, producer=cooperative, name="Mật ong hoa vải Vân Hà", product_set=product_set
+    )
+    lychee = product_create(
+        actor=None, producer=cooperative, name="Vải thiều sấy khô", product_set=product_set
+    )
+    tea = product_create(
+        actor=None, producer=tea_maker, name="Chè shan tuyết Đặc biệt", product_set=product_set
+    )
+    return Story(
+        cast=cast,
+        checker=checker,
+        central_checker=central_checker,
+        honey=honey,
+        lychee=lychee,
+        tea=tea,
+        province_authority=services.authority_create(actor=None, unit=cast.province),
+        central_authority=services.authority_create(actor=None, unit=cast.country),
+    )
+
+
+@pytest.fixture
+def issue(story):
+    """Draft a decision by one official, approve it by another; returns its certificates."""
+
+    def _issue(
+        items, *, number: str = "123/QĐ-UBND", date: datetime.date | None = None, central: bool = False
+    ):
+        maker = story.cast.central if central else story.cast.province_officer
+        checker = story.central_checker if central else story.checker
+        decision = services.decision_create(
+            actor=maker,
+            authority=story.central_authority if central else story.province_authority,
+            number=number,
+            date=date or datetime.date.today() - datetime.timedelta(days=3),
+            signer="Thứ trưởng Trần Văn Bộ" if central else "Chủ tịch UBND tỉnh Nguyễn Văn Ký",
+            items=items,
+        )
+        services.decision_approve(actor=checker, decision=decision)
+        return list(Certificate.objects.filter(decision=decision).order_by("id"))
+
+    return _issue

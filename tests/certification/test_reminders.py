@@ -1,0 +1,68 @@
+"""Expiry reminders: producers hear of an expiry within the notice period (30 days, from the rubric data),
+once per certificate, recorded."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from ocop.audit.models import AuditEvent
+from ocop.certification import rules
+from ocop.certification.services import expiry_reminders_send
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def decision_date_expiring_in(days: int) -> datetime.date:
+    """A decision date whose certificates' last valid day is `days` from today (36 months of validity)."""
+    target = TODAY + datetime.timedelta(days=days + 1)
+    return rules.add_months(target, -36)
+
+
+def test_a_certificate_near_expiry_is_reminded_once(story, issue, django_capture_on_commit_callbacks):
+    (soon,) = issue([(story.honey, 4, None, None)], date=decision_date_expiring_in(20), number="1/QĐ-UBND")
+    issue([(story.lychee, 3, None, None)], number="2/QĐ-UBND")  # valid for three years yet
+    assert (soon.valid_until - TODAY).days == 20
+    assert rules.expiry_notice_days(soon.issued_on) == 30
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = expiry_reminders_send()
+
+    assert counts == {"sent": 1, "skipped": 0}
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert soon.number in message.subject
+    assert set(message.to) == {"htx.matong@example.vn"} | ({story.cast.producer_user.email} - {""})
+    assert "Mật ong hoa vải Vân Hà" in message.body and "đánh giá lại" in message.body
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is not None
+    assert (
+        AuditEvent.objects.filter(action="certificate.expiry_reminder", target_id=str(soon.pk)).count() == 1
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expiry_reminders_send() == {"sent": 0, "skipped": 0}
+    assert len(mail.outbox) == 1
+
+
+def test_outside_the_notice_period_or_already_expired_nothing_is_sent(
+    story, issue, django_capture_on_commit_callbacks
+):
+    issue([(story.honey, 4, None, None)], date=decision_date_expiring_in(45), number="1/QĐ-UBND")
+    issue([(story.lychee, 4, None, None)], date=decision_date_expiring_in(-2), number="2/QĐ-UBND")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expiry_reminders_send() == {"sent": 0, "skipped": 0}
+        # A longer lead time, as a scheduler may ask for, reaches the first one.
+        assert expiry_reminders_send(lead_days=60)["sent"] == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_command_reports_what_it_did(story, issue, capsys, django_capture_on_commit_callbacks):
+    issue([(story.honey, 4, None, None)], date=decision_date_expiring_in(10), number="1/QĐ-UBND")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_expiry_reminders")
+    assert "sent=1" in capsys.readouterr().out

@@ -1,0 +1,182 @@
+"""In a real Chromium: three council members score the honey dossier on the official sheet (with the keyboard,
+the running totals following), the secretary follows progress, the province officer computes the council's
+result and records its conclusion, drafts the recognition decision, a second officer approves it, and the
+certificate's PDF can be downloaded. Screenshots go to test-artifacts/evaluation/."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from ocop.certification.models import Certificate, DecisionStatus, RecognitionDecision
+from ocop.evaluation.models import EvaluationStatus, ScoreSheet, SheetStatus
+
+from .conftest import PASSWORD, build_scene
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "evaluation"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's sync API runs an event loop in this thread
+    )
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed (make system-deps)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="vi-VN", accept_downloads=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.on("dialog", lambda dialog: dialog.accept())  # "Nộp phiếu?": yes
+    yield tab
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state()
+
+
+def choose(page, criterion: str, points: int) -> None:
+    """Pick an option by keyboard: focus the criterion's first option, then arrow down to the wanted one."""
+    radios = page.locator(f'input[name="c-{criterion}"]')
+    values = [int(float(radios.nth(i).get_attribute("data-points"))) for i in range(radios.count())]
+    target = values.index(points)
+    radios.nth(0).focus()
+    page.keyboard.press("Space")
+    for _ in range(target):
+        page.keyboard.press("ArrowDown")
+    assert radios.nth(target).is_checked()
+
+
+def score(page, round_dossier_id: int, choices: dict[str, int], expected_total: str, name: str) -> None:
+    page.goto("/evaluation/")
+    page.locator(f'a[href="/evaluation/dossiers/{round_dossier_id}/score/"]').click()
+    page.wait_for_load_state()
+    choose(page, "1.1", choices["1.1"])
+    assert page.locator("#total-all").inner_text() == str(choices["1.1"])  # the running total follows
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.wait_for_load_state()
+    assert "Bản nháp" in page.locator("#sheet-state").inner_text()
+    for criterion, points in choices.items():
+        if criterion != "1.1":
+            choose(page, criterion, points)
+    page.locator("#note-1-1, textarea[name='note-1.1']").first.fill("Vùng nguyên liệu ổn định")
+    assert page.locator("#total-all").inner_text() == expected_total
+    shot(page, f"{name}-sheet")
+    page.get_by_role("button", name="Nộp phiếu").click()
+    page.wait_for_load_state()
+    assert "Đã nộp" in page.content()
+
+
+def test_three_members_score_and_the_result_decision_and_certificate_follow(page, cast, settings, tmp_path):
+    # live_server's closing flush empties every table; tests/conftest.py loads the units and rubrics again
+    # before a test that needs them (`_reference_data_present`), this one included.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    scene = build_scene(cast)
+    rd = scene.round_dossier.pk
+    best = {"1.1": 20, "1.2": 20, "2.1": 10, "2.2": 15, "3.1": 20, "3.2": 15}
+
+    # 1. Three council members score on the official sheet.
+    for user, changes, total in (
+        (cast.council1, {}, "100"),
+        (cast.council2, {"1.1": 10}, "90"),
+        (cast.council3, {"1.1": 10, "3.2": 5}, "80"),
+    ):
+        sign_in(page, user.username)
+        if user == cast.council2:  # the secretary follows progress before scoring
+            page.goto(f"/evaluation/rounds/{scene.round.pk}/progress/")
+            assert page.locator('#progress td[data-state="submitted"]').count() == 1
+            shot(page, "progress")
+        score(page, rd, {**best, **changes}, total, user.username)
+        sign_out(page)
+    assert set(ScoreSheet.objects.values_list("status", flat=True)) == {SheetStatus.SUBMITTED}
+
+    # 2. The province officer computes the council's result and records the conclusion with the minutes.
+    sign_in(page, cast.province_officer.username)
+    page.goto(f"/evaluation/dossiers/{rd}/")
+    page.locator("#compute-result").click()
+    page.wait_for_load_state()
+    assert page.locator("#mean-score").inner_text() == "90,00"
+    assert page.locator("#disagreements li").count() == 2
+    page.get_by_label("Kết luận của Hội đồng").select_option("recognise")
+    page.get_by_label("Biên bản họp Hội đồng").fill(
+        "Hội đồng họp đủ 3/3 thành viên; điểm trung bình 90,00; đề nghị UBND tỉnh công nhận 4 sao và đề xuất "
+        "Trung ương đánh giá 5 sao."
+    )
+    page.locator("#conclude").click()
+    page.wait_for_load_state()
+    assert page.locator("#conclusion").inner_text() == "Đề nghị công nhận"
+    page.locator("#propose-upward").click()
+    page.wait_for_load_state()
+    shot(page, "council-result")
+    scene.refresh()
+    assert scene.round_dossier.status == EvaluationStatus.RECOGNITION_PROPOSED
+    assert scene.round_dossier.forwarded_at is not None
+
+    # 3. The officer drafts the recognition decision from the result.
+    line = page.locator("#decision-line").inner_text()
+    page.locator("#decision-link").click()
+    page.wait_for_load_state()
+    page.get_by_label("Số quyết định").fill("125/QĐ-UBND")
+    page.get_by_label("Ngày quyết định").fill((timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh Nguyễn Văn Ký")
+    page.get_by_label("Sản phẩm được công nhận").fill(line)
+    page.get_by_role("button", name="Lưu dự thảo").click()
+    page.wait_for_load_state()
+    decision = RecognitionDecision.objects.get(number="125/QĐ-UBND")
+    assert decision.status == DecisionStatus.DRAFT
+    sign_out(page)
+
+    # 4. A second officer approves it; the certificate is issued and its PDF downloads.
+    sign_in(page, scene.checker.username)
+    page.goto(f"/certificates/decisions/{decision.pk}/")
+    page.get_by_role("button", name="Duyệt quyết định").click()
+    page.wait_for_load_state()
+    certificate = Certificate.objects.get(product=scene.product)
+    assert (certificate.stars, certificate.decision_id) == (4, decision.pk)
+    scene.refresh()
+    assert scene.round_dossier.status == EvaluationStatus.RECOGNISED
+    page.goto(f"/certificates/{certificate.pk}/")
+    shot(page, "certificate")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải giấy chứng nhận (PDF)").click()
+    pdf_path = download_info.value.path()
+    assert Path(pdf_path).read_bytes().startswith(b"%PDF")

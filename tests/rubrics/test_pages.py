@@ -1,0 +1,106 @@
+"""The rubric pages: public versions and sheets with "what held it back", imports for the right officers."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from ocop.rubrics.models import HistoricalRecognition, Sheet
+
+from .helpers import best_answers, version
+from .test_sheet_import import rows_of, synthetic, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anyone_sees_the_versions_and_a_version(client):
+    page = client.get("/rubrics/")
+    assert page.status_code == 200
+    assert "1048/QĐ-TTg" in page.content.decode()
+    detail = client.get("/rubrics/2023/").content.decode()
+    assert "Sinh vật cảnh" in detail and "từ 70 đến dưới 90" in detail
+    assert client.get("/rubrics/1999/").status_code == 404
+
+
+def test_the_sheet_page_scores_and_explains_what_held_it_back(client):
+    answers = {**best_answers(version("2019"), "1.1", "cooperative"), "6.2": "a", "4.3": "b", "5.1": "a"}
+    params = {f"c-{code}": option for code, option in answers.items()} | {"legal_form": "cooperative"}
+    page = client.get("/rubrics/2019/sheets/1.1/", params).content.decode()
+    assert "Tổng điểm 78: hạng 4 sao" in page
+    assert "Để lên 5 sao, chỉ cần cải thiện 2 tiêu chí:" in page
+    assert "6.2 «Màu sắc, độ chín»: đạt mức «Rất phù hợp» (thêm 8 điểm)." in page
+    gated = client.get(
+        "/rubrics/2019/sheets/8.2/",
+        {**{f"c-{c}": o for c, o in best_answers(version("2019"), "8.2").items()}, "g-loai-1.1": "1"},
+    )
+    assert "Sản phẩm không được công nhận vì:" in gated.content.decode()
+
+
+def test_only_central_officers_may_import_a_sheet(cast, login, client):
+    for person in (cast.province_officer, cast.producer_user):
+        assert login(person).get("/rubrics/2023/import/").status_code == 404
+    client.logout()
+    assert client.get("/rubrics/2023/import/").status_code == 302  # to the login page
+
+
+def test_a_central_officer_imports_a_sheet_with_preview_then_confirm(cast, login):
+    officer = login(cast.central)
+    content = xlsx_bytes(rows_of(synthetic(), "1.1"))
+    upload = io.BytesIO(content)
+    upload.name = "phu-luc-iii-1.1.xlsx"
+    preview = officer.post("/rubrics/2023/import/", {"product_set": "1.1", "file": upload})
+    assert preview.status_code == 200
+    assert not Sheet.objects.filter(version__code="2023").exists()  # a preview writes nothing
+    token = preview.context["token"]
+    assert token
+    done = officer.post("/rubrics/2023/import/", {"confirm": token})
+    assert done.status_code == 302
+    assert Sheet.objects.filter(version__code="2023", product_set__code="1.1").exists()
+    page = officer.get("/rubrics/2023/sheets/1.1/").content.decode()
+    assert "Nguồn nguyên liệu" in page
+
+
+def test_a_broken_sheet_shows_every_problem_and_offers_no_confirm(cast, login):
+    officer = login(cast.central)
+    upload = io.BytesIO("Phần,Mã tiêu chí,Tiêu chí,Lựa chọn,Điểm\nD,1.1,Nguồn,Ít,ba\n".encode())
+    upload.name = "hong.csv"
+    page = officer.post("/rubrics/2023/import/", {"product_set": "1.1", "file": upload})
+    body = page.content.decode()
+    assert page.context["token"] is None
+    assert "dòng 2 › cột Phần" in body and "dòng 2 › cột Điểm" in body
+
+
+def test_a_province_officer_imports_past_decisions(cast, login):
+    officer = login(cast.province_officer)
+    text = (
+        "Tên sản phẩm,Chủ thể,Địa chỉ,Hạng sao,Điểm,Số quyết định,Ngày quyết định\n"
+        'Vải thiều,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,72,1/QĐ-UBND,21/08/2021\n'
+    )
+    upload = io.BytesIO(text.encode())
+    upload.name = "qd.csv"
+    preview = officer.post("/rubrics/history/", {"file": upload})
+    assert "Xã Vân Hà, Thị Xã Việt Yên, Tỉnh Bắc Giang" in preview.content.decode()
+    officer.post("/rubrics/history/", {"confirm": preview.context["token"]})
+    assert (
+        HistoricalRecognition.objects.filter(unit__code="07804", current_province=cast.province).count() == 1
+    )
+    assert login(cast.producer_user).get("/rubrics/history/").status_code == 404
+
+
+def test_the_history_page_takes_the_provinces_own_column_names(cast, login):
+    officer = login(cast.province_officer)
+    text = (
+        "SP,Đơn vị,Nơi sản xuất,Sao,QĐ số,Ngày ký\n"
+        'Vải thiều,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,1/QĐ-UBND,21/08/2021\n'
+    )
+    mapping = "product = SP\nproducer = Đơn vị\naddress = Nơi sản xuất\nstars = Sao\ndecision_number = QĐ số\ndecision_date = Ngày ký"
+    upload = io.BytesIO(text.encode())
+    upload.name = "rieng.csv"
+    preview = officer.post("/rubrics/history/", {"file": upload, "mapping": mapping})
+    assert preview.context["token"], preview.context["issues"]
+    officer.post("/rubrics/history/", {"confirm": preview.context["token"]})
+    assert HistoricalRecognition.objects.filter(product_name="Vải thiều", unit__code="07804").exists()
+    upload.seek(0)
+    bad = officer.post("/rubrics/history/", {"file": upload, "mapping": "san pham = SP"})
+    assert "không đúng dạng" in bad.content.decode()
