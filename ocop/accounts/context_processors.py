@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from ocop.accounts.policies import Capability, active_roles, has_capability
 
-# (capability needed or None for everyone signed in, URL name, label). Apps add their sections here.
-NAVIGATION: list[tuple[Capability | None, str, str]] = [
+PUBLIC = "public"  # shown to every visitor, signed in or not
+
+# (capability needed, None for everyone signed in, or PUBLIC; URL name; label). Apps add their sections here.
+NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
+    (PUBLIC, "catalog:home", "Tra cứu sản phẩm"),
     (Capability.ACT_AS_PRODUCER, "producers:portal", "Chủ thể của tôi"),
     (Capability.VIEW_WORK, "producers:list", "Chủ thể OCOP"),
     (Capability.CHECK_DOSSIERS, "cycle:queue", "Hồ sơ cần xử lý"),
@@ -25,16 +29,26 @@ NAVIGATION: list[tuple[Capability | None, str, str]] = [
 ]
 
 
+def _allowed(user, capability) -> bool:
+    if capability == PUBLIC:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return capability is None or has_capability(user, capability)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": [], "my_roles": []}
-    items = []
+    items, seen = [], set()
     for capability, url_name, label in NAVIGATION:
-        if capability is not None and not has_capability(user, capability):
+        if not _allowed(user, capability):
             continue
         try:
-            items.append((reverse(url_name), label))
+            url = reverse(url_name)
         except NoReverseMatch:  # the app that serves it is not installed in this build
             continue
-    return {"nav_items": items, "my_roles": active_roles(user)}
+        if url not in seen:
+            seen.add(url)
+            items.append((url, gettext(label)))
+    signed_in = user is not None and user.is_authenticated
+    return {"nav_items": items, "my_roles": active_roles(user) if signed_in else []}

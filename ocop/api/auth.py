@@ -40,6 +40,13 @@ def require_api_user(request):
     return user
 
 
+def signed_in(request):
+    """Operation or router auth: checked before the body is read, so an anonymous write is a 401, never a 400
+    that describes the expected input."""
+    user = api_user(request)
+    return user if user.is_authenticated else None
+
+
 def any_caller(request):
     """Global API auth: anonymous callers pass (public endpoints), a bad token never does."""
     user = api_user(request)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from ocop.api.auth import require_api_user
+from ocop.api.auth import any_caller, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.certification import selectors, services, throttle
 from ocop.certification.models import (
@@ -28,7 +28,7 @@ from ocop.certification.models import (
 from ocop.certification.policies import can_act_for, why_not_check
 from ocop.core.errors import Invalid, NotFound
 
-router = Router(tags=["certificates"])
+router = Router(tags=["certificates"], auth=signed_in)  # the public operations say auth=any_caller
 MAX_PAGE_SIZE = 200
 
 
@@ -162,7 +162,7 @@ def change_dict(change: CertificateChange, user) -> dict:
 # Public
 
 
-@router.post("/verify", summary="Kiểm tra mã QR của giấy chứng nhận (công khai)")
+@router.post("/verify", auth=any_caller, summary="Kiểm tra mã QR của giấy chứng nhận (công khai)")
 def verify(request, payload: VerifyIn):
     throttle.check_verify_rate(request)
     result, certificate = selectors.certificate_verify(payload.code)
@@ -171,12 +171,14 @@ def verify(request, payload: VerifyIn):
     return selectors.verification_body(result, certificate)
 
 
-@router.get("/keys", summary="Danh sách khóa công khai của các cơ quan cấp (để kiểm tra ngoại tuyến)")
+@router.get(
+    "/keys", auth=any_caller, summary="Danh sách khóa công khai của các cơ quan cấp (để kiểm tra ngoại tuyến)"
+)
 def keys(request):
     return selectors.key_list()
 
 
-@router.get("/revocations", summary="Danh sách thu hồi đã ký của từng cơ quan cấp")
+@router.get("/revocations", auth=any_caller, summary="Danh sách thu hồi đã ký của từng cơ quan cấp")
 def revocations(request):
     return selectors.revocation_lists()
 

@@ -101,6 +101,10 @@ def unpack(text: str) -> tuple[Claim, bytes]:
         raw = base64.b32decode(payload + "=" * (-len(payload) % 8))
     except (binascii.Error, ValueError) as exc:
         raise Malformed("not base32") from exc
+    # The last character carries spare bits: only the one canonical spelling of the bytes is ours, so a
+    # code altered in those bits is not reported genuine.
+    if base64.b32encode(raw).decode("ascii").rstrip("=") != payload:
+        raise Malformed("not canonical base32")
     try:
         if raw[0] != FORMAT:
             raise Malformed(f"unknown format {raw[0]}")

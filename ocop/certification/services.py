@@ -53,6 +53,7 @@ from ocop.geo.models import Era, Level
 from ocop.products.models import Product
 from ocop.rubrics.engine import band_for_total
 from ocop.rubrics.issues import RubricError
+from ocop.tasks import enqueue
 
 MAX_ITEMS = 500
 # `123/QĐ-UBND`, `2361/QĐ-BNNMT`: a number, a slash, the document's symbol.
@@ -543,6 +544,7 @@ def decision_approve(*, actor, decision: RecognitionDecision, note: str = "") ->
     decision.checked_by, decision.checked_at, decision.check_note = actor, timezone.now(), nfc(note)
     decision.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
     _close_evaluations(actor=actor, decision=decision, authority=authority)
+    _refresh_catalog(actor, authority, [c.product_id for c in issued])
     for authority_id in sorted(replaced_from):
         _publish(IssuingAuthority.objects.get(pk=authority_id))
     record_event(
@@ -554,6 +556,12 @@ def decision_approve(*, actor, decision: RecognitionDecision, note: str = "") ->
         data={"number": decision.number, "certificates": [c.number for c in issued]},
     )
     return decision
+
+
+def _refresh_catalog(actor, authority: IssuingAuthority, product_ids: list[int]) -> None:
+    """The public catalogue (an app above this one) rebuilds these products' entries after the commit."""
+    if product_ids:
+        enqueue("catalog.reindex_products", unit=authority.unit, actor=actor, product_ids=product_ids)
 
 
 def _proposed_dossier_id(authority: IssuingAuthority, product: Product) -> int | None:
@@ -773,6 +781,7 @@ def certificate_change_approve(*, actor, change: CertificateChange, note: str = 
     change.checked_by, change.checked_at, change.check_note = actor, timezone.now(), note
     change.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
     _publish(authority)
+    _refresh_catalog(actor, authority, [certificate.product_id])
     return change
 
 

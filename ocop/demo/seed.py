@@ -242,7 +242,7 @@ def seed_demo() -> DemoReport:
                 tax_code=tax_code,
                 owner=owner if commune_code == DEMO_COMMUNE else None,
                 status=ProducerStatus.CONFIRMED,
-                address=commune.full_name,
+                address="Thôn Trung tâm",
             )
         for product_name, keywords, description in products:
             product_set = _product_set(keywords)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from ocop.accounts.models import User
-from ocop.api.auth import require_api_user
+from ocop.api.auth import require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid, NotFound
 from ocop.evaluation import dossiers as dossier_gateway
@@ -25,7 +25,7 @@ from ocop.evaluation.models import Council, CouncilMember, EvaluationRound, Roun
 from ocop.geo.models import AdminUnit, Era
 from ocop.rubrics.models import RubricVersion
 
-router = Router(tags=["evaluation"])
+router = Router(tags=["evaluation"], auth=signed_in)  # nothing here is public
 
 
 class RoundIn(Schema):

@@ -19,6 +19,7 @@ from ocop.core.text import fold, nfc
 from ocop.products.models import IpStatus, PhotoKind, Product, ProductPhoto, SalesChannel
 from ocop.products.policies import can_add_product, why_not_edit_product
 from ocop.products.selectors import current_rubric_version
+from ocop.tasks import enqueue
 
 EDITABLE_FIELDS = (
     "name",
@@ -116,6 +117,11 @@ def _save(product: Product) -> None:
         ) from exc
 
 
+def _refresh_catalog(actor, product: Product) -> None:
+    """The public catalogue (an app above this one) rebuilds the product's entry after the commit."""
+    enqueue("catalog.reindex_products", unit=product.producer.unit, actor=actor, product_ids=[product.pk])
+
+
 def _gtin_free(gtin: str, *, exclude: int | None = None) -> None:
     if gtin and Product.objects.filter(gtin=gtin).exclude(pk=exclude).exists():
         raise Conflict(
@@ -187,6 +193,7 @@ def product_update(*, actor, product: Product, expected_version: int | None = No
         unit=product.producer.unit,
         data={"fields": sorted(changed)},
     )
+    _refresh_catalog(actor, product)
     return product
 
 
@@ -231,6 +238,7 @@ def product_photo_add(
     except Exception:
         uploads.discard(stored.name)
         raise
+    _refresh_catalog(actor, product)
     return photo
 
 
@@ -252,3 +260,4 @@ def product_photo_remove(*, actor, photo: ProductPhoto) -> None:
     product.version += 1
     product.save(update_fields=["version"])
     transaction.on_commit(lambda: uploads.discard(stored))
+    _refresh_catalog(actor, product)

@@ -1,0 +1,56 @@
+"""A certification reaches the public catalogue right after it is approved, with no scheduler running."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from ocop.certification import services as certification
+from ocop.producers.models import LegalForm, ProducerStatus
+from ocop.producers.services import producer_create
+from ocop.products.services import product_create
+from ocop.rubrics.models import ProductSet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation_takes_it_out(
+    cast, client, officials, django_capture_on_commit_callbacks
+):
+    maker, checker = officials["province"]
+    producer = producer_create(
+        actor=None,
+        name="Hợp tác xã Ong mật Việt Yên",
+        legal_form=LegalForm.COOPERATIVE,
+        unit=cast.commune,
+        status=ProducerStatus.CONFIRMED,
+    )
+    honey = ProductSet.objects.get(version__code="2023", code="2.2")
+    product = product_create(actor=None, producer=producer, name="Mật ong bạc hà Việt Yên", product_set=honey)
+    search = {"q": "mat ong bac ha"}
+    assert client.get("/api/v1/catalog/products", search).json()["count"] == 0
+
+    authority = certification.authority_ensure(actor=None, unit=cast.province)
+    decision = certification.decision_create(
+        actor=maker,
+        authority=authority,
+        number="130/QĐ-UBND",
+        date=timezone.localdate(),
+        signer="Chủ tịch UBND tỉnh",
+        items=[(product, 4)],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.decision_approve(actor=checker, decision=decision)
+    items = client.get("/api/v1/catalog/products", search).json()["items"]
+    assert [(item["name"], item["stars"]) for item in items] == [("Mật ong bạc hà Việt Yên", 4)]
+
+    change = certification.certificate_revoke_request(
+        actor=maker,
+        certificate=product.certificates.get(),
+        reason="Vi phạm sử dụng nhãn OCOP",
+        decision_number="131/QĐ-UBND",
+        decision_date=timezone.localdate(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.certificate_revoke_approve(actor=checker, change=change)
+    assert client.get("/api/v1/catalog/products", search).json()["count"] == 0

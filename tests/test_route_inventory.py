@@ -1,0 +1,349 @@
+"""Every route of the system has one line in the authorization table below (STYLE 8, QUALITY "Security").
+
+The inventory is generated from the URL conf and the API's OpenAPI document: a new page or operation without an
+entry fails, and so does an entry whose route is gone. Each non-public route is then tried by an anonymous
+visitor (refused, nothing stored), and every list an officer sees is read by the officer of another province,
+who must never meet the producers of Bắc Ninh. The per-app matrices named by `covered:` try the full cast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cycle_support import dossier_story, product_set
+from django.conf import settings
+from django.shortcuts import resolve_url
+from routes_support import operations, pages
+
+from ocop.accounts.models import Role, User
+from ocop.audit.models import AuditEvent
+from ocop.cycle.models import Dossier
+from ocop.producers.models import Producer
+from ocop.producers.services import producer_create
+from ocop.products.models import Product
+from ocop.products.services import product_create
+from ocop.tasks.models import TaskRun
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLIC = "public"  # anonymous visitors may use it
+LOGIN = "login"  # anonymous visitors are sent to sign in (pages) or get 401 (API)
+CYCLE_PAGES = "covered:tests/cycle/test_pages.py"
+CERTIFICATION = "covered:tests/certification/test_permissions.py"
+EVALUATION_API = "covered:tests/evaluation/test_api.py"
+
+# The one authorization table: page URL name, or "METHOD /api/v1/path" for an API operation.
+ACCESS: dict[str, str] = {
+    # core and accounts
+    "home": PUBLIC,
+    "health": PUBLIC,
+    "ready": PUBLIC,
+    "set_language": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "accounts:roles": LOGIN,
+    "accounts:role_revoke": LOGIN,
+    "accounts:audit": LOGIN,
+    # the API's own documentation
+    "api:api-root": PUBLIC,
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    # producers, products, dossiers (pages)
+    "producers:list": CYCLE_PAGES,
+    "producers:register": PUBLIC,
+    "producers:portal": CYCLE_PAGES,
+    "producers:create": CYCLE_PAGES,
+    "producers:detail": CYCLE_PAGES,
+    "producers:edit": CYCLE_PAGES,
+    "producers:confirm": CYCLE_PAGES,
+    "products:create": CYCLE_PAGES,
+    "products:detail": CYCLE_PAGES,
+    "products:edit": CYCLE_PAGES,
+    "products:photo_add": CYCLE_PAGES,
+    "products:photo": CYCLE_PAGES,
+    "cycle:queue": CYCLE_PAGES,
+    "cycle:bulk_forward": CYCLE_PAGES,
+    "cycle:dossier_create": CYCLE_PAGES,
+    "cycle:dossier": CYCLE_PAGES,
+    "cycle:dossier_edit": CYCLE_PAGES,
+    "cycle:upload": CYCLE_PAGES,
+    "cycle:document": CYCLE_PAGES,
+    "cycle:dossier_act": CYCLE_PAGES,
+    "cycle:message": CYCLE_PAGES,
+    "cycle:idea_create": CYCLE_PAGES,
+    "cycle:idea": CYCLE_PAGES,
+    "cycle:idea_act": CYCLE_PAGES,
+    "cycle:plan_create": CYCLE_PAGES,
+    "cycle:plan": CYCLE_PAGES,
+    "cycle:plan_act": CYCLE_PAGES,
+    "cycle:plan_attach": CYCLE_PAGES,
+    "cycle:plan_file": CYCLE_PAGES,
+    "cycle:notifications": CYCLE_PAGES,
+    # rubrics: the published criteria are public; imports are for officers
+    "rubrics:list": PUBLIC,
+    "rubrics:version": PUBLIC,
+    "rubrics:sheet": PUBLIC,
+    "rubrics:history_import": LOGIN,
+    "rubrics:history_undo": LOGIN,
+    "rubrics:sheet_import": LOGIN,
+    # evaluation pages
+    "evaluation:home": LOGIN,
+    "evaluation:round_create": LOGIN,
+    "evaluation:round": LOGIN,
+    "evaluation:progress": LOGIN,
+    "evaluation:round_action": LOGIN,
+    "evaluation:dossier": LOGIN,
+    "evaluation:result": LOGIN,
+    "evaluation:score": LOGIN,
+    "evaluation:dossier_action": LOGIN,
+    # certification: verification is public, the rest tried by the full cast in its own matrix
+    "certification:list": CERTIFICATION,
+    "certification:detail": CERTIFICATION,
+    "certification:pdf": CERTIFICATION,
+    "certification:revoke": CERTIFICATION,
+    "certification:stars": CERTIFICATION,
+    "certification:change_approve": CERTIFICATION,
+    "certification:change_reject": CERTIFICATION,
+    "certification:decisions": CERTIFICATION,
+    "certification:decision_create": CERTIFICATION,
+    "certification:decision_detail": CERTIFICATION,
+    "certification:decision_approve": CERTIFICATION,
+    "certification:decision_reject": CERTIFICATION,
+    "certification:verify": PUBLIC,
+    "certification:verify_form": PUBLIC,
+    # the public catalogue
+    "catalog:home": PUBLIC,
+    "catalog:search": PUBLIC,
+    "catalog:product": PUBLIC,
+    "catalog:photo": PUBLIC,
+    "catalog:producer": PUBLIC,
+    "catalog:province": PUBLIC,
+    "catalog:map": PUBLIC,
+    "catalog:open_data": PUBLIC,
+    "catalog:export": PUBLIC,
+    # background work
+    "tasks:list": LOGIN,
+    "tasks:probe": LOGIN,
+    "tasks:retry": LOGIN,
+    "tasks:output": LOGIN,
+    # API: sign-in, reference data
+    "POST /api/v1/auth/token": PUBLIC,
+    "GET /api/v1/units": PUBLIC,
+    "GET /api/v1/units/{era}/{code}": PUBLIC,
+    "GET /api/v1/rubrics": PUBLIC,
+    "GET /api/v1/rubrics/{code}": PUBLIC,
+    "POST /api/v1/rubrics/{code}/classify": PUBLIC,
+    # API: producers, products, dossiers
+    "GET /api/v1/producers": LOGIN,
+    "POST /api/v1/producers": LOGIN,
+    "GET /api/v1/producers/{producer_id}": LOGIN,
+    "PATCH /api/v1/producers/{producer_id}": LOGIN,
+    "POST /api/v1/producers/{producer_id}/confirm": LOGIN,
+    "GET /api/v1/products": LOGIN,
+    "POST /api/v1/products": LOGIN,
+    "GET /api/v1/products/{product_id}": LOGIN,
+    "PATCH /api/v1/products/{product_id}": LOGIN,
+    "POST /api/v1/products/{product_id}/photos": LOGIN,
+    "GET /api/v1/products/{product_id}/photos/{photo_id}/file": LOGIN,
+    "GET /api/v1/dossiers": LOGIN,
+    "POST /api/v1/dossiers": LOGIN,
+    "POST /api/v1/dossiers/forward": LOGIN,
+    "GET /api/v1/dossiers/{dossier_id}": LOGIN,
+    "PATCH /api/v1/dossiers/{dossier_id}": LOGIN,
+    "GET /api/v1/dossiers/{dossier_id}/documents": LOGIN,
+    "POST /api/v1/dossiers/{dossier_id}/documents": LOGIN,
+    "GET /api/v1/dossiers/{dossier_id}/documents/{document_id}/file": LOGIN,
+    "GET /api/v1/dossiers/{dossier_id}/history": LOGIN,
+    "POST /api/v1/dossiers/{dossier_id}/submit": LOGIN,
+    "POST /api/v1/dossiers/{dossier_id}/check": LOGIN,
+    "POST /api/v1/dossiers/{dossier_id}/forward": LOGIN,
+    "POST /api/v1/dossiers/{dossier_id}/accept": LOGIN,
+    "POST /api/v1/dossiers/{dossier_id}/return": LOGIN,
+    "POST /api/v1/dossiers/{dossier_id}/withdraw": LOGIN,
+    # API: evaluation
+    "GET /api/v1/evaluation/rounds": EVALUATION_API,
+    "POST /api/v1/evaluation/rounds": EVALUATION_API,
+    "GET /api/v1/evaluation/rounds/{round_id}": EVALUATION_API,
+    "POST /api/v1/evaluation/rounds/{round_id}/advance": EVALUATION_API,
+    "POST /api/v1/evaluation/rounds/{round_id}/council": EVALUATION_API,
+    "POST /api/v1/evaluation/rounds/{round_id}/members": EVALUATION_API,
+    "POST /api/v1/evaluation/rounds/{round_id}/dossiers": EVALUATION_API,
+    "POST /api/v1/evaluation/rounds/{round_id}/assign-all": EVALUATION_API,
+    "GET /api/v1/evaluation/rounds/{round_id}/progress": EVALUATION_API,
+    "GET /api/v1/evaluation/assignments": EVALUATION_API,
+    "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}": EVALUATION_API,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/assignments": EVALUATION_API,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/conflicts": EVALUATION_API,
+    "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/sheet": EVALUATION_API,
+    "PUT /api/v1/evaluation/round-dossiers/{round_dossier_id}/sheet": EVALUATION_API,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/sheet/submit": EVALUATION_API,
+    "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/sheets": EVALUATION_API,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/result": EVALUATION_API,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/conclusion": EVALUATION_API,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/propose": EVALUATION_API,
+    # API: certificates (verification and the published keys and revocations are public)
+    "POST /api/v1/certificates/verify": PUBLIC,
+    "GET /api/v1/certificates/keys": PUBLIC,
+    "GET /api/v1/certificates/revocations": PUBLIC,
+    "GET /api/v1/certificates/decisions": CERTIFICATION,
+    "POST /api/v1/certificates/decisions": CERTIFICATION,
+    "GET /api/v1/certificates/decisions/{decision_id}": CERTIFICATION,
+    "POST /api/v1/certificates/decisions/{decision_id}/approve": CERTIFICATION,
+    "POST /api/v1/certificates/decisions/{decision_id}/reject": CERTIFICATION,
+    "GET /api/v1/certificates": CERTIFICATION,
+    "GET /api/v1/certificates/{certificate_id}": CERTIFICATION,
+    "POST /api/v1/certificates/{certificate_id}/revoke": CERTIFICATION,
+    "POST /api/v1/certificates/{certificate_id}/stars": CERTIFICATION,
+    "GET /api/v1/certificates/changes": CERTIFICATION,
+    "POST /api/v1/certificates/changes/{change_id}/approve": CERTIFICATION,
+    "POST /api/v1/certificates/changes/{change_id}/reject": CERTIFICATION,
+    # API: the public catalogue
+    "GET /api/v1/catalog/products": PUBLIC,
+    "GET /api/v1/catalog/products/{product_id}": PUBLIC,
+    "GET /api/v1/catalog/producers/{producer_id}": PUBLIC,
+    "GET /api/v1/catalog/export.{fmt}": PUBLIC,
+}
+
+
+def test_every_route_has_an_entry_and_every_entry_a_route():
+    routes = set(pages()) | set(operations())
+    missing = sorted(routes - set(ACCESS))
+    stale = sorted(set(ACCESS) - routes)
+    assert not missing, "\n".join(f"new route {r} has no entry in the authorization table" for r in missing)
+    assert not stale, "\n".join(f"entry {r} of the authorization table names no route (stale)" for r in stale)
+
+
+def test_every_entry_is_known_and_points_at_an_existing_matrix():
+    for key, access in ACCESS.items():
+        if access.startswith("covered:"):
+            assert (ROOT / access.removeprefix("covered:")).is_file(), (key, access)
+        else:
+            assert access in (PUBLIC, LOGIN), (key, access)
+
+
+# -- data in two provinces -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_provinces(cast, settings, tmp_path):
+    """Bắc Ninh: the honey cooperative, its product and a dossier sent on to the province. Hà Nội: a tea
+    company and its product, entered by the system."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    bac_ninh = dossier_story(cast, until="forwarded")
+    hanoi = producer_create(
+        actor=None,
+        name="Công ty TNHH Chè Ba Đình",
+        legal_form="enterprise",
+        unit=cast.other_province_commune,
+        tax_code="0100109106",
+        owner=cast.other_producer_user,
+    )
+    hanoi_product = product_create(
+        actor=None, producer=hanoi, name="Trà sen Tây Hồ", product_set=product_set()
+    )
+    return {
+        "bac_ninh_names": [bac_ninh.producer.name, bac_ninh.product.name],
+        "hanoi_names": [hanoi.name, hanoi_product.name],
+        # values for path parameters: real objects where the route names them
+        "values": {
+            "producer_id": bac_ninh.producer.pk,
+            "product_id": bac_ninh.product.pk,
+            "dossier_id": bac_ninh.dossier.pk,
+            "document_id": bac_ninh.dossier.documents.first().pk,
+        },
+        "page_values": {
+            "producers": {"pk": bac_ninh.producer.pk},
+            "products": {"pk": bac_ninh.product.pk},
+            "cycle": {"pk": bac_ninh.dossier.pk, "document_id": bac_ninh.dossier.documents.first().pk},
+        },
+    }
+
+
+def _state():
+    """What an anonymous visitor must never change."""
+    return (
+        AuditEvent.objects.count(),
+        User.objects.count(),
+        Role.objects.count(),
+        Producer.objects.count(),
+        list(Producer.objects.order_by("pk").values_list("status", "version")),
+        Product.objects.count(),
+        list(Dossier.objects.order_by("pk").values_list("status", "version")),
+        TaskRun.objects.count(),
+    )
+
+
+# -- anonymous visitors ----------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_refused_on_every_page_that_is_not_public(client, two_provinces):
+    login_url = resolve_url(settings.LOGIN_URL)
+    before = _state()
+    checked = 0
+    for name, page in pages().items():
+        if ACCESS.get(name, LOGIN) == PUBLIC:
+            continue
+        url = page.url(two_provinces["page_values"].get(name.split(":")[0]))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            status = response.status_code
+            where = (name, method, url, status)
+            if status == 302:
+                assert response["Location"].startswith(login_url), where
+            else:
+                assert status in (401, 403, 404, 405), where
+            checked += 1
+    assert checked > 40
+    assert _state() == before
+
+
+def test_anonymous_api_callers_are_refused_on_every_operation_that_is_not_public(client, two_provinces):
+    before = _state()
+    checked, wrong = 0, []
+    for key, op in operations().items():
+        if ACCESS.get(key, LOGIN) == PUBLIC:
+            continue
+        url = op.url(two_provinces["values"])
+        if op.method == "GET":
+            response = client.get(url)
+        else:
+            response = getattr(client, op.method.lower())(url, {}, content_type="application/json")
+        if response.status_code not in (401, 403, 404) or not {"code", "message"} <= set(response.json()):
+            wrong.append((key, url, response.status_code, response.content[:200]))
+        checked += 1
+    assert not wrong, "\n".join(map(str, wrong))
+    assert checked > 40
+    assert _state() == before
+
+
+# -- another province ------------------------------------------------------------------------------------------
+
+
+def test_the_officer_of_another_province_never_sees_bac_ninh_on_any_list(client, cast, two_provinces):
+    """Every page and API list without path parameters, read by Hà Nội's province officer."""
+    officer = cast.other_province_officer
+    client.force_login(officer)
+    seen_own = False
+    read = []
+    for name, page in pages().items():
+        if page.params or name in ("accounts:logout", "set_language"):
+            continue
+        response = client.get(page.url())
+        read.append((name, response.status_code))
+        body = response.content.decode("utf-8", "replace")
+        for secret in two_provinces["bac_ninh_names"]:
+            assert secret not in body, (name, secret)
+        seen_own |= any(own in body for own in two_provinces["hanoi_names"])
+    for key, op in operations().items():
+        if op.method != "GET" or op.params:
+            continue
+        response = client.get(op.url())
+        read.append((key, response.status_code))
+        body = response.content.decode("utf-8", "replace")
+        for secret in two_provinces["bac_ninh_names"]:
+            assert secret not in body, (key, secret)
+        seen_own |= any(own in body for own in two_provinces["hanoi_names"])
+    assert seen_own, "the officer should at least see Hà Nội's own producer somewhere (is the test blind?)"
+    assert sum(1 for _, status in read if status == 200) > 15, read
