@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from ocop.api.auth import api_user, require_api_user
+from ocop.api.auth import api_user, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid
 from ocop.geo.models import AdminUnit, Era, Level
@@ -16,12 +16,6 @@ from ocop.producers.selectors import get_producer_for, producers_search
 
 router = Router(tags=["producers"])
 MAX_PAGE_SIZE = 200
-
-
-def signed_in(request):
-    """Operation auth: checked before the body is read, so an anonymous write is a 401, never a 400."""
-    user = api_user(request)
-    return user if user.is_authenticated else None
 
 
 class ProducerIn(Schema):

@@ -20,25 +20,11 @@ from ocop.producers.models import ProducerStatus
 from ocop.producers.policies import producer_flags
 from ocop.producers.sections import sections_for
 from ocop.producers.selectors import get_producer_for, producers_of, producers_search
-
-EDIT_FIELDS = [
-    "name",
-    "legal_form",
-    "address",
-    "representative",
-    "representative_title",
-    "phone",
-    "email",
-    "website",
-    "member_count",
-    "worker_count",
-    "in_craft_village",
-    "craft_village",
-]
+from ocop.producers.services import EDITABLE_FIELDS
 
 
 def _producer_values(data: dict) -> dict:
-    return {key: data[key] for key in EDIT_FIELDS if key in data}
+    return {key: data[key] for key in EDITABLE_FIELDS if key in data}
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,7 +161,7 @@ def edit_view(request, pk: int):
         raise Http404 from missing
     if not producer_flags(request.user, producer)["may_edit"]:
         raise Http404
-    initial = {key: getattr(producer, key) for key in EDIT_FIELDS}
+    initial = {key: getattr(producer, key) for key in EDITABLE_FIELDS}
     initial.update(tax_code=producer.tax_code or "", version=producer.version)
     form = ProducerEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

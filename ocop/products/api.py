@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from ocop.api.auth import api_user, require_api_user
+from ocop.api.auth import api_user, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid
 from ocop.core.storage import download_response
@@ -20,12 +20,6 @@ from ocop.products.selectors import get_photo_for, get_product_for, product_set_
 
 router = Router(tags=["products"])
 MAX_PAGE_SIZE = 200
-
-
-def signed_in(request):
-    """Operation auth: checked before the body is read, so an anonymous write is a 401, never a 400."""
-    user = api_user(request)
-    return user if user.is_authenticated else None
 
 
 class ProductIn(Schema):

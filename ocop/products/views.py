@@ -17,25 +17,11 @@ from ocop.products import services
 from ocop.products.forms import PhotoForm, ProductEditForm, ProductForm
 from ocop.products.policies import can_add_product, product_flags
 from ocop.products.selectors import get_photo_for, get_product_for
-
-FIELDS = [
-    "name",
-    "product_set",
-    "description",
-    "story",
-    "raw_material_origin",
-    "packaging",
-    "label_info",
-    "standards",
-    "ip_status",
-    "trademark_number",
-    "gtin",
-    "sales_channels",
-]
+from ocop.products.services import EDITABLE_FIELDS
 
 
 def _values(data: dict) -> dict:
-    return {key: data[key] for key in FIELDS if key in data}
+    return {key: data[key] for key in EDITABLE_FIELDS if key in data}
 
 
 def _product(request, pk: int):
@@ -98,7 +84,7 @@ def edit_view(request, pk: int):
     product = _product(request, pk)
     if not product_flags(request.user, product)["may_edit"]:
         raise Http404
-    initial = {key: getattr(product, key) for key in FIELDS}
+    initial = {key: getattr(product, key) for key in EDITABLE_FIELDS}
     initial["version"] = product.version
     form = ProductEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
