@@ -545,6 +545,9 @@ def decision_approve(*, actor, decision: RecognitionDecision, note: str = "") ->
     decision.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
     _close_evaluations(actor=actor, decision=decision, authority=authority)
     _refresh_catalog(actor, authority, [c.product_id for c in issued])
+    enqueue(
+        "certification.render_pdf", unit=authority.unit, actor=actor, certificate_ids=[c.pk for c in issued]
+    )
     for authority_id in sorted(replaced_from):
         _publish(IssuingAuthority.objects.get(pk=authority_id))
     record_event(

@@ -79,7 +79,7 @@ def _file_columns() -> list[tuple[str, str]]:
             for model in apps.get_models()
             if model._meta.managed and not model._meta.proxy
             for field in model._meta.concrete_fields
-            if isinstance(field, models.FileField)
+            if isinstance(field, models.FileField) and field.column
         }
     )
 
@@ -183,7 +183,8 @@ def _run(command: list[str], params: dict[str, str]) -> None:
 def _pg_connect(params: dict[str, str], **overrides: str):
     import psycopg
 
-    return psycopg.connect(**{**params, **overrides}, autocommit=True)
+    conninfo = psycopg.conninfo.make_conninfo(**{**params, **overrides})
+    return psycopg.connect(conninfo, autocommit=True)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -331,6 +332,7 @@ def _pg_state(params: dict[str, str]) -> int | None:
 
 def _target_counts(target: Target) -> dict[str, Any]:
     if target.vendor == "sqlite":
+        assert target.path is not None  # a SQLite target always names its file
         with contextlib.closing(sqlite3.connect(target.path)) as db:
             return _snapshot(db.cursor())
     with contextlib.closing(_pg_connect(target.params)) as db, db.cursor() as cursor:

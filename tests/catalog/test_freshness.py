@@ -54,3 +54,39 @@ def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation
     with django_capture_on_commit_callbacks(execute=True):
         certification.certificate_revoke_approve(actor=checker, change=change)
     assert client.get("/api/v1/catalog/products", search).json()["count"] == 0
+
+
+def test_the_certificate_pdf_is_rendered_by_a_background_task_after_approval(
+    cast, officials, django_capture_on_commit_callbacks
+):
+    from ocop.tasks.models import TaskRun
+
+    maker, checker = officials["province"]
+    producer = producer_create(
+        actor=None,
+        name="Hợp tác xã Vải Lục Ngạn",
+        legal_form=LegalForm.COOPERATIVE,
+        unit=cast.commune,
+        status=ProducerStatus.CONFIRMED,
+    )
+    product = product_create(
+        actor=None,
+        producer=producer,
+        name="Vải thiều sấy Lục Ngạn",
+        product_set=ProductSet.objects.get(version__code="2023", code="2.2"),
+    )
+    authority = certification.authority_ensure(actor=None, unit=cast.province)
+    decision = certification.decision_create(
+        actor=maker,
+        authority=authority,
+        number="132/QĐ-UBND",
+        date=timezone.localdate(),
+        signer="Chủ tịch UBND tỉnh",
+        items=[(product, 3)],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.decision_approve(actor=checker, decision=decision)
+    certificate = product.certificates.get()
+    assert certificate.pdf.name
+    assert certificate.pdf.open("rb").read(5) == b"%PDF-"
+    assert TaskRun.objects.get(name="certification.render_pdf").status == "succeeded"

@@ -197,3 +197,49 @@ def test_two_web_processes_share_sessions_through_the_cache(deployment, browser)
     cache.set("engines:shared", "xin chào", 60)
     status, _, _ = browser.request(deployment.ports["web-a"], "GET", "/health/ready/")
     assert status == 200 and cache.get("engines:shared") == "xin chào"
+
+
+def test_a_certificate_pdf_is_made_by_the_worker_and_lands_in_the_bucket(deployment):
+    from django.utils import timezone
+
+    from ocop.certification import services as certification
+    from ocop.certification.models import Certificate
+    from ocop.producers.models import LegalForm, ProducerStatus
+    from ocop.producers.services import producer_create
+    from ocop.products.services import product_create
+    from ocop.rubrics.models import ProductSet
+
+    province = AdminUnit.objects.get(era="current", code="24")
+    maker, checker = officer(RoleKind.PROVINCE_OFFICER, "24"), officer(RoleKind.PROVINCE_OFFICER, "24")
+    producer = producer_create(
+        actor=None,
+        name=f"Hợp tác xã Mật ong diễn tập {uuid.uuid4().hex[:6]}",
+        legal_form=LegalForm.COOPERATIVE,
+        unit=AdminUnit.objects.get(era="current", code="07798"),
+        status=ProducerStatus.CONFIRMED,
+    )
+    product = product_create(
+        actor=None,
+        producer=producer,
+        name="Mật ong hoa vải diễn tập",
+        product_set=ProductSet.objects.get(version__code="2023", code="2.2"),
+    )
+    authority = certification.authority_ensure(actor=None, unit=province)
+    decision = certification.decision_create(
+        actor=maker,
+        authority=authority,
+        number=f"{uuid.uuid4().int % 9000 + 1000}/QĐ-UBND",
+        date=timezone.localdate(),
+        signer="Chủ tịch UBND tỉnh",
+        items=[(product, 4)],
+    )
+    certification.decision_approve(actor=checker, decision=decision)  # commits: the worker takes it
+    run = TaskRun.objects.filter(name="certification.render_pdf").order_by("-id").first()
+    assert run is not None
+    assert wait_for_run(run.pk, seconds=90).status == Status.SUCCEEDED, run.error
+    certificate = Certificate.objects.get(product=product)
+    assert certificate.pdf.name
+    head = bucket(deployment).head_object(Bucket=deployment.env["OCOP_S3_BUCKET"], Key=certificate.pdf.name)
+    assert head["ContentLength"] > 1000
+    with default_storage.open(certificate.pdf.name, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
