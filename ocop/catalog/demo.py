@@ -24,6 +24,7 @@ from ocop.products.models import Product
 
 # Stars of the demo products (by name); 5★ ones are recognised by the ministry.
 DEMO_STARS = {
+    "Mật ong bạc hà Quản Bạ": 4,
     "Chè Shan tuyết cổ thụ": 5,
     "Nước mắm cá cơm Vân Đồn": 4,
     "Cà phê Robusta rang mộc": 4,

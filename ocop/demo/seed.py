@@ -46,6 +46,19 @@ DEMO_PRODUCERS = [
         ],
     ),
     (
+        "Hợp tác xã Ong mật Quản Bạ",
+        LegalForm.COOPERATIVE,
+        "5100345612",
+        "00874",
+        [
+            (
+                "Mật ong bạc hà Quản Bạ",
+                "mat ong",
+                "Mật ong từ hoa bạc hà trên cao nguyên đá, thu hoạch vụ đông.",
+            ),
+        ],
+    ),
+    (
         "Công ty TNHH Chè Shan tuyết Đồng Văn",
         LegalForm.ENTERPRISE,
         "5100234567",
