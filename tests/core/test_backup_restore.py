@@ -138,8 +138,11 @@ def test_restore_drill_counts_signatures_and_files(cast, settings, tmp_path):
     assert manifest["counts"]["certification.Certificate"] == 1
     assert manifest["counts"]["products.Product"] == Product.objects.count()
     assert "products.0001_initial" in manifest["migrations"]
-    assert [f["name"] for f in manifest["files"]] == [photo.file.name]
-    assert manifest["files"][0]["sha256"] == photo.file_sha256
+    # The photo, and the certificate's PDF that the render task made after the decision was approved.
+    certificate.refresh_from_db()
+    files = {f["name"]: f["sha256"] for f in manifest["files"]}
+    assert sorted(files) == sorted([photo.file.name, certificate.pdf.name])
+    assert files[photo.file.name] == photo.file_sha256
 
     # The drill restores into an empty storage, as on a new host.
     settings.MEDIA_ROOT = tmp_path / "media-restored"
@@ -148,7 +151,7 @@ def test_restore_drill_counts_signatures_and_files(cast, settings, tmp_path):
         out = io.StringIO()
         call_command("restore", str(folder), "--database-url", url, stdout=out)
         assert "counts and files match the manifest" in out.getvalue()
-        assert "files restored: 1" in out.getvalue()
+        assert "files restored: 2" in out.getvalue()
 
         with _opened(alias_settings) as restored:
             for label, expected in manifest["counts"].items():
@@ -181,7 +184,7 @@ def test_restore_drill_counts_signatures_and_files(cast, settings, tmp_path):
         with pytest.raises(CommandError, match="not empty"):
             call_command("restore", str(folder), "--database-url", url, stdout=io.StringIO())
         report = restore(folder, url, force=True)
-        assert report.ok and report.files_unchanged == 1 and report.files_restored == 0
+        assert report.ok and report.files_unchanged == 2 and report.files_restored == 0
 
 
 def test_tampered_backup_is_refused_and_nothing_is_restored(cast, settings, tmp_path):
