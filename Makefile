@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install system-deps demo serve test check lint types migrations-check lock clean engines-test
+.PHONY: install system-deps demo serve test check lint types audit migrations-check lock clean engines-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,8 @@ install: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The QR codes printed on demo certificates point at the address the demo is served on.
+demo: export OCOP_SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	@$(BIN)/python manage.py migrate --no-input -v0
 	@$(BIN)/python manage.py load_units --if-empty
@@ -38,14 +40,18 @@ lint: install
 	@$(BIN)/ruff format --check ocop tests
 	@$(BIN)/ruff check ocop tests
 
+# Known vulnerabilities in the locked dependencies (scripts/audit_deps.py says how many it could audit).
+audit: install
+	@$(BIN)/python scripts/audit_deps.py
+
 types: install
 	@$(BIN)/mypy ocop/core ocop/rubrics/engine.py --ignore-missing-imports
 
 migrations-check: install
 	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run -v1
 
-# Every check CI runs: format, lint, types, migrations up to date, then the whole test suite.
-check: lint types migrations-check test
+# Every check CI runs: format, lint, types, migrations up to date, dependency audit, then the whole suite.
+check: lint types migrations-check audit test
 
 # The production form on real engines (PostgreSQL, Redis, S3, Celery): docs/deploy.md's rehearsal, bounded.
 engines-test: install

@@ -102,6 +102,12 @@ _declare("OCOP_STAFF_IDLE_MINUTES", int, 30, "Staff sessions end after this many
 _declare("OCOP_SESSION_HOURS", int, 12, "Absolute lifetime of any session.")
 _declare("OCOP_LOGIN_MAX_FAILURES", int, 5, "Failed logins for one user name before it is locked.")
 _declare("OCOP_LOGIN_LOCK_MINUTES", int, 15, "How long a lock after repeated failed logins lasts.")
+_declare(
+    "OCOP_LOGIN_ADDRESS_FAILURES",
+    int,
+    30,
+    "Failed logins from one address, over any user names, that close sign-in from it for the lock period.",
+)
 _declare("OCOP_UPLOAD_MAX_MB", int, 20, "Largest accepted upload, checked before buffering.")
 _declare("OCOP_DEMO_PASSWORD", str, "", "Password of the demo users; generated and printed when empty.")
 _declare(

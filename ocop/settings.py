@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "ocop.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "ocop.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -225,6 +225,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 STAFF_IDLE_SECONDS = setting("OCOP_STAFF_IDLE_MINUTES") * 60
 LOGIN_MAX_FAILURES = setting("OCOP_LOGIN_MAX_FAILURES")
 LOGIN_LOCK_SECONDS = setting("OCOP_LOGIN_LOCK_MINUTES") * 60
+LOGIN_ADDRESS_FAILURES = setting("OCOP_LOGIN_ADDRESS_FAILURES")
 UPLOAD_MAX_BYTES = setting("OCOP_UPLOAD_MAX_MB") * 1024 * 1024
 # Django refuses larger request bodies before reading them; uploads stream to temporary files past 2.5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024

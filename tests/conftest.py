@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from ocop.accounts.models import RoleKind, User
@@ -45,6 +46,14 @@ def _reference_data_present(request):
     with blocker.unblock():
         if not AdminUnit.objects.filter(level="commune").exists():
             load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit budgets and cached pages live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def unit(code: str, era: str = Era.CURRENT) -> AdminUnit:

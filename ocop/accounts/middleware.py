@@ -1,4 +1,7 @@
-"""Staff sessions end after a period without activity; producers keep the absolute lifetime only."""
+"""Sessions end: for everyone after an absolute lifetime from sign-in, for staff also after idle time.
+
+Django's own cookie age slides forward whenever the session is saved (and a staff session is saved at least
+once a minute, to track idleness), so the absolute limit is kept here from the time of sign-in."""
 
 from __future__ import annotations
 
@@ -13,26 +16,36 @@ from django.urls import reverse
 from ocop.accounts.policies import is_staff_officer
 
 _LAST_SEEN = "ocop_last_seen"
+_SIGNED_IN = "ocop_signed_in_at"
 
 
-class StaffIdleTimeoutMiddleware:
+class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and is_staff_officer(user):
-            now = int(time.time())
-            last_seen = request.session.get(_LAST_SEEN, now)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        now = int(time.time())
+        session = request.session
+        signed_in = session.setdefault(_SIGNED_IN, now)
+        if now - signed_in > settings.SESSION_COOKIE_AGE:
+            return self._end(request, "Phiên làm việc đã quá thời hạn tối đa. Vui lòng đăng nhập lại.")
+        if is_staff_officer(user):
+            last_seen = session.get(_LAST_SEEN, now)
             if now - last_seen > settings.STAFF_IDLE_SECONDS:
-                logout(request)
-                if request.path.startswith("/api/"):
-                    return self.get_response(request)
-                messages.info(
+                return self._end(
                     request, "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại."
                 )
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
             # Write the session at most once a minute: a page view should not always cost a write.
-            if now - last_seen >= 60 or _LAST_SEEN not in request.session:
-                request.session[_LAST_SEEN] = now
+            if now - last_seen >= 60 or _LAST_SEEN not in session:
+                session[_LAST_SEEN] = now
         return self.get_response(request)
+
+    def _end(self, request, message: str):
+        logout(request)
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        messages.info(request, message)
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ocop.accounts.models import ApiToken, LoginThrottle, Role, User
 from ocop.accounts.policies import ROLE_UNIT_LEVELS, Capability, can, forget_roles
 from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthenticated
+from ocop.core.ratelimit import client_address, peek, spend
 from ocop.geo.models import AdminUnit, Era
 
 TOKEN_LIFETIME = timedelta(days=30)
@@ -76,7 +78,7 @@ def login_check_allowed(username: str) -> None:
 
 @transaction.atomic
 def login_record_failure(username: str) -> None:
-    throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username.lower())
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username.lower())
     throttle.failures += 1
     if throttle.failures >= settings.LOGIN_MAX_FAILURES:
         throttle.locked_until = timezone.now() + timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
@@ -94,12 +96,35 @@ def login_record_success(username: str) -> None:
     LoginThrottle.objects.filter(username=username.lower()).delete()
 
 
+def _address_failures(request, *, spend_one: bool):
+    """Failures from one address over any names: a lock per name alone lets one machine try a common
+    password on every account. Only failures count, so a commune office behind one address is not slowed."""
+    bucket = f"login-failures:{client_address(request)}"
+    count = spend if spend_one else peek
+    return count(bucket, limit=settings.LOGIN_ADDRESS_FAILURES, window=settings.LOGIN_LOCK_SECONDS)
+
+
 def authenticate_throttled(request, username: str, password: str) -> User:
     """Check a name and password with lockout; raise a domain error with a message for the person."""
+    budget = _address_failures(request, spend_one=False)
+    if budget.used >= budget.limit:
+        raise RateLimited(
+            _("Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau %(minutes)s phút.")
+            % {"minutes": max(1, budget.retry_after // 60)},
+            code="login_address_limited",
+            details={"retry_after": budget.retry_after},
+        )
     login_check_allowed(username)
     user = authenticate(request, username=username, password=password)
     if user is None:
         login_record_failure(username)
+        if _address_failures(request, spend_one=True).used == settings.LOGIN_ADDRESS_FAILURES:
+            record_event(
+                actor=None,
+                action="login.address_limited",
+                reason="Đăng nhập sai nhiều lần từ một địa chỉ",
+                data={"address": client_address(request)},
+            )
         raise Unauthenticated("Tên đăng nhập hoặc mật khẩu không đúng.", code="bad_credentials")
     login_record_success(username)
     return user

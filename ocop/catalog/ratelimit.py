@@ -1,20 +1,17 @@
 """Who is calling the public catalogue, and how often: partners by `X-API-Key`, everyone else by address.
-
-A fixed one-minute window counted in Django's cache (Redis when configured, so every web process shares it).
-"""
+The counting itself is `ocop.core.ratelimit` (one-minute windows in the shared cache)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from ocop.catalog.models import PartnerKey
 from ocop.catalog.services import partner_for_key
 from ocop.core.errors import RateLimited, Unauthenticated
+from ocop.core.ratelimit import client_address, spend
 
 HEADER = "X-API-Key"
 
@@ -36,7 +33,7 @@ def caller_of(request, *, scope: str) -> Caller:
         if scope == "export":
             per_minute = max(settings.CATALOG_EXPORTS_PER_MINUTE, per_minute // 100)
         return Caller(partner, f"partner:{partner.pk}", per_minute)
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request)
     per_minute = (
         settings.CATALOG_EXPORTS_PER_MINUTE if scope == "export" else settings.CATALOG_PUBLIC_API_PER_MINUTE
     )
@@ -46,19 +43,12 @@ def caller_of(request, *, scope: str) -> Caller:
 def throttle(request, *, scope: str = "api") -> Caller:
     """Count this request against its caller's budget; `RateLimited` (429) past it."""
     caller = caller_of(request, scope=scope)
-    window = int(time.time() // 60)
-    key = f"catalog:rate:{scope}:{caller.bucket}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, timeout=120)
-        used = 1
-    if used > caller.per_minute:
+    budget = spend(f"catalog:{scope}:{caller.bucket}", limit=caller.per_minute)
+    if budget.exceeded:
         raise RateLimited(
             _("Quá nhiều yêu cầu: tối đa %(limit)s mỗi phút. Vui lòng thử lại sau ít phút.")
             % {"limit": caller.per_minute},
             code="rate_limited",
-            details={"retry_after": 60 - int(time.time()) % 60},
+            details={"retry_after": budget.retry_after},
         )
     return caller

@@ -1,4 +1,5 @@
-"""Signing in: pages and API tokens, lockout after repeated failures, idle timeout for staff."""
+"""Signing in: pages and API tokens, lockout after repeated failures (per name and per address), idle timeout
+for staff and an absolute lifetime for everyone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 import pytest
 from django.test import override_settings
 
+from ocop.audit.models import AuditEvent
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +84,50 @@ def test_staff_sessions_end_after_idle_time_producers_do_not(cast, client, login
     session["ocop_last_seen"] = int(time.time()) - 3600
     session.save()
     assert "Ngô Thị Mật" in producer.get("/").content.decode()
+
+
+@override_settings(SESSION_COOKIE_AGE=3600)
+def test_every_session_ends_at_its_absolute_lifetime_however_active(cast, client, login):
+    """A producer active all day, and an officer who is never idle, are both asked to sign in again."""
+    for person, page in ((cast.producer_user, "/producers/me/"), (cast.commune_officer, "/accounts/audit/")):
+        signed_in = login(person)
+        assert signed_in.get(page).status_code == 200
+        session = signed_in.session
+        session["ocop_signed_in_at"] = int(time.time()) - 3601
+        session["ocop_last_seen"] = int(time.time())  # active a moment ago
+        session.save()
+        response = signed_in.get(page)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], person
+        assert "_auth_user_id" not in signed_in.session
+        assert "thời hạn tối đa" in signed_in.get(response["Location"]).content.decode()
+
+
+@override_settings(LOGIN_ADDRESS_FAILURES=4, LOGIN_MAX_FAILURES=100)
+def test_failures_over_many_names_close_sign_in_from_that_address(cast, client):
+    """Spraying one password over many accounts: each name stays under its own lock, the address does not."""
+    for name in ("commune", "province", "central", "producer"):
+        response = client.post(
+            "/api/v1/auth/token", {"username": name, "password": "123456"}, content_type="application/json"
+        )
+        assert response.status_code == 401
+    # Even the right password is refused from that address now, with a stable code, in Vietnamese.
+    response = client.post(
+        "/api/v1/auth/token", {"username": "council1", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "login_address_limited"
+    assert "địa chỉ này" in response.json()["message"]
+    page = client.post("/accounts/login/", {"username": "council1", "password": PASSWORD})
+    assert "địa chỉ này" in page.content.decode() and "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="login.address_limited").count() == 1
+    # Another address is not affected.
+    other = client.post(
+        "/api/v1/auth/token",
+        {"username": "council1", "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="10.0.0.7",
+    )
+    assert other.status_code == 200
 
 
 def test_every_html_page_carries_a_strict_content_security_policy(client):

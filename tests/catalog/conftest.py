@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from ocop.catalog import services as catalog_services
 from ocop.catalog.services import CertificateFacts, reindex_product
@@ -28,13 +27,6 @@ TAXONOMY = [
     ("II", "Đồ uống", "7.1", "Rượu trắng"),
     ("IV", "Hàng thủ công mỹ nghệ", "13.1", "Vải, may mặc"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def product_set(code: str) -> ProductSet:

@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from ocop.accounts.models import RoleKind, User
 from ocop.accounts.services import role_grant, user_create
@@ -22,13 +21,10 @@ from ocop.rubrics.models import ProductSet, RubricVersion, TaxonLevel, TaxonNode
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    """Keys and PDFs of each test in its own folder; the verification rate limit starts afresh."""
+    """Keys and PDFs of each test in its own folder (the cache is cleared for every test in tests/conftest)."""
     settings.SIGNING_KEYS_DIR = tmp_path / "keys"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://ocop.gov.vn"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def person(username: str, full_name: str, kind: str, where) -> User:
