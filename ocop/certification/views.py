@@ -206,7 +206,9 @@ def decision_create(request):
         raise Http404
     names = dict(selectors.authorities_for(request.user).values_list("unit_id", "name"))
     choices = [(unit.pk, names.get(unit.pk) or services.authority_default_name(unit)) for unit in units]
-    form = DecisionForm(request.POST or None, authorities=choices)
+    # A council result links here with its product line (`?items=`) so the officer need not copy it.
+    initial = {"items": request.GET.get("items", "")[:2000]}
+    form = DecisionForm(request.POST or None, authorities=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         unit = next(u for u in units if u.pk == form.cleaned_data["authority"])
         try:

@@ -9,6 +9,8 @@ that stays "proposed to central") is skipped here; the round's own record keeps 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -108,10 +110,13 @@ def certification_links(user, round_dossier) -> list[dict]:
     except NoReverseMatch:
         return []
     product = round_dossier.dossier.product
+    score = str(round_dossier.mean_score).replace(".", ",")  # the decision form reads Vietnamese decimals
+    line = f"{product.pk}; {round_dossier.recognised_stars}; {score}"
     return [
         {
-            "url": url,
+            # The draft opens with this product's line filled in; more lines can be added for a batch.
+            "url": f"{url}?{urlencode({'items': line})}",
             "label": _("Lập dự thảo quyết định công nhận"),
-            "line": f"{product.pk}; {round_dossier.recognised_stars}; {round_dossier.mean_score}",
+            "line": line,
         }
     ]

@@ -30,6 +30,7 @@ from ocop.evaluation.models import Council, EvaluationStatus, RoundStatus, Sheet
 from ocop.rubrics import engine
 from ocop.rubrics.advice import held_back
 from ocop.rubrics.issues import ScoringError
+from ocop.rubrics.selectors import engine_version
 
 
 def _found(call, *args):
@@ -105,8 +106,12 @@ def _round_context(request, evaluation_round, **forms):
     council = Council.objects.filter(round=evaluation_round).first()
     may_run = policies.can_run(user, evaluation_round)
     candidates = dossier_gateway.dossiers_ready_for(user, evaluation_round) if may_run else []
+    levels = engine_version(evaluation_round.rubric_version.code).levels  # level names are the rubric's data
     return {
         "round": evaluation_round,
+        "level_name": next(
+            (lv.name for lv in levels if lv.code == evaluation_round.level), evaluation_round.level
+        ),
         "council": council,
         "members": list(council.members.select_related("user")) if council else [],
         "round_dossiers": selectors.round_dossiers_of(user, evaluation_round),

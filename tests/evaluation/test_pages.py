@@ -3,7 +3,9 @@ closed to people outside the round."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -96,6 +98,12 @@ def test_the_officer_computes_the_result_and_records_the_conclusion_on_the_dossi
     assert scene.refresh().status == EvaluationStatus.RECOGNITION_PROPOSED
     html = client.get(page_url).content.decode()
     assert "propose-upward" in html and "decision-line" in html
+    assert "Điểm trung bình của 3 phiếu: 90,00 điểm" in html  # the explanation speaks like the page
+    # The link opens the draft decision with this product's line already filled in.
+    link = re.search(r'href="([^"]+)" id="decision-link"', html).group(1)
+    form = client.get(unescape(link)).content.decode()
+    product = scene.round_dossier.dossier.product
+    assert f"{product.pk}; 4; 90,00</textarea>" in form
 
 
 def test_the_secretary_follows_progress_and_a_member_cannot(scene, login):
@@ -125,6 +133,8 @@ def test_an_officer_sets_up_a_round_through_the_pages(cast, login):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     created = EvaluationRound.objects.get()
+    page = client.get(reverse("evaluation:round", args=[created.pk])).content.decode()
+    assert "Tỉnh Bắc Ninh · Cấp tỉnh" in page  # the level named as the rubric version names it
     council = client.post(
         reverse("evaluation:round_action", args=[created.pk, "council"]),
         {"name": "Hội đồng tỉnh", "decision_number": "12/QĐ-UBND", "decision_date": "2026-11-01"},
