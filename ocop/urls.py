@@ -35,6 +35,7 @@ for prefix, module_name in APP_URLS:
         raise
     urlpatterns.append(path(prefix, include(module_name)))
 
+handler400 = "ocop.core.views.error_400"
 handler403 = "ocop.core.views.error_403"
 handler404 = "ocop.core.views.error_404"
 handler500 = "ocop.core.views.error_500"

@@ -1,29 +1,32 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.models import RoleKind
 from ocop.geo.models import AdminUnit, Era
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput, max_length=200)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, max_length=200)
 
 
 class RoleGrantForm(forms.Form):
-    username = forms.CharField(label="Tên đăng nhập của người nhận", max_length=150)
-    kind = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
-    unit_code = forms.CharField(label="Mã đơn vị (hiện hành)", max_length=8, help_text="Ví dụ: VN, 01, 00004")
-    reason = forms.CharField(label="Lý do", max_length=500, required=False)
+    username = forms.CharField(label=_("Tên đăng nhập của người nhận"), max_length=150)
+    kind = forms.ChoiceField(label=_("Vai trò"), choices=RoleKind.choices)
+    unit_code = forms.CharField(
+        label=_("Mã đơn vị (hiện hành)"), max_length=8, help_text=_("Ví dụ: VN, 01, 00004")
+    )
+    reason = forms.CharField(label=_("Lý do"), max_length=500, required=False)
 
     def clean_unit_code(self) -> AdminUnit:
         code = self.cleaned_data["unit_code"].strip()
         unit = AdminUnit.objects.filter(era=Era.CURRENT, code=code).first()
         if unit is None:
-            raise forms.ValidationError("Không có đơn vị hiện hành mang mã này.")
+            raise forms.ValidationError(_("Không có đơn vị hiện hành mang mã này."))
         return unit
 
 
 class RoleRevokeForm(forms.Form):
-    reason = forms.CharField(label="Lý do thu hồi", max_length=500)
+    reason = forms.CharField(label=_("Lý do thu hồi"), max_length=500)

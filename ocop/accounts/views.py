@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts import services
@@ -41,7 +42,7 @@ def login_view(request):
 @require_POST
 def logout_view(request):
     logout(request)
-    messages.info(request, "Bạn đã đăng xuất.")
+    messages.info(request, _("Bạn đã đăng xuất."))
     return redirect("home")
 
 
@@ -58,7 +59,7 @@ def roles_view(request):
     if request.method == "POST" and form.is_valid():
         person = User.objects.filter(username=form.cleaned_data["username"]).first()
         if person is None:
-            form.add_error("username", "Không có người dùng này.")
+            form.add_error("username", _("Không có người dùng này."))
         else:
             try:
                 services.role_grant(
@@ -71,7 +72,7 @@ def roles_view(request):
             except DomainError as error:
                 form.add_error(None, str(error.message))
             else:
-                messages.success(request, "Đã giao vai trò.")
+                messages.success(request, _("Đã giao vai trò."))
                 return redirect("accounts:roles")
     roles = Paginator(roles_visible_to(request.user), 50).get_page(request.GET.get("page"))
     return render(
@@ -88,14 +89,14 @@ def role_revoke_view(request, role_id: int):
         raise Http404
     form = RoleRevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Cần ghi lý do thu hồi.")
+        messages.error(request, _("Cần ghi lý do thu hồi."))
         return redirect("accounts:roles")
     try:
         services.role_revoke(actor=request.user, role=role, reason=form.cleaned_data["reason"])
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, "Đã thu hồi vai trò.")
+        messages.success(request, _("Đã thu hồi vai trò."))
     return redirect("accounts:roles")
 
 

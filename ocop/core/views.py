@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 log = logging.getLogger("ocop.health")
 
@@ -74,22 +75,35 @@ def ready(request):
 
 def _error(request, status: int, title: str, text: str):
     if request.path.startswith("/api/"):
-        codes = {403: "forbidden", 404: "not_found", 500: "server_error"}
+        codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
         return JsonResponse({"code": codes[status], "message": title}, status=status)
     return render(request, "core/error.html", {"status": status, "title": title, "text": text}, status=status)
 
 
+def error_400(request, exception=None):
+    """A request Django refuses before any view (too many fields, a body too large, a bad multipart)."""
+    return _error(
+        request,
+        400,
+        _("Yêu cầu không hợp lệ"),
+        _("Dữ liệu gửi lên quá lớn, có quá nhiều trường hoặc bị hỏng; không có gì được lưu."),
+    )
+
+
 def error_403(request, exception=None):
-    return _error(request, 403, "Không có quyền truy cập", "Bạn không có quyền xem trang này.")
+    return _error(request, 403, _("Không có quyền truy cập"), _("Bạn không có quyền xem trang này."))
 
 
 def error_404(request, exception=None):
     return _error(
-        request, 404, "Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc bạn không có quyền xem."
+        request, 404, _("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc bạn không có quyền xem.")
     )
 
 
 def error_500(request):
     return _error(
-        request, 500, "Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại."
+        request,
+        500,
+        _("Lỗi hệ thống"),
+        _("Đã có lỗi xảy ra. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại."),
     )
