@@ -6,8 +6,12 @@ Use as a decorator under a ninja operation whose handler returns `(status, body)
     @idempotent
     def create(request, payload: ...): ...
 
-The first request runs in a transaction with the stored response; a parallel duplicate waits on the unique
-key and then replays, so a double-click creates one object.
+The first request claims the key (a row under a unique constraint) before it runs the handler, in the same
+transaction, and fills the row with its response. A parallel duplicate meets that row first: PostgreSQL makes
+its insert wait on the unique key until the first transaction ends, SQLite (`BEGIN IMMEDIATE`) makes it wait
+for the write lock; then it replays the committed answer. So every caller gets the same answer and the handler
+runs once: a duplicate never reaches the handler, where it would be refused for another reason ("this dossier
+already exists"). When the first request fails, nothing is kept and the duplicate runs as if it were first.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.http.request import RawPostDataException
 
 from ocop.api.auth import require_api_user
 from ocop.api.models import IdempotentResponse
-from ocop.core.errors import Conflict, DomainError, Invalid
+from ocop.core.errors import Conflict, Invalid
 
 
 def _replay(record: IdempotentResponse, body_hash: str, method_path: str) -> HttpResponse:
@@ -67,27 +71,23 @@ def idempotent(handler):
         existing = IdempotentResponse.objects.filter(user=user, key=key).first()
         if existing:
             return _replay(existing, body_hash, method_path)
-        try:
-            with transaction.atomic():
-                result = handler(request, *args, **kwargs)
-                status, body = result if isinstance(result, tuple) else (200, result)
-                payload = json.loads(json.dumps(body, default=str))
-                IdempotentResponse.objects.create(
-                    user=user,
-                    key=key,
-                    method_path=method_path,
-                    body_hash=body_hash,
-                    status=status,
-                    body=payload,
-                )
-        except IntegrityError:
-            # Another request with this key won the race; its transaction is committed, replay it.
-            existing = IdempotentResponse.objects.filter(user=user, key=key).first()
-            if existing is None:
-                raise
-            return _replay(existing, body_hash, method_path)
-        except DomainError:
-            raise
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    claim = IdempotentResponse.objects.create(
+                        user=user, key=key, method_path=method_path, body_hash=body_hash, status=0, body={}
+                    )
+            except IntegrityError:
+                # Another request with this key got there first and has committed: replay its answer.
+                existing = IdempotentResponse.objects.filter(user=user, key=key).first()
+                if existing is None:
+                    raise
+                return _replay(existing, body_hash, method_path)
+            result = handler(request, *args, **kwargs)
+            status, body = result if isinstance(result, tuple) else (200, result)
+            payload = json.loads(json.dumps(body, default=str))
+            claim.status, claim.body = status, payload
+            claim.save(update_fields=["status", "body"])
         return JsonResponse(payload, status=status, safe=False)
 
     return wrapper

@@ -307,16 +307,17 @@ def rubric_sheet_import_apply(
     )
     if not result.ok or result.data is None:
         raise RubricFileInvalid(errors_only(result.issues) or [Issue("empty_sheet_file")])
-    document = m.RubricVersionContent.objects.get(version=version).document
-    outcome = rubric_version_load(
-        actor=actor, data=merge_sheet(document, result.data), source=filename or "import"
-    )
-    record_event(
-        actor=actor,
-        action="rubric_sheet.import",
-        target=version,
-        data={"product_set": product_set, "rows": result.rows_read, "file": filename},
-    )
+    with transaction.atomic():  # the import and its event, together or not at all
+        document = m.RubricVersionContent.objects.get(version=version).document
+        outcome = rubric_version_load(
+            actor=actor, data=merge_sheet(document, result.data), source=filename or "import"
+        )
+        record_event(
+            actor=actor,
+            action="rubric_sheet.import",
+            target=version,
+            data={"product_set": product_set, "rows": result.rows_read, "file": filename},
+        )
     return outcome
 
 

@@ -4,51 +4,13 @@ item each keeps its own revision and exactly one is current. Runs on SQLite and 
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 from cycle_support import dossier_story, fill_required, pdf_bytes, upload
-from django.db import OperationalError, connection
+from race_support import THREADS, TRIALS, race
 
 from ocop.core.errors import DomainError
 from ocop.cycle import services
 from ocop.cycle.models import Document, Dossier, DossierTransition
-
-THREADS = 8
-TRIALS = 20
-
-
-def race(work, count: int = THREADS) -> list:
-    """Run `work(i)` in `count` threads released together; return each outcome (a value or the error)."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            for attempt in range(200):
-                try:
-                    outcomes[index] = work(index)
-                    break
-                except OperationalError as error:
-                    # SQLite's in-memory test database is shared between threads through one cache, where a
-                    # lock conflict fails at once instead of waiting on the busy timeout as the production
-                    # file does. The failed transaction wrote nothing; trying again is what the timeout does.
-                    if "locked" not in str(error):
-                        raise
-                    time.sleep(0.002 * (1 + attempt % 5))
-        except DomainError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

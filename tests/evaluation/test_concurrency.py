@@ -9,7 +9,6 @@ never flushed. All database work, set-up included, runs in threads with their ow
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.utils import timezone
+from race_support import _django_db_helper, committed_copy  # noqa: F401  (fixtures: threads see committed data)
 
 from ocop.accounts.models import RoleKind
 from ocop.audit.models import AuditEvent
@@ -75,49 +75,6 @@ def all_at_once(works: list[Callable[[], Any]]) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=len(works)) as pool:
         return [f.result() for f in [pool.submit(wrap(w)) for w in works]]
-
-
-@pytest.fixture
-def committed_copy(django_db_setup, django_db_blocker, tmp_path):
-    """Point every connection (this thread's and new ones) at a committed copy of the test database."""
-    with django_db_blocker.unblock():
-        original = connections["default"]
-        settings_dict = dict(original.settings_dict)
-        clone = None
-        if original.vendor == "sqlite":
-            # The in-memory test database lives as long as `original` is open: it is copied, never closed.
-            original.ensure_connection()
-            path = tmp_path / "concurrency.sqlite3"
-            target = sqlite3.connect(path)
-            original.connection.backup(target)
-            target.close()
-            settings_dict["NAME"] = str(path)
-        else:
-            clone = f"{settings_dict['NAME']}_threads"[:63]
-            original.close()  # a template database must have no other session
-            with original._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{clone}"')
-                cursor.execute(f'CREATE DATABASE "{clone}" TEMPLATE "{settings_dict["NAME"]}"')
-            settings_dict["NAME"] = clone
-        kept_settings = connections.settings["default"]
-        connections.settings["default"] = settings_dict
-        connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        with django_db_blocker.unblock():
-            connections["default"].close()
-            connections["default"] = original
-            connections.settings["default"] = kept_settings
-            if clone is not None:
-                with original._nodb_cursor() as cursor:
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{clone}"')
-
-
-@pytest.fixture
-def _django_db_helper(committed_copy, _django_db_helper):
-    """The test case (and its closing flush) runs on the copy, so the shared test database keeps its units."""
-    yield
 
 
 def _people():
