@@ -1,6 +1,6 @@
 """`Idempotency-Key` for API POSTs: the same key replays the first response; with another body it is refused.
 
-Use as a decorator under a ninja operation whose handler returns `(status, body)` or a body:
+Use as a decorator under a ninja operation whose handler returns `Status(status, body)` or a body:
 
     @router.post("", response=...)
     @idempotent
@@ -23,6 +23,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
+from ninja import Status
 
 from ocop.api.auth import require_api_user
 from ocop.api.models import IdempotentResponse
@@ -84,7 +85,7 @@ def idempotent(handler):
                     raise
                 return _replay(existing, body_hash, method_path)
             result = handler(request, *args, **kwargs)
-            status, body = result if isinstance(result, tuple) else (200, result)
+            status, body = (result.status_code, result.value) if isinstance(result, Status) else (200, result)
             payload = json.loads(json.dumps(body, default=str))
             claim.status, claim.body = status, payload
             claim.save(update_fields=["status", "body"])

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ocop.api.auth import any_caller, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
@@ -220,7 +220,7 @@ def create_decision(request, payload: DecisionIn):
         note=payload.note,
         items=[(item.product, item.stars, item.score, item.dossier) for item in payload.items],
     )
-    return 201, decision_dict(decision, user, items=True)
+    return Status(201, decision_dict(decision, user, items=True))
 
 
 @router.get("/decisions/{int:decision_id}", summary="Một quyết định công nhận")
@@ -238,7 +238,7 @@ def approve_decision(request, decision_id: int, payload: NoteIn):
     decision = services.decision_approve(
         actor=user, decision=selectors.get_decision_for(user, decision_id), note=payload.note
     )
-    return 200, decision_dict(selectors.get_decision_for(user, decision.pk), user, items=True)
+    return Status(200, decision_dict(selectors.get_decision_for(user, decision.pk), user, items=True))
 
 
 @router.post("/decisions/{int:decision_id}/reject", summary="Trả lại dự thảo quyết định")
@@ -248,7 +248,7 @@ def reject_decision(request, decision_id: int, payload: ReasonIn):
     decision = services.decision_reject(
         actor=user, decision=selectors.get_decision_for(user, decision_id), reason=payload.reason
     )
-    return 200, decision_dict(decision, user)
+    return Status(200, decision_dict(decision, user))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def request_revocation(request, certificate_id: int, payload: RevokeIn):
         decision_number=payload.decision_number,
         decision_date=payload.decision_date,
     )
-    return 201, change_dict(change, user)
+    return Status(201, change_dict(change, user))
 
 
 @router.post(
@@ -295,7 +295,7 @@ def request_stars_change(request, certificate_id: int, payload: StarsIn):
         decision_number=payload.decision_number,
         decision_date=payload.decision_date,
     )
-    return 201, change_dict(change, user)
+    return Status(201, change_dict(change, user))
 
 
 @router.get("/changes", summary="Đề nghị thu hồi, điều chỉnh đang chờ duyệt")
@@ -311,7 +311,7 @@ def approve_change(request, change_id: int, payload: NoteIn):
     change = services.certificate_change_approve(
         actor=user, change=selectors.get_change_for(user, change_id), note=payload.note
     )
-    return 200, change_dict(change, user)
+    return Status(200, change_dict(change, user))
 
 
 @router.post("/changes/{int:change_id}/reject", summary="Trả lại đề nghị")
@@ -321,4 +321,4 @@ def reject_change(request, change_id: int, payload: ReasonIn):
     change = services.certificate_change_reject(
         actor=user, change=selectors.get_change_for(user, change_id), reason=payload.reason
     )
-    return 200, change_dict(change, user)
+    return Status(200, change_dict(change, user))

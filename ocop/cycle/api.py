@@ -7,7 +7,7 @@ may_forward, may_accept, may_return, may_withdraw, may_message); POSTs honour `I
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.api.auth import api_user, require_api_user, signed_in
@@ -189,7 +189,7 @@ def create_dossier(request, payload: DossierIn):
         target_stars=payload.target_stars,
         previous_certificate_id=payload.previous_certificate_id,
     )
-    return 201, _fresh(user, dossier.pk)
+    return Status(201, _fresh(user, dossier.pk))
 
 
 # Before "/{dossier_id}": a fixed path must be matched before the parameter would take it.
@@ -204,7 +204,7 @@ def forward_bulk(request, payload: BulkIn):
     user = require_api_user(request)
     dossiers = [get_dossier_for(user, pk) for pk in dict.fromkeys(payload.ids)]
     moved = services.dossiers_forward_bulk(actor=user, dossiers=dossiers, note=payload.note)
-    return 200, {"count": len(moved), "items": [_fresh(user, d.pk) for d in moved]}
+    return Status(200, {"count": len(moved), "items": [_fresh(user, d.pk) for d in moved]})
 
 
 @router.get("/{dossier_id}", summary="Một hồ sơ, với danh mục thành phần và các quyền may_*")
@@ -255,7 +255,7 @@ def upload_document(
     document = services.document_upload(
         actor=user, dossier=dossier, item=item, upload=file, expected_version=version
     )
-    return 201, document_body(document)
+    return Status(201, document_body(document))
 
 
 @router.get(
@@ -303,7 +303,7 @@ def _step(request, dossier_id: int, action: str, payload: StepIn | None):
     if action == "check":
         arguments["assessment"] = payload.assessment
     services.DOSSIER_ACTIONS[action](**arguments)
-    return 200, _fresh(user, dossier_id)
+    return Status(200, _fresh(user, dossier_id))
 
 
 @router.post(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ocop.accounts.models import User
 from ocop.api.auth import require_api_user, signed_in
@@ -262,7 +262,7 @@ def create_round(request, payload: RoundIn):
         min_sheets=payload.min_sheets,
         disagreement_threshold=payload.disagreement_threshold,
     )
-    return 201, round_dict(created, user)
+    return Status(201, round_dict(created, user))
 
 
 @router.get("/rounds/{round_id}", summary="Một đợt: Hội đồng, thành viên, hồ sơ")
@@ -308,7 +308,7 @@ def advance_round(request, round_id: int, payload: AdvanceIn):
 def set_up_council(request, round_id: int, payload: CouncilIn):
     user, evaluation_round = _round(request, round_id)
     council = services.council_set_up(actor=user, evaluation_round=evaluation_round, **payload.dict())
-    return 201, {"id": council.pk, "name": council.name, "decision_number": council.decision_number}
+    return Status(201, {"id": council.pk, "name": council.name, "decision_number": council.decision_number})
 
 
 @router.post("/rounds/{round_id}/members", summary="Thêm thành viên Hội đồng hoặc tổ giúp việc")
@@ -326,7 +326,7 @@ def add_member(request, round_id: int, payload: MemberIn):
         position=payload.position,
         employer=payload.employer,
     )
-    return 201, {"id": member.pk, "username": member.user.get_username(), "role": member.role}
+    return Status(201, {"id": member.pk, "username": member.user.get_username(), "role": member.role})
 
 
 @router.post("/rounds/{round_id}/dossiers", summary="Đưa hồ sơ đã tiếp nhận vào đợt")
@@ -335,7 +335,7 @@ def add_dossier(request, round_id: int, payload: DossierIn):
     user, evaluation_round = _round(request, round_id)
     dossier = dossier_gateway.get_dossier_for(user, payload.dossier)
     round_dossier = services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
-    return 201, round_dossier_dict(round_dossier, user)
+    return Status(201, round_dossier_dict(round_dossier, user))
 
 
 @router.post("/rounds/{round_id}/assign-all", summary="Phân công mọi thành viên chấm mọi hồ sơ, trừ xung đột")
@@ -397,7 +397,9 @@ def create_assignment(request, round_dossier_id: int, payload: AssignmentIn):
     if member is None:
         raise Invalid(_("Người này không có tên trong Hội đồng của đợt."), code="not_a_member")
     assignment = services.assignment_create(actor=user, round_dossier=round_dossier, member=member)
-    return 201, {"id": assignment.pk, "username": person.get_username(), "round_dossier": round_dossier.pk}
+    return Status(
+        201, {"id": assignment.pk, "username": person.get_username(), "round_dossier": round_dossier.pk}
+    )
 
 
 @router.post("/round-dossiers/{round_dossier_id}/conflicts", summary="Khai báo xung đột lợi ích")
@@ -408,7 +410,9 @@ def declare_conflict(request, round_dossier_id: int, payload: ConflictIn):
     conflict = services.conflict_declare(
         actor=user, round_dossier=round_dossier, reason=payload.reason, note=payload.note, user=person
     )
-    return 201, {"id": conflict.pk, "username": conflict.user.get_username(), "reason": conflict.reason}
+    return Status(
+        201, {"id": conflict.pk, "username": conflict.user.get_username(), "reason": conflict.reason}
+    )
 
 
 @router.get("/round-dossiers/{round_dossier_id}/sheet", summary="Phiếu của tôi (và mẫu phiếu)")

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from ocop.api.auth import api_user, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
@@ -128,7 +128,7 @@ def create_producer(request, payload: ProducerIn):
     values = payload.dict()
     unit = _commune(values.pop("commune"))
     producer = services.producer_create(actor=user, unit=unit, **values)
-    return 201, producer_body(user, get_producer_for(user, producer.pk))
+    return Status(201, producer_body(user, get_producer_for(user, producer.pk)))
 
 
 @router.get("/{producer_id}", summary="Một chủ thể")
@@ -163,4 +163,4 @@ def confirm_producer(request, producer_id: int, payload: VersionIn | None = None
     services.producer_confirm(
         actor=user, producer=producer, expected_version=(payload or VersionIn()).version
     )
-    return 200, producer_body(user, get_producer_for(user, producer_id))
+    return Status(200, producer_body(user, get_producer_for(user, producer_id)))

@@ -4,7 +4,7 @@ and uploads photos checked by content."""
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.api.auth import api_user, require_api_user, signed_in
@@ -143,7 +143,7 @@ def create_product(request, payload: ProductIn):
     producer = _producer_for(user, values.pop("producer"))
     product_set = product_set_by_code(values.pop("product_set"), values.pop("version"))
     product = services.product_create(actor=user, producer=producer, product_set=product_set, **values)
-    return 201, product_body(user, get_product_for(user, product.pk))
+    return Status(201, product_body(user, get_product_for(user, product.pk)))
 
 
 @router.get("/{product_id}", summary="Một sản phẩm")
@@ -176,7 +176,7 @@ def upload_photo(request, product_id: int, file: File[UploadedFile | None] = Non
     product = get_product_for(user, product_id)
     refused_upload(request, "file")
     photo = services.product_photo_add(actor=user, product=product, upload=file, kind=kind)
-    return 201, photo_body(photo)
+    return Status(201, photo_body(photo))
 
 
 @router.get("/{product_id}/photos/{photo_id}/file", summary="Tải ảnh về (sau khi kiểm tra quyền)")
