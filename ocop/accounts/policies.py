@@ -129,7 +129,10 @@ def why_not(user, capability: Capability, unit: AdminUnit | None) -> str | None:
 
 
 def scope_q(user, capability: Capability, field: str) -> Q:
-    """A filter on `field` (a path to an AdminUnit) that keeps only what the user's roles reach."""
+    """A filter on `field` (a path to an AdminUnit) that keeps only what the user's roles reach.
+
+    The whole country is a condition that is always true rather than an empty `Q()`: an empty Q vanishes when
+    OR-ed with another (`Q() | Q(x)` is `Q(x)`), which once hid every provincial round from central officers."""
     roles = roles_with(user, capability)
     if not roles:
         return Q(pk__in=[])
@@ -137,6 +140,6 @@ def scope_q(user, capability: Capability, field: str) -> Q:
     for role in roles:
         condition = _scope_filter(role.unit, field)
         if not condition:  # the whole country
-            return Q()
+            return Q(pk__isnull=False)
         combined |= condition
     return combined

@@ -18,9 +18,7 @@ def producers_of(user) -> QuerySet[Producer]:
 
 
 def producers_visible_to(user) -> QuerySet[Producer]:
-    scope = scope_q(user, Capability.VIEW_WORK, "unit")
-    # An empty Q is the whole country; OR-ing it into another Q would drop it, so it stands alone.
-    visible = (Q(pk__in=member_producer_ids(user)) | scope) if scope else Q()
+    visible = Q(pk__in=member_producer_ids(user)) | scope_q(user, Capability.VIEW_WORK, "unit")
     return Producer.objects.filter(visible).select_related("unit", "unit__parent")
 
 

@@ -16,9 +16,9 @@ from ocop.rubrics.selectors import version_in_force
 
 
 def products_visible_to(user) -> QuerySet[Product]:
-    scope = scope_q(user, Capability.VIEW_WORK, "producer__unit")
-    # An empty Q is the whole country; OR-ing it into another Q would drop it, so it stands alone.
-    visible = (Q(producer_id__in=member_producer_ids(user)) | scope) if scope else Q()
+    visible = Q(producer_id__in=member_producer_ids(user)) | scope_q(
+        user, Capability.VIEW_WORK, "producer__unit"
+    )
     return Product.objects.filter(visible).select_related(
         "producer", "producer__unit", "product_set", "product_set__group", "product_set__version"
     )

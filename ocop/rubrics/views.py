@@ -240,6 +240,11 @@ def history_undo(request, batch_id: int):
     if not has_capability(request.user, Capability.RECOGNISE):
         raise Http404
     batch = get_object_or_404(m.HistoryImport, pk=batch_id)
+    # A batch the officer may not undo is reported like a missing one (its rows lie in another province).
+    if batch.created_by_id != request.user.pk and not all(
+        can(request.user, Capability.RECOGNISE, r.unit) for r in batch.recognitions.select_related("unit")
+    ):
+        raise Http404
     try:
         history_import_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", "")[:300])
     except DomainError as error:
