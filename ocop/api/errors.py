@@ -45,6 +45,17 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, DomainError):  # raised by our parser while ninja read the body
+            return domain_error(request, exc.__cause__)
+        if exc.__cause__ is not None and str(exc).startswith("Cannot parse request body"):
+            return api.create_response(
+                request,
+                {
+                    "code": "bad_json",
+                    "message": _("Không đọc được nội dung gửi lên: cần JSON hợp lệ, mã UTF-8."),
+                },
+                status=400,
+            )
         return api.create_response(
             request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
         )

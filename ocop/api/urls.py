@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from ocop.api import errors
 from ocop.api.auth import any_caller
+from ocop.api.parser import TextParser
 
 api = NinjaAPI(
     title="OCOP API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api",
     auth=any_caller,
+    parser=TextParser(),
 )
 errors.install(api)
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -96,6 +97,20 @@ _EXECUTABLE_MAGIC = (
 )
 _OTHER_IMAGES = (b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+# Content that runs, searched over the whole of an accepted file: a polyglot carries a web page or a script
+# next to a valid image or PDF; a PDF may carry actions that run JavaScript or launch a program. PDF names may
+# spell letters as #xx, and objects may sit in compressed object streams; both are read before searching.
+_ACTIVE_MARKUP = re.compile(
+    rb"<(?:script|html|svg|iframe|object|embed|body)[\s>/]|<\?php|javascript:", re.IGNORECASE
+)
+_PDF_ACTIONS = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm")
+_PDF_STREAM_START = re.compile(rb"stream\r?\n")
+_SCAN_CHUNK = 1024 * 1024
+_SCAN_OVERLAP = 64
+MAX_PDF_OBJECT_STREAMS_BYTES = 64 * 1024 * 1024  # unpacked object streams of one PDF, at most
 
 
 class UploadRefused(Invalid):
@@ -301,6 +316,62 @@ def _check_image(upload, kind: str, name: str) -> tuple[int, int]:
     return width, height
 
 
+def _pdf_names(data: bytes) -> bytes:
+    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+
+
+def _active_in(data: bytes, kind_code: str) -> bool:
+    if _ACTIVE_MARKUP.search(data):
+        return True
+    return kind_code == "pdf" and _PDF_ACTIONS.search(_pdf_names(data)) is not None
+
+
+def _pdf_object_streams(upload, name: str) -> Iterable[bytes]:
+    """The unpacked content of each Flate-compressed object stream, bounded in total."""
+    upload.seek(0)
+    data = upload.read()
+    budget = MAX_PDF_OBJECT_STREAMS_BYTES
+    for found in _PDF_OBJECT_STREAM.finditer(data):
+        start = _PDF_STREAM_START.search(data, found.end())
+        if start is None or b"FlateDecode" not in data[max(0, found.start() - 512) : start.start()]:
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            unpacked = inflater.decompress(data[start.end() :], budget + 1)
+        except zlib.error:
+            continue  # a damaged stream carries nothing a reader would run
+        budget -= len(unpacked)
+        if budget < 0:
+            raise UploadRefused(
+                _("Tệp «%(name)s» có cấu trúc bất thường.") % {"name": name}, code="file_corrupt"
+            )
+        yield unpacked
+
+
+def _refuse_active_content(upload, kind_code: str, name: str) -> None:
+    """Refuse a file carrying a web page, a script or (in a PDF) an action that runs code."""
+    upload.seek(0)
+    tail = b""
+    found = False
+    while chunk := upload.read(_SCAN_CHUNK):
+        if _active_in(tail + chunk, kind_code):
+            found = True
+            break
+        tail = chunk[-_SCAN_OVERLAP:]
+    if not found and kind_code == "pdf":
+        found = any(_active_in(part, "pdf") for part in _pdf_object_streams(upload, name))
+    upload.seek(0)
+    if found:
+        raise UploadRefused(
+            _(
+                "Tệp «%(name)s» chứa mã chạy được (JavaScript, trang web hoặc lệnh mở chương trình); "
+                "hãy gửi bản không có mã."
+            )
+            % {"name": name},
+            code="file_active_content",
+        )
+
+
 def _labels(kinds: Iterable[str]) -> str:
     return ", ".join(KINDS[k].label for k in kinds)
 
@@ -354,6 +425,8 @@ def check_upload(
     width = height = None
     if kind_code in IMAGE_KINDS:
         width, height = _check_image(upload, kind_code, name)
+    if kind_code in ("pdf", *IMAGE_KINDS):  # DOCX and XLSX are compressed; their macros are refused above
+        _refuse_active_content(upload, kind_code, name)
     upload.seek(0)
     if not suffix:
         name = f"{name}{kind.extension}"

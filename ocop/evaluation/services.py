@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
@@ -188,6 +189,12 @@ def round_advance(
     )
     _require_run(actor, evaluation_round)
     _check_version(evaluation_round, expected_version)
+    if to not in RoundStatus.values:
+        raise Invalid(
+            _("Không có trạng thái «%(to)s»; các trạng thái của đợt: %(known)s.")
+            % {"to": str(to)[:40], "known": ", ".join(RoundStatus.values)},
+            code="round_status_unknown",
+        )
     if to not in ROUND_TRANSITIONS.get(evaluation_round.status, frozenset()):
         raise Conflict(
             _("Đợt đánh giá đang «%(status)s», không chuyển được sang «%(to)s».")
@@ -761,7 +768,8 @@ def _explain(
         _("Điểm trung bình của %(count)s phiếu: %(total)s điểm (làm tròn %(decimals)s chữ số thập phân).")
         % {
             "count": len(council_score.member_totals),
-            "total": rules.plain(council_score.total),
+            # In the reader's decimal style (78,33 in Vietnamese), as the page shows the score.
+            "total": number_format(council_score.total, decimal_pos=version.aggregation.decimals),
             "decimals": version.aggregation.decimals,
         },
         _("Mức điểm thuộc hạng %(stars)s sao: %(label)s.")
