@@ -235,7 +235,8 @@ def decision_create(request):
                 request, _("Đã lập dự thảo quyết định; cần một cán bộ khác duyệt để cấp giấy chứng nhận.")
             )
             return redirect("certification:decision_detail", pk=decision.pk)
-    return render(request, "certification/decision_form.html", {"form": form})
+    status = 400 if request.method == "POST" else 200  # a refused form is drawn again with its errors
+    return render(request, "certification/decision_form.html", {"form": form}, status=status)
 
 
 @login_required

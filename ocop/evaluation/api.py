@@ -241,7 +241,7 @@ def list_rounds(request, page: int = 1, page_size: int = 50):
     return {"count": rows.count(), "items": [round_dict(r, user) for r in rows[start : start + page_size]]}
 
 
-@router.post("/rounds", summary="Tạo đợt đánh giá")
+@router.post("/rounds", response={201: dict}, summary="Tạo đợt đánh giá")
 @idempotent
 def create_round(request, payload: RoundIn):
     user = require_api_user(request)
@@ -303,7 +303,7 @@ def advance_round(request, round_id: int, payload: AdvanceIn):
     return round_dict(moved, user)
 
 
-@router.post("/rounds/{round_id}/council", summary="Thành lập Hội đồng theo quyết định")
+@router.post("/rounds/{round_id}/council", response={201: dict}, summary="Thành lập Hội đồng theo quyết định")
 @idempotent
 def set_up_council(request, round_id: int, payload: CouncilIn):
     user, evaluation_round = _round(request, round_id)
@@ -311,7 +311,9 @@ def set_up_council(request, round_id: int, payload: CouncilIn):
     return Status(201, {"id": council.pk, "name": council.name, "decision_number": council.decision_number})
 
 
-@router.post("/rounds/{round_id}/members", summary="Thêm thành viên Hội đồng hoặc tổ giúp việc")
+@router.post(
+    "/rounds/{round_id}/members", response={201: dict}, summary="Thêm thành viên Hội đồng hoặc tổ giúp việc"
+)
 @idempotent
 def add_member(request, round_id: int, payload: MemberIn):
     user, evaluation_round = _round(request, round_id)
@@ -329,7 +331,7 @@ def add_member(request, round_id: int, payload: MemberIn):
     return Status(201, {"id": member.pk, "username": member.user.get_username(), "role": member.role})
 
 
-@router.post("/rounds/{round_id}/dossiers", summary="Đưa hồ sơ đã tiếp nhận vào đợt")
+@router.post("/rounds/{round_id}/dossiers", response={201: dict}, summary="Đưa hồ sơ đã tiếp nhận vào đợt")
 @idempotent
 def add_dossier(request, round_id: int, payload: DossierIn):
     user, evaluation_round = _round(request, round_id)
@@ -388,7 +390,11 @@ def get_round_dossier(request, round_dossier_id: int):
     return round_dossier_dict(round_dossier, user)
 
 
-@router.post("/round-dossiers/{round_dossier_id}/assignments", summary="Phân công một thành viên chấm hồ sơ")
+@router.post(
+    "/round-dossiers/{round_dossier_id}/assignments",
+    response={201: dict},
+    summary="Phân công một thành viên chấm hồ sơ",
+)
 @idempotent
 def create_assignment(request, round_dossier_id: int, payload: AssignmentIn):
     user, round_dossier = _round_dossier(request, round_dossier_id)
@@ -402,7 +408,9 @@ def create_assignment(request, round_dossier_id: int, payload: AssignmentIn):
     )
 
 
-@router.post("/round-dossiers/{round_dossier_id}/conflicts", summary="Khai báo xung đột lợi ích")
+@router.post(
+    "/round-dossiers/{round_dossier_id}/conflicts", response={201: dict}, summary="Khai báo xung đột lợi ích"
+)
 @idempotent
 def declare_conflict(request, round_dossier_id: int, payload: ConflictIn):
     user, round_dossier = _round_dossier(request, round_dossier_id)

@@ -217,7 +217,7 @@ def test_decision_page_reports_bad_lines(login, story):
             "items": f"{story.honey.pk}; 5\n{story.tea.pk}; 4",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Dòng 1" in page and "Dòng 2" in page
     assert not Certificate.objects.exists()
