@@ -2,8 +2,8 @@
 schema the app serves, sent in-process to the Django WSGI handler; no answer may be a 5xx (Schemathesis's
 `not_a_server_error` check), and every 4xx is the project's error shape, JSON `{"code", "message"}`.
 
-Each caller (anonymous, the producer, the commune and province officers, a council member) is one test. It
-builds the world once — the evaluation scene (an accepted dossier in a provincial round being scored), a draft
+Each caller (anonymous, the producer, the commune and province officers, a council member, the central officer
+and the officer of another province) is one test. It builds the world once — the evaluation scene (an accepted dossier in a provincial round being scored), a draft
 dossier with a document, a product photo, an issued certificate with a pending revocation, a decision waiting
 for its checker — then loops over the schema's operations, each a bounded Hypothesis run of positive and
 negative examples, derandomized so CI sends the same requests every time. Path parameters named like a real
@@ -58,6 +58,8 @@ CALLERS = {
     "commune_officer": 10,
     "province_officer": 15,
     "council1": 10,
+    "central": 8,  # the whole country: every real object is in reach
+    "other_province_officer": 5,  # every real object is out of reach
 }
 
 
