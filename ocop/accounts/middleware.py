@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import is_staff_officer
 
@@ -31,12 +32,12 @@ class SessionTimeoutMiddleware:
         session = request.session
         signed_in = session.setdefault(_SIGNED_IN, now)
         if now - signed_in > settings.SESSION_COOKIE_AGE:
-            return self._end(request, "Phiên làm việc đã quá thời hạn tối đa. Vui lòng đăng nhập lại.")
+            return self._end(request, _("Phiên làm việc đã quá thời hạn tối đa. Vui lòng đăng nhập lại."))
         if is_staff_officer(user):
             last_seen = session.get(_LAST_SEEN, now)
             if now - last_seen > settings.STAFF_IDLE_SECONDS:
                 return self._end(
-                    request, "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại."
+                    request, _("Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại.")
                 )
             # Write the session at most once a minute: a page view should not always cost a write.
             if now - last_seen >= 60 or _LAST_SEEN not in session:
