@@ -56,6 +56,14 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def isolated_files(settings, tmp_path):
+    """Uploaded files, PDFs and signing keys of the test in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    return tmp_path
+
+
 def unit(code: str, era: str = Era.CURRENT) -> AdminUnit:
     return AdminUnit.objects.get(era=era, code=code)
 

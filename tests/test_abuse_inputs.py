@@ -31,7 +31,6 @@ from cycle_support import (
     png_claiming,
     stored_files,
 )
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +41,8 @@ from ocop.cycle.models import Document
 from ocop.producers.models import Producer
 from ocop.products.models import Product, ProductPhoto
 
-pytestmark = pytest.mark.django_db
+# Files and keys in a folder of each test; the cache (rate limits) is cleared for every test by tests/conftest.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_files")]
 
 MEGABYTE_TEXT = "ạ" * (1024 * 1024 // 3)  # about 1 MB once encoded
 HOSTILE_TEXTS = [
@@ -58,15 +58,6 @@ HOSTILE_TEXTS = [
     "%_%",
     "\\",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def as_json(client, method, path, body, **headers):

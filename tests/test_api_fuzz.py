@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 import pytest
 import schemathesis
 from cycle_support import honey, image_bytes, pdf_bytes, upload
-from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, transaction
@@ -50,6 +49,9 @@ from ocop.certification.models import Certificate
 from ocop.cycle import services as cycle
 from ocop.products.services import product_photo_add
 
+# Files and keys in a folder of each test; the cache (rate limits) is cleared for every test by tests/conftest.
+pytestmark = pytest.mark.usefixtures("isolated_files")
+
 SCHEMA_URL = "/api/v1/openapi.json"
 # Examples per operation for each caller: bounded so the file stays under three minutes on two cores.
 CALLERS = {
@@ -61,16 +63,6 @@ CALLERS = {
     "central": 8,  # the whole country: every real object is in reach
     "other_province_officer": 5,  # every real object is out of reach
 }
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    """Uploaded files and signing keys of each test in its own folder; rate limits start afresh."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass

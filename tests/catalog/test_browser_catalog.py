@@ -4,13 +4,14 @@ Screenshots go to test-artifacts/catalog/."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
 import pytest
+from browser_support import shot as take_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "catalog"
+shot = partial(take_shot, folder="catalog")
 
 
 @pytest.fixture
@@ -27,11 +28,6 @@ def page(chromium, live_server, settings):
     tab.console_errors = errors
     yield tab
     context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_a_buyer_finds_a_product_and_checks_its_certificate(page, live_server, bac_ninh_shelf, settings):

@@ -20,10 +20,8 @@ from ocop.rubrics.models import ProductSet, RubricVersion, TaxonLevel, TaxonNode
 
 
 @pytest.fixture(autouse=True)
-def _isolated_files(settings, tmp_path):
-    """Keys and PDFs of each test in its own folder (the cache is cleared for every test in tests/conftest)."""
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _isolated_files(isolated_files, settings):
+    """Keys and PDFs of each test in its own folder, QR codes on the production address."""
     settings.SITE_URL = "https://ocop.gov.vn"
 
 

@@ -7,9 +7,11 @@ Screenshots go to test-artifacts/cycle/."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from functools import partial
 
 import pytest
+from browser_support import shot as take_shot
+from browser_support import sign_in, sign_out, status_of
 from cycle_support import image_bytes, pdf_bytes
 
 from ocop.cycle.models import Dossier
@@ -17,7 +19,8 @@ from ocop.producers.models import Producer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "cycle"
+shot = partial(take_shot, folder="cycle")
+
 PASSWORD = "ong-mat-vai-thieu-2025"
 OFFICER_PASSWORD = "can-bo-thu-nghiem-2025"
 
@@ -29,28 +32,6 @@ def page(chromium, live_server):
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_load_state()
-
-
-def status_of(page, element: str) -> str:
-    return page.locator(element).get_attribute("data-status")
 
 
 def test_the_cycle_from_registration_to_acceptance(page, cast):

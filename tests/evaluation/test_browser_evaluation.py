@@ -6,9 +6,13 @@ certificate's PDF can be downloaded. Screenshots go to test-artifacts/evaluation
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
+from browser_support import shot as take_shot
+from browser_support import sign_in as sign_in_with
+from browser_support import sign_out
 from django.utils import timezone
 
 from ocop.certification.models import Certificate, DecisionStatus, RecognitionDecision
@@ -18,7 +22,8 @@ from .conftest import PASSWORD, build_scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "evaluation"
+shot = partial(take_shot, folder="evaluation")
+sign_in = partial(sign_in_with, password=PASSWORD)
 
 
 @pytest.fixture
@@ -29,24 +34,6 @@ def page(chromium, live_server):
     tab.on("dialog", lambda dialog: dialog.accept())  # "Nộp phiếu?": yes
     yield tab
     context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_load_state()
 
 
 def choose(page, criterion: str, points: int) -> None:

@@ -14,8 +14,12 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from functools import partial
 
 import pytest
+from browser_support import ARTIFACTS as ALL_ARTIFACTS
+from browser_support import shot as take_shot
+from browser_support import sign_in
 from django.utils import timezone
 from evaluation.conftest import build_scene
 
@@ -24,9 +28,10 @@ from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_qr_text
 from ocop.products.services import product_create
 
-from .walk_support import ARTIFACTS, shot, sign_in
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = ALL_ARTIFACTS / "walks"
+shot = partial(take_shot, folder="walks")
 
 PASSWORD = "mat-khau-thu-nghiem-2025"  # the cast's (tests/conftest.py)
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}

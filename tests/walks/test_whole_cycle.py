@@ -17,8 +17,13 @@ import datetime
 import re
 import shutil
 import subprocess
+from functools import partial
 
 import pytest
+from browser_support import ARTIFACTS as ALL_ARTIFACTS
+from browser_support import flash, heading, sign_in, sign_out, status_of
+from browser_support import shot as take_shot
+from cycle_support import image_bytes, pdf_bytes
 from django.utils import timezone
 
 from ocop.accounts.services import user_create
@@ -26,9 +31,10 @@ from ocop.certification.models import Certificate, DecisionStatus, RecognitionDe
 from ocop.cycle.models import Dossier
 from ocop.evaluation.models import EvaluationStatus, RoundDossier
 
-from .walk_support import ARTIFACTS, flash, heading, jpeg_bytes, pdf_bytes, shot, sign_in, sign_out
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = ALL_ARTIFACTS / "walks"
+shot = partial(take_shot, folder="walks")
 
 PASSWORD = "mat-khau-thu-nghiem-2025"  # the cast's (tests/conftest.py)
 PRODUCER_PASSWORD = "ong-mat-hoa-vai-2025"
@@ -94,10 +100,6 @@ def page(browser_context):
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     tab.console_errors = errors
     return tab
-
-
-def status_of(page, element: str) -> str:
-    return page.locator(element).get_attribute("data-status")
 
 
 def choose(page, criterion: str, points: int) -> None:
@@ -201,7 +203,7 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(re.compile(r"/products/\d+/$"))
     page.get_by_label("Tệp ảnh (JPEG, PNG)").set_input_files(
-        files=[{"name": "mat-ong.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
+        files=[{"name": "mat-ong.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG", (320, 240))}]
     )
     page.get_by_role("button", name="Tải ảnh lên").click()
     page.wait_for_load_state()

@@ -1,0 +1,44 @@
+"""What the browser tests share: screenshots kept as test artefacts, signing in and out through the login page,
+and reading the state a page shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def shot(page, name: str, *, folder: str) -> Path:
+    """A full-page screenshot in test-artifacts/<folder>/<name>.png (each module binds its folder)."""
+    where = ARTIFACTS / folder
+    where.mkdir(parents=True, exist_ok=True)
+    path = where / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+    assert page.locator(".account .who").count() == 1, f"{username} could not sign in"
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state()
+
+
+def status_of(page, element: str) -> str:
+    return page.locator(element).get_attribute("data-status")
+
+
+def heading(page) -> str:
+    return page.locator("main h1").first.inner_text()
+
+
+def flash(page) -> str:
+    """The messages the last action left at the top of the page."""
+    return page.locator("main .messages").inner_text() if page.locator("main .messages").count() else ""
