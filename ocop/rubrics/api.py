@@ -164,7 +164,10 @@ def _sheet(s: schema.Sheet) -> dict[str, Any]:
     return {
         "product_set": s.product_set,
         "source": s.source,
+        "sources": list(s.sources),
+        "doubts": [{"criterion": d.criterion, "text": d.text} for d in s.doubts],
         "note": s.note,
+        "gates": [{"code": g.code, "kind": g.kind, "text": g.text} for g in s.general_gates],
         "groups": [
             {
                 "code": g.code,
@@ -179,6 +182,7 @@ def _sheet(s: schema.Sheet) -> dict[str, Any]:
                 "stars": r.stars,
                 "criterion": r.criterion,
                 "part": r.part,
+                "option": r.option,
                 "min_points": number(r.min_points),
                 "text": r.text,
             }

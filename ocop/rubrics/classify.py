@@ -20,7 +20,7 @@ from .engine import (
     score_sheet,
 )
 from .issues import Issue, ScoringError
-from .schema import Gate, RubricVersion
+from .schema import Gate, RubricVersion, Sheet
 
 
 def number(value: Decimal) -> int | float:
@@ -45,6 +45,7 @@ def classify(version: RubricVersion, body: Mapping[str, Any], *, today: date) ->
             "stars": result.stars,
             "recognisable": result.recognisable,
             "unmet_conditions": [],
+            "unmet_requirements": [],
             "next_star": _next_star(result.next_star),
         }
     else:
@@ -88,6 +89,8 @@ def _classify_answers(
 
 
 def sheet_response(version: RubricVersion, score: SheetScore) -> dict[str, Any]:
+    sheet = version.sheet(score.product_set)
+    requirements = [requirement_item(sheet, u) for u in score.unmet] if sheet else []
     return {
         "version": version.code,
         "product_set": score.product_set,
@@ -96,7 +99,9 @@ def sheet_response(version: RubricVersion, score: SheetScore) -> dict[str, Any]:
         "stars": score.stars,
         "recognisable": score.recognisable,
         "eligible_stars": score.eligible_stars,
-        "unmet_conditions": [*(_gate(g) for g in score.gates_fired), *(_requirement(u) for u in score.unmet)],
+        "unmet_conditions": [*(_gate(g) for g in score.gates_fired), *requirements],
+        # The mandatory criteria that held the rank below its band, each with what reaching it would give.
+        "unmet_requirements": requirements,
         "next_star": _next_star(score.next_star),
         "criteria": [
             {"code": r.code, "status": r.status, "option": r.option, "points": number(r.points)}
@@ -109,16 +114,24 @@ def _gate(gate: Gate) -> dict[str, Any]:
     return {"kind": gate.kind, "code": gate.code, "criterion": gate.criterion, "text": gate.text}
 
 
-def _requirement(unmet: UnmetRequirement) -> dict[str, Any]:
+def requirement_item(sheet: Sheet, unmet: UnmetRequirement) -> dict[str, Any]:
+    """One missed mandatory criterion: which option is the least accepted, and what reaching it would give."""
     r = unmet.requirement
+    criterion = sheet.criterion(r.criterion) if r.criterion else None
+    option = criterion.option(r.option) if criterion and r.option else None
     return {
         "kind": "mandatory",
         "stars": r.stars,
         "criterion": r.criterion,
+        "criterion_name": criterion.name if criterion else None,
         "part": r.part,
+        "option": r.option,
+        "option_text": option.text if option else None,
         "min_points": number(r.min_points),
         "actual": number(unmet.actual),
         "text": r.text,
+        "gain": number(unmet.gain),
+        "stars_if_met": unmet.stars_if_met,
     }
 
 

@@ -41,8 +41,16 @@ class CriterionResult:
 
 @dataclass(frozen=True)
 class UnmetRequirement:
+    """A mandatory criterion of the band's star or a lower one that the product misses: what held it back.
+
+    `gain` is what the total gains when the criterion (or part) reaches the requirement, and `stars_if_met`
+    the star the product could then be recognised at, everything else unchanged (None: still none).
+    """
+
     requirement: Requirement
     actual: Decimal
+    gain: Decimal = Decimal(0)
+    stars_if_met: int | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +257,7 @@ def score_sheet(
 
     results: list[CriterionResult] = []
     points_by_code: dict[str, Decimal] = {}
-    fired: list[Gate] = []
+    fired: list[Gate] = [g for g in sheet.general_gates if g.code in fired_codes]
     stopped = False
     for criterion in sheet.criteria:
         result = _score_criterion(criterion, answers, points_by_code, legal_form, stopped, complete, issues)
@@ -267,8 +275,7 @@ def score_sheet(
     parts = _part_scores(version, sheet, results)
     total = sum(parts.values(), Decimal(0))
     band = band_for_total(version, total)
-    unmet = _unmet(sheet, points_by_code, parts)
-    eligible = _eligible_stars(version, band, gated=bool(fired), unmet=unmet)
+    eligible, unmet = _requirements_check(version, sheet, points_by_code, parts, total, gated=bool(fired))
     return SheetScore(
         version=version.code,
         product_set=product_set,
@@ -341,22 +348,59 @@ def _part_scores(
     return parts
 
 
-def _unmet(
+def _missing(
     sheet: Sheet, criterion_points: Mapping[str, Decimal], parts: Mapping[str, Decimal]
-) -> tuple[UnmetRequirement, ...]:
-    unmet = []
+) -> list[tuple[Requirement, Decimal]]:
+    missing = []
     for requirement in sheet.requirements:
         if requirement.criterion is not None:
             actual = criterion_points.get(requirement.criterion, Decimal(0))
         else:
             actual = parts.get(requirement.part or "", Decimal(0))
         if actual < requirement.min_points:
-            unmet.append(UnmetRequirement(requirement, actual))
-    return tuple(unmet)
+            missing.append((requirement, actual))
+    return missing
+
+
+def _requirements_check(
+    version: RubricVersion,
+    sheet: Sheet,
+    criterion_points: Mapping[str, Decimal],
+    parts: Mapping[str, Decimal],
+    total: Decimal,
+    *,
+    gated: bool,
+) -> tuple[int | None, tuple[UnmetRequirement, ...]]:
+    """The eligible star, and the missed requirements that held the product back, each with what reaching it
+    alone would give. Requirements of stars above the band do not hold it back (the path to the next star in
+    `advice` takes them into account)."""
+    band = band_for_total(version, total)
+    missing = _missing(sheet, criterion_points, parts)
+    eligible = _eligible_stars(version, band, gated=gated, unmet=[r for r, _ in missing])
+    held: list[UnmetRequirement] = []
+    for requirement, actual in missing:
+        if requirement.stars > band.stars:
+            continue
+        gain = requirement.min_points - actual
+        points, new_parts = dict(criterion_points), dict(parts)
+        if requirement.criterion is not None:
+            points[requirement.criterion] = requirement.min_points
+            criterion = sheet.criterion(requirement.criterion)
+            part_code = criterion.part if criterion else ""
+        else:
+            part_code = requirement.part or ""
+        part = version.part(part_code)
+        if part is not None:
+            new_parts[part_code] = min(parts.get(part_code, Decimal(0)) + gain, part.max_points)
+        new_total = min(version.scale_max, total + new_parts.get(part_code, Decimal(0)) - parts.get(part_code, 0))
+        still = [r for r, _ in _missing(sheet, points, new_parts)]
+        stars = _eligible_stars(version, band_for_total(version, new_total), gated=gated, unmet=still)
+        held.append(UnmetRequirement(requirement, actual, gain, stars))
+    return eligible, tuple(held)
 
 
 def _eligible_stars(
-    version: RubricVersion, band: Band, *, gated: bool, unmet: Sequence[UnmetRequirement]
+    version: RubricVersion, band: Band, *, gated: bool, unmet: Sequence[Requirement]
 ) -> int | None:
     """The highest recognised star at or below the band whose mandatory criteria (of that star and below) hold.
 
@@ -367,7 +411,7 @@ def _eligible_stars(
     for candidate in sorted(
         (b for b in version.bands if b.stars <= band.stars and b.recognised), key=lambda b: -b.stars
     ):
-        if not any(u.requirement.stars <= candidate.stars for u in unmet):
+        if not any(r.stars <= candidate.stars for r in unmet):
             return candidate.stars
     return None
 
@@ -416,8 +460,8 @@ def aggregate(version: RubricVersion, sheets: Sequence[SheetScore]) -> CouncilSc
         spread.append(CriterionSpread(result.code, points, min(points), max(points), mean))
 
     product_sheet = sheet_for(version, sheets[0].product_set)
-    unmet = _unmet(product_sheet, mean_points, parts)
     gated = bool(gate_counts)
+    eligible, unmet = _requirements_check(version, product_sheet, mean_points, parts, total, gated=gated)
     return CouncilScore(
         version=version.code,
         product_set=sheets[0].product_set,
@@ -427,7 +471,7 @@ def aggregate(version: RubricVersion, sheets: Sequence[SheetScore]) -> CouncilSc
         band=band,
         gates_fired=tuple(gate_counts.values()),
         unmet=unmet,
-        eligible_stars=_eligible_stars(version, band, gated=gated, unmet=unmet),
+        eligible_stars=eligible,
         next_star=None if gated else next_star_for(version, total, band),
         spread=tuple(spread),
     )

@@ -214,6 +214,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tiêu chí bắt buộc phải chỉ ra đúng một «criterion» hoặc một «part».",
         "A mandatory criterion must name exactly one 'criterion' or one 'part'.",
     ),
+    "requirement_no_minimum": (
+        "Tiêu chí bắt buộc cần «option» (lựa chọn tối thiểu) hoặc «min_points».",
+        "A mandatory criterion needs an 'option' (the least option) or 'min_points'.",
+    ),
+    "requirement_option_points": (
+        "«min_points» {min_points} khác điểm {points} của lựa chọn «{option}».",
+        "'min_points' {min_points} differs from the {points} points of option '{option}'.",
+    ),
+    "requirement_option_on_part": (
+        "Chỉ tiêu chí mới có «option»; yêu cầu về một phần dùng «min_points».",
+        "Only a criterion has an 'option'; a part's requirement uses 'min_points'.",
+    ),
+    "requirement_duplicate": (
+        "Đã có yêu cầu {stars} sao cho «{value}» ({first}); mỗi hạng sao chỉ giữ lựa chọn thấp nhất được đánh dấu.",
+        "There is already a {stars}-star requirement for '{value}' ({first}); keep only the lowest marked option "
+        "per star.",
+    ),
+    "requirement_below_lower_star": (
+        "Yêu cầu {stars} sao ({min_points} điểm) thấp hơn yêu cầu {lower_stars} sao ({lower_min} điểm) của cùng "
+        "tiêu chí: hạng cao hơn vẫn phải đạt yêu cầu của hạng thấp hơn.",
+        "The {stars}-star requirement ({min_points} points) is below the {lower_stars}-star one ({lower_min} "
+        "points) on the same target: a higher star still needs what a lower one needs.",
+    ),
     "requirement_unreachable": (
         "Yêu cầu {min_points} điểm vượt mức tối đa {maximum}.",
         "The requirement of {min_points} points exceeds the maximum of {maximum}.",

@@ -22,6 +22,7 @@ import yaml
 
 from .issues import Issue, Place, RubricFileInvalid, errors_only
 from .schema import (
+    DISQUALIFY,
     GATE_KINDS,
     Aggregation,
     Alternative,
@@ -31,6 +32,7 @@ from .schema import (
     Criterion,
     CriterionGroup,
     Decision,
+    Doubt,
     DutyPeriod,
     Gate,
     LevelDuty,
@@ -613,7 +615,12 @@ class _Parser:
 
     # -- sheets -----------------------------------------------------------------------------------------
     def sheet(self, raw: Any, place: Place) -> Sheet | None:
-        m = self.mapping(raw, place, {"product_set", "groups"}, {"source", "note", "requirements"})
+        m = self.mapping(
+            raw,
+            place,
+            {"product_set", "groups"},
+            {"source", "sources", "doubts", "note", "gates", "requirements"},
+        )
         if m is None:
             return None
         product_set = self.text(m, "product_set", place)
@@ -655,6 +662,7 @@ class _Parser:
         self.conditions(criteria, place)
         self.part_totals(criteria, place)
         requirements = self.requirements(m, place, criteria)
+        general_gates = self.gates(m, place, "", gate_seen, kinds=(DISQUALIFY,))
         return Sheet(
             product_set=product_set,
             groups=tuple(groups),
@@ -662,7 +670,50 @@ class _Parser:
             requirements=requirements,
             source=self.text(m, "source", place, required=False),
             note=self.text(m, "note", place, required=False),
+            general_gates=tuple(general_gates),
+            sources=tuple(str(s) for s, _ in self.items(m, "sources", place)),
+            doubts=self.doubts(m, place, {c.code for c in criteria}),
         )
+
+    def doubts(self, m: Mapping, place: Place, criteria: set[str]) -> tuple[Doubt, ...]:
+        out: list[Doubt] = []
+        for index, (raw, _) in enumerate(self.items(m, "doubts", place), start=1):
+            d_place = (*place, ("field", f"doubts {index}"))
+            if isinstance(raw, str):
+                out.append(Doubt(raw.strip()))
+                continue
+            d = self.mapping(raw, d_place, {"text"}, {"criterion"})
+            if d is None:
+                continue
+            criterion = self.text(d, "criterion", d_place, required=False) or None
+            if criterion is not None and criterion not in criteria:
+                self.err("unknown_criterion", (*d_place, ("field", "criterion")), value=criterion)
+            out.append(Doubt(self.text(d, "text", d_place), criterion))
+        return tuple(out)
+
+    def gates(
+        self,
+        m: Mapping,
+        place: Place,
+        criterion: str,
+        seen: dict[str, Place],
+        kinds: tuple[str, ...] = GATE_KINDS,
+    ) -> list[Gate]:
+        """A criterion's gates, or (criterion "") the sheet's own: those can only disqualify."""
+        gates: list[Gate] = []
+        for raw_gate, _ in self.items(m, "gates", place):
+            label = str(raw_gate.get("code", "?")) if isinstance(raw_gate, Mapping) else "?"
+            gate_place = (*place, ("gate", label))
+            g = self.mapping(raw_gate, gate_place, {"code", "kind", "text"})
+            if g is None:
+                continue
+            g_code = self.code(g, "code", gate_place)
+            self.unique(seen, g_code, gate_place)
+            kind = self.text(g, "kind", gate_place)
+            if kind and kind not in kinds:
+                self.err("unknown_choice", (*gate_place, ("field", "kind")), value=kind, allowed=kinds)
+            gates.append(Gate(g_code, kind, criterion, self.text(g, "text", gate_place)))
+        return gates
 
     def criterion(
         self, raw: Any, place: Place, part: str, group: str, gate_seen: dict[str, Place]
@@ -722,19 +773,7 @@ class _Parser:
                 condition = Condition(
                     self.text(w, "criterion", w_place), self.number(w, "min_points", w_place) or Decimal(0)
                 )
-        gates: list[Gate] = []
-        for raw_gate, _ in self.items(c, "gates", place):
-            label = str(raw_gate.get("code", "?")) if isinstance(raw_gate, Mapping) else "?"
-            gate_place = (*place, ("gate", label))
-            g = self.mapping(raw_gate, gate_place, {"code", "kind", "text"})
-            if g is None:
-                continue
-            g_code = self.code(g, "code", gate_place)
-            self.unique(gate_seen, g_code, gate_place)
-            kind = self.text(g, "kind", gate_place)
-            if kind and kind not in GATE_KINDS:
-                self.err("unknown_choice", (*gate_place, ("field", "kind")), value=kind, allowed=GATE_KINDS)
-            gates.append(Gate(g_code, kind, code, self.text(g, "text", gate_place)))
+        gates = self.gates(c, place, code, gate_seen)
         return Criterion(
             code=code,
             name=self.text(c, "name", place),
@@ -805,37 +844,95 @@ class _Parser:
                 )
 
     def requirements(self, m: Mapping, place: Place, criteria: list[Criterion]) -> tuple[Requirement, ...]:
+        """Mandatory criteria per star. `option` names the least option that satisfies the requirement (the
+        sheet's star mark); its points become `min_points`. One requirement per star and target: of several
+        options marked with the same star, the file keeps the lowest (docs/rubrics.md, the reading applied)."""
         by_code = {c.code: c for c in criteria}
         out: list[Requirement] = []
+        seen: dict[tuple[int, str, str], Place] = {}
         for index, (raw, _) in enumerate(self.items(m, "requirements", place), start=1):
             r_place = (*place, ("requirement", str(index)))
-            r = self.mapping(raw, r_place, {"stars", "min_points"}, {"criterion", "part", "text"})
+            r = self.mapping(raw, r_place, {"stars"}, {"min_points", "criterion", "part", "option", "text"})
             if r is None:
                 continue
             stars = self.integer(r, "stars", r_place)
             if stars is not None and stars not in self.stars:
                 self.err("unknown_stars", (*r_place, ("field", "stars")), stars=stars)
-            minimum = self.number(r, "min_points", r_place) or Decimal(0)
+            minimum = self.number(r, "min_points", r_place)
             criterion = self.text(r, "criterion", r_place, required=False) or None
             part = self.text(r, "part", r_place, required=False) or None
+            option_code = self.text(r, "option", r_place, required=False) or None
+            text = self.text(r, "text", r_place, required=False)
             if (criterion is None) == (part is None):
                 self.err("requirement_target", r_place)
+                continue
+            if option_code is None and minimum is None:
+                self.err("requirement_no_minimum", r_place)
                 continue
             if criterion is not None:
                 if criterion not in by_code:
                     self.err("unknown_criterion", (*r_place, ("field", "criterion")), value=criterion)
                     continue
-                ceiling = by_code[criterion].max_points
+                target = by_code[criterion]
+                ceiling = target.max_points
+                if option_code is not None:
+                    option = target.option(option_code)
+                    if option is None:
+                        self.err(
+                            "unknown_option",
+                            (*r_place, ("field", "option")),
+                            criterion=criterion,
+                            value=option_code,
+                        )
+                        continue
+                    if minimum is not None and minimum != option.points:
+                        self.err(
+                            "requirement_option_points",
+                            r_place,
+                            min_points=minimum,
+                            option=option_code,
+                            points=option.points,
+                        )
+                    minimum = option.points
+                    text = text or f"{target.code} {target.name}: «{option.text}»"
+                text = text or f"{target.code} {target.name}"
             else:
+                if option_code is not None:
+                    self.err("requirement_option_on_part", (*r_place, ("field", "option")))
                 if part not in self.part_max:
                     self.err("unknown_part", (*r_place, ("field", "part")), value=part)
                     continue
                 ceiling = self.part_max[part]
+            assert minimum is not None
             if minimum > ceiling:
                 self.err("requirement_unreachable", r_place, min_points=minimum, maximum=ceiling)
-            out.append(
-                Requirement(
-                    stars or 0, minimum, criterion, part, self.text(r, "text", r_place, required=False)
-                )
-            )
+            key = (stars or 0, "criterion" if criterion else "part", criterion or part or "")
+            if key in seen:
+                first = " › ".join(f"{k} {v}" for k, v in seen[key])
+                self.err("requirement_duplicate", r_place, stars=stars, value=key[2], first=first)
+                continue
+            seen[key] = r_place
+            out.append(Requirement(stars or 0, minimum, criterion, part, text, option_code))
+        self.requirement_order(out, place)
         return tuple(out)
+
+    def requirement_order(self, requirements: list[Requirement], place: Place) -> None:
+        """A higher star asking less than a lower one on the same target adds nothing (a higher star also needs
+        what a lower one needs): most likely a typing slip, so it is shown, but the file still loads."""
+        for higher in requirements:
+            for lower in requirements:
+                same_target = (higher.criterion, higher.part) == (lower.criterion, lower.part)
+                if same_target and lower.stars < higher.stars and higher.min_points < lower.min_points:
+                    self.issues.append(
+                        Issue(
+                            "requirement_below_lower_star",
+                            (*place, ("requirement", f"{higher.stars}★ {higher.criterion or higher.part}")),
+                            {
+                                "stars": higher.stars,
+                                "min_points": higher.min_points,
+                                "lower_stars": lower.stars,
+                                "lower_min": lower.min_points,
+                            },
+                            severity="warning",
+                        )
+                    )

@@ -94,13 +94,26 @@ class CriterionGroup:
 
 @dataclass(frozen=True)
 class Requirement:
-    """Mandatory for `stars` and above (*tiêu chí bắt buộc*): a criterion's or a part's minimum points."""
+    """Mandatory for `stars` and above (*tiêu chí bắt buộc*): a criterion's or a part's minimum points.
+
+    `option` is the least option of the criterion that satisfies it (the sheet's star mark); its points are
+    `min_points`, so a better option of the criterion satisfies it too.
+    """
 
     stars: int
     min_points: Decimal
     criterion: str | None = None
     part: str | None = None
     text: str = ""
+    option: str | None = None
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Where the sheet's source is uncertain (a truncated text, a missing option…), kept as found and shown."""
+
+    text: str
+    criterion: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,10 @@ class Sheet:
     requirements: tuple[Requirement, ...] = ()
     source: str = ""
     note: str = ""
+    # Gates of the whole sheet (*Bị loại khi…*), not written under one criterion; their `criterion` is "".
+    general_gates: tuple[Gate, ...] = ()
+    sources: tuple[str, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
     _by_code: MappingProxyType[str, Criterion] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -123,7 +140,13 @@ class Sheet:
 
     @property
     def gates(self) -> tuple[Gate, ...]:
-        return tuple(g for c in self.criteria for g in c.gates)
+        return (*self.general_gates, *(g for c in self.criteria for g in c.gates))
+
+    def requirements_of(self, criterion_code: str) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if r.criterion == criterion_code)
+
+    def doubts_of(self, criterion_code: str) -> tuple[Doubt, ...]:
+        return tuple(d for d in self.doubts if d.criterion == criterion_code)
 
     def gate(self, code: str) -> Gate | None:
         return next((g for g in self.gates if g.code == code), None)
