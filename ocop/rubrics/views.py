@@ -106,6 +106,7 @@ def sheet_view(request, code: str, product_set: str):
             "v": v,
             "product_set": v.product_set(product_set),
             "sheet": sheet,
+            "layout": sheet_layout(sheet),
             "answers": answers,
             "gates": gates,
             "legal_form": legal_form or "",
@@ -114,6 +115,38 @@ def sheet_view(request, code: str, product_set: str):
             "errors": errors,
         },
     )
+
+
+def sheet_layout(sheet) -> list[dict]:
+    """Groups → criteria → options, each option with the stars it is mandatory for (the sheet's star marks)
+    and each criterion with its doubts, so the page shows them beside what they concern."""
+    layout = []
+    for group in sheet.groups:
+        rows = []
+        for code in group.criteria:
+            criterion = sheet.criterion(code)
+            requirements = sheet.requirements_of(code)
+            rows.append(
+                {
+                    "criterion": criterion,
+                    "doubts": sheet.doubts_of(code),
+                    "alternatives": [
+                        {
+                            "alternative": alternative,
+                            "options": [
+                                {
+                                    "option": option,
+                                    "marks": sorted(r.stars for r in requirements if r.option == option.code),
+                                }
+                                for option in alternative.options
+                            ],
+                        }
+                        for alternative in criterion.alternatives
+                    ],
+                }
+            )
+        layout.append({"group": group, "rows": rows})
+    return layout
 
 
 def _signed(content: bytes, **extra) -> str:
