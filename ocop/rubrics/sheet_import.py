@@ -382,14 +382,14 @@ class _RowReader:
                 kind, text = criterion.gate
                 prefix = "loai" if kind == DISQUALIFY else "dung"
                 item["gates"] = [{"code": f"{prefix}-{criterion.code}", "kind": kind, "text": text}]
+            # Several options marked for the same star: the lowest of them is the least the star needs.
+            lowest: dict[int, str] = {}
             for stars, option_code in criterion.requirements:
-                requirements.append(
-                    {
-                        "stars": stars,
-                        "criterion": criterion.code,
-                        "min_points": _number(points_of[criterion.code][option_code]),
-                    }
-                )
+                points = points_of[criterion.code][option_code]
+                if stars not in lowest or points < points_of[criterion.code][lowest[stars]]:
+                    lowest[stars] = option_code
+            for stars, option_code in sorted(lowest.items()):
+                requirements.append({"stars": stars, "criterion": criterion.code, "option": option_code})
             by_group[criterion.group]["criteria"].append(item)
         data: dict[str, Any] = {"product_set": product_set, "groups": groups}
         if source:

@@ -31,7 +31,7 @@ def test_anyone_can_list_the_versions(client):
 def test_one_version_has_its_taxonomy_and_sheets(client):
     body = client.get("/api/v1/rubrics/2019").json()
     assert [n["code"] for n in body["taxonomy"]["nodes"]] == ["I", "II", "III", "IV", "V", "VI"]
-    assert sum(p["has_sheet"] for p in body["product_sets"]) == 3
+    assert sum(p["has_sheet"] for p in body["product_sets"]) == 18  # 3 from the decision, 15 converted
     drinks = next(s for s in body["sheets"] if s["product_set"] == "8.2")
     first = drinks["groups"][0]["criteria"][0]
     assert first["code"] == "1.1" and first["gates"][0]["kind"] == "disqualify"
@@ -89,7 +89,7 @@ def test_classify_answers(client):
             "is before version 2023 took effect",
         ),
         (
-            {"product_set": "1.1", "answers": {}},
+            {"product_set": "1.2", "answers": {}},
             "sheet_not_loaded",
             "chưa có phiếu đánh giá",
             "has no scoring sheet",

@@ -38,7 +38,10 @@ def test_the_shipped_versions_are_in_the_tables():
     assert (story.applies_when.code, story.applies_min_points) == ("5.1", 1)
     v2023 = m.RubricVersion.objects.get(code="2023")
     assert m.TaxonNode.objects.filter(version=v2023, level=m.TaxonLevel.SUBGROUP).count() == 17
-    assert m.Sheet.objects.filter(version=v2023).count() == 0
+    fresh = m.Sheet.objects.get(version=v2023)  # the one shipped sheet of 2023: fresh produce (1.1)
+    assert fresh.product_set.code == "1.1"
+    assert fresh.criteria.count() == 32
+    assert m.MandatoryCriterion.objects.filter(sheet=fresh).count() == 22
     assert [(p.code, int(p.max_points)) for p in m.Part.objects.filter(version=v2023)] == [
         ("A", 40),
         ("B", 25),

@@ -49,15 +49,16 @@ def test_a_central_officer_imports_a_sheet_with_preview_then_confirm(cast, login
     content = xlsx_bytes(rows_of(synthetic(), "1.1"))
     upload = io.BytesIO(content)
     upload.name = "phu-luc-iii-1.1.xlsx"
-    preview = officer.post("/rubrics/2023/import/", {"product_set": "1.1", "file": upload})
+    # 1.2 has no shipped sheet in 2023 (1.1 has one, and an import would replace it).
+    preview = officer.post("/rubrics/2023/import/", {"product_set": "1.2", "file": upload})
     assert preview.status_code == 200
-    assert not Sheet.objects.filter(version__code="2023").exists()  # a preview writes nothing
+    assert not Sheet.objects.filter(version__code="2023", product_set__code="1.2").exists()  # writes nothing
     token = preview.context["token"]
     assert token
     done = officer.post("/rubrics/2023/import/", {"confirm": token})
     assert done.status_code == 302
-    assert Sheet.objects.filter(version__code="2023", product_set__code="1.1").exists()
-    page = officer.get("/rubrics/2023/sheets/1.1/").content.decode()
+    assert Sheet.objects.filter(version__code="2023", product_set__code="1.2").exists()
+    page = officer.get("/rubrics/2023/sheets/1.2/").content.decode()
     assert "Nguồn nguyên liệu" in page
 
 

@@ -18,7 +18,7 @@ def codes_of(excinfo) -> list[str]:
     return [issue.code for issue in excinfo.value.issues]
 
 
-def test_the_2019_version_has_26_product_sets_and_three_complete_sheets():
+def test_the_2019_version_has_26_product_sets_and_18_complete_sheets():
     v = version("2019")
     assert v.decision.number == "1048/QĐ-TTg"
     assert [a.number for a in v.amended_by] == ["781/QĐ-TTg"]
@@ -26,7 +26,8 @@ def test_the_2019_version_has_26_product_sets_and_three_complete_sheets():
     assert len(v.product_sets) == 26
     assert len([n for n in v.nodes if n.depth == 0]) == 6
     assert len([n for n in v.nodes if n.depth == 1]) == 16
-    assert sorted(v.sheets) == ["1.1", "16.1", "8.2"]
+    # 3 from the decision's text, 15 converted from the keyed 2022 app (docs/rubrics.md lists the other 8).
+    assert len(v.sheets) == 18 and {"1.1", "16.1", "8.2"} <= set(v.sheets)
     for sheet in v.sheets.values():
         for part in v.parts:
             assert sum(c.max_points for c in sheet.criteria if c.part == part.code) == part.max_points
@@ -50,14 +51,14 @@ def test_the_2019_sheets_keep_gates_conditions_and_alternatives_as_data():
     assert drinks.criterion("1.1").option("a").text == "Sử dụng nguyên liệu có nguồn gốc trong tỉnh dưới 50%"
 
 
-def test_the_2023_version_has_its_structure_and_no_invented_items():
+def test_the_2023_version_has_its_structure_and_only_the_transcribed_sheet():
     v = version("2023")
     assert v.decision.number == "148/QĐ-TTg"
     assert [(p.code, p.max_points) for p in v.parts] == [("A", 40), ("B", 25), ("C", 35)]
     assert len([n for n in v.nodes if n.depth == 0]) == 6
     assert len([n for n in v.nodes if n.depth == 1]) == 17
     assert len(v.product_sets) == 26
-    assert dict(v.sheets) == {}
+    assert list(v.sheets) == ["1.1"]  # fresh produce, transcribed; no other sheet is invented
     assert [(b.stars, b.lower, b.upper) for b in v.bands] == [
         (1, 0, 30),
         (2, 30, 50),

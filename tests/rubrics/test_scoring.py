@@ -110,7 +110,7 @@ def test_an_unknown_product_set_and_a_set_without_sheet_are_refused():
         score_sheet(V2019, "99.9", {})
     assert unknown.value.code == "unknown_product_set"
     with pytest.raises(ScoringError) as not_loaded:
-        score_sheet(V2023, "1.1", {})
+        score_sheet(V2023, "1.2", {})
     assert not_loaded.value.code == "sheet_not_loaded"
 
 
