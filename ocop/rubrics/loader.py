@@ -899,6 +899,7 @@ class _Parser:
             else:
                 if option_code is not None:
                     self.err("requirement_option_on_part", (*r_place, ("field", "option")))
+                    continue
                 if part not in self.part_max:
                     self.err("unknown_part", (*r_place, ("field", "part")), value=part)
                     continue
