@@ -38,7 +38,9 @@ from ocop.rubrics.issues import errors_only  # noqa: E402
 from ocop.rubrics.loader import load_version_file, parse_sheet  # noqa: E402
 
 DATA_FILE = ROOT / "ocop" / "rubrics" / "data" / "2019.yaml"
-MARKER = "  # --- converted from the keyed 2019 sheets by scripts/rubric_2019_from_keyed.py: do not edit below ---"
+MARKER = (
+    "  # --- converted from the keyed 2019 sheets by scripts/rubric_2019_from_keyed.py: do not edit below ---"
+)
 SOURCE = (
     "ứng dụng OmmaniLife/OmmaniSoft OCOP (GitHub tranquangduc24011999/ommani_ocop, mysql/init.sql, 29/07/2022), "
     "bộ «{name}»; chép từ dữ liệu ứng dụng, không phải văn bản Quyết định 1048/QĐ-TTg"
@@ -109,7 +111,9 @@ def read_keyed(path: Path) -> list[KeyedSet]:
         elif (match := _OPTION.match(line)) and question is not None:
             question.options.append((Decimal(match[1]), match[2].strip()))
             in_note = False
-        elif line.strip() and in_note and question is not None and not line.startswith(("#", "==", "  TOTALS")):
+        elif (
+            line.strip() and in_note and question is not None and not line.startswith(("#", "==", "  TOTALS"))
+        ):
             question.notes[-1] += " " + line.strip()  # a note written over several lines
     return sets
 
@@ -172,7 +176,9 @@ def sheet_of(keyed: KeyedSet, product_set: str) -> dict[str, Any]:
             cases = _cases(question.options)
             two_cases = "lựa chọn một trong hai trường hợp" in folded
             if two_cases and len(cases) != len(CASES):
-                print(f"chú ý: {product_set} {code}: ghi chú nói hai trường hợp nhưng điểm không chia làm hai")
+                print(
+                    f"chú ý: {product_set} {code}: ghi chú nói hai trường hợp nhưng điểm không chia làm hai"
+                )
             if two_cases and len(cases) == len(CASES):
                 item["alternatives"] = [
                     {
@@ -218,7 +224,9 @@ def convert(path: Path) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]
             refused.append((code, keyed.name, "trống trong nguồn (không có tiêu chí nào)"))
             continue
         if _doubled(keyed):
-            refused.append((code, keyed.name, "nhập hai lần trong nguồn: mỗi tiêu chí có hai bản, tổng điểm 200"))
+            refused.append(
+                (code, keyed.name, "nhập hai lần trong nguồn: mỗi tiêu chí có hai bản, tổng điểm 200")
+            )
             continue
         data = sheet_of(keyed, code)
         sheet, issues = parse_sheet(data, version, source=f"keyed set {keyed.number}")
@@ -253,7 +261,10 @@ def _compare(code: str, name: str, data: dict[str, Any], version: Any) -> str:
             Decimal(str(o["points"]))
             for o in other.get("options") or [o for a in other["alternatives"] for o in a["options"]]
         )
-        if points != sorted(o.points for o in criterion.options) or Decimal(str(other["max"])) != criterion.max_points:
+        if (
+            points != sorted(o.points for o in criterion.options)
+            or Decimal(str(other["max"])) != criterion.max_points
+        ):
             differ.append(f"{criterion.code} điểm khác")
         elif [o["text"] for o in other.get("options") or []] not in ([], [o.text for o in criterion.options]):
             differ.append(f"{criterion.code} lời khác")
@@ -287,7 +298,9 @@ def to_yaml(sheets: list[dict[str, Any]]) -> str:
                     add(f"            note: {_q(c['note'])}")
                 if "applies_when" in c:
                     w = c["applies_when"]
-                    add(f'            applies_when: {{criterion: "{w["criterion"]}", min_points: {w["min_points"]}}}')
+                    add(
+                        f'            applies_when: {{criterion: "{w["criterion"]}", min_points: {w["min_points"]}}}'
+                    )
                 if "gates" in c:
                     add("            gates:")
                     for g in c["gates"]:
@@ -297,7 +310,9 @@ def to_yaml(sheets: list[dict[str, Any]]) -> str:
                 if "options" in c:
                     add("            options:")
                     for o in c["options"]:
-                        add(f"              - {{code: {o['code']}, points: {o['points']}, text: {_q(o['text'])}}}")
+                        add(
+                            f"              - {{code: {o['code']}, points: {o['points']}, text: {_q(o['text'])}}}"
+                        )
                 else:
                     add("            alternatives:")
                     for a in c["alternatives"]:

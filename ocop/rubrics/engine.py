@@ -392,7 +392,9 @@ def _requirements_check(
         part = version.part(part_code)
         if part is not None:
             new_parts[part_code] = min(parts.get(part_code, Decimal(0)) + gain, part.max_points)
-        new_total = min(version.scale_max, total + new_parts.get(part_code, Decimal(0)) - parts.get(part_code, 0))
+        new_total = min(
+            version.scale_max, total + new_parts.get(part_code, Decimal(0)) - parts.get(part_code, 0)
+        )
         still = [r for r, _ in _missing(sheet, points, new_parts)]
         stars = _eligible_stars(version, band_for_total(version, new_total), gated=gated, unmet=still)
         held.append(UnmetRequirement(requirement, actual, gain, stars))

@@ -31,7 +31,10 @@ def test_the_sheet_has_twelve_criteria_groups_that_add_up_to_the_parts():
     assert SHEET.criterion("1.3").option("b").text == "Có năng lực, quy mô sản xuất trung bình"
     assert [(g.code, g.kind, g.criterion) for g in SHEET.general_gates] == [("loai-phieu", "disqualify", "")]
     assert SHEET.general_gates[0].text.startswith("Bị loại khi: Giả mạo hồ sơ")
-    assert (SHEET.criterion("5.2").applies_when.criterion, SHEET.criterion("5.2").applies_when.min_points) == (
+    assert (
+        SHEET.criterion("5.2").applies_when.criterion,
+        SHEET.criterion("5.2").applies_when.min_points,
+    ) == (
         "5.1",
         1,
     )
@@ -105,7 +108,9 @@ def test_the_council_checks_the_requirement_on_the_members_mean():
     council = aggregate(V2023, [met, missed])
     assert council.total == Decimal("82.5") and council.stars == 4
     assert council.eligible_stars == 3
-    assert [(u.requirement.criterion, u.actual, u.gain) for u in council.unmet] == [("1.3", Decimal("1.5"), 0.5)]
+    assert [(u.requirement.criterion, u.actual, u.gain) for u in council.unmet] == [
+        ("1.3", Decimal("1.5"), 0.5)
+    ]
 
 
 def test_the_sheets_disqualifying_conditions_win_over_points():
@@ -167,7 +172,12 @@ def test_classify_names_the_missed_option_and_what_it_would_give(client):
     response = client.post("/api/v1/rubrics/2023/classify", body, content_type="application/json")
     assert response.status_code == 200
     result = response.json()
-    assert (result["total"], result["stars"], result["eligible_stars"], result["recognisable"]) == (82, 4, 3, True)
+    assert (result["total"], result["stars"], result["eligible_stars"], result["recognisable"]) == (
+        82,
+        4,
+        3,
+        True,
+    )
     assert result["unmet_requirements"] == [
         {
             "kind": "mandatory",

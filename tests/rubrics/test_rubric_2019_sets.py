@@ -47,7 +47,9 @@ def test_full_marks_are_100_and_five_stars(code):
 
 @pytest.mark.parametrize("code", SHEETS)
 def test_a_middle_answer_lands_in_its_band(code):
-    score = score_sheet(V2019, code, _answers(code, lambda options: options[len(options) // 2]), legal_form="cooperative")
+    score = score_sheet(
+        V2019, code, _answers(code, lambda options: options[len(options) // 2]), legal_form="cooperative"
+    )
     assert Decimal(0) < score.total < Decimal(100)
     expected = next(stars for low, high, stars in BANDS if low <= score.total < high)
     assert score.stars == expected
