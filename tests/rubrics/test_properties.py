@@ -12,7 +12,13 @@ from ocop.rubrics.engine import band_for_total, recognise, score_sheet
 
 from .helpers import synthetic, version
 
-CASES = [(version("2019"), "1.1"), (version("2019"), "8.2"), (version("2019"), "16.1"), (synthetic(), "1.1")]
+CASES = [
+    (version("2019"), "1.1"),
+    (version("2019"), "8.2"),
+    (version("2019"), "16.1"),
+    (version("2023"), "1.1"),  # the fresh-produce sheet with its mandatory criteria per star
+    (synthetic(), "1.1"),
+]
 LEGAL_FORMS = [None, "enterprise", "cooperative", "cooperative_group", "household"]
 FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -70,6 +76,36 @@ def test_choosing_a_better_option_never_lowers_the_star(case, data):
     assert after.total >= before.total
     assert after.stars >= before.stars
     assert (after.eligible_stars or 0) >= (before.eligible_stars or 0)
+
+
+@FEW
+@given(member_sheets(cases=((version("2023"), "1.1"),)))
+def test_the_rank_is_the_highest_star_whose_requirements_and_lower_ones_hold(case):
+    v, product_set, legal_form, answers = case
+    score = score_sheet(v, product_set, answers, legal_form=legal_form)
+    sheet = v.sheet(product_set)
+    points = {r.code: r.points for r in score.criteria}
+    missed = {r.stars for r in sheet.requirements if points[r.criterion] < r.min_points}
+    allowed = [b.stars for b in v.bands if b.recognised and b.stars <= score.stars]
+    expected = max((k for k in allowed if not any(m <= k for m in missed)), default=None)
+    assert score.eligible_stars == expected
+    assert all(u.requirement.stars <= score.stars for u in score.unmet)
+
+
+@FEW
+@given(member_sheets(cases=((version("2023"), "1.1"),)))
+def test_reaching_a_missed_option_gives_what_the_result_said(case):
+    v, product_set, legal_form, answers = case
+    score = score_sheet(v, product_set, answers, legal_form=legal_form)
+    for unmet in score.unmet:
+        code = unmet.requirement.criterion
+        if score.result(code).status != "scored":
+            continue  # it only counts once its condition holds: another change first
+        reached = score_sheet(
+            v, product_set, {**answers, code: unmet.requirement.option}, legal_form=legal_form
+        )
+        assert reached.total == score.total + unmet.gain
+        assert reached.eligible_stars == unmet.stars_if_met
 
 
 @settings(max_examples=200, deadline=None)
