@@ -271,6 +271,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ghi chú được hiểu là điều kiện «{kind}»: «{text}».",
         "The note was read as a '{kind}' gate: '{text}'.",
     ),
+    "sheet_replaces": (
+        "Bộ sản phẩm này đã có phiếu (nguồn: {source}); xác nhận sẽ thay phiếu đó bằng phiếu trong tệp.",
+        "This product set already has a sheet (source: {source}); confirming replaces it with the file's sheet.",
+    ),
     "empty_sheet_file": ("Tệp không có dòng dữ liệu nào.", "The file has no data rows."),
     "version_frozen": (
         "Phiên bản {version} đã được dùng để chấm điểm nên không thể sửa; hãy tạo phiên bản mới.",

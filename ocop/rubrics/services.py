@@ -292,6 +292,17 @@ def rubric_sheet_import_preview(
     except RubricFileInvalid as unreadable:
         return SheetImport(product_set, None, None, unreadable.issues)
     result = sheet_from_rows(rows, version=engine, product_set=product_set, source=filename)
+    existing = engine.sheet(product_set)
+    if existing is not None:  # e.g. the shipped 2023 fresh-produce sheet: say so before it is replaced
+        result.issues.insert(
+            0,
+            Issue(
+                "sheet_replaces",
+                (("product_set", product_set),),
+                {"source": existing.source or "—"},
+                severity="warning",
+            ),
+        )
     if version.frozen:
         result.issues.insert(0, Issue("version_frozen", (), {"version": version.code}))
         result.sheet = None

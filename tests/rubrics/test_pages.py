@@ -62,6 +62,16 @@ def test_a_central_officer_imports_a_sheet_with_preview_then_confirm(cast, login
     assert "Nguồn nguyên liệu" in page
 
 
+def test_importing_over_a_shipped_sheet_says_so_before_anything_changes(cast, login):
+    officer = login(cast.central)
+    upload = io.BytesIO(xlsx_bytes(rows_of(synthetic(), "1.1")))
+    upload.name = "khac.xlsx"
+    preview = officer.post("/rubrics/2023/import/", {"product_set": "1.1", "file": upload})
+    assert "Bộ sản phẩm này đã có phiếu (nguồn: Ứng dụng chấm điểm OCOP_SCORE" in preview.content.decode()
+    assert preview.context["token"]  # a warning: the officer may still confirm
+    assert Sheet.objects.get(version__code="2023", product_set__code="1.1").source.startswith("Ứng dụng")
+
+
 def test_a_broken_sheet_shows_every_problem_and_offers_no_confirm(cast, login):
     officer = login(cast.central)
     upload = io.BytesIO("Phần,Mã tiêu chí,Tiêu chí,Lựa chọn,Điểm\nD,1.1,Nguồn,Ít,ba\n".encode())
