@@ -178,7 +178,7 @@ def token_issue(*, user: User, name: str = "", address: str = "") -> str:
     token = ApiToken.objects.create(
         user=user,
         key_hash=_hash(raw),
-        name=name.strip()[:100],
+        name="".join(ch for ch in name if ch.isprintable()).strip()[:100],  # a User-Agent may carry anything
         created_at=now,
         created_from=address[:64],
         expires_at=now + timedelta(seconds=settings.TOKEN_LIFETIME_SECONDS),
