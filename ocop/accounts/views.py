@@ -24,6 +24,7 @@ from ocop.accounts.selectors import (
     token_of,
     tokens_of,
 )
+from ocop.accounts.usernames import normalise_username
 from ocop.core.errors import DomainError
 
 
@@ -64,7 +65,7 @@ def roles_view(request):
     _require(request, Capability.MANAGE_ROLES)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = User.objects.filter(username=form.cleaned_data["username"]).first()
+        person = User.objects.filter(username=normalise_username(form.cleaned_data["username"])).first()
         if person is None:
             form.add_error("username", _("Không có người dùng này."))
         else:
