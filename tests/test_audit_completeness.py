@@ -1020,7 +1020,6 @@ PURE = "a pure helper: no database, no files"
 DERIVED_INDEX = "rebuilds derived catalogue entries from products and certificates whose changes are audited"
 EXEMPT = {
     "accounts.login_check_allowed": READ,
-    "accounts.token_user": "a read that stamps the token's last use (at most once a minute), not a decision",
     "accounts.token_for": "a read that stamps the token's last use (at most once a minute), not a decision",
     "accounts.login_record_success": "clears the failed-login counter after a good password; a lock was audited",
     "accounts.authenticate_throttled": "checks a password; it writes through login_record_failure and _success",

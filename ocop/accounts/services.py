@@ -216,11 +216,6 @@ def token_for(raw: str, *, address: str = "") -> ApiToken | None:
     return token
 
 
-def token_user(raw: str) -> User | None:
-    token = token_for(raw)
-    return token.user if token is not None else None
-
-
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken, because: str = TokenEnd.REVOKED) -> ApiToken:
     """The holder ends one of their tokens (signing out of the API, or from the list of their tokens)."""
