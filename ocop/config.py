@@ -120,6 +120,29 @@ _declare(
     "OCOP_EXPORTS_PER_MINUTE", int, 6, "Open data file downloads a minute from one address or partner key."
 )
 
+# --- API tokens and registration (issue 13) ---
+_declare(
+    "OCOP_TOKEN_DAYS", int, 7, "Absolute lifetime of an API token from sign-in, however much it is used."
+)
+_declare(
+    "OCOP_TOKEN_IDLE_HOURS",
+    int,
+    24,
+    "An API token unused for this many hours ends (its last use is recorded at most once a minute).",
+)
+_declare(
+    "OCOP_TOKENS_PER_USER",
+    int,
+    10,
+    "Live API tokens one person may hold; a new sign-in beyond it ends the oldest.",
+)
+_declare(
+    "OCOP_REGISTRATIONS_PER_HOUR",
+    int,
+    10,
+    "Producer registration attempts an hour from one client address.",
+)
+
 
 def _parse(declared: Declared, raw: str) -> Any:
     if declared.kind is bool:

@@ -30,13 +30,18 @@ from cycle_support import (
     pdf_bytes,
     png_claiming,
     stored_files,
+    tea_company,
 )
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from ocop.accounts.models import User
+from ocop.accounts.services import user_create
 from ocop.audit.models import AuditEvent
+from ocop.core.errors import Invalid
 from ocop.cycle.models import Document
 from ocop.producers.models import Producer
 from ocop.products.models import Product, ProductPhoto
@@ -485,3 +490,91 @@ def test_xlsx_export_neutralises_every_formula_start(client, formula_products):
     values = {cell.value for cell in cells if isinstance(cell.value, str)}
     assert {"'" + name for name in FORMULAS} <= values
     assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in values)
+
+
+# --- h7-tokens-registration: registration leaks and look-alikes (issue 13, item 10) ------------------------
+
+REGISTRATION = {
+    "full_name": "Phan Thị Hoa",
+    "username": "htxhoa",
+    "password": "ong-mat-vai-thieu-2025",
+    "password_again": "ong-mat-vai-thieu-2025",
+    "name": "Hợp tác xã Ong mật Hoa Vải",
+    "legal_form": "cooperative",
+    "tax_code": "",
+    "province": "24",
+    "commune": "07798",
+}
+LOOK_ALIKES = [
+    pytest.param("cоuncil9", id="Cyrillic o"),
+    pytest.param("htxhоa", id="Cyrillic o at the end"),
+    pytest.param("ηtxhoa", id="Greek eta"),
+    pytest.param("htx\u200bhoa", id="zero-width space"),
+    pytest.param("htx\u202ehoa", id="right-to-left override"),
+    pytest.param("hợptácxã", id="Vietnamese letters"),
+    pytest.param("htx hoa", id="a space"),
+    pytest.param("<script>", id="markup"),
+    pytest.param("ab", id="too short"),
+]
+
+
+@pytest.mark.parametrize("username", LOOK_ALIKES)
+def test_look_alike_and_mixed_script_user_names_are_refused_at_registration(client, cast, username):
+    users, producers = User.objects.count(), Producer.objects.count()
+    response = client.post("/producers/register/", {**REGISTRATION, "username": username})
+    assert response.status_code == 400
+    assert "Tên đăng nhập chỉ gồm chữ cái Latinh không dấu" in response.content.decode()
+    assert (User.objects.count(), Producer.objects.count()) == (users, producers)
+
+
+def test_user_names_are_stored_normalised_so_variants_are_one_name(client, cast):
+    response = client.post("/producers/register/", {**REGISTRATION, "username": "  ＨＴＸ.Hoa "})
+    assert response.status_code == 302
+    assert User.objects.filter(username="htx.hoa").exists()
+    client.logout()
+    again = client.post(
+        "/producers/register/",
+        {**REGISTRATION, "username": "HTX.HOA", "name": "Hợp tác xã khác"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert again.status_code == 400 and "Tên đăng nhập đã được dùng" in again.content.decode()
+    assert User.objects.filter(username__iexact="htx.hoa").count() == 1
+    with pytest.raises(Invalid):
+        user_create(actor=None, username="cоuncil1", password="x" * 12)  # the service refuses it too
+
+
+def test_a_taken_tax_code_names_neither_its_owner_nor_its_commune_anywhere(client, cast, api_token):
+    """On the registration page, and to a producer trying the code on its own record through the API."""
+    tea_company(cast)  # Hà Nội's, tax code 0100109106
+    honey = honey_cooperative(cast)
+    page = client.post("/producers/register/", {**REGISTRATION, "tax_code": "0100109106"})
+    api = as_json(
+        client,
+        "patch",
+        f"/api/v1/producers/{honey.pk}",
+        {"tax_code": "0100109106"},
+        **api_token(cast.producer_user),
+    )
+    body = assert_clean_api_refusal(api, status=409)
+    assert body["code"] == "producer_tax_code_taken"
+    for text in (page.content.decode(), body["message"]):
+        assert "0100109106 đã được đăng ký" in text and "liên hệ cán bộ xã" in text
+        assert "Chè Ba Đình" not in text, text
+        assert cast.other_province_commune.name not in text
+    honey.refresh_from_db()
+    assert honey.tax_code == "2400123456"
+
+
+@override_settings(REGISTRATIONS_PER_HOUR=3)
+def test_registrations_from_one_address_are_rate_limited(client, cast):
+    for attempt in range(3):  # refused attempts count too: they are how tax codes would be probed
+        response = client.post(
+            "/producers/register/", {**REGISTRATION, "username": f"thu{attempt}", "name": ""}
+        )
+        assert response.status_code == 400
+    users, producers = User.objects.count(), Producer.objects.count()
+    response = client.post("/producers/register/", REGISTRATION)
+    assert response.status_code == 429 and "quá nhiều lần đăng ký" in response.content.decode()
+    assert (User.objects.count(), Producer.objects.count()) == (users, producers)
+    elsewhere = client.post("/producers/register/", REGISTRATION, REMOTE_ADDR="10.0.0.8")
+    assert elsewhere.status_code == 302 and User.objects.filter(username="htxhoa").exists()

@@ -293,6 +293,63 @@ def _(w: World) -> Act:
     return Act(lambda: accounts.token_issue(user=c.producer_user), c.producer_user, c.producer_user)
 
 
+# --- h7-tokens-registration ---
+def _a_token(user):
+    from ocop.accounts.models import ApiToken
+
+    accounts.token_issue(user=user, name="Máy tính bảng")
+    return ApiToken.objects.get(user=user, name="Máy tính bảng")
+
+
+@recipe("accounts.token_revoke", "token.revoke")
+def _(w: World) -> Act:
+    c = w.cast
+    token = _a_token(c.producer_user)
+    return Act(lambda: accounts.token_revoke(actor=c.producer_user, token=token), c.producer_user, token)
+
+
+@recipe("accounts.token_revoke_all", "token.revoke_all")
+def _(w: World) -> Act:
+    c = w.cast
+    _a_token(c.producer_user)
+    return Act(lambda: accounts.token_revoke_all(actor=c.producer_user), c.producer_user, c.producer_user)
+
+
+@recipe("accounts.password_change", "user.password_change")
+def _(w: World) -> Act:
+    from tests.conftest import PASSWORD
+
+    c = w.cast
+    return Act(
+        lambda: accounts.password_change(
+            actor=c.producer_user, old_password=PASSWORD, new_password="mat-khau-moi-2026"
+        ),
+        c.producer_user,
+        c.producer_user,
+    )
+
+
+@recipe("accounts.user_deactivate", "user.deactivate")
+def _(w: World) -> Act:
+    c = w.cast
+    return Act(
+        lambda: accounts.user_deactivate(actor=c.central, user=c.commune_officer, reason="Nghỉ việc"),
+        c.central,
+        c.commune_officer,
+    )
+
+
+@recipe("accounts.user_reactivate", "user.reactivate")
+def _(w: World) -> Act:
+    c = w.cast
+    accounts.user_deactivate(actor=c.central, user=c.commune_officer, reason="Nghỉ việc")
+    return Act(
+        lambda: accounts.user_reactivate(actor=c.central, user=c.commune_officer, reason="Trở lại"),
+        c.central,
+        c.commune_officer,
+    )
+
+
 @recipe("accounts.login_record_failure", "login.locked")
 def _(w: World) -> Act:
     """The failure that locks the account leaves the event (the system's, about a name, not a row)."""
@@ -963,7 +1020,7 @@ PURE = "a pure helper: no database, no files"
 DERIVED_INDEX = "rebuilds derived catalogue entries from products and certificates whose changes are audited"
 EXEMPT = {
     "accounts.login_check_allowed": READ,
-    "accounts.token_user": READ,
+    "accounts.token_for": "a read that stamps the token's last use (at most once a minute), not a decision",
     "accounts.login_record_success": "clears the failed-login counter after a good password; a lock was audited",
     "accounts.authenticate_throttled": "checks a password; it writes through login_record_failure and _success",
     "audit.record_event": "the recorder itself",

@@ -92,7 +92,8 @@ from evaluation.conftest import BEST, accepted_dossier, load_test_rubric, person
 from routes_support import operations, pages
 from test_route_inventory import ACCESS, MATRIX, PUBLIC
 
-from ocop.accounts.models import Role, RoleKind, User
+from ocop.accounts import services as accounts
+from ocop.accounts.models import ApiToken, Role, RoleKind, User
 from ocop.api.models import IdempotentResponse
 from ocop.audit.models import AuditEvent
 from ocop.certification import services as certification
@@ -136,6 +137,7 @@ from ocop.products.services import product_photo_add
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport, RubricVersion
 from ocop.rubrics.services import history_import_apply
 from ocop.tasks.models import Status, TaskRun
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +214,7 @@ _TODAY = TODAY.isoformat()
 
 # -- the table ---------------------------------------------------------------------------------------------------
 
+_REASON = {"reason": "Nghỉ việc"}
 ACCOUNTS = [
     Row("accounts:roles", None, expect(central=OK)),
     Row(
@@ -228,6 +231,33 @@ ACCOUNTS = [
     ),
     Row("accounts:role_revoke", "role", expect(central=OK), method="POST", body={"reason": "Nghỉ việc"}),
     Row("accounts:audit", None, expect(OFFICERS), hide_from=("other_commune", "other_province")),
+    # --- h7-tokens-registration ---
+    # Everyone signed in sees and ends their own tokens and changes their own password; only the role managers
+    # (the central officer) close and reopen accounts, never their own.
+    Row("accounts:security", None, expect(SIGNED_IN)),
+    Row("accounts:token_revoke", "token", expect(producer=OK), method="POST", body={}),
+    Row("accounts:tokens_revoke_all", None, expect(SIGNED_IN), method="POST", body={}),
+    Row("accounts:password", None, expect(SIGNED_IN)),
+    Row(
+        "accounts:password",
+        None,
+        expect(SIGNED_IN),
+        method="POST",
+        body={
+            "old_password": PASSWORD,
+            "new_password": "mat-khau-moi-2026",
+            "new_password_again": "mat-khau-moi-2026",
+        },
+    ),
+    Row("accounts:users", None, expect(central=OK)),
+    Row("accounts:user_deactivate", "account:active", expect(central=OK), method="POST", body=_REASON),
+    Row("accounts:user_deactivate", "account:inactive", expect(central=TOLD), method="POST", body=_REASON),
+    Row("accounts:user_reactivate", "account:inactive", expect(central=OK), method="POST", body=_REASON),
+    Row("accounts:user_reactivate", "account:active", expect(central=TOLD), method="POST", body=_REASON),
+    Row("GET /api/v1/auth/tokens", None, expect(SIGNED_IN)),
+    Row("DELETE /api/v1/auth/token", None, expect(SIGNED_IN), body={}),
+    Row("POST /api/v1/auth/tokens/revoke-all", None, expect(SIGNED_IN), body={}),
+    Row("DELETE /api/v1/auth/tokens/{token_id}", "token", expect(producer=OK), body={}),
 ]
 
 RUBRICS = [
@@ -1493,7 +1523,14 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         output_sha256=report.sha256,
         output_filename="bao-cao.pdf",
     )
+    # --- h7-tokens-registration: a token of the producer's (a tablet), an account closed earlier
+    accounts.token_issue(user=cast.producer_user, name="Máy tính bảng")
+    former = accounts.user_create(actor=None, username="former", password=PASSWORD, full_name="Cựu cán bộ")
+    accounts.user_deactivate(actor=cast.central, user=former, reason="Nghỉ hưu")
     targets: dict[str, dict] = {
+        "token": {"token_id": ApiToken.objects.get(name="Máy tính bảng").pk},
+        "account:active": {"user_id": cast.other_producer_user.pk},
+        "account:inactive": {"user_id": former.pk},
         "role": {"role_id": Role.objects.get(user=cast.producer_user).pk},
         "batch": {"batch_id": batch.pk},
         "rubric": {"code": "2023"},
@@ -1571,6 +1608,8 @@ def _state() -> tuple:
         rows(CertificateChange, "status"),
         HistoricalRecognition.objects.count(),
         rows(TaskRun, "status"),
+        rows(User, "is_active"),
+        rows(ApiToken, "revoked_at"),
     )
 
 

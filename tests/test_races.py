@@ -245,3 +245,28 @@ def test_one_key_with_two_bodies_in_parallel_keeps_the_first_and_refuses_the_oth
         ):
             anomalies.append((trial, created, seen))
     assert anomalies == [], f"{len(anomalies)} anomalies in {TRIALS} trials: {anomalies}"
+
+
+# --- h7-tokens-registration: the per-person token cap holds when one person signs in many times at once ------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sign_ins_of_one_person_keep_at_most_the_cap_of_live_tokens(cast, settings):
+    from ocop.accounts.models import ApiToken
+
+    settings.TOKENS_PER_USER = 3
+    body = {"username": "producer", "password": PASSWORD}
+    anomalies = []
+    for trial in range(TRIALS):
+        responses = race(lambda i: _post({}, "/api/v1/auth/token", body))
+        statuses = [getattr(r, "status_code", repr(r)) for r in responses]
+        live = ApiToken.live.filter(user=cast.producer_user).count()
+        working = sum(
+            Client().get("/api/v1/producers", HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}").status_code
+            == 200
+            for r in responses
+            if getattr(r, "status_code", None) == 200
+        )
+        if statuses != [200] * THREADS or live != 3 or working != 3:
+            anomalies.append((trial, statuses, live, working))
+    assert anomalies == [], f"{len(anomalies)} anomalies in {TRIALS} trials: {anomalies}"

@@ -46,6 +46,14 @@ ACCESS: dict[str, str] = {
     "accounts:roles": MATRIX,
     "accounts:role_revoke": MATRIX,
     "accounts:audit": MATRIX,
+    # --- h7-tokens-registration ---
+    "accounts:security": MATRIX,
+    "accounts:token_revoke": MATRIX,
+    "accounts:tokens_revoke_all": MATRIX,
+    "accounts:password": MATRIX,
+    "accounts:users": MATRIX,
+    "accounts:user_deactivate": MATRIX,
+    "accounts:user_reactivate": MATRIX,
     # the API's own documentation
     "api:api-root": PUBLIC,
     "api:openapi-json": PUBLIC,
@@ -130,6 +138,10 @@ ACCESS: dict[str, str] = {
     "tasks:output": MATRIX,
     # API: sign-in, reference data
     "POST /api/v1/auth/token": PUBLIC,
+    "GET /api/v1/auth/tokens": MATRIX,  # h7-tokens-registration
+    "DELETE /api/v1/auth/token": MATRIX,
+    "DELETE /api/v1/auth/tokens/{token_id}": MATRIX,
+    "POST /api/v1/auth/tokens/revoke-all": MATRIX,
     "GET /api/v1/units": PUBLIC,
     "GET /api/v1/units/{era}/{code}": PUBLIC,
     "GET /api/v1/rubrics": PUBLIC,

@@ -24,8 +24,10 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.MANAGE_RUBRICS, "rubrics:list", "Bộ tiêu chí"),
     (Capability.RECOGNISE, "rubrics:history_import", "Nhập kết quả công nhận cũ"),
     (Capability.MANAGE_ROLES, "accounts:roles", "Phân quyền"),
+    (Capability.MANAGE_ROLES, "accounts:users", "Tài khoản"),
     (Capability.READ_AUDIT, "accounts:audit", "Nhật ký"),
     (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
+    (None, "accounts:security", "Mật khẩu và token"),
 ]
 
 

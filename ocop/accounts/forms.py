@@ -30,3 +30,21 @@ class RoleGrantForm(forms.Form):
 
 class RoleRevokeForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thu hồi"), max_length=500)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("Mật khẩu hiện tại"), widget=forms.PasswordInput, max_length=200)
+    new_password = forms.CharField(label=_("Mật khẩu mới"), widget=forms.PasswordInput, max_length=200)
+    new_password_again = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"), widget=forms.PasswordInput, max_length=200
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+            raise forms.ValidationError(_("Hai lần nhập mật khẩu mới không khớp."))
+        return data
+
+
+class AccountStateForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=500)

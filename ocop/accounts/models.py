@@ -17,6 +17,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    @classmethod
+    def normalize_username(cls, username):
+        """NFKC, stripped, lower case: the form a name is stored and looked up in (ocop.accounts.usernames)."""
+        from ocop.accounts.usernames import normalise_username
+
+        return normalise_username(username)
+
 
 class RoleKind(models.TextChoices):
     CENTRAL_OFFICER = "central_officer", "Cán bộ Trung ương"
@@ -61,14 +68,46 @@ class Role(models.Model):
         return f"{self.get_kind_display()} – {self.unit.name}"
 
 
+class TokenEnd(models.TextChoices):
+    """Why a token stopped working before its time."""
+
+    SIGNED_OUT = "signed_out", "Người dùng đăng xuất"
+    REVOKED = "revoked", "Người dùng thu hồi"
+    PASSWORD_CHANGED = "password_changed", "Đổi mật khẩu"
+    ROLE_REVOKED = "role_revoked", "Bị thu hồi vai trò"
+    DEACTIVATED = "deactivated", "Tài khoản bị khoá"
+    OVER_CAP = "over_cap", "Vượt số token tối đa"
+
+
+class LiveTokenManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored, so a database leak reveals no usable token."""
+    """A bearer token for the API. Only its SHA-256 is stored, so a database leak reveals no usable token.
+
+    It ends at `expires_at` (absolute), after an idle period without use, or when revoked (`revoked_at`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField("Tên", max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    created_from = models.CharField("Tạo từ địa chỉ", max_length=64, blank=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_from = models.CharField("Dùng lần cuối từ địa chỉ", max_length=64, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=20, choices=TokenEnd.choices, blank=True)
+
+    objects = models.Manager()
+    live = LiveTokenManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_token_user_live")]
+
+    def __str__(self) -> str:
+        return self.name or f"token {self.pk}"
 
 
 class LoginThrottle(models.Model):

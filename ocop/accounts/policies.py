@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, RoleKind
 from ocop.geo.models import AdminUnit, Level
@@ -143,3 +144,28 @@ def scope_q(user, capability: Capability, field: str) -> Q:
             return Q(pk__isnull=False)
         combined |= condition
     return combined
+
+
+# -- accounts and tokens -------------------------------------------------------------------------------------
+# Who manages roles (the central officers) also deactivates and reactivates accounts: one desk for access.
+MANAGE_ACCOUNTS = Capability.MANAGE_ROLES
+
+
+def why_not_manage_account(actor, person) -> str | None:
+    """Why `actor` may not deactivate or reactivate `person`'s account; None when they may."""
+    if not getattr(actor, "is_authenticated", False):
+        return _("Bạn cần đăng nhập.")
+    if not has_capability(actor, MANAGE_ACCOUNTS):
+        return _("Vai trò của bạn không có quyền này.")
+    if person.pk == actor.pk:
+        return _("Bạn không thể tự khoá hoặc mở lại tài khoản của chính mình.")
+    return None
+
+
+def can_manage_account(actor, person) -> bool:
+    return why_not_manage_account(actor, person) is None
+
+
+def can_end_token(actor, token) -> bool:
+    """A token is ended by its holder only (an administrator ends them all by deactivating the account)."""
+    return getattr(actor, "is_authenticated", False) and token.user_id == actor.pk

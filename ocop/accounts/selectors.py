@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from ocop.accounts.models import Role, User
-from ocop.accounts.policies import Capability, has_capability, scope_q
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ocop.accounts.models import ApiToken, Role, User
+from ocop.accounts.policies import MANAGE_ACCOUNTS, Capability, has_capability, scope_q
 from ocop.audit.models import AuditEvent
 
 
@@ -30,3 +34,31 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
         .select_related("unit")
         .order_by("-at", "-id")
     )
+
+
+def tokens_of(user) -> QuerySet[ApiToken]:
+    """The person's own tokens that still open the API (not revoked, not past their lifetime or idle
+    limit), newest first. Never anyone else's: an administrator ends them by deactivating the account."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    idle_since = timezone.now() - timedelta(seconds=settings.TOKEN_IDLE_SECONDS)
+    recent = Q(last_used_at__gt=idle_since) | Q(last_used_at__isnull=True, created_at__gt=idle_since)
+    return ApiToken.live.filter(recent, user=user).order_by("-created_at", "-pk")
+
+
+def token_of(user, token_id: int) -> ApiToken | None:
+    """One of the person's own tokens, live or not; None for anyone else's (it looks missing)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ApiToken.objects.filter(pk=token_id, user=user).first()
+
+
+def accounts_visible_to(user, query: str = "") -> QuerySet[User]:
+    """Every account, active or not, for whoever deactivates accounts (the central officers)."""
+    if not has_capability(user, MANAGE_ACCOUNTS):
+        return User.objects.none()
+    people = User.objects.all()
+    query = query.strip()[:150]
+    if query:
+        people = people.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+    return people.order_by("-is_active", "username")

@@ -1,9 +1,10 @@
-"""Pages for signing in and out, assigning roles, and reading the audit trail."""
+"""Pages for signing in and out, one's password and API tokens, assigning roles, closing accounts, and reading
+the audit trail."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,10 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts import services
-from ocop.accounts.forms import LoginForm, RoleGrantForm, RoleRevokeForm
+from ocop.accounts.forms import AccountStateForm, LoginForm, PasswordChangeForm, RoleGrantForm, RoleRevokeForm
 from ocop.accounts.models import User
-from ocop.accounts.policies import Capability, has_capability
-from ocop.accounts.selectors import audit_events_visible_to, roles_visible_to
+from ocop.accounts.policies import MANAGE_ACCOUNTS, Capability, has_capability
+from ocop.accounts.selectors import (
+    accounts_visible_to,
+    audit_events_visible_to,
+    roles_visible_to,
+    token_of,
+    tokens_of,
+)
+from ocop.accounts.usernames import normalise_username
 from ocop.core.errors import DomainError
 
 
@@ -57,7 +65,7 @@ def roles_view(request):
     _require(request, Capability.MANAGE_ROLES)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = User.objects.filter(username=form.cleaned_data["username"]).first()
+        person = User.objects.filter(username=normalise_username(form.cleaned_data["username"])).first()
         if person is None:
             form.add_error("username", _("Không có người dùng này."))
         else:
@@ -109,3 +117,94 @@ def audit_view(request):
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit.html", {"page": page, "action": action})
+
+
+@login_required
+def security_view(request):
+    """My API tokens (name, created, last used, from where) with a button to end each or all; my password."""
+    return render(request, "accounts/security.html", {"tokens": tokens_of(request.user)})
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, token_id: int):
+    token = token_of(request.user, token_id)
+    if token is None:
+        raise Http404
+    try:
+        services.token_revoke(actor=request.user, token=token)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã kết thúc token «%(name)s».") % {"name": token})
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def tokens_revoke_all_view(request):
+    ended = services.token_revoke_all(actor=request.user)
+    messages.success(request, _("Đã kết thúc %(count)s token.") % {"count": ended})
+    return redirect("accounts:security")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_view(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            update_session_auth_hash(request, request.user)  # this session stays; the others end
+            messages.success(request, _("Đã đổi mật khẩu. Mọi token API của bạn đã hết hiệu lực."))
+            return redirect("accounts:security")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/password.html", {"form": form}, status=status)
+
+
+@login_required
+def users_view(request):
+    """Accounts, active and closed, for whoever closes and reopens them (the role managers)."""
+    _require(request, MANAGE_ACCOUNTS)
+    query = request.GET.get("q", "")[:150]
+    people = Paginator(accounts_visible_to(request.user, query), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/users.html", {"people": people, "q": query, "state_form": AccountStateForm()}
+    )
+
+
+def _change_account(request, user_id: int, change, done: str):
+    _require(request, MANAGE_ACCOUNTS)
+    person = accounts_visible_to(request.user).filter(pk=user_id).first()
+    if person is None:
+        raise Http404
+    form = AccountStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi lý do."))
+        return redirect("accounts:users")
+    try:
+        change(actor=request.user, user=person, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done % {"username": person.username})
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_deactivate_view(request, user_id: int):
+    return _change_account(request, user_id, services.user_deactivate, _("Đã khoá tài khoản %(username)s."))
+
+
+@login_required
+@require_POST
+def user_reactivate_view(request, user_id: int):
+    return _change_account(request, user_id, services.user_reactivate, _("Đã mở lại tài khoản %(username)s."))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from ocop.accounts.services import token_user
+from ocop.accounts.services import token_for
 from ocop.core.errors import Unauthenticated
+from ocop.core.ratelimit import client_address
 
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -22,15 +23,25 @@ def api_user(request):
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, raw = header.partition(" ")
-        user = token_user(raw.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        token = (
+            token_for(raw.strip(), address=client_address(request)) if scheme.lower() == "bearer" else None
+        )
+        if token is None:
             raise Unauthenticated("Mã truy cập (token) không hợp lệ hoặc đã hết hạn.", code="bad_token")
+        request._ocop_api_token = token
+        user = token.user
     elif request.method in _SAFE and request.user.is_authenticated:
         user = request.user
     else:
         user = AnonymousUser()
     request._ocop_api_user = user
     return user
+
+
+def api_token_used(request):
+    """The token this request came with, or None (a browser session, or anonymous)."""
+    api_user(request)
+    return getattr(request, "_ocop_api_token", None)
 
 
 def require_api_user(request):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import RoleKind, User
 from ocop.accounts.policies import Capability, can
 from ocop.accounts.services import role_grant, user_create
+from ocop.accounts.usernames import clean_username
 from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.text import fold, nfc
@@ -150,15 +151,17 @@ def _clean(fields: dict) -> dict:
 
 
 def _tax_code_free(tax_code: str | None, *, exclude: int | None = None) -> None:
+    """Refuse a tax code another producer holds, naming neither that producer nor its commune: whoever types
+    a tax code must not learn who owns it (anyone may try on the registration page). The owner's people are
+    told how to join it instead: there is no claim flow, so through the commune officer."""
     if not tax_code:
         return
-    other = Producer.objects.filter(tax_code=tax_code).exclude(pk=exclude).select_related("unit").first()
-    if other is not None:
+    if Producer.objects.filter(tax_code=tax_code).exclude(pk=exclude).exists():
         raise Conflict(
             _(
-                "Mã số thuế %(tax_code)s đã được đăng ký cho chủ thể «%(name)s» (%(unit)s). Nếu đó là đơn vị của bạn, hãy liên hệ cán bộ xã để được gắn tài khoản."
+                "Mã số thuế %(tax_code)s đã được đăng ký trên hệ thống. Nếu đó là đơn vị của bạn, hãy liên hệ cán bộ xã, phường nơi đơn vị đặt trụ sở để được gắn tài khoản vào chủ thể đã có."
             )
-            % {"tax_code": tax_code, "name": other.name, "unit": other.unit.name},
+            % {"tax_code": tax_code},
             code="producer_tax_code_taken",
         )
 
@@ -231,12 +234,10 @@ def producer_register(
     """A producer registers itself: an account, the producer role over its commune, the organisation
     (waiting for the commune's confirmation), and its membership."""
     unit = _check_unit(unit)
+    username = clean_username(username)  # normalised; look-alike letters of other scripts are refused
     values = _clean({"name": name, "legal_form": legal_form, "email": email, **fields})
     tax_code = normalise_tax_code(tax_code)
     _tax_code_free(tax_code)
-    username = (username or "").strip()
-    if not re.fullmatch(r"[\w.@+-]{3,150}", username):
-        raise Invalid(_("Tên đăng nhập chỉ gồm chữ, số và . @ + - _ (3–150 ký tự)."), code="username_invalid")
     candidate = User(username=username, full_name=nfc(full_name), email=values.get("email", ""))
     try:
         validate_password(password, user=candidate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, active_roles, has_capability
 from ocop.core.errors import DomainError
+from ocop.core.ratelimit import client_address, spend
 from ocop.geo.models import Level
 from ocop.producers import services
 from ocop.producers.forms import ProducerCreateForm, ProducerEditForm, RegisterForm
@@ -27,6 +29,13 @@ def _producer_values(data: dict) -> dict:
     return {key: data[key] for key in EDITABLE_FIELDS if key in data}
 
 
+def _registrations_exceeded(request) -> bool:
+    """Every attempt counts, refused or not: a budget per address slows both mass sign-ups and probing which
+    tax codes are registered."""
+    budget = spend(f"register:{client_address(request)}", limit=settings.REGISTRATIONS_PER_HOUR, window=3600)
+    return budget.exceeded
+
+
 @require_http_methods(["GET", "POST"])
 def register_view(request):
     """A producer registers itself: account and organisation; the commune then confirms it."""
@@ -34,6 +43,10 @@ def register_view(request):
         return redirect("producers:portal")
     form = RegisterForm(request.POST or None)
     form.setup_communes(request.POST.get("province") or None)
+    if request.method == "POST" and _registrations_exceeded(request):
+        form.is_valid()  # draw the form with what was typed, then the reason on top
+        form.add_error(None, _("Có quá nhiều lần đăng ký từ địa chỉ này. Vui lòng thử lại sau một giờ."))
+        return render(request, "producers/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -64,15 +64,17 @@ def test_a_producer_registers_itself_and_the_commune_confirms_it(client, cast):
         producer_confirm(actor=cast.commune_officer, producer=producer)
 
 
-def test_a_duplicate_tax_number_is_refused_and_nothing_is_created(client, cast):
+def test_a_duplicate_tax_number_is_refused_without_naming_its_owner_and_nothing_is_created(client, cast):
+    """Anyone may type a tax code on the registration page: the answer says it is registered and how to join
+    the producer, never whose it is or where (issue 13, item 10)."""
     honey_cooperative(cast, tax_code="2400987654")
     users, producers = User.objects.count(), Producer.objects.count()
-    response = client.post("/producers/register/", REGISTRATION)
+    elsewhere = {**REGISTRATION, "province": "01", "commune": "00004", "craft_village": ""}
+    response = client.post("/producers/register/", elsewhere)
     assert response.status_code == 400
     text = response.content.decode()
-    assert (
-        "Mã số thuế 2400987654 đã được đăng ký" in text and "Hợp tác xã Vải thiều và Mật ong Vân Hà" in text
-    )
+    assert "Mã số thuế 2400987654 đã được đăng ký" in text and "liên hệ cán bộ xã" in text
+    assert "Hợp tác xã Vải thiều và Mật ong Vân Hà" not in text and "Vân Hà" not in text
     assert (User.objects.count(), Producer.objects.count()) == (users, producers)
 
 
