@@ -26,6 +26,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.MANAGE_ROLES, "accounts:roles", "Phân quyền"),
     (Capability.READ_AUDIT, "accounts:audit", "Nhật ký"),
     (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
+    (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
 ]
 
 
