@@ -192,7 +192,8 @@ def changes_view(request):
     changes = change_requests_visible_to(request.user)
     if status:
         changes = changes.filter(status=status)
-    return render(request, "products/changes.html", {"changes": changes[:200], "status": status})
+    rows = [(change, change_lines(change)) for change in changes[:200]]
+    return render(request, "products/changes.html", {"rows": rows, "status": status})
 
 
 @login_required
