@@ -284,6 +284,7 @@ def _lock(producer: Producer, expected_version: int | None) -> Producer:
 # Changes that wait for an officer: what a certificate or the commune's confirmation vouches for.
 
 
+@transaction.atomic
 def open_change_request(*, actor, producer: Producer, product, record, changes: dict) -> RecordChangeRequest:
     """Put `changes` of a guarded field on hold for an officer (the caller holds the record's row lock).
     Refused while another change of the same record waits, so nothing of this edit is saved either."""

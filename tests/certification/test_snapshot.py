@@ -18,7 +18,6 @@ import pytest
 from django.apps import apps
 
 from ocop.audit.models import AuditEvent
-from ocop.catalog.services import reindex_product
 from ocop.certification import services
 from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_qr_text
