@@ -283,7 +283,8 @@ def product_photo_remove(*, actor, photo: ProductPhoto) -> None:
 
 def _locked_request(request: RecordChangeRequest) -> RecordChangeRequest:
     return (
-        RecordChangeRequest.objects.select_for_update()
+        # Only the request's row: PostgreSQL locks no nullable side of an outer join (the product).
+        RecordChangeRequest.objects.select_for_update(of=("self",))
         .select_related("producer__unit", "product")
         .get(pk=request.pk)
     )
