@@ -205,11 +205,11 @@ def test_after_approval_public_pages_show_formerly_and_search_finds_both_names(
     assert (item["name"], item["former_name"]) == (RENAMED, CERTIFIED)
     assert [i["id"] for i in catalog_items(client, "hoa vai van ha")] == [story.honey.pk]
     product_page = client.get(f"/catalog/products/{story.honey.pk}/").content.decode()
-    assert f"trước đây: {CERTIFIED}" in product_page
+    assert f"Trước đây: {CERTIFIED}" in product_page
     search_page = client.get("/catalog/search/", {"q": "hoa vải"}).content.decode()
-    assert RENAMED in search_page and f"trước đây: {CERTIFIED}" in search_page
+    assert RENAMED in search_page and f"Trước đây: {CERTIFIED}" in search_page
     producer_page = client.get(f"/catalog/producers/{story.honey.producer_id}/").content.decode()
-    assert f"trước đây: {CERTIFIED}" in producer_page
+    assert f"Trước đây: {CERTIFIED}" in producer_page
 
     answer = verify(client, certificate)
     assert answer["certificate"]["product"]["name"] == CERTIFIED
