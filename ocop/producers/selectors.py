@@ -79,6 +79,14 @@ def pending_change(producer: Producer, product=None) -> RecordChangeRequest | No
     return requests.filter(product=product).first() if product else requests.filter(product=None).first()
 
 
+def pending_changes_of(products) -> dict[int, RecordChangeRequest]:
+    """The waiting changes of these products (already read for the user), by product id: one query."""
+    waiting = RecordChangeRequest.objects.filter(
+        status=ChangeRequestStatus.PENDING, product__in=[product.pk for product in products]
+    )
+    return {change.product_id: change for change in waiting}
+
+
 def change_requests_visible_to(user) -> QuerySet[RecordChangeRequest]:
     """Officers see the requests of producers in their units; a producer's people see their own."""
     visible = Q(producer_id__in=member_producer_ids(user)) | scope_q(

@@ -19,6 +19,7 @@ from ocop.producers.selectors import (
     get_change_request_for,
     get_producer_for,
     pending_change,
+    pending_changes_of,
     producers_of,
 )
 from ocop.products import services
@@ -83,7 +84,8 @@ def photo_body(photo: ProductPhoto) -> dict:
     }
 
 
-def product_body(user, product: Product) -> dict:
+def product_body(user, product: Product, pending: dict | None = None) -> dict:
+    """`pending`: the page's waiting changes by product id, read at once (a list); else read for this one."""
     product_set = product.product_set
     return {
         "id": product.pk,
@@ -107,7 +109,11 @@ def product_body(user, product: Product) -> dict:
         "photos": [photo_body(p) for p in product.photos.all()],
         "version": product.version,
         # A new name or product set asked for while the product holds a certificate, waiting for an officer.
-        "pending_change": change_body(user, pending_change(product.producer, product), brief=True),
+        "pending_change": change_body(
+            user,
+            pending.get(product.pk) if pending is not None else pending_change(product.producer, product),
+            brief=True,
+        ),
         **product_flags(user, product),
     }
 
@@ -161,11 +167,13 @@ def list_products(request, filters: Query[ListQuery]):
     )
     count = products.count()
     start = (filters.page - 1) * filters.page_size
+    page = list(products[start : start + filters.page_size])
+    pending = pending_changes_of(page)
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
-        "items": [product_body(user, p) for p in products[start : start + filters.page_size]],
+        "items": [product_body(user, p, pending) for p in page],
     }
 
 
