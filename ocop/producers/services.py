@@ -288,6 +288,11 @@ def _lock(producer: Producer, expected_version: int | None) -> Producer:
 def open_change_request(*, actor, producer: Producer, product, record, changes: dict) -> RecordChangeRequest:
     """Put `changes` of a guarded field on hold for an officer (the caller holds the record's row lock).
     Refused while another change of the same record waits, so nothing of this edit is saved either."""
+    reason = why_not_edit_producer(actor, producer)
+    if reason:
+        raise Forbidden(reason, code="producer_forbidden")
+    if product is not None and product.producer_id != producer.pk:
+        raise Invalid(_("Sản phẩm không thuộc chủ thể này."), code="product_not_of_producer")
     if pending_change(producer, product) is not None:
         raise Conflict(
             _(

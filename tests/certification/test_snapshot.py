@@ -23,7 +23,7 @@ from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_qr_text
 from ocop.core.errors import Conflict, Forbidden
 from ocop.producers.models import ChangeRequestStatus, Producer, RecordChangeRequest
-from ocop.producers.services import producer_create, producer_update
+from ocop.producers.services import open_change_request, producer_create, producer_update
 from ocop.products import services as products
 from ocop.products.models import Product
 from ocop.rubrics.models import ProductSet
@@ -355,3 +355,17 @@ def test_the_pdf_rendered_after_a_change_of_stars_shows_what_was_certified(login
     assert CERTIFIED in " ".join(text.split())
     assert "Hợp tác xã Mật ong Vân Hà" in " ".join(text.split())
     assert "Tây Bắc" not in text and "Ong Vàng" not in text
+
+
+def test_only_the_records_people_open_a_change_request(story, issue):
+    issue([(story.honey, 4, None, None)])
+    for outsider in (story.cast.other_producer_user, story.cast.other_province_officer):
+        with pytest.raises(Forbidden):
+            open_change_request(
+                actor=outsider,
+                producer=story.honey.producer,
+                product=story.honey,
+                record=story.honey,
+                changes={"name": RENAMED},
+            )
+    assert not RecordChangeRequest.objects.exists()
