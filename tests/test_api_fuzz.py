@@ -47,6 +47,8 @@ from schemathesis.checks import not_a_server_error
 from ocop.certification import services as certification
 from ocop.certification.models import Certificate
 from ocop.cycle import services as cycle
+from ocop.producers.models import RecordChangeRequest
+from ocop.products import services as products
 from ocop.products.services import product_photo_add
 
 # Files and keys in a folder of each test; the cache (rate limits) is cleared for every test by tests/conftest.
@@ -140,6 +142,9 @@ def build_world(cast) -> dict[str, list]:
         signer="Chủ tịch UBND tỉnh",
         items=[(jam, 3, None, None)],
     )
+    # --- h4-cert-snapshot --- a rename of the certified product waiting for an officer
+    products.product_update(actor=cast.producer_user, product=scene.product, name="Mật ong rừng thượng hạng")
+    rename = RecordChangeRequest.objects.get(product=scene.product)
     return {
         "producer_id": [scene.producer.pk],
         "product_id": [scene.product.pk, jam.pk],
@@ -150,7 +155,7 @@ def build_world(cast) -> dict[str, list]:
         "round_dossier_id": [scene.round_dossier.pk],
         "decision_id": [issued.pk, pending.pk],
         "certificate_id": [certificate.pk],
-        "change_id": [change.pk],
+        "change_id": [change.pk, rename.pk],
         "era": ["current", "legacy"],
         "code": ["24", "07798", "2023", "2019"],
         "fmt": ["csv", "xlsx"],

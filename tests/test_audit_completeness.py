@@ -1015,6 +1015,53 @@ def _(w: World) -> Act:
 
 # -- exemptions: each with its reason ----------------------------------------------------------------------
 
+# --- h4-cert-snapshot --- changes of certified details (issue 13, item 1)
+
+
+def _certified_rename(w: World):
+    """A certified product whose producer asked for a new name: the request waits for an officer."""
+    authorities, certificate = _certificate(w)
+    products.product_update(
+        actor=w.cast.producer_user, product=certificate.product, name="Mật ong thượng hạng"
+    )
+    return certificate.product.change_requests.get()
+
+
+@recipe("producers.open_change_request", "record_change.request")
+def _(w: World) -> Act:
+    _authorities, certificate = _certificate(w)
+    product = certificate.product
+    return Act(
+        lambda: producers.open_change_request(
+            actor=w.cast.producer_user,
+            producer=product.producer,
+            product=product,
+            record=product,
+            changes={"name": "Mật ong thượng hạng"},
+        ),
+        w.cast.producer_user,
+        _result,
+    )
+
+
+@recipe("products.record_change_approve", "record_change.approve")
+def _(w: World) -> Act:
+    request = _certified_rename(w)
+    officer = w.cast.commune_officer
+    return Act(lambda: products.record_change_approve(actor=officer, request=request), officer, request)
+
+
+@recipe("products.record_change_reject", "record_change.reject")
+def _(w: World) -> Act:
+    request = _certified_rename(w)
+    officer = w.cast.province_officer
+    return Act(
+        lambda: products.record_change_reject(actor=officer, request=request, reason="Chưa có nhãn mới"),
+        officer,
+        request,
+    )
+
+
 READ = "a read: it changes nothing"
 PURE = "a pure helper: no database, no files"
 DERIVED_INDEX = "rebuilds derived catalogue entries from products and certificates whose changes are audited"

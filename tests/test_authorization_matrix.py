@@ -130,10 +130,10 @@ from ocop.evaluation.models import (
     ScoreSheet,
 )
 from ocop.geo.models import AdminUnit, Era
-from ocop.producers.models import Producer, ProducerStatus
+from ocop.producers.models import Producer, ProducerStatus, RecordChangeRequest
 from ocop.producers.services import producer_create
 from ocop.products.models import Product, ProductPhoto
-from ocop.products.services import product_photo_add
+from ocop.products.services import product_photo_add, product_update
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport, RubricVersion
 from ocop.rubrics.services import history_import_apply
 from ocop.tasks.models import Status, TaskRun
@@ -1194,6 +1194,55 @@ CERTIFICATION_API = [
     ),
 ]
 
+# --- h4-cert-snapshot ---
+# Changes of certified details (issue 13, item 1): officers over the producer's unit decide, never the person who
+# asked; the producer's people read their own requests and are refused the decision (TOLD on the page, 403 API).
+RECORD_CHANGES = [
+    Row("products:changes", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row("products:change", "record_change:by_producer", expect(OWNER, HERE)),
+    Row(
+        "products:change_approve",
+        "record_change:by_producer",
+        expect(HERE, producer=TOLD),
+        method="POST",
+        body={"note": ""},
+    ),
+    Row(
+        "products:change_approve",
+        "record_change:by_commune",  # its maker is TOLD; the province and the centre approve
+        expect(PROVINCE_UP, producer=TOLD, commune=TOLD),
+        method="POST",
+        body={"note": ""},
+    ),
+    Row(
+        "products:change_reject",
+        "record_change:by_producer",
+        expect(HERE, producer=TOLD),
+        method="POST",
+        body={"reason": "Tên mới chưa đăng ký nhãn hiệu"},
+    ),
+    Row("GET /api/v1/products/changes", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row("GET /api/v1/products/changes/{change_id}", "record_change:by_producer", expect(OWNER, HERE)),
+    Row(
+        "POST /api/v1/products/changes/{change_id}/approve",
+        "record_change:by_producer",
+        expect(HERE),
+        body={"note": ""},
+    ),
+    Row(
+        "POST /api/v1/products/changes/{change_id}/approve",
+        "record_change:by_commune",
+        expect(PROVINCE_UP),
+        body={"note": ""},
+    ),
+    Row(
+        "POST /api/v1/products/changes/{change_id}/reject",
+        "record_change:by_producer",
+        expect(HERE),
+        body={"reason": "Tên mới chưa đăng ký nhãn hiệu"},
+    ),
+]
+
 MATRIX_ROWS = {
     "accounts": ACCOUNTS,
     "rubrics": RUBRICS,
@@ -1209,6 +1258,7 @@ MATRIX_ROWS = {
     "ideas_and_plans": IDEAS_AND_PLANS,
     "certification_pages": CERTIFICATION_PAGES,
     "certification_api": CERTIFICATION_API,
+    "record_changes": RECORD_CHANGES,  # --- h4-cert-snapshot ---
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -1569,6 +1619,23 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         targets[key] = {"pk": record.pk, "version": record.version}
         if isinstance(record, BusinessPlan):
             targets[key]["attachment_id"] = record.attachments.first().pk
+    targets.update(_record_changes(cast, certificates))  # --- h4-cert-snapshot ---
+    return targets
+
+
+def _record_changes(cast, certificates: dict[str, dict]) -> dict[str, dict]:
+    """Renames of two certified products waiting for an officer: one asked by the producer, one by the commune
+    officer."""
+    by_producer = Certificate.objects.get(pk=certificates["certificate:active"]["pk"]).product
+    by_commune = CertificateChange.objects.get(
+        pk=certificates["change:by_colleague"]["pk"]
+    ).certificate.product
+    product_update(actor=cast.producer_user, product=by_producer, name="Mật ong hoa vải Vân Hà thượng hạng")
+    product_update(actor=cast.commune_officer, product=by_commune, name="Mật ong hoa nhãn Vân Hà")
+    targets = {}
+    for key, product in (("by_producer", by_producer), ("by_commune", by_commune)):
+        request = RecordChangeRequest.objects.get(product=product)
+        targets[f"record_change:{key}"] = {"pk": request.pk, "change_id": request.pk}
     return targets
 
 
@@ -1610,6 +1677,7 @@ def _state() -> tuple:
         rows(TaskRun, "status"),
         rows(User, "is_active"),
         rows(ApiToken, "revoked_at"),
+        rows(RecordChangeRequest, "status"),
     )
 
 

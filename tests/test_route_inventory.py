@@ -216,6 +216,15 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/catalog/products/{product_id}": PUBLIC,
     "GET /api/v1/catalog/producers/{producer_id}": PUBLIC,
     "GET /api/v1/catalog/export.{fmt}": PUBLIC,
+    # --- h4-cert-snapshot ---
+    "products:changes": MATRIX,
+    "products:change": MATRIX,
+    "products:change_approve": MATRIX,
+    "products:change_reject": MATRIX,
+    "GET /api/v1/products/changes": MATRIX,
+    "GET /api/v1/products/changes/{change_id}": MATRIX,
+    "POST /api/v1/products/changes/{change_id}/approve": MATRIX,
+    "POST /api/v1/products/changes/{change_id}/reject": MATRIX,
 }
 
 

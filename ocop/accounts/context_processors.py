@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.READ_AUDIT, "accounts:audit", "Nhật ký"),
     (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
     (None, "accounts:security", "Mật khẩu và token"),
+    (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
 ]
 
 

@@ -45,6 +45,8 @@ def _item(entry: CatalogEntry) -> dict:
     return {
         "id": entry.product_id,
         "name": entry.name,
+        # The name on the certificate when an officer approved a rename since; null otherwise.
+        "former_name": entry.former_name or None,
         "producer": entry.producer_name,
         "producer_id": entry.producer_id,
         "province": entry.province.name if entry.province else None,

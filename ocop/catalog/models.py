@@ -39,6 +39,8 @@ class CatalogEntry(models.Model):
         "producers.Producer", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     name = models.CharField(max_length=255)
+    # The name on the product's certificate when an approved rename changed it since ("trước đây: …").
+    former_name = models.CharField(max_length=255, blank=True, default="")
     producer_name = models.CharField(max_length=255)
     commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+", db_index=False)
     province = models.ForeignKey(

@@ -111,6 +111,7 @@ class CertificateFacts:
     valid_until: date | None
     issued_on: date | None
     qr: str
+    product_name: str = ""  # the name the certificate was issued for (its snapshot)
 
     @property
     def recognised(self) -> bool:
@@ -123,7 +124,15 @@ def certificates_for(product_ids: Iterable[int]) -> dict[int, CertificateFacts]:
     today = timezone.localdate()
     certificates = Certificate.objects.filter(product_id__in=list(product_ids)).order_by("-issued_on", "-id")
     for certificate in certificates.only(
-        "id", "product_id", "number", "stars", "status", "valid_until", "issued_on", "qr_payload"
+        "id",
+        "product_id",
+        "number",
+        "stars",
+        "status",
+        "valid_until",
+        "issued_on",
+        "qr_payload",
+        "product_name",
     ):
         known = facts.get(certificate.product_id)
         if known is not None and (known.status == "active" or certificate.status != "active"):
@@ -136,6 +145,7 @@ def certificates_for(product_ids: Iterable[int]) -> dict[int, CertificateFacts]:
             valid_until=certificate.valid_until,
             issued_on=certificate.issued_on,
             qr=certificate_qr_text(certificate),
+            product_name=certificate.product_name,
         )
     return facts
 
@@ -159,10 +169,13 @@ def _entry(
     product_set = product.product_set
     group = product_set.group
     listed = certificate is not None and certificate.recognised
+    certified_name = certificate.product_name if certificate else ""
+    former_name = certified_name if certified_name and certified_name != product.name else ""
     return CatalogEntry(
         product_id=product.id,
         producer_id=producer.id,
         name=product.name,
+        former_name=former_name,
         producer_name=producer.name,
         commune_id=producer.unit_id,
         province_id=place.province_id if place else None,
@@ -181,7 +194,8 @@ def _entry(
         certificate_valid_until=certificate.valid_until if certificate else None,
         certificate_qr=certificate.qr if certificate else "",
         photo_id=photo_id,
-        name_text=fold(product.name)[:300],
+        # Searching finds a renamed product by the name on its certificate too.
+        name_text=fold(f"{product.name} {former_name}".strip())[:300],
         producer_text=fold(f"{producer.name} {producer.tax_code or ''}")[:300],
         place_text=place.text if place else "",
         indexed_at=timezone.now(),

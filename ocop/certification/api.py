@@ -131,8 +131,13 @@ def certificate_dict(certificate: Certificate, user) -> dict:
         **selectors.certificate_summary(certificate),
         "effective_status": certificate.effective_status(),
         "issued_on": certificate.issued_on.isoformat(),
-        "product": {"id": certificate.product_id, "name": certificate.product.name},
-        "producer": {"id": certificate.product.producer_id, "name": certificate.product.producer.name},
+        # The names as certified (the certificate's snapshot), and today's product name beside them.
+        "product": {
+            "id": certificate.product_id,
+            "name": certificate.product_name,
+            "current_name": certificate.product.name,
+        },
+        "producer": {"id": certificate.product.producer_id, "name": certificate.producer_name},
         "authority": {"code": certificate.authority.code, "name": certificate.authority.name},
         "decision": {"id": certificate.decision_id, "number": certificate.decision.number},
         "pdf_url": reverse("certification:pdf", args=[certificate.pk]),

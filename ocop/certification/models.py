@@ -187,6 +187,15 @@ class Certificate(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     scan_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # What the council certified, copied at issue (`snapshot.of_product`): verification and the PDF show these,
+    # never the live product, which its producer may rename later (only with an officer's approval).
+    product_name = models.CharField("Tên sản phẩm được chứng nhận", max_length=255, blank=True)
+    product_set_code = models.CharField(max_length=20, blank=True)
+    product_set_name = models.CharField("Bộ sản phẩm", max_length=300, blank=True)
+    producer_name = models.CharField("Tên chủ thể", max_length=255, blank=True)
+    producer_address = models.CharField("Địa chỉ", max_length=300, blank=True)
+    producer_place = models.CharField("Đơn vị hành chính", max_length=300, blank=True)  # unit names then
+    producer_tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ocop.certification import qr
+from ocop.certification import qr, snapshot
 from ocop.certification.models import EffectiveStatus
 
 
@@ -52,14 +52,13 @@ def context(certificate) -> dict:
     from ocop.certification.selectors import certificate_qr_text
 
     status = certificate.effective_status()
-    product = certificate.product
-    producer = product.producer
     text = certificate_qr_text(certificate)
     return {
         "certificate": certificate,
-        "product": product,
-        "producer": producer,
-        "address": producer.address or producer.unit.full_name,
+        # What the council certified, as the certificate recorded it at issue (never today's records).
+        "product_name": certificate.product_name,
+        "producer_name": certificate.producer_name,
+        "address": snapshot.address(certificate),
         "authority": certificate.authority,
         "decision": certificate.decision,
         "change": certificate.change,

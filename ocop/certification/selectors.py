@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, roles_with, scope_q
-from ocop.certification import offline, qr
+from ocop.certification import offline, qr, snapshot
 from ocop.certification.models import (
     Certificate,
     CertificateChange,
@@ -218,8 +218,19 @@ def _certificate_public(certificate: Certificate) -> dict[str, Any]:
     return {
         **certificate_summary(certificate),
         "issued_on": certificate.issued_on.isoformat(),
-        "product": {"id": product.pk, "name": product.name},
-        "producer": {"name": producer.name, "province": province.name if province else None},
+        # What the council certified (the certificate's snapshot); `current_name` is today's name when an
+        # officer approved a rename since.
+        "product": {
+            "id": product.pk,
+            "name": certificate.product_name,
+            "current_name": product.name if product.name != certificate.product_name else None,
+            "product_set": {"code": certificate.product_set_code, "name": certificate.product_set_name},
+        },
+        "producer": {
+            "name": certificate.producer_name,
+            "address": snapshot.address(certificate),
+            "province": province.name if province else None,
+        },
         "authority": {"code": certificate.authority.code, "name": certificate.authority.name},
         "decision": {"number": certificate.decision.number, "date": certificate.decision.date.isoformat()},
         "key_id": certificate.key.key_id,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, covers, roles_with
 from ocop.audit.services import record_event
 from ocop.certification import keys as key_store
-from ocop.certification import offline, qr, rules
+from ocop.certification import offline, qr, rules, snapshot
 from ocop.certification.models import (
     ApplicationKind,
     Certificate,
@@ -463,6 +463,7 @@ def _issue(
         valid_until=valid_until,
         key=key,
         qr_payload=payload,
+        **(snapshot.of_certificate(replaces) if replaces else snapshot.of_product(product)),
     )
     record_event(
         actor=actor,
@@ -472,6 +473,7 @@ def _issue(
         data={
             "number": number,
             "product": product.pk,
+            "product_name": certificate.product_name,
             "stars": stars,
             "valid_until": valid_until.isoformat(),
             "decision": decision.number,

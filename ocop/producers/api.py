@@ -12,7 +12,7 @@ from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers import services
 from ocop.producers.models import Producer
 from ocop.producers.policies import producer_flags
-from ocop.producers.selectors import get_producer_for, producers_search
+from ocop.producers.selectors import get_producer_for, pending_change, producers_search
 
 router = Router(tags=["producers"])
 MAX_PAGE_SIZE = 200
@@ -85,7 +85,21 @@ def producer_body(user, producer: Producer) -> dict:
         "status": producer.status,
         "status_label": producer.get_status_display(),
         "version": producer.version,
+        # A new name, address or tax code waiting for an officer (see /api/v1/products/changes).
+        "pending_change": _pending(producer),
         **producer_flags(user, producer),
+    }
+
+
+def _pending(producer: Producer) -> dict | None:
+    request = pending_change(producer)
+    if request is None:
+        return None
+    return {
+        "id": request.pk,
+        "old_values": request.old_values,
+        "new_values": request.new_values,
+        "requested_at": request.requested_at.isoformat(timespec="seconds"),
     }
 
 

@@ -69,3 +69,52 @@ class ProducerMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["producer", "user"], name="producers_member_unique")]
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", "Chờ cán bộ duyệt"
+    APPROVED = "approved", "Đã duyệt"
+    REJECTED = "rejected", "Đã trả lại"
+
+
+class RecordChangeRequest(models.Model):
+    """A change of what a certificate or the commune vouches for (*đề nghị thay đổi thông tin đã chứng nhận*):
+    a certified product's name or product set, its producer's name, address or tax code. It waits for an
+    officer over the producer's unit (never its requester). The rules: docs/certification.md."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="change_requests")
+    # Set for a product's change; empty for the producer's own. A plain reference to the app above.
+    product = models.ForeignKey(
+        "products.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests"
+    )
+    old_values = models.JSONField(default=dict)  # field -> value before (a product set by its id)
+    new_values = models.JSONField(default=dict)  # field -> value asked for
+    status = models.CharField(
+        max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One waiting change per record: a second one would race the first to the officer.
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=models.Q(status="pending", product__isnull=False),
+                name="producers_one_pending_change_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["producer"],
+                condition=models.Q(status="pending", product__isnull=True),
+                name="producers_one_pending_change_per_producer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product or self.producer}: {', '.join(sorted(self.new_values))}"

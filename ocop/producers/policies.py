@@ -65,3 +65,18 @@ def producer_flags(user, producer: Producer) -> dict[str, bool]:
         "may_edit": can_edit_producer(user, producer),
         "may_confirm": can_confirm_producer(user, producer),
     }
+
+
+def why_not_decide_change(user, request) -> str | None:
+    """An officer over the producer's unit approves or returns a change of certified details; never the person
+    who asked for it (maker and checker)."""
+    if request.status != "pending":
+        return _("Đề nghị này không còn chờ duyệt.")
+    if getattr(user, "pk", None) == request.requested_by_id:
+        return _("Người đề nghị thay đổi không tự duyệt đề nghị của mình.")
+    return why_not(user, Capability.MANAGE_PRODUCERS, request.producer.unit)
+
+
+def change_request_flags(user, request) -> dict[str, bool]:
+    decidable = why_not_decide_change(user, request) is None
+    return {"may_approve": decidable, "may_reject": decidable}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, scope_q
 from ocop.core.errors import NotFound
 from ocop.core.text import fold
-from ocop.producers.models import Producer
+from ocop.producers.models import ChangeRequestStatus, Producer, ProducerStatus, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
 
 
@@ -39,3 +40,75 @@ def producers_search(user, *, q: str = "", status: str = "", legal_form: str = "
     if legal_form:
         producers = producers.filter(legal_form=legal_form)
     return producers.order_by("name", "pk")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Changes that wait for an officer: what a certificate or the commune's confirmation vouches for.
+
+# A certified product's fields on its certificate; its producer's fields on every certificate of its products.
+PRODUCT_GUARDED = ("name", "product_set")
+PRODUCER_GUARDED = ("name", "address", "tax_code")
+# Vouched for by the commune's confirmation alone, certificate or not.
+PRODUCER_GUARDED_ONCE_CONFIRMED = ("tax_code",)
+
+
+def holds_active_certificate(producer: Producer, product=None) -> bool:
+    """Whether the product (or any product of the producer) holds a certificate in force today. Read through
+    the reverse relation the certification app declares, so this app imports nothing above it."""
+    products = producer.products.all() if product is None else producer.products.filter(pk=product.pk)
+    today = timezone.localdate()
+    return products.filter(certificates__status="active", certificates__valid_until__gte=today).exists()
+
+
+def producer_guarded_fields(producer: Producer) -> tuple[str, ...]:
+    if holds_active_certificate(producer):
+        return PRODUCER_GUARDED
+    if producer.status == ProducerStatus.CONFIRMED:
+        return PRODUCER_GUARDED_ONCE_CONFIRMED
+    return ()
+
+
+def stored_value(value):
+    """A value as a change request keeps it (JSON): a related record by its id."""
+    return getattr(value, "pk", value)
+
+
+def pending_change(producer: Producer, product=None) -> RecordChangeRequest | None:
+    """The change of this record (the product's, or the producer's own) that waits for an officer."""
+    requests = RecordChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, producer=producer)
+    return requests.filter(product=product).first() if product else requests.filter(product=None).first()
+
+
+def pending_changes_of(products) -> dict[int, RecordChangeRequest]:
+    """The waiting changes of these products (already read for the user), by product id: one query."""
+    waiting = RecordChangeRequest.objects.filter(
+        status=ChangeRequestStatus.PENDING, product__in=[product.pk for product in products]
+    )
+    return {change.product_id: change for change in waiting}
+
+
+def change_requests_visible_to(user) -> QuerySet[RecordChangeRequest]:
+    """Officers see the requests of producers in their units; a producer's people see their own."""
+    visible = Q(producer_id__in=member_producer_ids(user)) | scope_q(
+        user, Capability.VIEW_WORK, "producer__unit"
+    )
+    return RecordChangeRequest.objects.filter(visible).select_related(
+        "producer__unit", "product", "requested_by", "checked_by"
+    )
+
+
+def get_change_request_for(user, request_id) -> RecordChangeRequest:
+    try:
+        return change_requests_visible_to(user).get(pk=int(request_id))
+    except (RecordChangeRequest.DoesNotExist, TypeError, ValueError, OverflowError) as missing:
+        raise NotFound(_("Không tìm thấy đề nghị thay đổi."), code="change_request_not_found") from missing
+
+
+def pending_lines(request: RecordChangeRequest | None) -> list[tuple[str, str, str]]:
+    """A producer's waiting change as (field, now, asked for); its fields are all plain text."""
+    if request is None:
+        return []
+    return [
+        (str(Producer._meta.get_field(key).verbose_name), request.old_values.get(key) or "", value or "")
+        for key, value in request.new_values.items()
+    ]

@@ -22,8 +22,15 @@ from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.text import fold, nfc
 from ocop.geo.models import AdminUnit, Era, Level
-from ocop.producers.models import LegalForm, Producer, ProducerMember, ProducerStatus
+from ocop.producers.models import (
+    LegalForm,
+    Producer,
+    ProducerMember,
+    ProducerStatus,
+    RecordChangeRequest,
+)
 from ocop.producers.policies import forget_memberships, why_not_confirm_producer, why_not_edit_producer
+from ocop.producers.selectors import pending_change, producer_guarded_fields, stored_value
 
 # Fields a producer's page edits; the rest (status, unit, tax code) change through their own rules.
 EDITABLE_FIELDS = (
@@ -274,11 +281,55 @@ def _lock(producer: Producer, expected_version: int | None) -> Producer:
     return locked
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Changes that wait for an officer: what a certificate or the commune's confirmation vouches for.
+
+
+@transaction.atomic
+def open_change_request(*, actor, producer: Producer, product, record, changes: dict) -> RecordChangeRequest:
+    """Put `changes` of a guarded field on hold for an officer (the caller holds the record's row lock).
+    Refused while another change of the same record waits, so nothing of this edit is saved either."""
+    reason = why_not_edit_producer(actor, producer)
+    if reason:
+        raise Forbidden(reason, code="producer_forbidden")
+    if product is not None and product.producer_id != producer.pk:
+        raise Invalid(_("Sản phẩm không thuộc chủ thể này."), code="product_not_of_producer")
+    if pending_change(producer, product) is not None:
+        raise Conflict(
+            _(
+                "Một thay đổi tên, bộ sản phẩm, địa chỉ hoặc mã số thuế của hồ sơ này đang chờ cán bộ duyệt; hãy chờ kết quả rồi sửa tiếp."
+            ),
+            code="change_already_pending",
+        )
+    request = RecordChangeRequest.objects.create(
+        producer=producer,
+        product=product,
+        old_values={key: stored_value(getattr(record, key)) for key in changes},
+        new_values={key: stored_value(value) for key, value in changes.items()},
+        requested_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="record_change.request",
+        target=request,
+        unit=producer.unit,
+        data={"product": product.pk if product else None, "fields": sorted(changes)},
+    )
+    return request
+
+
+def _split_guarded(changed: dict, guarded: tuple[str, ...]) -> tuple[dict, dict]:
+    held = {key: value for key, value in changed.items() if key in guarded}
+    return {key: value for key, value in changed.items() if key not in held}, held
+
+
 @transaction.atomic
 def producer_update(
     *, actor, producer: Producer, expected_version: int | None = None, tax_code=..., **fields
 ) -> Producer:
-    """Edit a producer's details (its members, or an officer over its unit)."""
+    """Edit a producer's details (its members, or an officer over its unit). A change of its name, address or
+    tax code while one of its products holds a certificate (the tax code also once the commune confirmed it)
+    waits for an officer's approval as a `RecordChangeRequest`; the other fields are saved at once."""
     producer = _lock(producer, expected_version)
     reason = why_not_edit_producer(actor, producer)
     if reason:
@@ -290,6 +341,9 @@ def producer_update(
         if normalised != producer.tax_code:
             _tax_code_free(normalised, exclude=producer.pk)
             changed["tax_code"] = normalised
+    changed, held = _split_guarded(changed, producer_guarded_fields(producer))
+    if held:
+        open_change_request(actor=actor, producer=producer, product=None, record=producer, changes=held)
     if not changed:
         return producer
     for key, value in changed.items():

@@ -21,7 +21,13 @@ from ocop.producers.forms import ProducerCreateForm, ProducerEditForm, RegisterF
 from ocop.producers.models import ProducerStatus
 from ocop.producers.policies import producer_flags
 from ocop.producers.sections import sections_for
-from ocop.producers.selectors import get_producer_for, producers_of, producers_search
+from ocop.producers.selectors import (
+    get_producer_for,
+    pending_change,
+    pending_lines,
+    producers_of,
+    producers_search,
+)
 from ocop.producers.services import EDITABLE_FIELDS
 
 
@@ -161,6 +167,7 @@ def detail_view(request, pk: int):
             "producer": producer,
             "flags": producer_flags(request.user, producer),
             "sections": sections_for(request, producer),
+            "pending": pending_lines(pending_change(producer)),
         },
     )
 
@@ -193,6 +200,13 @@ def edit_view(request, pk: int):
                 request, "producers/form.html", {"form": form, "title": producer.name}, status=error.status
             )
         messages.success(request, _("Đã lưu thông tin chủ thể."))
+        if pending_change(producer) is not None:
+            messages.info(
+                request,
+                _(
+                    "Thay đổi tên, địa chỉ hoặc mã số thuế đang chờ cán bộ xã hoặc tỉnh duyệt; đến khi được duyệt, hồ sơ vẫn giữ thông tin cũ."
+                ),
+            )
         return redirect("producers:detail", producer.pk)
     return render(
         request,

@@ -12,7 +12,16 @@ from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
-from ocop.producers.selectors import get_producer_for, producers_of
+from ocop.producers.models import RecordChangeRequest
+from ocop.producers.policies import change_request_flags
+from ocop.producers.selectors import (
+    change_requests_visible_to,
+    get_change_request_for,
+    get_producer_for,
+    pending_change,
+    pending_changes_of,
+    producers_of,
+)
 from ocop.products import services
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.policies import product_flags
@@ -75,7 +84,8 @@ def photo_body(photo: ProductPhoto) -> dict:
     }
 
 
-def product_body(user, product: Product) -> dict:
+def product_body(user, product: Product, pending: dict | None = None) -> dict:
+    """`pending`: the page's waiting changes by product id, read at once (a list); else read for this one."""
     product_set = product.product_set
     return {
         "id": product.pk,
@@ -98,7 +108,37 @@ def product_body(user, product: Product) -> dict:
         "sales_channels": product.sales_channels,
         "photos": [photo_body(p) for p in product.photos.all()],
         "version": product.version,
+        # A new name or product set asked for while the product holds a certificate, waiting for an officer.
+        "pending_change": change_body(
+            user,
+            pending.get(product.pk) if pending is not None else pending_change(product.producer, product),
+            brief=True,
+        ),
         **product_flags(user, product),
+    }
+
+
+def change_body(user, request: RecordChangeRequest | None, *, brief: bool = False) -> dict | None:
+    if request is None:
+        return None
+    body = {
+        "id": request.pk,
+        "status": request.status,
+        "status_label": request.get_status_display(),
+        "old_values": request.old_values,
+        "new_values": request.new_values,
+        "requested_at": request.requested_at.isoformat(timespec="seconds"),
+    }
+    if brief:
+        return body
+    return {
+        **body,
+        "producer": {"id": request.producer_id, "name": request.producer.name},
+        "product": {"id": request.product_id, "name": request.product.name} if request.product_id else None,
+        "requested_by": request.requested_by.get_username(),
+        "checked_by": request.checked_by.get_username() if request.checked_by else None,
+        "check_note": request.check_note,
+        **change_request_flags(user, request),
     }
 
 
@@ -127,11 +167,13 @@ def list_products(request, filters: Query[ListQuery]):
     )
     count = products.count()
     start = (filters.page - 1) * filters.page_size
+    page = list(products[start : start + filters.page_size])
+    pending = pending_changes_of(page)
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
-        "items": [product_body(user, p) for p in products[start : start + filters.page_size]],
+        "items": [product_body(user, p, pending) for p in page],
     }
 
 
@@ -144,6 +186,58 @@ def create_product(request, payload: ProductIn):
     product_set = product_set_by_code(values.pop("product_set"), values.pop("version"))
     product = services.product_create(actor=user, producer=producer, product_set=product_set, **values)
     return Status(201, product_body(user, get_product_for(user, product.pk)))
+
+
+class ChangeListQuery(Schema):
+    status: str = "pending"  # pending, approved, rejected, or "" for all
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+@router.get("/changes", auth=signed_in, summary="Đề nghị thay đổi tên, bộ sản phẩm, địa chỉ, mã số thuế")
+def list_changes(request, filters: Query[ChangeListQuery]):
+    user = require_api_user(request)
+    requests = change_requests_visible_to(user)
+    if filters.status:
+        requests = requests.filter(status=filters.status[:10])
+    return {"items": [change_body(user, item) for item in requests[:MAX_PAGE_SIZE]]}
+
+
+@router.get("/changes/{change_id}", auth=signed_in, summary="Một đề nghị thay đổi")
+def get_change(request, change_id: int):
+    user = require_api_user(request)
+    return change_body(user, get_change_request_for(user, change_id))
+
+
+@router.post(
+    "/changes/{change_id}/approve",
+    response={200: Any},
+    auth=signed_in,
+    summary="Cán bộ duyệt đề nghị thay đổi (không phải người đề nghị)",
+)
+@idempotent
+def approve_change(request, change_id: int, payload: DecisionIn | None = None):
+    user = require_api_user(request)
+    change = get_change_request_for(user, change_id)
+    services.record_change_approve(actor=user, request=change, note=(payload or DecisionIn()).note)
+    return Status(200, change_body(user, get_change_request_for(user, change_id)))
+
+
+@router.post(
+    "/changes/{change_id}/reject", response={200: Any}, auth=signed_in, summary="Cán bộ trả lại đề nghị"
+)
+@idempotent
+def reject_change(request, change_id: int, payload: RejectIn):
+    user = require_api_user(request)
+    change = get_change_request_for(user, change_id)
+    services.record_change_reject(actor=user, request=change, reason=payload.reason)
+    return Status(200, change_body(user, get_change_request_for(user, change_id)))
 
 
 @router.get("/{product_id}", summary="Một sản phẩm")

@@ -56,3 +56,11 @@ class ProductEditForm(ProductForm):
 class PhotoForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại ảnh"), choices=PhotoKind.choices)
     file = forms.FileField(label=_("Tệp ảnh (JPEG, PNG)"), required=False)
+
+
+class ChangeNoteForm(forms.Form):
+    note = forms.CharField(label=_("Ý kiến người duyệt"), max_length=2000, required=False)
+
+
+class ChangeRejectForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do trả lại"), max_length=2000)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, scope_q
 from ocop.core.errors import Invalid, NotFound
 from ocop.core.text import fold
+from ocop.producers.models import Producer, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
 from ocop.products.models import Product, ProductPhoto
 from ocop.rubrics.models import ProductSet, RubricVersion
@@ -81,3 +82,30 @@ def product_set_by_code(code: str, version_code: str | None = None) -> ProductSe
             code="product_set_unknown",
         )
     return product_set
+
+
+def change_lines(request: RecordChangeRequest) -> list[tuple[str, str, str]]:
+    """(field, before, after) as a person reads them: a product set by its code and name."""
+    model = Product if request.product_id else Producer
+    sets = ProductSet.objects.in_bulk(
+        [
+            v
+            for key in ("product_set",)
+            for v in (request.old_values.get(key), request.new_values.get(key))
+            if v
+        ]
+    )
+
+    def shown(key: str, value) -> str:
+        if key == "product_set" and value in sets:
+            return f"{sets[value].code} – {sets[value].name}"
+        return "" if value is None else str(value)
+
+    return [
+        (
+            str(model._meta.get_field(key).verbose_name),
+            shown(key, request.old_values.get(key)),
+            shown(key, value),
+        )
+        for key, value in request.new_values.items()
+    ]

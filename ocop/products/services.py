@@ -16,9 +16,14 @@ from ocop.core import uploads
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.storage import store
 from ocop.core.text import fold, nfc
+from ocop.producers.models import ChangeRequestStatus, Producer, RecordChangeRequest
+from ocop.producers.policies import why_not_decide_change
+from ocop.producers.selectors import PRODUCT_GUARDED, holds_active_certificate
+from ocop.producers.services import open_change_request, producer_search_text
 from ocop.products.models import IpStatus, PhotoKind, Product, ProductPhoto, SalesChannel
 from ocop.products.policies import can_add_product, why_not_edit_product
 from ocop.products.selectors import current_rubric_version
+from ocop.rubrics.models import ProductSet
 from ocop.tasks import enqueue
 
 EDITABLE_FIELDS = (
@@ -168,6 +173,8 @@ def _lock(product: Product, expected_version: int | None) -> Product:
 
 @transaction.atomic
 def product_update(*, actor, product: Product, expected_version: int | None = None, **fields) -> Product:
+    """Edit a product. While it holds a certificate in force, a new name or product set waits for an
+    officer's approval (a `RecordChangeRequest`, see `record_change_approve`); other fields save at once."""
     product = _lock(product, expected_version)
     reason = why_not_edit_product(actor, product)
     if reason:
@@ -176,6 +183,13 @@ def product_update(*, actor, product: Product, expected_version: int | None = No
     changed = {key: value for key, value in values.items() if getattr(product, key) != value}
     if "product_set" in changed and changed["product_set"].pk == product.product_set_id:
         del changed["product_set"]
+    held = {key: value for key, value in changed.items() if key in PRODUCT_GUARDED}
+    if held and holds_active_certificate(product.producer, product):
+        # What the certificate names changes only with an officer's approval; the rest is saved now.
+        open_change_request(
+            actor=actor, producer=product.producer, product=product, record=product, changes=held
+        )
+        changed = {key: value for key, value in changed.items() if key not in held}
     if not changed:
         return product
     if "gtin" in changed:
@@ -261,3 +275,100 @@ def product_photo_remove(*, actor, photo: ProductPhoto) -> None:
     product.save(update_fields=["version"])
     transaction.on_commit(lambda: uploads.discard(stored))
     _refresh_catalog(actor, product)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Changes of certified details, decided by an officer over the producer's unit
+
+
+def _locked_request(request: RecordChangeRequest) -> RecordChangeRequest:
+    return (
+        # Only the request's row: PostgreSQL locks no nullable side of an outer join (the product).
+        RecordChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("producer__unit", "product")
+        .get(pk=request.pk)
+    )
+
+
+def _check_decider(actor, request: RecordChangeRequest) -> None:
+    reason = why_not_decide_change(actor, request)
+    if reason is None:
+        return
+    if request.status != ChangeRequestStatus.PENDING:
+        raise Conflict(reason, code="change_not_pending")
+    raise Forbidden(reason, code="change_request_forbidden")
+
+
+def _apply_to_product(product: Product, values: dict) -> None:
+    for key, value in values.items():
+        setattr(product, key, ProductSet.objects.get(pk=value) if key == "product_set" else value)
+    product.search_text = product_search_text(product)
+    product.version += 1
+    product.updated_at = timezone.now()
+    _save(product)
+
+
+def _apply_to_producer(producer: Producer, values: dict) -> None:
+    for key, value in values.items():
+        setattr(producer, key, value)
+    producer.search_text = producer_search_text(producer)
+    producer.version += 1
+    producer.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            producer.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Mã số thuế này vừa được đăng ký cho chủ thể khác."), code="producer_tax_code_taken"
+        ) from exc
+
+
+@transaction.atomic
+def record_change_approve(*, actor, request: RecordChangeRequest, note: str = "") -> RecordChangeRequest:
+    """Apply a waiting change of a certified product or its producer. The certificate keeps what the council
+    certified; public pages then show the new name with "formerly" the certified one."""
+    request = _locked_request(request)
+    _check_decider(actor, request)
+    if request.product_id:
+        product = _lock(request.product, None)
+        _apply_to_product(product, request.new_values)
+        product_ids = [product.pk]
+    else:
+        producer = Producer.objects.select_for_update().get(pk=request.producer_id)
+        _apply_to_producer(producer, request.new_values)
+        product_ids = list(producer.products.values_list("pk", flat=True))
+    request.status = ChangeRequestStatus.APPROVED
+    request.checked_by, request.checked_at, request.check_note = actor, timezone.now(), nfc(note)
+    request.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    record_event(
+        actor=actor,
+        action="record_change.approve",
+        target=request,
+        unit=request.producer.unit,
+        data={"product": request.product_id, "old": request.old_values, "new": request.new_values},
+    )
+    if product_ids:
+        enqueue("catalog.reindex_products", unit=request.producer.unit, actor=actor, product_ids=product_ids)
+    return request
+
+
+@transaction.atomic
+def record_change_reject(*, actor, request: RecordChangeRequest, reason: str) -> RecordChangeRequest:
+    """Return a waiting change with the reason; the records stay as they were."""
+    request = _locked_request(request)
+    _check_decider(actor, request)
+    reason = nfc(reason or "")
+    if not reason:
+        raise Invalid(_("Cần ghi lý do trả lại."), code="reason_required")
+    request.status = ChangeRequestStatus.REJECTED
+    request.checked_by, request.checked_at, request.check_note = actor, timezone.now(), reason
+    request.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    record_event(
+        actor=actor,
+        action="record_change.reject",
+        target=request,
+        unit=request.producer.unit,
+        reason=reason,
+        data={"product": request.product_id, "fields": sorted(request.new_values)},
+    )
+    return request

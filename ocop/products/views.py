@@ -12,11 +12,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ocop.core.errors import DomainError
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
-from ocop.producers.selectors import get_producer_for, producers_of
+from ocop.producers.policies import change_request_flags
+from ocop.producers.selectors import (
+    change_requests_visible_to,
+    get_change_request_for,
+    get_producer_for,
+    pending_change,
+    producers_of,
+)
 from ocop.products import services
-from ocop.products.forms import PhotoForm, ProductEditForm, ProductForm
+from ocop.products.forms import (
+    ChangeNoteForm,
+    ChangeRejectForm,
+    PhotoForm,
+    ProductEditForm,
+    ProductForm,
+)
 from ocop.products.policies import can_add_product, product_flags
-from ocop.products.selectors import get_photo_for, get_product_for
+from ocop.products.selectors import change_lines, get_photo_for, get_product_for
 from ocop.products.services import EDITABLE_FIELDS
 
 
@@ -29,6 +42,22 @@ def _product(request, pk: int):
         return get_product_for(request.user, pk)
     except DomainError as missing:
         raise Http404 from missing
+
+
+def _pending(producer, product=None) -> dict | None:
+    """The change of certified details that waits for an officer, as its lines."""
+    change = pending_change(producer, product)
+    return {"change": change, "lines": change_lines(change)} if change else None
+
+
+def _say_pending(request, change) -> None:
+    if change is not None:
+        messages.info(
+            request,
+            _(
+                "Thay đổi tên, bộ sản phẩm, địa chỉ hoặc mã số thuế đang chờ cán bộ duyệt; giấy chứng nhận và trang tra cứu vẫn ghi thông tin đã được chứng nhận."
+            ),
+        )
 
 
 @login_required
@@ -73,6 +102,7 @@ def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
             "flags": product_flags(request.user, product),
             "photos": product.photos.all(),
             "photo_form": photo_form or PhotoForm(),
+            "pending": _pending(product.producer, product),
         },
         status=status,
     )
@@ -102,6 +132,7 @@ def edit_view(request, pk: int):
                 status=error.status,
             )
         messages.success(request, _("Đã lưu sản phẩm."))
+        _say_pending(request, pending_change(product.producer, product))
         return redirect("products:detail", product.pk)
     return render(
         request,
@@ -142,3 +173,73 @@ def photo_view(request, pk: int, photo_id: int):
     return download_response(
         request, photo.file.name, filename=photo.original_name, content_type=photo.content_type
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Changes of certified details: the officer's queue and decision
+
+
+def _change(request, pk: int):
+    try:
+        return get_change_request_for(request.user, pk)
+    except DomainError as missing:
+        raise Http404 from missing
+
+
+@login_required
+def changes_view(request):
+    status = request.GET.get("status", "pending")[:10]
+    changes = change_requests_visible_to(request.user)
+    if status:
+        changes = changes.filter(status=status)
+    rows = [(change, change_lines(change)) for change in changes[:200]]
+    return render(request, "products/changes.html", {"rows": rows, "status": status})
+
+
+@login_required
+def change_view(request, pk: int):
+    change = _change(request, pk)
+    return render(
+        request,
+        "products/change.html",
+        {
+            "change": change,
+            "lines": change_lines(change),
+            "flags": change_request_flags(request.user, change),
+            "note_form": ChangeNoteForm(),
+            "reject_form": ChangeRejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def change_approve_view(request, pk: int):
+    change = _change(request, pk)
+    form = ChangeNoteForm(request.POST)
+    try:
+        services.record_change_approve(
+            actor=request.user, request=change, note=form.cleaned_data["note"] if form.is_valid() else ""
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã duyệt đề nghị thay đổi."))
+    return redirect("products:change", pk=pk)
+
+
+@login_required
+@require_POST
+def change_reject_view(request, pk: int):
+    change = _change(request, pk)
+    form = ChangeRejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần ghi lý do trả lại."))
+        return redirect("products:change", pk=pk)
+    try:
+        services.record_change_reject(actor=request.user, request=change, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã trả lại đề nghị thay đổi."))
+    return redirect("products:change", pk=pk)
