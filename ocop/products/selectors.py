@@ -11,6 +11,7 @@ from ocop.core.errors import Invalid, NotFound
 from ocop.core.text import fold
 from ocop.producers.policies import member_producer_ids
 from ocop.products.models import Product, ProductPhoto
+from ocop.rubrics import selectors as rubric_selectors
 from ocop.rubrics.models import ProductSet, RubricVersion
 from ocop.rubrics.selectors import version_in_force
 
@@ -81,3 +82,9 @@ def product_set_by_code(code: str, version_code: str | None = None) -> ProductSe
             code="product_set_unknown",
         )
     return product_set
+
+
+def sheet_status(product_set: ProductSet) -> dict[str, str]:
+    """Whether the set is scored on a digital sheet or on paper, and what that means (issue 12)."""
+    mode = rubric_selectors.sheet_mode(product_set.version, product_set.code)
+    return {"sheet_mode": mode, "sheet_mode_note": rubric_selectors.sheet_mode_help(mode)}

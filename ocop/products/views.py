@@ -16,7 +16,7 @@ from ocop.producers.selectors import get_producer_for, producers_of
 from ocop.products import services
 from ocop.products.forms import PhotoForm, ProductEditForm, ProductForm
 from ocop.products.policies import can_add_product, product_flags
-from ocop.products.selectors import get_photo_for, get_product_for
+from ocop.products.selectors import get_photo_for, get_product_for, sheet_status
 from ocop.products.services import EDITABLE_FIELDS
 
 
@@ -73,6 +73,7 @@ def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
             "flags": product_flags(request.user, product),
             "photos": product.photos.all(),
             "photo_form": photo_form or PhotoForm(),
+            "sheet": sheet_status(product.product_set),
         },
         status=status,
     )
