@@ -623,9 +623,7 @@ def paper_for(request, round_dossier_id: int, username: str):
     )
     if member is None:
         raise Http404
-    if member.user_id == request.user.pk:
-        return redirect("evaluation:score", round_dossier_id=round_dossier.pk)
-    return _paper_page(request, round_dossier, member.user)
+    return _paper_page(request, round_dossier, member.user)  # one's own name: one's own sheet
 
 
 @login_required
