@@ -184,10 +184,12 @@ class Scene:
         return self.round_dossier
 
 
-def build_scene(cast, *, assign: bool = True, open_scoring: bool = True) -> Scene:
+def build_scene(
+    cast, *, assign: bool = True, open_scoring: bool = True, product_set_code: str = PRODUCT_SET
+) -> Scene:
     rubric = load_test_rubric()
     checker = person("province2", "Lý Thị Duyệt", RoleKind.PROVINCE_OFFICER, cast.province)
-    dossier = accepted_dossier(cast)
+    dossier = accepted_dossier(cast, product_set_code=product_set_code)
     officer = cast.province_officer
     today = timezone.localdate()
     evaluation_round = services.round_create(
