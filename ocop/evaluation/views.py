@@ -199,6 +199,11 @@ def round_action(request, round_id: int, action: str):
                 expected_version=_int(request.POST.get("version")),
             )
             messages.success(request, _("Đã chuyển trạng thái đợt đánh giá."))
+            if request.POST.get("to") == RoundStatus.SCORING:  # scoring starts: say which go on paper
+                for notice in filter(
+                    None, map(selectors.paper_notice, selectors.round_dossiers_of(user, evaluation_round))
+                ):
+                    messages.warning(request, notice)
             return redirect("evaluation:round", round_id=round_id)
         else:
             raise Http404

@@ -329,3 +329,14 @@ def test_the_producer_sees_the_paper_result_without_criterion_advice(paper, logi
     page = login(paper.cast.producer_user).get(reverse("evaluation:result", args=[paper.round_dossier.pk]))
     assert page.status_code == 200
     assert "không thể tư vấn theo từng tiêu chí" in page.content.decode()
+
+
+def test_moving_the_round_to_scoring_warns_about_each_paper_dossier(cast, login):
+    scene = conftest.build_scene(cast, open_scoring=False, product_set_code="3.1")
+    url = reverse("evaluation:round_action", args=[scene.round.pk, "advance"])
+    response = login(cast.province_officer).post(
+        url, {"to": "scoring", "version": str(scene.round.version)}, follow=True
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("Đã chuyển trạng thái" in t for t in texts), texts
+    assert any("chưa có phiếu điện tử" in t and scene.product.name in t for t in texts), texts
