@@ -340,3 +340,10 @@ def test_moving_the_round_to_scoring_warns_about_each_paper_dossier(cast, login)
     texts = [str(m) for m in response.context["messages"]]
     assert any("Đã chuyển trạng thái" in t for t in texts), texts
     assert any("chưa có phiếu điện tử" in t and scene.product.name in t for t in texts), texts
+
+
+def test_registration_marks_a_set_with_a_digital_sheet_as_such(scene, login):
+    page = login(scene.cast.producer_user).get(reverse("products:create") + f"?producer={scene.producer.pk}")
+    html = page.content.decode()
+    assert "2.2 – Mật ong, mật khác và nông sản thực phẩm khác · phiếu điện tử" in html
+    assert "3.1 – Đồ ăn nhanh · phiếu giấy" in html
