@@ -1013,6 +1013,43 @@ def _(w: World) -> Act:
     return Act(lambda: tasks.probe_request(actor=w.cast.central), w.cast.central, _result)
 
 
+# --- h2-paper-mode ---
+PAPER_SET = "3.1"  # no digital sheet in the 2023 version (the test rubric adds one for 2.2 only)
+PAPER_PARTS = {"A": "30", "B": "20", "C": "25"}
+
+
+@recipe("evaluation.sheet_paper_save", "sheet.save")
+def _(w: World) -> Act:
+    c, scene = w.cast, build_scene(w.cast, product_set_code=PAPER_SET)
+    return Act(
+        lambda: evaluation.sheet_paper_save(
+            actor=c.council2,  # the secretary enters council3's paper sheet for them
+            round_dossier=scene.round_dossier,
+            parts=PAPER_PARTS,
+            expected_version=0,
+            on_behalf_of=c.council3,
+        ),
+        c.council2,
+        _result,
+    )
+
+
+@recipe("evaluation.sheet_paper_submit", "sheet.submit")
+def _(w: World) -> Act:
+    c, scene = w.cast, build_scene(w.cast, product_set_code=PAPER_SET)
+    return Act(
+        lambda: evaluation.sheet_paper_submit(
+            actor=c.council1,
+            round_dossier=scene.round_dossier,
+            parts=PAPER_PARTS,
+            expected_version=0,
+            scan=upload("phieu-giay.pdf", pdf_bytes()),
+        ),
+        c.council1,
+        _result,
+    )
+
+
 # -- exemptions: each with its reason ----------------------------------------------------------------------
 
 # --- h4-cert-snapshot --- changes of certified details (issue 13, item 1)
@@ -1089,6 +1126,7 @@ EXEMPT = {
     "evaluation.detected_reasons": READ,
     "evaluation.counted_sheets": READ,
     "evaluation.missing_sheets": READ,
+    "evaluation.paper_parts": PURE,  # --- h2-paper-mode ---
     "producers.normalise_tax_code": PURE,
     "producers.producer_search_text": PURE,
     "products.gtin_valid": PURE,

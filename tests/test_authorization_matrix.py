@@ -266,6 +266,9 @@ RUBRICS = [
     Row("rubrics:history_undo", "batch", expect(PROVINCE_UP), method="POST", body={"reason": "Nhập nhầm"}),
     Row("rubrics:sheet_import", "rubric", expect(central=OK)),
     Row("rubrics:sheet_import", "rubric", expect(central=OK), method="POST", body={}, redraws=True),
+    # --- h2-paper-mode ---
+    Row("rubrics:missing_sheets", None, expect(central=OK)),
+    Row("rubrics:sheet_template", "rubric", expect(central=OK), args={"product_set": "3.1"}),
 ]
 
 # The central officer runs every round, but adding a dossier to a province's round and computing a council's
@@ -273,6 +276,24 @@ RUBRICS = [
 # level (the province): refused to the central officer (403; the page's form offers them no dossier: 400).
 # Left for a decision: either the round's right should cover those steps, or the centre should not take them.
 _CENTRAL_CYCLE_STEP = NO
+PAPER_SET = "3.1"  # no digital sheet in the 2023 version the matrix loads
+PAPER_PARTS = {"A": "30", "B": "20", "C": "25.5"}
+
+
+def _paper_form(world: dict) -> dict:
+    """A paper sheet's part totals and a fresh scan, saved over the draft the world holds (version 1)."""
+    return {
+        **{f"part-{code}": value for code, value in PAPER_PARTS.items()},
+        "version": "1",
+        "action": "save",
+        "scan": upload("phieu-giay.pdf", pdf_bytes()),
+    }
+
+
+def _paper_api(world: dict) -> dict:
+    return {"version": "1", "parts": json.dumps(PAPER_PARTS), "scan": upload("phieu-giay.pdf", pdf_bytes())}
+
+
 _SCORE_FORM = {"action": "save", "version": "0", **{f"c-{code}": option for code, option in BEST.items()}}
 EVALUATION_PAGES = [
     Row(
@@ -350,6 +371,14 @@ EVALUATION_PAGES = [
     ),
     Row("evaluation:result", "under_evaluation", expect()),  # nothing to show before the conclusion
     Row("evaluation:result", "concluded", expect(OWNER)),
+    # --- h2-paper-mode ---
+    Row("evaluation:score", "paper", expect(council_assigned=OK)),  # the paper form
+    Row("evaluation:score", "paper", expect(council_assigned=OK), method="POST", body=_paper_form),
+    # Entering a member's paper sheet is the council secretary's (the cast has none): the member named
+    # reaches their own sheet; the officers who see the dossier are refused (403).
+    Row("evaluation:paper_for", "paper", expect(council_assigned=OK)),
+    Row("evaluation:paper_for", "paper", expect(council_assigned=OK), method="POST", body=_paper_form),
+    Row("evaluation:sheet_scan", "paper", expect(council_assigned=OK)),  # a draft: its member only
 ]
 
 
@@ -509,6 +538,27 @@ EVALUATION_API = [
         "concluded",
         expect(province=OK),
         body={"note": "Đề nghị Trung ương đánh giá 5 sao"},
+    ),
+    # --- h2-paper-mode ---
+    Row(
+        "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper", "paper", expect(council_assigned=OK)
+    ),
+    Row(
+        "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper",
+        "paper",
+        expect(council_assigned=OK),
+        body=_paper_api,
+    ),
+    Row(
+        "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper/submit",
+        "paper",
+        expect(council_assigned=OK),
+        body=_paper_api,
+    ),
+    Row(
+        "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/sheets/{sheet_id}/scan",
+        "paper",
+        expect(council_assigned=OK),
     ),
 ]
 
@@ -1464,7 +1514,9 @@ def _evaluation(cast, producer) -> dict[str, dict]:
         held_on=TODAY,
     )
     person("council4", "Đặng Thị Bốn", RoleKind.COUNCIL_MEMBER, cast.province)
+    paper = _paper_dossier(cast, producer, evaluation_round, seats[cast.council1])
     return {
+        "paper": paper,
         "round": {"round_id": evaluation_round.pk, "dossier": waiting.pk},
         "fresh_round": {"round_id": fresh.pk},
         "under_evaluation": {"round_dossier_id": in_progress.pk},
@@ -1472,6 +1524,26 @@ def _evaluation(cast, producer) -> dict[str, dict]:
         "scored": {"round_dossier_id": result.pk, "version": RoundDossier.objects.get(pk=result.pk).version},
         "concluded": {"round_dossier_id": done.pk},
     }
+
+
+def _paper_dossier(cast, producer, evaluation_round, seat) -> dict:
+    """A dossier of a set without a digital sheet (3.1) in the round, assigned to council1, whose paper
+    sheet draft holds its scan (issue 12)."""
+    dossier = accepted_dossier(
+        cast, producer=producer, product_name="Bánh gai Vân Hà", product_set_code=PAPER_SET
+    )
+    round_dossier = evaluation.round_dossier_add(
+        actor=cast.province_officer, evaluation_round=evaluation_round, dossier=dossier
+    )
+    evaluation.assignment_create(actor=cast.province_officer, round_dossier=round_dossier, member=seat)
+    sheet = evaluation.sheet_paper_save(
+        actor=cast.council1,
+        round_dossier=round_dossier,
+        parts=PAPER_PARTS,
+        expected_version=0,
+        scan=upload("phieu-giay.pdf", pdf_bytes()),
+    )
+    return {"round_dossier_id": round_dossier.pk, "sheet_id": sheet.pk, "username": "council1"}
 
 
 HISTORY_CSV = (

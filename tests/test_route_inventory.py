@@ -106,6 +106,11 @@ ACCESS: dict[str, str] = {
     "evaluation:result": MATRIX,
     "evaluation:score": MATRIX,
     "evaluation:dossier_action": MATRIX,
+    # --- h2-paper-mode ---
+    "evaluation:paper_for": MATRIX,
+    "evaluation:sheet_scan": MATRIX,
+    "rubrics:missing_sheets": MATRIX,
+    "rubrics:sheet_template": MATRIX,
     # certification: verification is public, the rest for officers and the producer
     "certification:list": MATRIX,
     "certification:detail": MATRIX,
@@ -195,6 +200,11 @@ ACCESS: dict[str, str] = {
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/result": MATRIX,
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/conclusion": MATRIX,
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/propose": MATRIX,
+    # --- h2-paper-mode ---
+    "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper": MATRIX,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper": MATRIX,
+    "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper/submit": MATRIX,
+    "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/sheets/{sheet_id}/scan": MATRIX,
     # API: certificates (verification and the published keys and revocations are public)
     "POST /api/v1/certificates/verify": PUBLIC,
     "GET /api/v1/certificates/keys": PUBLIC,

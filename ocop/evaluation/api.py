@@ -9,16 +9,20 @@ No `from __future__ import annotations` here: django-ninja reads the payload typ
 """
 
 import datetime
+import json
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from ocop.accounts.models import User
 from ocop.api.auth import require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid, NotFound
+from ocop.core.storage import download_response
+from ocop.core.uploads import refused_upload
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies, rules, selectors, services
 from ocop.evaluation.models import Council, CouncilMember, EvaluationRound, RoundDossier, ScoreSheet
@@ -89,6 +93,23 @@ class SubmitIn(Schema):
     comment: str | None = Field(None, max_length=5000)
 
 
+class PaperIn(Schema):
+    """A paper sheet, sent as multipart form fields beside the `scan` file (PDF, JPEG or PNG)."""
+
+    version: int = Field(..., description="The sheet's version as read (0 before the first save)")
+    parts: str = Field(
+        ...,
+        max_length=500,
+        description='JSON: the part totals of the paper sheet, e.g. {"A": "35", "B": "20", "C": "30.5"}',
+    )
+    comment: str = Field("", max_length=5000)
+    member: str = Field(
+        "",
+        max_length=150,
+        description="The council secretary enters this member's sheet (username); empty: the caller's own",
+    )
+
+
 class ConclusionIn(Schema):
     conclusion: str
     minutes: str = Field(..., max_length=20000)
@@ -149,6 +170,8 @@ def round_dossier_dict(round_dossier: RoundDossier, user) -> dict[str, Any]:
         "may_score": policies.can_score(user, round_dossier),
         "why_not_score": policies.why_not_score(user, round_dossier),
         "may_steer": policies.can_steer(user, round_dossier.round),
+        "sheet_mode": selectors.sheet_mode_of(round_dossier),
+        "may_enter_on_behalf": policies.can_enter_on_behalf(user, round_dossier),
     }
     if policies.can_steer(user, round_dossier.round):
         body["submitted_sheets"] = round_dossier.submitted_sheets
@@ -186,6 +209,7 @@ def sheet_dict(sheet: ScoreSheet | None, round_dossier: RoundDossier, user) -> d
             "comment": "",
             "total": "0",
             "parts": {},
+            "mode": selectors.sheet_mode_of(round_dossier),
             "may_edit": editable,
             "may_submit": editable,
         }
@@ -213,6 +237,17 @@ def sheet_dict(sheet: ScoreSheet | None, round_dossier: RoundDossier, user) -> d
         "total": _dec(sheet.total),
         "parts": sheet.parts,
         "submitted_at": sheet.submitted_at.isoformat() if sheet.submitted_at else None,
+        "mode": sheet.mode,
+        "entered_by": sheet.entered_by.get_username() if sheet.entered_by else None,
+        "scan": (
+            {
+                "name": sheet.scan_name,
+                "sha256": sheet.scan_sha256,
+                "download": f"/api/v1/evaluation/round-dossiers/{round_dossier.pk}/sheets/{sheet.pk}/scan",
+            }
+            if sheet.scan
+            else None
+        ),
         "may_edit": editable,
         "may_submit": editable,
     }
@@ -337,7 +372,10 @@ def add_dossier(request, round_id: int, payload: DossierIn):
     user, evaluation_round = _round(request, round_id)
     dossier = dossier_gateway.get_dossier_for(user, payload.dossier)
     round_dossier = services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
-    return Status(201, round_dossier_dict(round_dossier, user))
+    body = round_dossier_dict(round_dossier, user)
+    notice = selectors.paper_notice(round_dossier)
+    body["warnings"] = [{"code": "paper_sheet_mode", "message": notice}] if notice else []
+    return Status(201, body)
 
 
 @router.post("/rounds/{round_id}/assign-all", summary="Phân công mọi thành viên chấm mọi hồ sơ, trừ xung đột")
@@ -498,3 +536,99 @@ def propose(request, round_dossier_id: int, payload: NoteIn):
     user, round_dossier = _round_dossier(request, round_dossier_id)
     done = services.propose_upward(actor=user, round_dossier=round_dossier, note=payload.note)
     return round_dossier_dict(done, user)
+
+
+# Paper sheets (issue 12) ------------------------------------------------------------------------------------
+
+
+def _paper_parts_in(text: str) -> dict[str, Any]:
+    try:
+        parts = json.loads(text or "{}")
+    except ValueError:
+        parts = None
+    if not isinstance(parts, dict):
+        raise Invalid(
+            _('«parts» phải là một đối tượng JSON, ví dụ {"A": "35", "B": "20", "C": "30"}.'),
+            code="paper_parts_not_object",
+        )
+    return parts
+
+
+def _paper_call(request, round_dossier_id, call, payload: "PaperIn", scan):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    refused_upload(request, "scan")
+    person = _user(payload.member) if payload.member else None
+    sheet = call(
+        actor=user,
+        round_dossier=round_dossier,
+        parts=_paper_parts_in(payload.parts),
+        expected_version=payload.version,
+        scan=scan,
+        comment=payload.comment,
+        on_behalf_of=person,
+    )
+    sheet = selectors.sheet_for_member(round_dossier, sheet.member.user) or sheet
+    return sheet_dict(sheet, round_dossier, user)
+
+
+@router.get(
+    "/round-dossiers/{round_dossier_id}/paper",
+    summary="Phiếu giấy của tôi, hoặc của thành viên Thư ký nhập thay",
+)
+def get_paper_sheet(request, round_dossier_id: int, member: str | None = None):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    person = _user(member) if member else user
+    if person.pk != user.pk and not policies.can_enter_on_behalf(user, round_dossier):
+        raise NotFound(_("Bạn không có phiếu cho hồ sơ này."), code="sheet_not_found")
+    sheet = selectors.sheet_for_member(round_dossier, person)
+    if sheet is None and person.pk == user.pk and not policies.can_score(user, round_dossier):
+        raise NotFound(_("Bạn không có phiếu cho hồ sơ này."), code="sheet_not_found")
+    version = rules.loaded_version(round_dossier.round.rubric_version)
+    body = sheet_dict(sheet, round_dossier, user)
+    if person.pk != user.pk:
+        may = policies.can_enter_on_behalf(user, round_dossier) and policies.can_score(person, round_dossier)
+        body["may_edit"] = body["may_submit"] = may and (sheet is None or sheet.status == "draft")
+    body["member"] = person.get_username()
+    body["part_maxima"] = {p.code: _dec(p.max_points) for p in version.parts}
+    body["decimals"] = version.aggregation.decimals
+    return body
+
+
+@router.post(
+    "/round-dossiers/{round_dossier_id}/paper",
+    summary="Lưu nháp phiếu giấy: tổng điểm phần A, B, C và bản quét (multipart)",
+)
+def save_paper_sheet(
+    request,
+    round_dossier_id: int,
+    payload: Form[PaperIn],
+    scan: File[UploadedFile | None] = None,
+):
+    return _paper_call(request, round_dossier_id, services.sheet_paper_save, payload, scan)
+
+
+@router.post(
+    "/round-dossiers/{round_dossier_id}/paper/submit",
+    summary="Nộp phiếu giấy (cần bản quét; khoá, không sửa được nữa)",
+)
+def submit_paper_sheet(
+    request,
+    round_dossier_id: int,
+    payload: Form[PaperIn],
+    scan: File[UploadedFile | None] = None,
+):
+    return _paper_call(request, round_dossier_id, services.sheet_paper_submit, payload, scan)
+
+
+@router.get(
+    "/round-dossiers/{round_dossier_id}/sheets/{sheet_id}/scan",
+    summary="Tải bản quét phiếu giấy (khi được xem phiếu)",
+)
+def download_scan(request, round_dossier_id: int, sheet_id: int):
+    user, round_dossier = _round_dossier(request, round_dossier_id)
+    sheet = selectors.get_sheet_for(user, round_dossier, sheet_id)
+    if not sheet.scan:
+        raise NotFound(_("Phiếu này không có bản quét."), code="scan_not_found")
+    return download_response(
+        request, sheet.scan.name, filename=sheet.scan_name, content_type=sheet.scan_content_type
+    )

@@ -240,8 +240,17 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", "Đã nộp"
 
 
+class SheetMode(models.TextChoices):
+    DIGITAL = "digital", "Phiếu điện tử"
+    PAPER = "paper", "Phiếu giấy"
+
+
 class ScoreSheet(models.Model):
-    """One member's score sheet (*phiếu đánh giá*) for one dossier in one round, on a frozen rubric version."""
+    """One member's score sheet (*phiếu đánh giá*) for one dossier in one round, on a frozen rubric version.
+
+    A paper sheet (*phiếu giấy*, for a product set whose version has no digital sheet) holds only the part
+    totals the member wrote on paper, in `parts`, and the scan of that paper; it has no lines.
+    """
 
     round_dossier = models.ForeignKey(RoundDossier, on_delete=models.PROTECT, related_name="sheets")
     member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="sheets")
@@ -254,6 +263,16 @@ class ScoreSheet(models.Model):
     comment = models.TextField("Nhận xét chung", blank=True)
     total = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     parts = models.JSONField(default=dict, blank=True)
+    mode = models.CharField(max_length=10, choices=SheetMode.choices, default=SheetMode.DIGITAL)
+    # The scanned paper sheet, checked by ocop.core.uploads and kept by ocop.core.storage with its checksum.
+    scan = models.FileField(max_length=300, blank=True)
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    scan_name = models.CharField(max_length=255, blank=True)
+    scan_content_type = models.CharField(max_length=100, blank=True)
+    # Who last wrote the sheet: the member, or the council secretary entering a paper sheet on their behalf.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -268,6 +287,14 @@ class ScoreSheet(models.Model):
 
     def __str__(self) -> str:
         return f"Phiếu #{self.pk} – {self.member.user}"
+
+    @property
+    def is_paper(self) -> bool:
+        return self.mode == SheetMode.PAPER
+
+    @property
+    def entered_on_behalf(self) -> bool:
+        return self.entered_by_id is not None and self.entered_by_id != self.member.user_id
 
 
 class ScoreLine(models.Model):

@@ -166,3 +166,32 @@ def why_not_declare_conflict(user, round_dossier: RoundDossier, person) -> str |
     if seat(user, round_dossier.round) is None:
         return _("Bạn không có tên trong Hội đồng của đợt này.")
     return None
+
+
+# Paper sheets (issue 12) ----------------------------------------------------------------------------------
+
+
+def why_not_enter_on_behalf(user, round_dossier: RoundDossier) -> str | None:
+    """The council secretary enters members' paper sheets for them (the minutes' secretary keeps the papers);
+    never on a dossier they are conflicted on, and only while the dossier is being scored."""
+    member = seat(user, round_dossier.round)
+    if member is None or member.role != CouncilRole.SECRETARY:
+        return _("Chỉ Thư ký Hội đồng được nhập phiếu giấy thay cho thành viên khác.")
+    if is_conflicted(user, round_dossier):
+        return _("Bạn có xung đột lợi ích với hồ sơ này nên không nhập phiếu.")
+    if round_dossier.round.status != RoundStatus.SCORING:
+        return _("Đợt đánh giá không ở giai đoạn chấm điểm.")
+    if round_dossier.status != EvaluationStatus.UNDER_EVALUATION:
+        return _("Hội đồng đã có kết quả cho hồ sơ này; không chấm thêm.")
+    return None
+
+
+def can_enter_on_behalf(user, round_dossier: RoundDossier) -> bool:
+    return why_not_enter_on_behalf(user, round_dossier) is None
+
+
+def why_not_view_scan(user, sheet: ScoreSheet) -> str | None:
+    """The scan goes with the sheet: whoever may read the sheet, and the secretary who entered it."""
+    if sheet.entered_by_id is not None and sheet.entered_by_id == getattr(user, "pk", None):
+        return None
+    return why_not_view_sheet(user, sheet)

@@ -89,6 +89,81 @@ def score_stored(version: RubricVersion, sheet, *, complete: bool = True) -> eng
     )
 
 
+# Paper sheets (issue 12) ---------------------------------------------------------------------------------
+# A paper sheet has only part totals: the total is their sum, the band and the recognised stars come from the
+# version as for a digital sheet; there are no criteria, so no gates, no mandatory-criteria check, no advice.
+
+
+def _paper_eligible(version: RubricVersion, band) -> int | None:
+    """The band's star when recognised, else the highest recognised star below it (no criteria to check)."""
+    return max((b.stars for b in version.bands if b.stars <= band.stars and b.recognised), default=None)
+
+
+def paper_score(version: RubricVersion, sheet) -> engine.SheetScore:
+    """A stored paper sheet as the engine's SheetScore: its part totals, their sum, and the band of that sum."""
+    parts = {p.code: Decimal(str(sheet.parts.get(p.code, "0"))) for p in version.parts}
+    total = sum(parts.values(), Decimal(0))
+    try:
+        band = engine.band_for_total(version, total)
+    except ScoringError as error:
+        raise invalid_answers(error) from error
+    return engine.SheetScore(
+        version=version.code,
+        product_set=sheet.product_set,
+        legal_form=sheet.legal_form or None,
+        criteria=(),
+        parts=parts,
+        total=total,
+        band=band,
+        gates_fired=(),
+        unmet=(),
+        eligible_stars=_paper_eligible(version, band),
+        next_star=engine.next_star_for(version, total, band),
+    )
+
+
+def sheet_score(version: RubricVersion, sheet, *, complete: bool = True) -> engine.SheetScore:
+    """A stored sheet of either mode through the engine."""
+    if getattr(sheet, "mode", "digital") == "paper":
+        return paper_score(version, sheet)
+    return score_stored(version, sheet, complete=complete)
+
+
+def council_score(version: RubricVersion, sheets) -> engine.CouncilScore:
+    """The council's score of stored sheets: the engine's aggregate when every sheet is digital; with a paper
+    sheet among them, the same mean and rounding over the part totals, and the spread per part."""
+    scored = [sheet_score(version, s) for s in sheets]
+    if all(getattr(s, "mode", "digital") != "paper" for s in sheets):
+        return engine.aggregate(version, scored)
+    count = Decimal(len(scored))
+    totals = tuple(s.total for s in scored)
+    total = engine.round_score(version, sum(totals, Decimal(0)) / count)
+    parts = {
+        p.code: engine.round_score(
+            version, sum((s.parts.get(p.code, Decimal(0)) for s in scored), Decimal(0)) / count
+        )
+        for p in version.parts
+    }
+    band = engine.band_for_total(version, total)
+    spread = []
+    for part in version.parts:
+        points = tuple(s.parts.get(part.code, Decimal(0)) for s in scored)
+        spread.append(engine.CriterionSpread(part.code, points, min(points), max(points), parts[part.code]))
+    return engine.CouncilScore(
+        version=version.code,
+        product_set=scored[0].product_set,
+        member_totals=totals,
+        total=total,
+        parts=parts,
+        band=band,
+        gates_fired=(),
+        unmet=(),
+        eligible_stars=_paper_eligible(version, band),
+        next_star=engine.next_star_for(version, total, band),
+        spread=tuple(spread),
+    )
+
+
 def plain(value: Decimal | None) -> str | None:
     """A decimal for JSON, without trailing zeros noise (72.50 → "72.5", 90.00 → "90")."""
     if value is None:

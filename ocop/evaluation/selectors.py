@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, scope_q
 from ocop.core.errors import NotFound
+from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies
 from ocop.evaluation.models import (
     Assignment,
@@ -25,6 +26,7 @@ from ocop.evaluation.models import (
     SheetStatus,
 )
 from ocop.producers.policies import member_producer_ids
+from ocop.rubrics.selectors import sheet_mode
 
 _DOSSIER_RELATED = (
     "round",
@@ -212,3 +214,66 @@ def median_sheet(round_dossier: RoundDossier) -> ScoreSheet | None:
 
     sheets = sorted(counted_sheets(round_dossier), key=lambda s: (s.total, s.pk))
     return sheets[(len(sheets) - 1) // 2] if sheets else None
+
+
+# Paper sheets (issue 12) ------------------------------------------------------------------------------------
+
+
+def sheet_mode_of(round_dossier: RoundDossier) -> str:
+    """ "digital" or "paper": whether the round's rubric version has a digital sheet for the dossier's set."""
+    return sheet_mode(
+        round_dossier.round.rubric_version, dossier_gateway.product_set_code_of(round_dossier.dossier)
+    )
+
+
+def paper_notice(round_dossier: RoundDossier) -> str | None:
+    """What the officers and the council do when the dossier's set has no digital sheet; None otherwise."""
+    if sheet_mode_of(round_dossier) != "paper":
+        return None
+    product = round_dossier.dossier.product
+    return _(
+        "«%(product)s» (bộ sản phẩm %(set)s) chưa có phiếu điện tử trong bộ tiêu chí %(version)s: Hội đồng chấm trên phiếu giấy; mỗi thành viên (hoặc Thư ký thay họ) nhập tổng điểm phần A, B, C và tải lên bản quét phiếu đã ký. Cán bộ Trung ương có thể nạp phiếu điện tử từ trang «Bộ sản phẩm chưa có phiếu»."
+    ) % {
+        "product": product.name,
+        "set": product.product_set.code,
+        "version": round_dossier.round.rubric_version.code,
+    }
+
+
+def sheet_for_member(round_dossier: RoundDossier, user) -> ScoreSheet | None:
+    """A member's sheet of the dossier (for the secretary entering a paper sheet on their behalf)."""
+    return (
+        ScoreSheet.objects.filter(round_dossier=round_dossier, member__user=user)
+        .select_related("member__user", "rubric_version", "entered_by")
+        .first()
+    )
+
+
+def paper_entries(user, round_dossier: RoundDossier) -> list[CouncilMember]:
+    """Assigned members whose paper sheet the user (the secretary) may still enter for them."""
+    if not policies.can_enter_on_behalf(user, round_dossier):
+        return []
+    submitted = ScoreSheet.objects.filter(round_dossier=round_dossier, status=SheetStatus.SUBMITTED).values(
+        "member_id"
+    )
+    conflicted = ConflictOfInterest.objects.filter(round_dossier=round_dossier).values("user_id")
+    return list(
+        CouncilMember.objects.filter(assignments__round_dossier=round_dossier)
+        .exclude(pk__in=submitted)
+        .exclude(user_id__in=conflicted)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("id")
+    )
+
+
+def get_sheet_for(user, round_dossier: RoundDossier, sheet_id: int) -> ScoreSheet:
+    """A sheet of the dossier the user may read (its scan too); NotFound otherwise."""
+    sheet = (
+        ScoreSheet.objects.filter(round_dossier=round_dossier, pk=sheet_id)
+        .select_related("member__user", "round_dossier__round__unit", "entered_by")
+        .first()
+    )
+    if sheet is None or policies.why_not_view_scan(user, sheet) is not None:
+        raise NotFound(_("Không tìm thấy phiếu."), code="sheet_not_found")
+    return sheet

@@ -16,5 +16,7 @@ urlpatterns = [
     path("dossiers/<int:round_dossier_id>/", views.dossier, name="dossier"),
     path("results/<int:round_dossier_id>/", views.result, name="result"),
     path("dossiers/<int:round_dossier_id>/score/", views.score, name="score"),
+    path("dossiers/<int:round_dossier_id>/paper/<str:username>/", views.paper_for, name="paper_for"),
+    path("dossiers/<int:round_dossier_id>/sheets/<int:sheet_id>/scan/", views.sheet_scan, name="sheet_scan"),
     path("dossiers/<int:round_dossier_id>/<slug:action>/", views.dossier_action, name="dossier_action"),
 ]

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, has_capability, roles_with
 from ocop.core.errors import DomainError, NotFound
+from ocop.core.storage import download_response
+from ocop.core.uploads import refused_upload
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies, rules, selectors, services
 from ocop.evaluation.forms import (
@@ -26,7 +28,7 @@ from ocop.evaluation.forms import (
     MemberForm,
     RoundForm,
 )
-from ocop.evaluation.models import Council, EvaluationStatus, RoundStatus, SheetStatus
+from ocop.evaluation.models import Council, CouncilMember, EvaluationStatus, RoundStatus, SheetStatus
 from ocop.rubrics import engine
 from ocop.rubrics.advice import held_back
 from ocop.rubrics.issues import ScoringError
@@ -114,7 +116,7 @@ def _round_context(request, evaluation_round, **forms):
         ),
         "council": council,
         "members": list(council.members.select_related("user")) if council else [],
-        "round_dossiers": selectors.round_dossiers_of(user, evaluation_round),
+        "round_dossiers": _with_sheet_modes(selectors.round_dossiers_of(user, evaluation_round)),
         "may_run": may_run,
         "may_steer": policies.can_steer(user, evaluation_round),
         "next_states": [RoundStatus(s) for s in services.ROUND_TRANSITIONS[evaluation_round.status]],
@@ -123,6 +125,14 @@ def _round_context(request, evaluation_round, **forms):
         "dossier_form": forms.get("dossier_form") or AddDossierForm(dossiers=candidates),
         "seat": policies.seat(user, evaluation_round),
     }
+
+
+def _with_sheet_modes(round_dossiers) -> list:
+    """Each round dossier with its sheet mode and, for a paper one, what to do (issue 12)."""
+    rows = list(round_dossiers)
+    for row in rows:
+        row.paper_notice = selectors.paper_notice(row)
+    return rows
 
 
 @login_required
@@ -169,8 +179,13 @@ def round_action(request, round_id: int, action: str):
             form = forms["dossier_form"] = AddDossierForm(request.POST, dossiers=candidates)
             if form.is_valid():
                 dossier = next(d for d in candidates if d.pk == form.cleaned_data["dossier"])
-                services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
+                added = services.round_dossier_add(
+                    actor=user, evaluation_round=evaluation_round, dossier=dossier
+                )
                 messages.success(request, _("Đã đưa hồ sơ vào đợt đánh giá."))
+                notice = selectors.paper_notice(added)
+                if notice:
+                    messages.warning(request, notice)
                 return redirect("evaluation:round", round_id=round_id)
         elif action == "assign_all":
             count = services.assign_all(actor=user, evaluation_round=evaluation_round)
@@ -184,6 +199,11 @@ def round_action(request, round_id: int, action: str):
                 expected_version=_int(request.POST.get("version")),
             )
             messages.success(request, _("Đã chuyển trạng thái đợt đánh giá."))
+            if request.POST.get("to") == RoundStatus.SCORING:  # scoring starts: say which go on paper
+                for notice in filter(
+                    None, map(selectors.paper_notice, selectors.round_dossiers_of(user, evaluation_round))
+                ):
+                    messages.warning(request, notice)
             return redirect("evaluation:round", round_id=round_id)
         else:
             raise Http404
@@ -295,6 +315,8 @@ def score(request, round_dossier_id: int):
             {"round_dossier": round_dossier, "reason": why_not},
             status=403,
         )
+    if selectors.sheet_mode_of(round_dossier) == "paper":
+        return _paper_page(request, round_dossier, request.user)
     version = rules.loaded_version(evaluation_round.rubric_version)
     product_set = dossier_gateway.product_set_code_of(round_dossier.dossier)
     legal_form = (
@@ -419,6 +441,8 @@ def _dossier_context(request, round_dossier, **forms) -> dict:
         "statuses": EvaluationStatus,
         "seat": seat,
         "certification": dossier_gateway.certification_links(user, round_dossier),
+        "paper_notice": selectors.paper_notice(round_dossier),
+        "paper_entries": selectors.paper_entries(user, round_dossier),
     }
 
 
@@ -482,7 +506,7 @@ def result(request, round_dossier_id: int):
     version = rules.loaded_version(round_dossier.round.rubric_version)
     held = score_of_median = None
     median = selectors.median_sheet(round_dossier)
-    if median is not None:
+    if median is not None and not median.is_paper:  # a paper sheet has no criteria to advise on
         score_of_median = rules.score_stored(version, median)
         held = held_back(version, score_of_median)
     return render(
@@ -494,4 +518,126 @@ def result(request, round_dossier_id: int):
             "held": held,
             "score": score_of_median,
         },
+    )
+
+
+# Paper sheets (issue 12) ------------------------------------------------------------------------------------
+
+
+def _paper_page(request, round_dossier, member_user):
+    """The paper sheet of `member_user`: part totals and the scan, entered by the member or the secretary."""
+    user = request.user
+    on_behalf = member_user.pk != user.pk
+    sheet = selectors.sheet_for_member(round_dossier, member_user)
+    if on_behalf:
+        why_not = policies.why_not_enter_on_behalf(user, round_dossier) or policies.why_not_score(
+            member_user, round_dossier
+        )
+    else:
+        why_not = policies.why_not_score(user, round_dossier)
+    if why_not and (on_behalf or sheet is None):
+        return render(
+            request,
+            "evaluation/score_refused.html",
+            {"round_dossier": round_dossier, "reason": why_not},
+            status=403,
+        )
+    version = rules.loaded_version(round_dossier.round.rubric_version)
+    status, error = 200, None
+    posted: dict[str, str] = {}
+    comment = sheet.comment if sheet else ""
+    sheet_version = sheet.version if sheet else 0
+    if request.method == "POST":
+        posted = {p.code: request.POST.get(f"part-{p.code}", "")[:20] for p in version.parts}
+        comment = request.POST.get("comment", "")[:5000]
+        action = request.POST.get("action", "save")
+        expected = _int(request.POST.get("version"))
+        try:
+            if expected is None:
+                raise DomainError(_("Thiếu số phiên bản của phiếu."), code="version_required")
+            refused_upload(request, "scan")
+            call = services.sheet_paper_submit if action == "submit" else services.sheet_paper_save
+            call(
+                actor=user,
+                round_dossier=round_dossier,
+                parts=posted,
+                expected_version=expected,
+                scan=request.FILES.get("scan"),
+                comment=comment,
+                on_behalf_of=member_user if on_behalf else None,
+            )
+        except DomainError as failure:
+            error, status = failure, failure.status
+            sheet_version = expected if expected is not None else sheet_version
+        else:
+            if action == "submit":
+                messages.success(request, _("Đã nộp phiếu giấy."))
+                return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
+            messages.success(request, _("Đã lưu bản nháp."))
+            if on_behalf:
+                return redirect(
+                    "evaluation:paper_for",
+                    round_dossier_id=round_dossier.pk,
+                    username=member_user.get_username(),
+                )
+            return redirect("evaluation:score", round_dossier_id=round_dossier.pk)
+    stored = sheet.parts if sheet else {}
+    return render(
+        request,
+        "evaluation/score_paper.html",
+        {
+            "round_dossier": round_dossier,
+            "product": dossier_gateway.product_of(round_dossier.dossier),
+            "producer": dossier_gateway.producer_of(round_dossier.dossier),
+            "member_user": member_user,
+            "on_behalf": on_behalf,
+            "sheet": sheet,
+            "sheet_version": sheet_version,
+            "parts": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "max": p.max_points,
+                    "value": posted.get(p.code, stored.get(p.code, "")),
+                }
+                for p in version.parts
+            ],
+            "step": Decimal(1).scaleb(-version.aggregation.decimals),
+            "decimals": version.aggregation.decimals,
+            "scale_max": version.scale_max,
+            "comment": comment,
+            "editable": (sheet is None or sheet.status == SheetStatus.DRAFT) and why_not is None,
+            "why_not": why_not,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_for(request, round_dossier_id: int, username: str):
+    """The council secretary enters a member's paper sheet on their behalf."""
+    round_dossier = _found(selectors.get_round_dossier_for, request.user, round_dossier_id)
+    if selectors.sheet_mode_of(round_dossier) != "paper":
+        raise Http404
+    member = (
+        CouncilMember.objects.filter(council__round=round_dossier.round, user__username=username)
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return _paper_page(request, round_dossier, member.user)  # one's own name: one's own sheet
+
+
+@login_required
+def sheet_scan(request, round_dossier_id: int, sheet_id: int):
+    """The scanned paper sheet, to whoever may read the sheet (and the secretary who entered it)."""
+    round_dossier = _found(selectors.get_round_dossier_for, request.user, round_dossier_id)
+    sheet = _found(selectors.get_sheet_for, request.user, round_dossier, sheet_id)
+    if not sheet.scan:
+        raise Http404
+    return download_response(
+        request, sheet.scan.name, filename=sheet.scan_name, content_type=sheet.scan_content_type
     )

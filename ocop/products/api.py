@@ -25,7 +25,13 @@ from ocop.producers.selectors import (
 from ocop.products import services
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.policies import product_flags
-from ocop.products.selectors import get_photo_for, get_product_for, product_set_by_code, products_search
+from ocop.products.selectors import (
+    get_photo_for,
+    get_product_for,
+    product_set_by_code,
+    products_search,
+    sheet_status,
+)
 
 router = Router(tags=["products"])
 MAX_PAGE_SIZE = 200
@@ -96,6 +102,7 @@ def product_body(user, product: Product, pending: dict | None = None) -> dict:
         "group": product_set.group.code,
         "group_name": product_set.group.name,
         "rubric_version": product_set.version.code,
+        **sheet_status(product_set),
         "description": product.description,
         "story": product.story,
         "raw_material_origin": product.raw_material_origin,

@@ -7,11 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.products.models import IpStatus, PhotoKind, SalesChannel
 from ocop.products.selectors import current_rubric_version, product_sets_of
+from ocop.rubrics.selectors import DIGITAL, PAPER, sheet_codes, sheet_mode_label
 
 
 class ProductSetChoiceField(forms.ModelChoiceField):
+    """Each set with its sheet status beside it (issue 12): a set without a digital sheet is scored on paper."""
+
+    digital: frozenset[str] = frozenset()
+
     def label_from_instance(self, obj) -> str:
-        return f"{obj.code} – {obj.name}"
+        mode = DIGITAL if obj.code in self.digital else PAPER
+        return f"{obj.code} – {obj.name} · {sheet_mode_label(mode)}"
 
 
 class ProductForm(forms.Form):
@@ -46,7 +52,14 @@ class ProductForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product_set"].queryset = product_sets_of(current_rubric_version())
+        version = current_rubric_version()
+        field = self.fields["product_set"]
+        field.queryset = product_sets_of(version)
+        if version is not None:
+            field.digital = sheet_codes(version)
+            field.help_text = _(
+                "Bộ sản phẩm ghi «phiếu giấy» chưa có phiếu đánh giá điện tử trong bộ tiêu chí đang áp dụng: sản phẩm vẫn được đăng ký và đánh giá; Hội đồng chấm trên phiếu giấy rồi nhập tổng điểm từng phần kèm bản quét phiếu."
+            )
 
 
 class ProductEditForm(ProductForm):

@@ -12,6 +12,7 @@ from ocop.core.text import fold
 from ocop.producers.models import Producer, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
 from ocop.products.models import Product, ProductPhoto
+from ocop.rubrics import selectors as rubric_selectors
 from ocop.rubrics.models import ProductSet, RubricVersion
 from ocop.rubrics.selectors import version_in_force
 
@@ -109,3 +110,9 @@ def change_lines(request: RecordChangeRequest) -> list[tuple[str, str, str]]:
         )
         for key, value in request.new_values.items()
     ]
+
+
+def sheet_status(product_set: ProductSet) -> dict[str, str]:
+    """Whether the set is scored on a digital sheet or on paper, and what that means (issue 12)."""
+    mode = rubric_selectors.sheet_mode(product_set.version, product_set.code)
+    return {"sheet_mode": mode, "sheet_mode_note": rubric_selectors.sheet_mode_help(mode)}

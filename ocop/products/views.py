@@ -29,7 +29,7 @@ from ocop.products.forms import (
     ProductForm,
 )
 from ocop.products.policies import can_add_product, product_flags
-from ocop.products.selectors import change_lines, get_photo_for, get_product_for
+from ocop.products.selectors import change_lines, get_photo_for, get_product_for, sheet_status
 from ocop.products.services import EDITABLE_FIELDS
 
 
@@ -103,6 +103,7 @@ def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
             "photos": product.photos.all(),
             "photo_form": photo_form or PhotoForm(),
             "pending": _pending(product.producer, product),
+            "sheet": sheet_status(product.product_set),
         },
         status=status,
     )

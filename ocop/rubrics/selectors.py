@@ -74,3 +74,43 @@ def sheet_rows(version: m.RubricVersion, product_set: str) -> m.Sheet | None:
         )
         .first()
     )
+
+
+# Digital sheets per product set (issue 12): a set without one is scored in paper-sheet mode.
+DIGITAL = "digital"
+PAPER = "paper"
+
+
+def has_sheet(version: m.RubricVersion, product_set: str) -> bool:
+    """Whether the loaded version has a digital scoring sheet for the product set (code)."""
+    return engine_version(version.code).sheet(product_set) is not None
+
+
+def sheet_mode(version: m.RubricVersion, product_set: str) -> str:
+    """ "digital" when members score the version's sheet criterion by criterion, "paper" when they enter the
+    part totals of a paper sheet with its scan."""
+    return DIGITAL if has_sheet(version, product_set) else PAPER
+
+
+def product_sets_without_sheet(version: m.RubricVersion) -> list[schema.ProductSet]:
+    """The version's product sets still without a digital sheet, in the version's order."""
+    loaded = engine_version(version.code)
+    return [p for p in loaded.product_sets if loaded.sheet(p.code) is None]
+
+
+def sheet_codes(version: m.RubricVersion) -> frozenset[str]:
+    """Codes of the product sets that have a digital sheet in the loaded version (one read for a list)."""
+    return frozenset(engine_version(version.code).sheets)
+
+
+def sheet_mode_label(mode: str) -> str:
+    return _("phiếu điện tử") if mode == DIGITAL else _("phiếu giấy")
+
+
+def sheet_mode_help(mode: str) -> str:
+    """What a producer or an officer does about the set's sheet, said where the set is chosen."""
+    if mode == DIGITAL:
+        return _("Hội đồng chấm trên phiếu điện tử theo từng tiêu chí của bộ sản phẩm này.")
+    return _(
+        "Bộ tiêu chí đang áp dụng chưa có phiếu điện tử cho bộ sản phẩm này: sản phẩm vẫn được đăng ký và đánh giá; Hội đồng chấm trên phiếu giấy và nhập tổng điểm từng phần kèm bản quét phiếu. Có thể cần thêm thời gian để tổng hợp kết quả."
+    )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +21,14 @@ from .advice import held_back
 from .engine import score_sheet
 from .forms import HistoryUploadForm, SheetUploadForm
 from .issues import RubricFileInvalid, ScoringError
-from .selectors import engine_version, get_rubric_version, product_sets_of, rubric_versions
+from .selectors import (
+    engine_version,
+    get_rubric_version,
+    product_sets_of,
+    product_sets_without_sheet,
+    rubric_versions,
+    version_in_force,
+)
 from .services import (
     history_import_apply,
     history_import_preview,
@@ -28,6 +36,7 @@ from .services import (
     rubric_sheet_import_apply,
     rubric_sheet_import_preview,
 )
+from .sheet_template import template_filename, template_workbook
 
 _SALT = "ocop.rubrics.upload"
 
@@ -285,3 +294,52 @@ def history_undo(request, batch_id: int):
     else:
         messages.success(request, _("Đã hủy lần nhập %(file)s.") % {"file": batch.filename})
     return redirect("rubrics:history_import")
+
+
+# Product sets without a digital sheet (issue 12) ------------------------------------------------------------
+
+
+def _require_rubric_manager(request) -> None:
+    if not has_capability(request.user, Capability.MANAGE_RUBRICS):
+        raise Http404
+
+
+@login_required
+def missing_sheets(request):
+    """For the version in force (or the one asked for), the product sets still scored on paper, each with the
+    XLSX template to fill and the import that loads it."""
+    _require_rubric_manager(request)
+    code = request.GET.get("version", "")[:20]
+    row = _get_version(code) if code else version_in_force(timezone.localdate())
+    if row is None:
+        raise Http404
+    loaded = engine_version(row.code)
+    return render(
+        request,
+        "rubrics/missing_sheets.html",
+        {
+            "row": row,
+            "v": loaded,
+            "missing": product_sets_without_sheet(row),
+            "with_sheet": len(loaded.sheets),
+            "versions": rubric_versions(),
+        },
+    )
+
+
+@login_required
+def sheet_template(request, code: str, product_set: str):
+    """The XLSX template of one product set's sheet, with the columns the sheet import reads."""
+    _require_rubric_manager(request)
+    _get_version(code)
+    loaded = engine_version(code)
+    chosen = loaded.product_set(product_set)
+    if chosen is None:
+        raise Http404
+    response = HttpResponse(
+        template_workbook(loaded, chosen),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{template_filename(loaded, chosen)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -131,10 +131,16 @@ def person(username: str, full_name: str, kind: str, where) -> User:
     return someone
 
 
-def accepted_dossier(cast, *, product_name: str = "Mật ong hoa vải Vân Hà", producer: Producer | None = None):
+def accepted_dossier(
+    cast,
+    *,
+    product_name: str = "Mật ong hoa vải Vân Hà",
+    producer: Producer | None = None,
+    product_set_code: str = PRODUCT_SET,
+):
     """A dossier taken through the cycle by its people: producer → commune → province accepts it."""
     version = RubricVersion.objects.get(code="2023")
-    product_set = ProductSet.objects.get(version=version, code=PRODUCT_SET)
+    product_set = ProductSet.objects.get(version=version, code=product_set_code)
     if producer is None:
         producer = producer_create(
             actor=None,
@@ -178,10 +184,12 @@ class Scene:
         return self.round_dossier
 
 
-def build_scene(cast, *, assign: bool = True, open_scoring: bool = True) -> Scene:
+def build_scene(
+    cast, *, assign: bool = True, open_scoring: bool = True, product_set_code: str = PRODUCT_SET
+) -> Scene:
     rubric = load_test_rubric()
     checker = person("province2", "Lý Thị Duyệt", RoleKind.PROVINCE_OFFICER, cast.province)
-    dossier = accepted_dossier(cast)
+    dossier = accepted_dossier(cast, product_set_code=product_set_code)
     officer = cast.province_officer
     today = timezone.localdate()
     evaluation_round = services.round_create(

@@ -16,7 +16,13 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
 
 
+class Multipart(dict):
+    """A body sent as multipart form fields (the paper-sheet routes, which take a file)."""
+
+
 def _call(client, method: str, url: str, headers: dict, body=None):
+    if isinstance(body, Multipart):
+        return client.post(url, dict(body), **headers)
     kwargs = {"content_type": "application/json", **headers}
     return getattr(client, method.lower())(url, body if body is not None else {}, **kwargs)
 
@@ -58,6 +64,15 @@ def matrix(scene) -> dict[tuple[str, str], dict | None]:
             "minutes": "x",
         },
         ("POST", "/round-dossiers/{round_dossier_id}/propose"): {"note": ""},
+        # --- h2-paper-mode ---
+        ("GET", "/round-dossiers/{round_dossier_id}/paper"): None,
+        ("POST", "/round-dossiers/{round_dossier_id}/paper"): Multipart(
+            version="0", parts='{"A": "30", "B": "20", "C": "25"}'
+        ),
+        ("POST", "/round-dossiers/{round_dossier_id}/paper/submit"): Multipart(
+            version="0", parts='{"A": "30", "B": "20", "C": "25"}'
+        ),
+        ("GET", "/round-dossiers/{round_dossier_id}/sheets/{sheet_id}/scan"): None,
     }
 
 
@@ -91,7 +106,7 @@ def test_callers_outside_the_round_are_refused_everywhere_and_nothing_changes(sc
     headers = {} if who == "anonymous" else api_token(getattr(scene.cast, who))
     before = _state()
     for (method, path), body in matrix(scene).items():
-        url = API + path.format(round_id=scene.round.pk, round_dossier_id=scene.round_dossier.pk)
+        url = API + path.format(round_id=scene.round.pk, round_dossier_id=scene.round_dossier.pk, sheet_id=1)
         response = _call(client, method, url, headers, body)
         if who == "anonymous":
             assert response.status_code == 401, (method, path, response.content)
@@ -107,7 +122,9 @@ def test_a_member_without_the_officers_capability_cannot_run_the_round(scene, cl
     headers = api_token(scene.cast.council3)
     before = _state()
     officer_only = [
-        k for k in matrix(scene) if k[0] != "GET" and "sheet" not in k[1] and "conflicts" not in k[1]
+        k
+        for k in matrix(scene)
+        if k[0] != "GET" and "sheet" not in k[1] and "conflicts" not in k[1] and "paper" not in k[1]
     ]
     for method, path in officer_only:
         url = API + path.format(round_id=scene.round.pk, round_dossier_id=scene.round_dossier.pk)
