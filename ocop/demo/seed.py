@@ -26,6 +26,8 @@ DEMO_PROVINCE, DEMO_COMMUNE = "24", "07798"  # Tỉnh Bắc Ninh; Phường Vân
 DEMO_USERS = [
     ("central", "Nguyễn Văn Trung", RoleKind.CENTRAL_OFFICER, "VN"),
     ("province", "Trần Thị Thu", RoleKind.PROVINCE_OFFICER, DEMO_PROVINCE),
+    # The second province officer checks (approves) the decisions `province` drafts: a decision needs two people.
+    ("province2", "Lý Thị Duyệt", RoleKind.PROVINCE_OFFICER, DEMO_PROVINCE),
     ("commune", "Lê Văn Hùng", RoleKind.COMMUNE_OFFICER, DEMO_COMMUNE),
     ("council1", "Hoàng Minh Đức", RoleKind.COUNCIL_MEMBER, DEMO_PROVINCE),
     ("council2", "Vũ Thị Lan", RoleKind.COUNCIL_MEMBER, DEMO_PROVINCE),
@@ -270,6 +272,7 @@ def seed_demo() -> DemoReport:
             )
     _cycle_in_progress()
     _catalog_certified()
+    _rounds()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -280,6 +283,14 @@ def _catalog_certified() -> None:
     from ocop.catalog.demo import seed_certified
 
     seed_certified()
+
+
+def _rounds() -> None:
+    """A past round on the 2019 rubric (decided, certified) and this year's round at the scoring stage."""
+    from ocop.demo.rounds import seed_current_round, seed_past_round
+
+    seed_past_round()
+    seed_current_round()
 
 
 # A one-page PDF, so the demo dossier has real documents to download.
