@@ -17,6 +17,7 @@ from ocop.accounts.forms import LoginForm, RoleGrantForm, RoleRevokeForm
 from ocop.accounts.models import User
 from ocop.accounts.policies import Capability, has_capability
 from ocop.accounts.selectors import audit_events_visible_to, roles_visible_to
+from ocop.audit.labels import action_choices, action_label
 from ocop.core.errors import DomainError
 
 
@@ -108,4 +109,8 @@ def audit_view(request):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit.html", {"page": page, "action": action})
+    for event in page:
+        event.label = action_label(event.action) or event.action
+    return render(
+        request, "accounts/audit.html", {"page": page, "action": action, "actions": action_choices()}
+    )

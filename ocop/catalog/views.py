@@ -16,7 +16,7 @@ from ocop.catalog.ratelimit import throttle
 from ocop.catalog.search import COUNT_LIMIT
 from ocop.core.errors import NotFound, RateLimited, Unauthenticated
 from ocop.core.storage import download_response
-from ocop.core.text import fold
+from ocop.core.text import sort_key
 from ocop.geo.models import Era
 from ocop.products.models import SalesChannel
 
@@ -213,7 +213,10 @@ def map_view(request):
     return render(
         request,
         "catalog/map.html",
-        {"points": points, "ranked": sorted(points, key=lambda p: (-p.count, fold(p.province.short_name)))},
+        {
+            "points": points,
+            "ranked": sorted(points, key=lambda p: (-p.count, sort_key(p.province.short_name))),
+        },
     )
 
 

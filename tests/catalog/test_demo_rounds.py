@@ -67,6 +67,10 @@ def test_a_second_run_adds_nothing_and_stays_quick(demo):
     counts = (EvaluationRound.objects.count(), Certificate.objects.count(), Assignment.objects.count())
     with CaptureQueriesContext(connection) as queries:
         again = seed_demo()
-    assert (EvaluationRound.objects.count(), Certificate.objects.count(), Assignment.objects.count()) == counts
+    assert (
+        EvaluationRound.objects.count(),
+        Certificate.objects.count(),
+        Assignment.objects.count(),
+    ) == counts
     assert again.users == demo.users
     assert len(queries) < 200
