@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from ocop.accounts.models import User
 from ocop.certification import services as certification
+from ocop.core.text import fold
 from ocop.cycle import services as cycle
 from ocop.cycle.models import Dossier
 from ocop.evaluation import rules
@@ -99,7 +100,9 @@ def _accepted_dossier(product: Product, *, year: int, opened_on: datetime.date |
             dossier = cycle.dossier_create(actor=producer, product=product, year=year)
     for row in dossier.checklist:
         if row.get("required"):
-            upload = SimpleUploadedFile(f"{row['item']}.pdf", _PDF, "application/pdf")
+            # Named as a producer would name the scan ("giay-chung-nhan-attp.pdf"), not by the item's code.
+            name = fold(str(row.get("label") or row["item"])).replace(" ", "-")[:60]
+            upload = SimpleUploadedFile(f"{name}.pdf", _PDF, "application/pdf")
             cycle.document_upload(actor=producer, dossier=dossier, item=row["item"], upload=upload)
     # The cycle's step functions lock the dossier but leave the transaction to their caller (the views).
     for step, actor in (
