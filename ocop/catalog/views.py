@@ -79,7 +79,15 @@ def _facets(result, query, provinces: selectors.Provinces) -> list[dict]:
                 }
             )
         if options:
-            blocks.append({"name": facet, "title": FACET_TITLES[facet], "options": options[:40]})
+            # Forty options at most; the list then says how many it left out.
+            blocks.append(
+                {
+                    "name": facet,
+                    "title": FACET_TITLES[facet],
+                    "options": options[:40],
+                    "more": max(len(options) - 40, 0),
+                }
+            )
     return blocks
 
 
