@@ -22,6 +22,18 @@ from ocop.rubrics.models import ProductSet, RubricVersion
 
 DEMO_PROVINCE, DEMO_COMMUNE = "24", "07798"  # Tỉnh Bắc Ninh; Phường Vân Hà (formerly Xã Vân Hà, Việt Yên)
 
+# What each demo user does in the loop, printed by `make demo`.
+DEMO_DUTIES = {
+    "central": "cán bộ Trung ương",
+    "province": "cán bộ tỉnh Bắc Ninh: tổ chức đợt đánh giá, lập dự thảo quyết định",
+    "province2": "cán bộ tỉnh Bắc Ninh: kiểm tra, duyệt quyết định",
+    "commune": "cán bộ Phường Vân Hà: tiếp nhận, kiểm tra hồ sơ",
+    "council1": "Chủ tịch Hội đồng tỉnh",
+    "council2": "Ủy viên thư ký Hội đồng tỉnh",
+    "council3": "Ủy viên Hội đồng tỉnh",
+    "producer": "chủ thể: HTX Vải thiều và Mật ong Vân Hà, HTX Nông sản Việt Yên",
+}
+
 # (username, full name, role, unit code)
 DEMO_USERS = [
     ("central", "Nguyễn Văn Trung", RoleKind.CENTRAL_OFFICER, "VN"),
@@ -188,9 +200,10 @@ class DemoReport:
             if self.password_generated
             else "từ OCOP_DEMO_PASSWORD"
         )
+        people = "".join(f"\n  {name:<10} {DEMO_DUTIES.get(name, '')}".rstrip() for name in self.users)
         return (
             f"Dữ liệu mẫu: {self.producers} chủ thể, {self.products} sản phẩm.\n"
-            f"Người dùng demo: {', '.join(self.users)}\n"
+            f"Người dùng demo: {', '.join(self.users)}{people}\n"
             f"Mật khẩu chung ({origin}): {self.password}"
         )
 

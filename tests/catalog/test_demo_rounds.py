@@ -27,7 +27,7 @@ def demo(settings, tmp_path):
 
 def test_the_second_province_officer_is_printed_and_checks_decisions(demo):
     assert "province2" in demo.users
-    assert "province2" in demo.summary()
+    assert "province2  cán bộ tỉnh Bắc Ninh: kiểm tra, duyệt quyết định" in demo.summary()
     checker = User.objects.get(username="province2")
     assert checker.check_password(demo.password)
     role = checker.roles.get()
