@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
 
 from ocop.catalog.models import CERTIFICATE_STATES
 from ocop.catalog.selectors import EXPORT_COLUMNS, export_rows
@@ -41,7 +42,8 @@ def _cell(row: dict[str, Any], key: str) -> Any:
     if value is None:
         return ""
     if key == "certificate_status":
-        value = str(CERTIFICATE_STATES.get(value, value))
+        with translation.override("vi"):  # the file is in Vietnamese, like its header row
+            value = str(CERTIFICATE_STATES.get(value, value))
     return neutralise(value)
 
 
