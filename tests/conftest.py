@@ -174,3 +174,16 @@ def chromium():
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- h8-demo-words ---
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """Each test starts in Vietnamese: a page requested in English leaves its language active in the thread
+    (LocaleMiddleware never switches back), and choice labels are translated lazily since issue 12."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -26,11 +27,11 @@ class User(AbstractUser):
 
 
 class RoleKind(models.TextChoices):
-    CENTRAL_OFFICER = "central_officer", "Cán bộ Trung ương"
-    PROVINCE_OFFICER = "province_officer", "Cán bộ cấp tỉnh"
-    COMMUNE_OFFICER = "commune_officer", "Cán bộ cấp xã"
-    COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng đánh giá"
-    PRODUCER = "producer", "Chủ thể OCOP"
+    CENTRAL_OFFICER = "central_officer", _("Cán bộ Trung ương")
+    PROVINCE_OFFICER = "province_officer", _("Cán bộ cấp tỉnh")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
+    COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng đánh giá")
+    PRODUCER = "producer", _("Chủ thể OCOP")
 
 
 class ActiveRoleManager(models.Manager):

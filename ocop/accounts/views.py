@@ -25,6 +25,7 @@ from ocop.accounts.selectors import (
     tokens_of,
 )
 from ocop.accounts.usernames import normalise_username
+from ocop.audit.labels import action_choices, action_label
 from ocop.core.errors import DomainError
 
 
@@ -116,7 +117,11 @@ def audit_view(request):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit.html", {"page": page, "action": action})
+    for event in page:
+        event.label = action_label(event.action) or event.action
+    return render(
+        request, "accounts/audit.html", {"page": page, "action": action, "actions": action_choices()}
+    )
 
 
 @login_required

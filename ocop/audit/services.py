@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from ocop.audit.models import AuditEvent
+from ocop.core.text import shorten
 
 
 def record_event(
@@ -26,7 +27,7 @@ def record_event(
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:300] if target is not None else "",
+        target_label=shorten(str(target), 300) if target is not None else "",
         unit=unit,
         reason=reason,
         data=data or {},

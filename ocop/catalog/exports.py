@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
 
+from ocop.catalog.models import CERTIFICATE_STATES
 from ocop.catalog.selectors import EXPORT_COLUMNS, export_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -34,6 +36,17 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _cell(row: dict[str, Any], key: str) -> Any:
+    """A spreadsheet cell, for people: the certificate's state in words ("Còn hiệu lực"), not its code."""
+    value = row[key]
+    if value is None:
+        return ""
+    if key == "certificate_status":
+        with translation.override("vi"):  # the file is in Vietnamese, like its header row
+            value = str(CERTIFICATE_STATES.get(value, value))
+    return neutralise(value)
+
+
 def _headers() -> list[str]:
     return [label for _, label in EXPORT_COLUMNS]
 
@@ -45,7 +58,7 @@ def csv_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     buffer.write("\ufeff")
     writer.writerow(_headers())
     for count, row in enumerate(rows, 1):
-        writer.writerow([neutralise("" if row[key] is None else row[key]) for key, _ in EXPORT_COLUMNS])
+        writer.writerow([_cell(row, key) for key, _ in EXPORT_COLUMNS])
         if count % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -71,7 +84,7 @@ def xlsx_file(rows: Iterable[dict[str, Any]]):
     for row in rows:
         cells = []
         for key, _ in EXPORT_COLUMNS:
-            cell = WriteOnlyCell(sheet, value=neutralise("" if row[key] is None else row[key]))
+            cell = WriteOnlyCell(sheet, value=_cell(row, key))
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, always: never a formula, whatever the value looks like
             cells.append(cell)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ocop.catalog.models import CatalogEntry
 from ocop.catalog.search import MAX_QUERY_CHARS, Filters, SearchResult, listed_entries, search_catalog
 from ocop.core.errors import NotFound
-from ocop.core.text import fold
+from ocop.core.text import shorten, sort_key
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers.models import Producer
 from ocop.products.models import PhotoKind, Product, ProductPhoto
@@ -53,7 +53,7 @@ class Provinces:
                 "id", "era", "code", "name", "short_name", "latitude", "longitude"
             )
         )
-        units.sort(key=lambda unit: fold(unit.short_name))
+        units.sort(key=lambda unit: sort_key(unit.short_name))
         return cls(
             by_id={u.id: u for u in units},
             current=[u for u in units if u.era == Era.CURRENT],
@@ -81,7 +81,7 @@ class CatalogQuery:
         query = cls(page_size=page_size)
         for name in sorted(set(params) - KNOWN_PARAMS)[:5]:
             query.notices.append(
-                _("Bộ lọc «%(name)s» không được hỗ trợ, đã bỏ qua.") % {"name": str(name)[:30]}
+                _("Bộ lọc «%(name)s» không được hỗ trợ, đã bỏ qua.") % {"name": shorten(str(name), 30)}
             )
         q = str(params.get("q") or "")
         if len(q) > MAX_QUERY_CHARS:
@@ -106,7 +106,7 @@ class CatalogQuery:
                 continue
             if not _CODE.match(value):
                 query.notices.append(
-                    _("Mã «%(value)s» không hợp lệ; bộ lọc đã bỏ qua.") % {"value": value[:20]}
+                    _("Mã «%(value)s» không hợp lệ; bộ lọc đã bỏ qua.") % {"value": shorten(value, 20)}
                 )
                 continue
             setattr(query.filters, name, value)
@@ -134,20 +134,20 @@ class CatalogQuery:
         except ValueError:
             self.notices.append(
                 _("Giá trị «%(value)s» của %(label)s không hợp lệ, đã bỏ qua.")
-                % {"value": raw[:20], "label": label}
+                % {"value": shorten(raw, 20), "label": label}
             )
             return None
         if clamp and not low <= value <= high:
             used = min(max(value, low), high)
             self.notices.append(
                 _("Giá trị «%(value)s» của %(label)s phải từ %(low)s đến %(high)s; đã dùng %(used)s.")
-                % {"value": raw[:20], "label": label, "low": low, "high": high, "used": used}
+                % {"value": shorten(raw, 20), "label": label, "low": low, "high": high, "used": used}
             )
             value = used
         elif not low <= value <= high:
             self.notices.append(
                 _("Giá trị «%(value)s» của %(label)s không hợp lệ, đã bỏ qua.")
-                % {"value": raw[:20], "label": label}
+                % {"value": shorten(raw, 20), "label": label}
             )
             return None
         if name not in ("page", "page_size"):

@@ -16,7 +16,7 @@ from ocop.catalog.ratelimit import throttle
 from ocop.catalog.search import COUNT_LIMIT
 from ocop.core.errors import NotFound, RateLimited, Unauthenticated
 from ocop.core.storage import download_response
-from ocop.core.text import fold
+from ocop.core.text import sort_key
 from ocop.geo.models import Era
 from ocop.products.models import SalesChannel
 
@@ -79,7 +79,15 @@ def _facets(result, query, provinces: selectors.Provinces) -> list[dict]:
                 }
             )
         if options:
-            blocks.append({"name": facet, "title": FACET_TITLES[facet], "options": options[:40]})
+            # Forty options at most; the list then says how many it left out.
+            blocks.append(
+                {
+                    "name": facet,
+                    "title": FACET_TITLES[facet],
+                    "options": options[:40],
+                    "more": max(len(options) - 40, 0),
+                }
+            )
     return blocks
 
 
@@ -213,7 +221,10 @@ def map_view(request):
     return render(
         request,
         "catalog/map.html",
-        {"points": points, "ranked": sorted(points, key=lambda p: (-p.count, fold(p.province.short_name)))},
+        {
+            "points": points,
+            "ranked": sorted(points, key=lambda p: (-p.count, sort_key(p.province.short_name))),
+        },
     )
 
 

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class IssuingAuthority(models.Model):
@@ -57,9 +58,9 @@ class SigningKey(models.Model):
 
 
 class DecisionStatus(models.TextChoices):
-    DRAFT = "draft", "Dự thảo, chờ duyệt"
-    APPROVED = "approved", "Đã duyệt, đã cấp giấy chứng nhận"
-    REJECTED = "rejected", "Đã trả lại"
+    DRAFT = "draft", _("Dự thảo, chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt, đã cấp giấy chứng nhận")
+    REJECTED = "rejected", _("Đã trả lại")
 
 
 class RecognitionDecision(models.Model):
@@ -96,9 +97,9 @@ class RecognitionDecision(models.Model):
 
 
 class ApplicationKind(models.TextChoices):
-    FIRST = "first", "Đánh giá lần đầu"
-    UPGRADE = "upgrade", "Nâng hạng"
-    REEVALUATION = "reevaluation", "Đánh giá lại"
+    FIRST = "first", _("Đánh giá lần đầu")
+    UPGRADE = "upgrade", _("Nâng hạng")
+    REEVALUATION = "reevaluation", _("Đánh giá lại")
 
 
 class DecisionItem(models.Model):
@@ -133,16 +134,16 @@ class DecisionItem(models.Model):
 class CertificateStatus(models.TextChoices):
     """Stored states. "Expired" is not stored: it follows from `valid_until` and today's date."""
 
-    ACTIVE = "active", "Còn hiệu lực"
-    REVOKED = "revoked", "Đã thu hồi"
-    SUPERSEDED = "superseded", "Đã được thay thế"
+    ACTIVE = "active", _("Còn hiệu lực")
+    REVOKED = "revoked", _("Đã thu hồi")
+    SUPERSEDED = "superseded", _("Đã được thay thế")
 
 
 class EffectiveStatus(models.TextChoices):
-    ACTIVE = "active", "Còn hiệu lực"
-    EXPIRED = "expired", "Hết hiệu lực"
-    REVOKED = "revoked", "Đã thu hồi"
-    SUPERSEDED = "superseded", "Đã được thay thế"
+    ACTIVE = "active", _("Còn hiệu lực")
+    EXPIRED = "expired", _("Hết hiệu lực")
+    REVOKED = "revoked", _("Đã thu hồi")
+    SUPERSEDED = "superseded", _("Đã được thay thế")
 
 
 def certificate_pdf_name(instance, filename: str) -> str:
@@ -221,18 +222,18 @@ class Certificate(models.Model):
         return EffectiveStatus.EXPIRED if self.valid_until < today else EffectiveStatus.ACTIVE
 
     def get_effective_status_display(self) -> str:
-        return EffectiveStatus(self.effective_status()).label
+        return str(EffectiveStatus(self.effective_status()).label)
 
 
 class ChangeKind(models.TextChoices):
-    REVOKE = "revoke", "Thu hồi"
-    CHANGE_STARS = "change_stars", "Điều chỉnh hạng sao"
+    REVOKE = "revoke", _("Thu hồi")
+    CHANGE_STARS = "change_stars", _("Điều chỉnh hạng sao")
 
 
 class ChangeStatus(models.TextChoices):
-    PENDING = "pending", "Chờ duyệt"
-    APPROVED = "approved", "Đã duyệt"
-    REJECTED = "rejected", "Đã trả lại"
+    PENDING = "pending", _("Chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt")
+    REJECTED = "rejected", _("Đã trả lại")
 
 
 class CertificateChange(models.Model):

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationType(models.TextChoices):
-    FIRST = "first", "Đánh giá lần đầu"
-    UPGRADE = "upgrade", "Nâng hạng"
-    REEVALUATION = "reevaluation", "Đánh giá lại"
+    FIRST = "first", _("Đánh giá lần đầu")
+    UPGRADE = "upgrade", _("Nâng hạng")
+    REEVALUATION = "reevaluation", _("Đánh giá lại")
 
 
 class RoutedRecord(models.Model):

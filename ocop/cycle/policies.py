@@ -60,7 +60,10 @@ def _actor_refusal(user, record, transition: Transition) -> Refusal | None:
         Forbidden,
         "forbidden_action",
         _("Bước «%(action)s» do %(level)s phụ trách địa bàn thực hiện.")
-        % {"action": transition.label, "level": level_label(level).lower()},
+        % {
+            "action": workflow(record.WORKFLOW).action_label(transition.action),
+            "level": level_label(level).lower(),
+        },
     )
 
 
@@ -78,8 +81,8 @@ def refusal_for(user, record, action: str, *, guards: bool = True) -> Refusal | 
             "transition_not_allowed",
             _("Không thể thực hiện «%(action)s» khi %(record)s đang ở trạng thái «%(status)s».")
             % {
-                "action": next(t.label for t in flow.transitions if t.action == action),
-                "record": flow.label.lower(),
+                "action": flow.action_label(action),
+                "record": flow.title.lower(),
                 "status": flow.label_of(record.status),
             },
         )

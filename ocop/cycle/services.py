@@ -84,7 +84,7 @@ def _lock(record, expected_version: int | None):
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             _("Người khác vừa thay đổi %(record)s này; hãy tải lại trang để xem thay đổi rồi làm tiếp.")
-            % {"record": workflow(model.WORKFLOW).label.lower()},
+            % {"record": workflow(model.WORKFLOW).title.lower()},
             code="stale",
             details={"version": locked.version},
         )
@@ -172,7 +172,7 @@ def _advance(
 
 def _change_title(record, status_label: str) -> str:
     return _("%(record)s «%(product)s» năm %(year)s: %(status)s") % {
-        "record": workflow(record.WORKFLOW).label,
+        "record": workflow(record.WORKFLOW).title,
         "product": record.product.name,
         "year": record.year,
         "status": status_label,

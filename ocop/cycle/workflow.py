@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 from ocop.accounts.models import RoleKind
 
@@ -61,9 +62,18 @@ class Workflow:
     def state(self, code: str) -> State | None:
         return next((s for s in self.states if s.code == code), None)
 
+    # Labels are Vietnamese in the data file; shown through gettext so English readers get the catalogue's entry.
+    @property
+    def title(self) -> str:
+        return gettext(self.label)
+
     def label_of(self, code: str) -> str:
         state = self.state(code)
-        return state.label if state else code
+        return gettext(state.label) if state else code
+
+    def action_label(self, action: str) -> str | None:
+        found = next((t for t in self.transitions if t.action == action), None)
+        return gettext(found.label) if found else None
 
     def find(self, action: str, source: str) -> Transition | None:
         """The transition `action` from state `source`, or None if the table has no such move."""
@@ -77,7 +87,7 @@ class Workflow:
 
     @property
     def choices(self) -> list[tuple[str, str]]:
-        return [(s.code, s.label) for s in self.states]
+        return [(s.code, gettext(s.label)) for s in self.states]
 
     def codes_held_by(self, *roles: str) -> tuple[str, ...]:
         return tuple(s.code for s in self.states if s.holder in roles)
@@ -183,3 +193,17 @@ def routing() -> Routing:
 
 def workflow(name: str) -> Workflow:
     return routing().workflow(name)
+
+
+def audit_label(code: str) -> str | None:
+    """The name of an audit action `<workflow>.<action>` recorded by a transition ("dossier.submit" → "Nộp hồ sơ")."""
+    name, _dot, action = code.partition(".")
+    flow = routing().workflows.get(name)
+    return flow.action_label(action) if flow is not None else None
+
+
+def _audit_codes() -> list[str]:
+    return [f"{name}.{t.action}" for name, flow in routing().workflows.items() for t in flow.transitions]
+
+
+audit_label.codes = _audit_codes  # type: ignore[attr-defined]

@@ -22,10 +22,24 @@ from ocop.rubrics.models import ProductSet, RubricVersion
 
 DEMO_PROVINCE, DEMO_COMMUNE = "24", "07798"  # Tỉnh Bắc Ninh; Phường Vân Hà (formerly Xã Vân Hà, Việt Yên)
 
+# What each demo user does in the loop, printed by `make demo`.
+DEMO_DUTIES = {
+    "central": "cán bộ Trung ương",
+    "province": "cán bộ tỉnh Bắc Ninh: tổ chức đợt đánh giá, lập dự thảo quyết định",
+    "province2": "cán bộ tỉnh Bắc Ninh: kiểm tra, duyệt quyết định",
+    "commune": "cán bộ Phường Vân Hà: tiếp nhận, kiểm tra hồ sơ",
+    "council1": "Chủ tịch Hội đồng tỉnh",
+    "council2": "Ủy viên thư ký Hội đồng tỉnh",
+    "council3": "Ủy viên Hội đồng tỉnh",
+    "producer": "chủ thể: HTX Vải thiều và Mật ong Vân Hà, HTX Nông sản Việt Yên",
+}
+
 # (username, full name, role, unit code)
 DEMO_USERS = [
     ("central", "Nguyễn Văn Trung", RoleKind.CENTRAL_OFFICER, "VN"),
     ("province", "Trần Thị Thu", RoleKind.PROVINCE_OFFICER, DEMO_PROVINCE),
+    # The second province officer checks (approves) the decisions `province` drafts: a decision needs two people.
+    ("province2", "Lý Thị Duyệt", RoleKind.PROVINCE_OFFICER, DEMO_PROVINCE),
     ("commune", "Lê Văn Hùng", RoleKind.COMMUNE_OFFICER, DEMO_COMMUNE),
     ("council1", "Hoàng Minh Đức", RoleKind.COUNCIL_MEMBER, DEMO_PROVINCE),
     ("council2", "Vũ Thị Lan", RoleKind.COUNCIL_MEMBER, DEMO_PROVINCE),
@@ -186,9 +200,10 @@ class DemoReport:
             if self.password_generated
             else "từ OCOP_DEMO_PASSWORD"
         )
+        people = "".join(f"\n  {name:<10} {DEMO_DUTIES.get(name, '')}".rstrip() for name in self.users)
         return (
             f"Dữ liệu mẫu: {self.producers} chủ thể, {self.products} sản phẩm.\n"
-            f"Người dùng demo: {', '.join(self.users)}\n"
+            f"Người dùng demo: {', '.join(self.users)}{people}\n"
             f"Mật khẩu chung ({origin}): {self.password}"
         )
 
@@ -270,6 +285,7 @@ def seed_demo() -> DemoReport:
             )
     _cycle_in_progress()
     _catalog_certified()
+    _rounds()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -280,6 +296,14 @@ def _catalog_certified() -> None:
     from ocop.catalog.demo import seed_certified
 
     seed_certified()
+
+
+def _rounds() -> None:
+    """A past round on the 2019 rubric (decided, certified) and this year's round at the scoring stage."""
+    from ocop.demo.rounds import seed_current_round, seed_past_round
+
+    seed_past_round()
+    seed_current_round()
 
 
 # A one-page PDF, so the demo dossier has real documents to download.

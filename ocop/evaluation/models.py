@@ -13,12 +13,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class RoundStatus(models.TextChoices):
-    PREPARING = "preparing", "Đang chuẩn bị"
-    SCORING = "scoring", "Đang chấm điểm"
-    CLOSED = "closed", "Đã kết thúc"
+    PREPARING = "preparing", _("Đang chuẩn bị")
+    SCORING = "scoring", _("Đang chấm điểm")
+    CLOSED = "closed", _("Đã kết thúc")
 
 
 class EvaluationRound(models.Model):
@@ -71,11 +72,11 @@ class Council(models.Model):
 
 
 class CouncilRole(models.TextChoices):
-    CHAIR = "chair", "Chủ tịch Hội đồng"
-    VICE_CHAIR = "vice_chair", "Phó Chủ tịch Hội đồng"
-    SECRETARY = "secretary", "Ủy viên thư ký"
-    MEMBER = "member", "Ủy viên"
-    HELPER = "helper", "Tổ giúp việc"
+    CHAIR = "chair", _("Chủ tịch Hội đồng")
+    VICE_CHAIR = "vice_chair", _("Phó Chủ tịch Hội đồng")
+    SECRETARY = "secretary", _("Ủy viên thư ký")
+    MEMBER = "member", _("Ủy viên")
+    HELPER = "helper", _("Tổ giúp việc")
 
 
 # Roles that score a dossier; the helper group (*tổ giúp việc*) checks dossiers but does not score.
@@ -118,16 +119,16 @@ class CouncilMember(models.Model):
 class EvaluationStatus(models.TextChoices):
     """Where a dossier stands in a round, after the cycle accepted it for evaluation (docs/evaluation.md)."""
 
-    UNDER_EVALUATION = "under_evaluation", "Đang đánh giá"
-    SCORED = "scored", "Đã có kết quả chấm"
-    RECOGNITION_PROPOSED = "recognition_proposed", "Hội đồng đề nghị công nhận"
-    NOT_RECOGNISED = "not_recognised", "Không đạt"
-    RECOGNISED = "recognised", "Đã công nhận"
+    UNDER_EVALUATION = "under_evaluation", _("Đang đánh giá")
+    SCORED = "scored", _("Đã có kết quả chấm")
+    RECOGNITION_PROPOSED = "recognition_proposed", _("Hội đồng đề nghị công nhận")
+    NOT_RECOGNISED = "not_recognised", _("Không đạt")
+    RECOGNISED = "recognised", _("Đã công nhận")
 
 
 class Conclusion(models.TextChoices):
-    RECOGNISE = "recognise", "Đề nghị công nhận"
-    NOT_RECOGNISE = "not_recognise", "Không đề nghị công nhận"
+    RECOGNISE = "recognise", _("Đề nghị công nhận")
+    NOT_RECOGNISE = "not_recognise", _("Không đề nghị công nhận")
 
 
 class RoundDossier(models.Model):
@@ -180,16 +181,16 @@ class RoundDossier(models.Model):
 
 
 class ConflictReason(models.TextChoices):
-    SAME_PRODUCER = "same_producer", "Thuộc chủ thể có sản phẩm"
-    FAMILY = "family", "Quan hệ gia đình với chủ thể"
-    EMPLOYER = "employer", "Cùng cơ quan, đơn vị công tác với chủ thể"
-    SAME_COMMUNE = "same_commune", "Phụ trách địa bàn xã của chủ thể"
-    DECLARED = "declared", "Tự khai báo lý do khác"
+    SAME_PRODUCER = "same_producer", _("Thuộc chủ thể có sản phẩm")
+    FAMILY = "family", _("Quan hệ gia đình với chủ thể")
+    EMPLOYER = "employer", _("Cùng cơ quan, đơn vị công tác với chủ thể")
+    SAME_COMMUNE = "same_commune", _("Phụ trách địa bàn xã của chủ thể")
+    DECLARED = "declared", _("Tự khai báo lý do khác")
 
 
 class ConflictSource(models.TextChoices):
-    DETECTED = "detected", "Hệ thống phát hiện"
-    DECLARED = "declared", "Thành viên khai báo"
+    DETECTED = "detected", _("Hệ thống phát hiện")
+    DECLARED = "declared", _("Thành viên khai báo")
 
 
 class ConflictOfInterest(models.Model):
@@ -234,10 +235,13 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["round_dossier", "member"], name="evaluation_assignment_unique")
         ]
 
+    def __str__(self) -> str:  # the audit page names the target by it
+        return f"{self.member.user} – {self.round_dossier.dossier}"
+
 
 class SheetStatus(models.TextChoices):
-    DRAFT = "draft", "Bản nháp"
-    SUBMITTED = "submitted", "Đã nộp"
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã nộp")
 
 
 class SheetMode(models.TextChoices):

@@ -23,7 +23,7 @@ from ocop.audit.services import record_event
 from ocop.core import uploads
 from ocop.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ocop.core.storage import store
-from ocop.core.text import fold, nfc
+from ocop.core.text import fold, nfc, shorten
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies, rules
 from ocop.evaluation.models import (
@@ -999,7 +999,7 @@ def council_conclude(
         action="council.conclude",
         target=round_dossier,
         unit=round_dossier.round.unit,
-        reason=minutes[:500],
+        reason=shorten(minutes, 500),
         data={"conclusion": conclusion, "recognised_stars": round_dossier.recognised_stars},
     )
     return round_dossier

@@ -7,18 +7,19 @@ Since 1 July 2025 Vietnam has two levels of local government (provinces and comm
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Era(models.TextChoices):
-    CURRENT = "current", "Hiện hành (từ 01/7/2025)"
-    LEGACY = "legacy", "Trước 01/7/2025"
+    CURRENT = "current", _("Hiện hành (từ 01/7/2025)")
+    LEGACY = "legacy", _("Trước 01/7/2025")
 
 
 class Level(models.TextChoices):
-    COUNTRY = "country", "Toàn quốc"
-    PROVINCE = "province", "Tỉnh"
-    DISTRICT = "district", "Huyện"
-    COMMUNE = "commune", "Xã"
+    COUNTRY = "country", _("Toàn quốc")
+    PROVINCE = "province", _("Tỉnh")
+    DISTRICT = "district", _("Huyện")
+    COMMUNE = "commune", _("Xã")
 
 
 class AdminUnit(models.Model):

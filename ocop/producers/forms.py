@@ -5,12 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.text import sort_key
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers.models import LegalForm
 
 
-def provinces():
-    return AdminUnit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("name")
+def provinces() -> list[AdminUnit]:
+    """Current provinces in Vietnamese order of their names without "Tỉnh"/"Thành phố" (Đắk Lắk after Điện Biên)."""
+    units = AdminUnit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE)
+    return sorted(units, key=lambda unit: sort_key(unit.short_name))
 
 
 class CommuneMixin(forms.Form):
@@ -26,11 +29,13 @@ class CommuneMixin(forms.Form):
         communes = (
             AdminUnit.objects.filter(
                 era=Era.CURRENT, level=Level.COMMUNE, parent__code=province_code, parent__era=Era.CURRENT
-            ).order_by("name")
+            )
             if province_code
             else AdminUnit.objects.none()
         )
-        self.fields["commune"].choices = [("", "—")] + [(u.code, u.name) for u in communes]
+        # The same order as producers/commune.js (localeCompare "vi" on the full name).
+        ordered = sorted(communes, key=lambda unit: sort_key(unit.name))
+        self.fields["commune"].choices = [("", "—")] + [(u.code, u.name) for u in ordered]
 
     def clean_commune(self) -> AdminUnit:
         unit = AdminUnit.objects.filter(

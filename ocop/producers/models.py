@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LegalForm(models.TextChoices):
-    ENTERPRISE = "enterprise", "Doanh nghiệp"
-    COOPERATIVE = "cooperative", "Hợp tác xã"
-    COOPERATIVE_GROUP = "cooperative_group", "Tổ hợp tác"
-    HOUSEHOLD = "household", "Hộ sản xuất, kinh doanh có đăng ký"
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    COOPERATIVE_GROUP = "cooperative_group", _("Tổ hợp tác")
+    HOUSEHOLD = "household", _("Hộ sản xuất, kinh doanh có đăng ký")
 
 
 class ProducerStatus(models.TextChoices):
-    PENDING = "pending", "Chờ xã xác nhận"
-    CONFIRMED = "confirmed", "Đã xác nhận"
+    PENDING = "pending", _("Chờ xã xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
 
 
 class Producer(models.Model):

@@ -6,22 +6,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class IpStatus(models.TextChoices):
-    NONE = "none", "Chưa đăng ký"
-    APPLIED = "applied", "Đã nộp đơn đăng ký nhãn hiệu"
-    REGISTERED = "registered", "Đã được cấp văn bằng bảo hộ nhãn hiệu"
-    COLLECTIVE = "collective", "Nhãn hiệu tập thể, chứng nhận hoặc chỉ dẫn địa lý"
+    NONE = "none", _("Chưa đăng ký")
+    APPLIED = "applied", _("Đã nộp đơn đăng ký nhãn hiệu")
+    REGISTERED = "registered", _("Đã được cấp văn bằng bảo hộ nhãn hiệu")
+    COLLECTIVE = "collective", _("Nhãn hiệu tập thể, chứng nhận hoặc chỉ dẫn địa lý")
 
 
 class SalesChannel(models.TextChoices):
-    LOCAL = "local", "Chợ, cửa hàng tại địa phương"
-    OCOP_SHOP = "ocop_shop", "Điểm giới thiệu và bán sản phẩm OCOP"
-    SUPERMARKET = "supermarket", "Siêu thị, chuỗi cửa hàng"
-    ECOMMERCE = "ecommerce", "Sàn thương mại điện tử, bán hàng trực tuyến"
-    OTHER_PROVINCES = "other_provinces", "Các tỉnh, thành phố khác"
-    EXPORT = "export", "Xuất khẩu"
+    LOCAL = "local", _("Chợ, cửa hàng tại địa phương")
+    OCOP_SHOP = "ocop_shop", _("Điểm giới thiệu và bán sản phẩm OCOP")
+    SUPERMARKET = "supermarket", _("Siêu thị, chuỗi cửa hàng")
+    ECOMMERCE = "ecommerce", _("Sàn thương mại điện tử, bán hàng trực tuyến")
+    OTHER_PROVINCES = "other_provinces", _("Các tỉnh, thành phố khác")
+    EXPORT = "export", _("Xuất khẩu")
 
 
 class Product(models.Model):
@@ -67,9 +68,9 @@ class Product(models.Model):
 
 
 class PhotoKind(models.TextChoices):
-    PHOTO = "photo", "Ảnh sản phẩm"
-    PACKAGING = "packaging", "Ảnh bao bì"
-    LABEL = "label", "Ảnh nhãn"
+    PHOTO = "photo", _("Ảnh sản phẩm")
+    PACKAGING = "packaging", _("Ảnh bao bì")
+    LABEL = "label", _("Ảnh nhãn")
 
 
 def photo_path(instance, filename: str) -> str:

@@ -39,23 +39,28 @@ class HistoryUploadForm(_Upload):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Mỗi dòng một cột: khóa = tên cột trong tệp. Khóa: product, producer, address, stars, score, "
-            "decision_number, decision_date, level, product_set. Ví dụ: address = Nơi sản xuất"
+            "Mỗi dòng một cột: tên cột chuẩn = tên cột trong tệp. Tên cột chuẩn: Tên sản phẩm, Chủ thể, Địa chỉ, "
+            "Hạng sao, Điểm, Số quyết định, Ngày quyết định, Cấp công nhận, Bộ sản phẩm. Ví dụ: Địa chỉ = Nơi sản xuất"
         ),
     )
 
     def clean_mapping(self) -> dict[str, str]:
-        from .history import COLUMNS
+        from ocop.core.text import fold, shorten
 
+        from .history import COLUMN_LABELS, COLUMNS
+
+        # A column is named by its standard header ("Địa chỉ") or by its key ("address"), as earlier files did.
+        known = {fold(label): key for key, label in COLUMN_LABELS.items()} | {key: key for key in COLUMNS}
         mapping = {}
         for line in self.cleaned_data["mapping"].splitlines():
             if not line.strip():
                 continue
-            key, sep, header = line.partition("=")
-            key = key.strip()
-            if not sep or key not in COLUMNS or not header.strip():
+            name, sep, header = line.partition("=")
+            key = known.get(name.strip()) or known.get(fold(name))
+            if not sep or key is None or not header.strip():
                 raise forms.ValidationError(
-                    _("Dòng «%(line)s» không đúng dạng khóa = tên cột.") % {"line": line[:80]}
+                    _("Dòng «%(line)s» không đúng dạng tên cột chuẩn = tên cột trong tệp.")
+                    % {"line": shorten(line, 80)}
                 )
             mapping[key] = header.strip()
         return mapping

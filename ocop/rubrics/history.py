@@ -227,7 +227,9 @@ def read_history(
     resolver: PlaceResolver | None = None,
 ) -> HistoryPreview:
     """Every row checked and matched; nothing is written."""
-    header_index, columns, issues = locate_header(rows, COLUMNS, REQUIRED, mapping=mapping)
+    header_index, columns, issues = locate_header(
+        rows, COLUMNS, REQUIRED, mapping=mapping, labels=COLUMN_LABELS
+    )
     if errors_only(issues):
         return HistoryPreview([], issues)
     resolver = resolver or PlaceResolver()

@@ -303,7 +303,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "level_cannot_recognise": (
         "Theo phân cấp ngày {date}, {level} không công nhận hạng {stars} sao.",
-        "Under the duties in force on {date}, level {level} does not recognise {stars} stars.",
+        "Under the duties in force on {date}, {level} does not recognise {stars} stars.",
     ),
     "outside_scope": (
         "Địa chỉ thuộc {value}, ngoài địa bàn bạn phụ trách.",
@@ -359,6 +359,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Level codes of the duty tables, named for messages ("district không công nhận…" read as code words).
+_LEVEL_NAMES = {
+    "vi": {"commune": "cấp xã", "district": "cấp huyện", "province": "cấp tỉnh", "central": "Trung ương"},
+    "en": {
+        "commune": "the commune level",
+        "district": "the district level",
+        "province": "the province level",
+        "central": "the central level",
+    },
+}
+# Messages whose {level} is a sentence's subject, not a quoted value.
+_NAMED_LEVEL = frozenset({"level_cannot_recognise"})
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem: `code` is stable for machines, `place` says where, `params` fill the message."""
@@ -371,8 +385,12 @@ class Issue:
     def message(self, lang: str = "vi") -> str:
         templates = MESSAGES.get(self.code, (self.code, self.code))
         template = templates[1] if lang.startswith("en") else templates[0]
+        params = dict(self.params)
+        if self.code in _NAMED_LEVEL and "level" in params:
+            names = _LEVEL_NAMES["en" if lang.startswith("en") else "vi"]
+            params["level"] = names.get(str(params["level"]), params["level"])
         try:
-            return template.format(**{k: _show(v) for k, v in self.params.items()})
+            return template.format(**{k: _show(v) for k, v in params.items()})
         except (KeyError, IndexError):
             return template
 

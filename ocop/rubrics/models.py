@@ -7,6 +7,7 @@ differently, and a product points at a product set of one version.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RubricVersion(models.Model):
@@ -28,8 +29,8 @@ class RubricVersion(models.Model):
 
 
 class TaxonLevel(models.TextChoices):
-    GROUP = "group", "Nhóm / ngành"
-    SUBGROUP = "subgroup", "Phân nhóm / nhóm"
+    GROUP = "group", _("Nhóm / ngành")
+    SUBGROUP = "subgroup", _("Phân nhóm / nhóm")
 
 
 class TaxonNode(models.Model):
@@ -266,8 +267,8 @@ class Option(models.Model):
 
 
 class GateKind(models.TextChoices):
-    DISQUALIFY = "disqualify", "Bị loại nếu…"
-    STOP = "stop", "Không đánh giá các bước tiếp theo nếu…"
+    DISQUALIFY = "disqualify", _("Bị loại nếu…")
+    STOP = "stop", _("Không đánh giá các bước tiếp theo nếu…")
 
 
 class Gate(models.Model):

@@ -123,7 +123,9 @@ def sheet_from_rows(
             )
         )
         return SheetImport(product_set, None, None, issues)
-    header_index, columns, header_issues = locate_header(table, COLUMNS, REQUIRED, mapping=mapping)
+    header_index, columns, header_issues = locate_header(
+        table, COLUMNS, REQUIRED, mapping=mapping, labels=COLUMN_LABELS
+    )
     issues += header_issues
     if errors_only(header_issues):
         return SheetImport(product_set, None, None, issues)

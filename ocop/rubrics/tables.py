@@ -94,13 +94,15 @@ def locate_header(
     *,
     mapping: dict[str, str] | None = None,
     search_rows: int = 10,
+    labels: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, int], list[Issue]]:
     """Find the header row among the first rows and map each known column to its index.
 
     `aliases` maps a column's key to the header spellings it accepts (compared folded: case, diacritics and
     đ/d do not matter, so "Mã tiêu chí", "ma tieu chi" and "MÃ TIÊU CHÍ" are one). `mapping` (key → header
     text) overrides them, for files whose headers are the province's own. Returns the header's row index, the
-    column map and the issues (missing required columns, a column given twice).
+    column map and the issues (missing required columns, a column given twice). A missing column is named by
+    its header in `labels` (the template's Vietnamese header), not by its key.
     """
     from ocop.core.text import fold
 
@@ -135,6 +137,6 @@ def locate_header(
             best_index, best_columns, best_issues = index, columns, issues
     for key in required:
         if key not in best_columns:
-            spelling = (mapping or {}).get(key) or aliases[key][0]
+            spelling = (mapping or {}).get(key) or (labels or {}).get(key) or aliases[key][0]
             best_issues.append(Issue("missing_column", (("row", str(best_index + 1)),), {"field": spelling}))
     return best_index, best_columns, best_issues

@@ -86,6 +86,8 @@ def version_detail(request, code: str):
             "v": v,
             "nodes": nodes,
             "may_import": has_capability(request.user, Capability.MANAGE_RUBRICS) and not row.frozen,
+            # Where the data came from is for those who maintain it, not for every officer reading the rubric.
+            "may_manage": has_capability(request.user, Capability.MANAGE_RUBRICS),
         },
     )
 

@@ -65,6 +65,13 @@ class TaskRun(models.Model):
         return f"{self.name} #{self.pk} ({self.status})"
 
     @property
+    def label(self) -> str:
+        """The task's name in the reader's language (the code stays in `name`)."""
+        from ocop.tasks.labels import task_label
+
+        return task_label(self.name)
+
+    @property
     def error_summary(self) -> str:
         """The last line of the error, which names the exception and its message."""
         lines = [line for line in self.error.strip().splitlines() if line.strip()]

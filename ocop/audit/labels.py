@@ -1,0 +1,108 @@
+"""What each audit action is called on the audit page: `dossier.submit` is shown as "Nộp hồ sơ", never as the code.
+
+Actions recorded with a fixed code are named here. Actions built from data (the cycle's workflow transitions,
+`idea.accept`, `dossier.submit`…) are named by the app that owns the data, through `register_label_source`.
+An action nobody names is shown as its code (and `tests/audit/test_action_labels.py` fails).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "assignment.create": _("Phân công chấm hồ sơ"),
+    "authority.create": _("Lập cơ quan công nhận"),
+    "certificate.change_stars": _("Thay đổi hạng sao của giấy chứng nhận"),
+    "certificate.change_stars_reject": _("Từ chối đề nghị thay đổi hạng sao"),
+    "certificate.change_stars_request": _("Đề nghị thay đổi hạng sao"),
+    "certificate.expiry_reminder": _("Nhắc hạn giấy chứng nhận"),
+    "certificate.issue": _("Cấp giấy chứng nhận"),
+    "certificate.revoke": _("Thu hồi giấy chứng nhận"),
+    "certificate.revoke_reject": _("Từ chối đề nghị thu hồi"),
+    "certificate.revoke_request": _("Đề nghị thu hồi giấy chứng nhận"),
+    "conflict.declare": _("Khai báo xung đột lợi ích"),
+    "conflict.detect": _("Phát hiện xung đột lợi ích"),
+    "council.conclude": _("Hội đồng kết luận"),
+    "council.member_add": _("Thêm thành viên Hội đồng"),
+    "council.result": _("Tổng hợp kết quả chấm của Hội đồng"),
+    "council.set_up": _("Thành lập Hội đồng"),
+    "decision.approve": _("Duyệt quyết định công nhận"),
+    "decision.create": _("Lập dự thảo quyết định công nhận"),
+    "decision.reject": _("Trả lại dự thảo quyết định"),
+    "dossier.create": _("Lập hồ sơ"),
+    "dossier.document_upload": _("Tải lên tài liệu của hồ sơ"),
+    "dossier.message": _("Trao đổi về hồ sơ"),
+    "dossier.update": _("Sửa hồ sơ"),
+    "history_import.apply": _("Nhập kết quả công nhận trước đây"),
+    "history_import.undo": _("Hủy một lần nhập kết quả trước đây"),
+    "idea.register": _("Đăng ký ý tưởng sản phẩm"),
+    "idea.update": _("Sửa ý tưởng sản phẩm"),
+    "login.address_limited": _("Tạm chặn đăng nhập từ một địa chỉ"),
+    "login.locked": _("Tạm khóa đăng nhập"),
+    "partner_key.issue": _("Cấp khóa API cho đối tác"),
+    "partner_key.revoke": _("Thu hồi khóa API của đối tác"),
+    "plan.attach": _("Đính kèm tệp vào phương án"),
+    "plan.create": _("Lập phương án sản xuất kinh doanh"),
+    "plan.update": _("Sửa phương án sản xuất kinh doanh"),
+    "producer.confirm": _("Xác nhận chủ thể"),
+    "producer.create": _("Tạo chủ thể"),
+    "producer.member_add": _("Thêm người đại diện của chủ thể"),
+    "producer.register": _("Chủ thể tự đăng ký"),
+    "producer.update": _("Sửa thông tin chủ thể"),
+    "product.create": _("Tạo sản phẩm"),
+    "product.photo_add": _("Thêm ảnh sản phẩm"),
+    "product.photo_remove": _("Xóa ảnh sản phẩm"),
+    "product.update": _("Sửa sản phẩm"),
+    "revocations.publish": _("Công bố danh sách thu hồi"),
+    "role.grant": _("Giao vai trò"),
+    "role.revoke": _("Thu hồi vai trò"),
+    "round.advance": _("Chuyển trạng thái đợt đánh giá"),
+    "round.create": _("Tạo đợt đánh giá"),
+    "round.dossier_add": _("Đưa hồ sơ vào đợt đánh giá"),
+    "round_dossier.propose_upward": _("Đề xuất lên cấp trên"),
+    "round_dossier.recognised": _("Ghi nhận sản phẩm đã được công nhận"),
+    "rubric_sheet.import": _("Nhập phiếu đánh giá"),
+    "rubric_version.created": _("Nạp bộ tiêu chí mới"),
+    "rubric_version.freeze": _("Khóa bộ tiêu chí"),
+    "rubric_version.updated": _("Cập nhật bộ tiêu chí"),
+    "sheet.save": _("Lưu nháp phiếu chấm"),
+    "sheet.submit": _("Nộp phiếu chấm"),
+    "signing_key.rotate": _("Đổi khóa ký"),
+    "task.probe": _("Kiểm tra hệ thống"),
+    "task.retry": _("Chạy lại công việc nền"),
+    "token.issue": _("Cấp mã truy cập API"),
+    "user.create": _("Tạo người dùng"),
+}
+
+# Functions code → label (already translated) or None, registered by the apps whose data names actions.
+_SOURCES: list[Callable[[str], str | None]] = []
+
+
+def register_label_source(source: Callable[[str], str | None]) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def action_label(code: str) -> str | None:
+    """The action's name in the reader's language, or None when nothing names it."""
+    label = ACTION_LABELS.get(code)
+    if label is not None:
+        return str(label)
+    for source in _SOURCES:
+        found = source(code)
+        if found:
+            return found
+    return None
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, name) of every named action, by name: the audit page's filter."""
+    from ocop.core.text import sort_key
+
+    codes = set(ACTION_LABELS)
+    for source in _SOURCES:
+        codes.update(getattr(source, "codes", lambda: ())())
+    named = [(code, action_label(code) or code) for code in codes]
+    return sorted(named, key=lambda pair: sort_key(pair[1]))

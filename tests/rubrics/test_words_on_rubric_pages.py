@@ -1,0 +1,59 @@
+"""Rubric pages and imports speak in words (issue 12, item 6): level names instead of level codes, column names
+as the template writes them, data-source notes kept for those who maintain the data."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from ocop.rubrics.issues import Issue
+from ocop.rubrics.models import HistoricalRecognition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_level_that_cannot_recognise_is_named_not_coded():
+    issue = Issue("level_cannot_recognise", (), {"date": "21/08/2021", "level": "district", "stars": 4})
+    assert issue.message("vi") == "Theo phân cấp ngày 21/08/2021, cấp huyện không công nhận hạng 4 sao."
+    assert (
+        issue.message("en")
+        == "Under the duties in force on 21/08/2021, the district level does not recognise 4 stars."
+    )
+
+
+def test_the_version_page_names_levels_and_keeps_source_notes_for_maintainers(client, cast, login):
+    page = client.get("/rubrics/2023/").content.decode()
+    assert "<strong>Cấp huyện</strong>:" in page and "<strong>Cấp tỉnh</strong>:" in page
+    assert "<strong>district</strong>" not in page
+    assert "nguồn thứ cấp" not in page  # a note about where the taxonomy was read from
+    assert "nguồn thứ cấp" in login(cast.central).get("/rubrics/2023/").content.decode()
+
+
+def test_own_column_names_are_given_by_the_standard_header(cast, login):
+    officer = login(cast.province_officer)
+    text = (
+        "SP,Đơn vị,Nơi sản xuất,Sao,QĐ số,Ngày ký\n"
+        'Vải thiều,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,1/QĐ-UBND,21/08/2021\n'
+    )
+    mapping = (
+        "Tên sản phẩm = SP\nChủ thể = Đơn vị\nĐịa chỉ = Nơi sản xuất\nHạng sao = Sao\n"
+        "Số quyết định = QĐ số\nngay quyet dinh = Ngày ký"
+    )
+    upload = io.BytesIO(text.encode())
+    upload.name = "rieng.csv"
+    preview = officer.post("/rubrics/history/", {"file": upload, "mapping": mapping})
+    assert preview.context["token"], preview.context["issues"]
+    officer.post("/rubrics/history/", {"confirm": preview.context["token"]})
+    assert HistoricalRecognition.objects.filter(product_name="Vải thiều").exists()
+
+
+def test_a_missing_history_column_is_named_as_the_template_writes_it(cast, login):
+    officer = login(cast.province_officer)
+    upload = io.BytesIO(
+        "Tên sản phẩm,Chủ thể,Hạng sao,Số quyết định,Ngày quyết định\nA,B,4,1/QĐ,21/08/2021\n".encode()
+    )
+    upload.name = "thieu.csv"
+    page = officer.post("/rubrics/history/", {"file": upload}).content.decode()
+    assert "Thiếu cột «Địa chỉ»" in page
+    assert "«address»" not in page and "«địa chỉ»" not in page
