@@ -188,6 +188,9 @@ CACHES = {
 # serves any request and a cache restart logs nobody out. Without one, sessions live in the database.
 if _cache_url:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rate limits must be shared by every web process (ocop.core.ratelimit): Redis when configured, otherwise a
+# counter table in the database; the in-process cache above would give each worker a budget of its own.
+RATE_LIMIT_STORE = "cache" if _cache_url else "database"
 
 # Background work (ocop.tasks): in-process after commit by default, on Celery workers when configured.
 TASKS_MODE = setting("OCOP_TASKS")

@@ -105,17 +105,22 @@ def _address_failures(request, *, spend_one: bool):
 
 
 def authenticate_throttled(request, username: str, password: str) -> User:
-    """Check a name and password with lockout; raise a domain error with a message for the person."""
+    """Check a name and password with lockout; raise a domain error with a message for the person.
+
+    The budget per address counts failures only and never refuses a right password: people of one office
+    share an address, and one of them mistyping must not lock out the others (the lock per name stays)."""
     budget = _address_failures(request, spend_one=False)
-    if budget.used >= budget.limit:
+    login_check_allowed(username)
+    user = authenticate(request, username=username, password=password)
+    if user is None and budget.used >= budget.limit:
+        login_record_failure(username)
+        _address_failures(request, spend_one=True)
         raise RateLimited(
             _("Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau %(minutes)s phút.")
             % {"minutes": max(1, budget.retry_after // 60)},
             code="login_address_limited",
             details={"retry_after": budget.retry_after},
         )
-    login_check_allowed(username)
-    user = authenticate(request, username=username, password=password)
     if user is None:
         login_record_failure(username)
         if _address_failures(request, spend_one=True).used == settings.LOGIN_ADDRESS_FAILURES:
