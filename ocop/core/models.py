@@ -9,9 +9,9 @@ from django.db import models
 
 class RateCounter(models.Model):
     # bucket and window number, e.g. "cert-verify:203.0.113.9:29383917"
-    key = models.CharField(max_length=255, primary_key=True)
-    count = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)
+    key: models.CharField = models.CharField(max_length=255, primary_key=True)
+    count: models.PositiveIntegerField = models.PositiveIntegerField(default=0)
+    expires_at: models.DateTimeField = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = "bộ đếm giới hạn tần suất"
