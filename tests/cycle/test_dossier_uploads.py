@@ -348,7 +348,9 @@ class MultipartBody:
 
 def send_body(path: str, body: MultipartBody, *, declared: bool = True, **headers):
     """Hand `body` to the WSGI application as a server would; return (status, headers, content)."""
+    from django.core import signals
     from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
 
     environ = {
         "REQUEST_METHOD": "POST",
@@ -374,7 +376,16 @@ def send_body(path: str, body: MultipartBody, *, declared: bool = True, **header
         answer["status"] = int(status.split()[0])
         answer["headers"] = dict(response_headers)
 
-    content = b"".join(WSGIHandler()(environ, start_response))
+    # As Django's test client does: the request must not close the test's database connection at its end.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, start_response)
+        content = b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], content
 
 
