@@ -70,6 +70,23 @@ DOCX_DDEAUTO = docx_bytes(
 DOCX_ESCAPED_DDE = docx_bytes(
     extra={"word/footer1.xml": _header('<w:fldSimple w:instr="&#68;DE cmd &quot;/c calc&quot; x"/>')}
 )
+DOCX_CHART_DATA = docx_bytes(
+    extra={
+        "word/charts/chart1.xml": b"<c:chartSpace xmlns:c='http://schemas.openxmlformats.org/drawingml/2006/chart'/>",
+        "word/charts/_rels/chart1.xml.rels": _relationships(
+            _relationship("rId1", "package", "../embeddings/Microsoft_Excel_Worksheet.xlsx", external=False)
+        ),
+        "word/embeddings/Microsoft_Excel_Worksheet.xlsx": b"PK\x05\x06" + b"\0" * 18,
+    }
+)
+DOCX_EMBEDDED_PROGRAM = docx_bytes(
+    extra={
+        "word/_rels/document.xml.rels": _relationships(
+            _relationship("rId5", "package", "embeddings/hoa-don.exe", external=False)
+        ),
+        "word/embeddings/hoa-don.exe": b"MZ\x90\x00",
+    }
+)
 DOCX_WEB_HYPERLINK = docx_bytes(
     extra={
         "word/_rels/document.xml.rels": _relationships(

@@ -465,6 +465,12 @@ DOCUMENT_REFUSALS = [
     ("docx with a linked image", "bao-cao.docx", office_samples.DOCX_LINKED_IMAGE, "file_office_external"),
     ("docx with an OLE object", "bao-cao.docx", office_samples.DOCX_OLE_OBJECT, "file_office_external"),
     (
+        "docx with an embedded program",
+        "bao-cao.docx",
+        office_samples.DOCX_EMBEDDED_PROGRAM,
+        "file_office_external",
+    ),
+    (
         "docx with a DDEAUTO field split over runs",
         "bao-cao.docx",
         office_samples.DOCX_DDEAUTO,
@@ -502,6 +508,7 @@ ACCEPTED_DOCUMENTS = [
     ("pdf with object streams", "phieu.pdf", pdf_samples.pdf_with(object_streams=True)),
     ("pdf with a hand-written object stream", "phieu.pdf", pdf_samples.CLEAN_OBJECT_STREAM),
     ("docx with a web hyperlink", "bao-cao.docx", office_samples.DOCX_WEB_HYPERLINK),
+    ("docx with a chart's data workbook", "bao-cao.docx", office_samples.DOCX_CHART_DATA),
     ("xlsx with a plain formula", "bang.xlsx", office_samples.XLSX_PLAIN_FORMULA),
 ]
 

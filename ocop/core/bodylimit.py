@@ -76,7 +76,8 @@ def too_large_response(request: HttpRequest, *, files: bool = False) -> HttpResp
         response = render(
             request, "core/error.html", {"status": 413, "title": title, "text": text}, status=413
         )
-    response["Connection"] = "close"  # the rest of the body is never read
+    # No `Connection: close` here: WSGI forbids hop-by-hop headers to applications; the server closes or
+    # drains a connection whose body was not read.
     return response
 
 

@@ -4,8 +4,9 @@ Called by `ocop.core.uploads` once the archive's declared sizes passed (so readi
 - relationships with `TargetMode="External"` in any `.rels` part (a remote template, a linked image or
   frame fetched on opening, an external workbook), except plain web or mail hyperlinks, which open only on
   a click and are common in real documents;
-- OLE objects, packages and ActiveX controls (parts under `embeddings/` or `activeX/`, or relationships of
-  those types), and external workbook links (`xl/externalLinks/`, including `ddeLink`);
+- OLE objects and ActiveX controls (parts under `embeddings/` or `activeX/`, or relationships of those
+  types), and external workbook links (`xl/externalLinks/`, including `ddeLink`); a chart's embedded
+  workbook (an `.xlsx` part, Word's own way of keeping chart data) is accepted;
 - DDE: `DDE`/`DDEAUTO` fields in Word (their field code may be split over several runs), and formulas of the
   form `program|topic!item` (`cmd|' /C calc'!A0`) in Excel.
 XML character references are decoded before matching, as Word and Excel decode them.
@@ -25,7 +26,6 @@ from ocop.core.upload_refusals import UploadRefused
 _EMBEDDING_TYPES = frozenset(
     {
         "oleObject",
-        "package",
         "control",
         "activeXControl",
         "activeXControlBinary",
@@ -38,6 +38,9 @@ _EMBEDDING_TYPES = frozenset(
     }
 )
 _EMBEDDING_FOLDERS = ("embeddings/", "activex/", "xl/externallinks/")
+# A chart keeps its data as an embedded workbook (a "package" part): an OOXML file without macros, opened
+# only when someone edits the chart. Other embedded parts (OLE objects, programs) are refused.
+_INERT_PACKAGES = (".xlsx", ".docx", ".pptx")
 _SAFE_LINK = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
 
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
@@ -68,6 +71,8 @@ def _links_outside(rels: bytes) -> bool:
         kind = attributes.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
         if kind in _EMBEDDING_TYPES:
             return True
+        if kind == "package" and not attributes.get("Target", "").lower().endswith(_INERT_PACKAGES):
+            return True
         if attributes.get("TargetMode", "").strip().lower() == "external":
             target = attributes.get("Target", "").strip()
             if kind != "hyperlink" or not _SAFE_LINK.match(target):
@@ -90,7 +95,8 @@ def refuse_active_office(archive: zipfile.ZipFile, name: str) -> None:
     """Raise `UploadRefused` when the document links outside itself, embeds objects, or carries DDE."""
     for entry in archive.infolist():
         part = entry.filename.lower()
-        if any(folder in part for folder in _EMBEDDING_FOLDERS):
+        embedded = any(folder in part for folder in _EMBEDDING_FOLDERS)
+        if embedded and not ("embeddings/" in part and part.endswith(_INERT_PACKAGES)):
             raise _refused(name)
         reads = part.endswith(".rels") or (
             part.endswith(".xml") and (part.startswith("word/") or part.startswith("xl/worksheets/"))
