@@ -34,7 +34,9 @@ pikepdf.settings.set_qpdf_limits(
     doc_max_warnings=MAX_WARNINGS,
 )
 
-_PARSE_ERRORS = (pikepdf.PdfError, RuntimeError, ValueError, OverflowError)
+# Whatever stops qpdf from reading the file through (damage, an unknown filter, a limit above, a bug met on
+# hostile input) means it could not be checked: such a file is refused, never let through.
+_PARSE_ERRORS = (Exception,)
 
 
 def _is_active(key: str, value) -> bool:
