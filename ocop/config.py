@@ -109,6 +109,20 @@ _declare(
     "Failed logins from one address, over any user names, that close sign-in from it for the lock period.",
 )
 _declare("OCOP_UPLOAD_MAX_MB", int, 20, "Largest accepted upload, checked before buffering.")
+_declare(
+    "OCOP_REQUEST_MAX_MB",
+    int,
+    25,
+    "Largest request body (files and fields together), refused from its length before any of it is read; "
+    "set the proxy's limit (nginx client_max_body_size) to the same.",
+)
+_declare("OCOP_REQUEST_MAX_FILES", int, 5, "Most files in one request; the parser stops at the next one.")
+_declare(
+    "OCOP_UPLOAD_TEMP_MAX_MINUTES",
+    int,
+    60,
+    "Upload temporaries (OCOP_DATA_DIR/upload-tmp) older than this are removed when a process starts.",
+)
 _declare("OCOP_DEMO_PASSWORD", str, "", "Password of the demo users; generated and printed when empty.")
 _declare(
     "OCOP_PUBLIC_API_PER_MINUTE",

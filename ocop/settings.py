@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or the CSRF check reads the body: bounds its length and its number of files.
+    "ocop.core.bodylimit.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ocop.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -188,6 +190,9 @@ CACHES = {
 # serves any request and a cache restart logs nobody out. Without one, sessions live in the database.
 if _cache_url:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rate limits must be shared by every web process (ocop.core.ratelimit): Redis when configured, otherwise a
+# counter table in the database; the in-process cache above would give each worker a budget of its own.
+RATE_LIMIT_STORE = "cache" if _cache_url else "database"
 
 # Background work (ocop.tasks): in-process after commit by default, on Celery workers when configured.
 TASKS_MODE = setting("OCOP_TASKS")
@@ -234,9 +239,21 @@ UPLOAD_MAX_BYTES = setting("OCOP_UPLOAD_MAX_MB") * 1024 * 1024
 # Django refuses larger request bodies before reading them; uploads stream to temporary files past 2.5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
-# The first handler drops an oversize file's bytes as they arrive (ocop.core.uploads), before any buffering.
+# The whole body is bounded before any of it is read, and the files of one request are counted as the
+# parser meets them (ocop.core.bodylimit); Django's own count is a backstop one past ours.
+REQUEST_MAX_BYTES = setting("OCOP_REQUEST_MAX_MB") * 1024 * 1024
+REQUEST_MAX_FILES = setting("OCOP_REQUEST_MAX_FILES")
+if REQUEST_MAX_BYTES <= UPLOAD_MAX_BYTES:
+    raise ImproperlyConfigured(
+        "OCOP_REQUEST_MAX_MB must be larger than OCOP_UPLOAD_MAX_MB (fields travel too)."
+    )
+DATA_UPLOAD_MAX_NUMBER_FILES = REQUEST_MAX_FILES + 1
+# Upload temporaries in a folder of our own, emptied of stale files when a process starts (core.apps).
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "upload-tmp")
+UPLOAD_TEMP_MAX_SECONDS = setting("OCOP_UPLOAD_TEMP_MAX_MINUTES") * 60
+# The first handler counts files; the next drops an oversize file's bytes as they arrive (ocop.core.uploads).
 FILE_UPLOAD_HANDLERS = [
+    "ocop.core.bodylimit.FileCountUploadHandler",
     "ocop.core.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

@@ -70,12 +70,10 @@ def honey(producer: Producer, name: str = "Mật ong hoa vải Vân Hà") -> Pro
 
 
 def pdf_bytes(text: str = "Phieu dang ky") -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-        + f"% {text}\n".encode()
-        + b"trailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+    """A valid one-page PDF (uploads are opened with a PDF library), its title `text`."""
+    from pdf_samples import pdf_with
+
+    return pdf_with(title=text)
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:

@@ -16,8 +16,9 @@ import csv
 import datetime
 import io
 import json
-import zlib
 
+import office_samples
+import pdf_samples
 import pytest
 from cycle_support import (
     EXE_BYTES,
@@ -280,17 +281,15 @@ def png_then(extra: bytes) -> bytes:
     return image_bytes("PNG") + extra
 
 
-PDF_WITH_JAVASCRIPT = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"3 0 obj << /S /JavaScript /JS (app.alert\\('pwned'\\)) >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
-PDF_WITH_ESCAPED_JAVASCRIPT = PDF_WITH_JAVASCRIPT.replace(b"/JavaScript", b"/J#61vaScript").replace(
-    b"/JS ", b"/J#53 "
-)
-PDF_LAUNCHING = PDF_WITH_JAVASCRIPT.replace(
-    b"/S /JavaScript /JS (app.alert\\('pwned'\\))", b"/S /Launch /F (cmd.exe)"
+def item_for(name: str) -> str:
+    """A checklist item that accepts the file's kind, so a refusal is for its content."""
+    return "test_results" if name.endswith(".xlsx") else "registration_form"
+
+
+PDF_WITH_ESCAPED_JAVASCRIPT = pdf_samples.pdf_file(
+    {1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >> >>"},
+    encode=lambda data: data,
+    stream_dict=b"/Type /ObjStm",
 )
 
 PHOTO_REFUSALS = [
@@ -377,30 +376,119 @@ def test_hostile_file_names_are_kept_as_data_and_stored_under_generated_names(
 # -- PDFs with JavaScript, polyglots on dossier documents ----------------------------------------------------
 
 
-def pdf_with_object_stream(objects: bytes) -> bytes:
-    """A PDF 1.5 whose objects sit in a Flate-compressed object stream, invisible to a plain byte search."""
-    packed = zlib.compress(objects)
-    return (
-        b"%PDF-1.5\n1 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length "
-        + str(len(packed)).encode()
-        + b" >>\nstream\n"
-        + packed
-        + b"\nendstream\nendobj\ntrailer << /Root 2 0 R >>\n%%EOF\n"
-    )
-
-
-PDF_HIDING_JAVASCRIPT = pdf_with_object_stream(
-    b"2 0 << /Type /Catalog /OpenAction << /S /JavaScript /JS (x) >> >>"
-)
-
 DOCUMENT_REFUSALS = [
-    ("pdf hiding javascript in an object stream", "phieu.pdf", PDF_HIDING_JAVASCRIPT, "file_active_content"),
-    ("pdf with javascript", "phieu.pdf", PDF_WITH_JAVASCRIPT, "file_active_content"),
+    (
+        "pdf hiding javascript in an object stream",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_open_action_script, object_streams=True),
+        "file_active_content",
+    ),
+    (
+        "pdf with javascript",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_open_action_script),
+        "file_active_content",
+    ),
     ("pdf with escaped javascript names", "phieu.pdf", PDF_WITH_ESCAPED_JAVASCRIPT, "file_active_content"),
-    ("pdf launching a program", "phieu.pdf", PDF_LAUNCHING, "file_active_content"),
+    (
+        "pdf launching a program",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_launch_annotation),
+        "file_active_content",
+    ),
     ("pdf carrying an html page", "phieu.pdf", pdf_bytes() + HTML_BYTES, "file_active_content"),
     ("html page with a pdf header late", "phieu.pdf", HTML_BYTES + pdf_bytes(), "file_markup"),
     ("executable renamed pdf", "phieu.pdf", EXE_BYTES + pdf_bytes(), "file_executable"),
+    # --- h6-uploads-limits: decoded as a reader decodes them (issue 13, item 5) ---
+    (
+        "pdf script behind ASCIIHexDecode",
+        "phieu.pdf",
+        pdf_samples.SCRIPT_BEHIND_ASCII_HEX,
+        "file_active_content",
+    ),
+    (
+        "pdf script behind ASCII85 then Flate",
+        "phieu.pdf",
+        pdf_samples.SCRIPT_BEHIND_CHAINED_FILTERS,
+        "file_active_content",
+    ),
+    (
+        "pdf script in an #xx-escaped ObjStm",
+        "phieu.pdf",
+        pdf_samples.SCRIPT_IN_ESCAPED_OBJECT_STREAM,
+        "file_active_content",
+    ),
+    (
+        "pdf script past a padded /Filter",
+        "phieu.pdf",
+        pdf_samples.SCRIPT_PAST_A_PADDED_FILTER,
+        "file_active_content",
+    ),
+    (
+        "pdf script in the names tree",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_names_tree_script, object_streams=True),
+        "file_active_content",
+    ),
+    (
+        "pdf with an attached program",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_embedded_file),
+        "file_active_content",
+    ),
+    (
+        "pdf with an XFA form",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_xfa_form),
+        "file_active_content",
+    ),
+    (
+        "pdf with rich media",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_rich_media),
+        "file_active_content",
+    ),
+    (
+        "pdf link to a javascript: address",
+        "phieu.pdf",
+        pdf_samples.pdf_with(pdf_samples.with_javascript_uri, object_streams=True),
+        "file_active_content",
+    ),
+    (
+        "pdf a reader cannot parse",
+        "phieu.pdf",
+        b"%PDF-1.7\n" + b"\x00\x17 hong " * 200,
+        "file_pdf_unreadable",
+    ),
+    ("pdf with a password", "phieu.pdf", pdf_samples.pdf_with_password(), "file_encrypted"),
+    (
+        "docx with a remote template",
+        "bao-cao.docx",
+        office_samples.DOCX_REMOTE_TEMPLATE,
+        "file_office_external",
+    ),
+    ("docx with a linked image", "bao-cao.docx", office_samples.DOCX_LINKED_IMAGE, "file_office_external"),
+    ("docx with an OLE object", "bao-cao.docx", office_samples.DOCX_OLE_OBJECT, "file_office_external"),
+    (
+        "docx with an embedded program",
+        "bao-cao.docx",
+        office_samples.DOCX_EMBEDDED_PROGRAM,
+        "file_office_external",
+    ),
+    (
+        "docx with a DDEAUTO field split over runs",
+        "bao-cao.docx",
+        office_samples.DOCX_DDEAUTO,
+        "file_office_dde",
+    ),
+    ("docx with an escaped DDE field", "bao-cao.docx", office_samples.DOCX_ESCAPED_DDE, "file_office_dde"),
+    ("xlsx with a DDE formula", "bang.xlsx", office_samples.XLSX_DDE_FORMULA, "file_office_dde"),
+    (
+        "xlsx with an external workbook link",
+        "bang.xlsx",
+        office_samples.XLSX_EXTERNAL_LINK,
+        "file_office_external",
+    ),
 ]
 
 
@@ -413,7 +501,7 @@ def test_active_content_in_documents_is_refused_and_nothing_stored(
     story = dossier_story(cast, until="draft", complete=False)
     response = client.post(
         f"/api/v1/dossiers/{story.dossier.pk}/documents",
-        {"item": "registration_form", "file": SimpleUploadedFile(name, content)},
+        {"item": item_for(name), "file": SimpleUploadedFile(name, content)},
         **api_token(cast.producer_user),
     )
     body = assert_clean_api_refusal(response, status=400)
@@ -421,14 +509,23 @@ def test_active_content_in_documents_is_refused_and_nothing_stored(
     assert Document.objects.count() == 0 and stored_files(settings.MEDIA_ROOT) == []
 
 
-def test_a_pdf_with_a_plain_object_stream_is_accepted(client, cast, api_token):
+ACCEPTED_DOCUMENTS = [
+    ("pdf with object streams", "phieu.pdf", pdf_samples.pdf_with(object_streams=True)),
+    ("pdf with a hand-written object stream", "phieu.pdf", pdf_samples.CLEAN_OBJECT_STREAM),
+    ("docx with a web hyperlink", "bao-cao.docx", office_samples.DOCX_WEB_HYPERLINK),
+    ("docx with a chart's data workbook", "bao-cao.docx", office_samples.DOCX_CHART_DATA),
+    ("xlsx with a plain formula", "bang.xlsx", office_samples.XLSX_PLAIN_FORMULA),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "content"), ACCEPTED_DOCUMENTS, ids=[r[0] for r in ACCEPTED_DOCUMENTS]
+)
+def test_documents_without_active_content_are_accepted(client, cast, api_token, case, name, content):
     story = dossier_story(cast, until="draft", complete=False)
     response = client.post(
         f"/api/v1/dossiers/{story.dossier.pk}/documents",
-        {
-            "item": "registration_form",
-            "file": SimpleUploadedFile("phieu.pdf", pdf_with_object_stream(b"2 0 << /Type /Catalog >>")),
-        },
+        {"item": item_for(name), "file": SimpleUploadedFile(name, content)},
         **api_token(cast.producer_user),
     )
     assert response.status_code == 201, response.content

@@ -28,7 +28,7 @@ from ocop.accounts.policies import (
 from ocop.accounts.usernames import clean_username, normalise_username
 from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthenticated
-from ocop.core.ratelimit import client_address, peek, spend
+from ocop.core.ratelimit import client_address, spend
 from ocop.geo.models import AdminUnit, Era
 
 
@@ -113,36 +113,41 @@ def login_record_success(username: str) -> None:
     LoginThrottle.objects.filter(username=username.lower()).delete()
 
 
-def _address_failures(request, *, spend_one: bool):
-    """Failures from one address over any names: a lock per name alone lets one machine try a common
-    password on every account. Only failures count, so a commune office behind one address is not slowed."""
+def _address_failure(request):
+    """Count one failure from this address over any names: a lock per name alone lets one machine try a
+    common password on every account. Only failures count, so a commune office behind one address is not
+    slowed."""
     bucket = f"login-failures:{client_address(request)}"
-    count = spend if spend_one else peek
-    return count(bucket, limit=settings.LOGIN_ADDRESS_FAILURES, window=settings.LOGIN_LOCK_SECONDS)
+    return spend(bucket, limit=settings.LOGIN_ADDRESS_FAILURES, window=settings.LOGIN_LOCK_SECONDS)
 
 
 def authenticate_throttled(request, username: str, password: str) -> User:
     """Check a name and password with lockout; raise a domain error with a message for the person.
+
+    The budget per address counts failures only and never refuses a right password: people of one office
+    share an address, and one of them mistyping must not lock out the others (the lock per name stays).
+    A failure is counted first and judged on the count it got, so processes failing at once cannot all slip
+    under the budget.
     The name is normalised as it was when the account was created (ocop.accounts.usernames)."""
     username = normalise_username(username)
-    budget = _address_failures(request, spend_one=False)
-    if budget.used >= budget.limit:
-        raise RateLimited(
-            _("Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau %(minutes)s phút.")
-            % {"minutes": max(1, budget.retry_after // 60)},
-            code="login_address_limited",
-            details={"retry_after": budget.retry_after},
-        )
     login_check_allowed(username)
     user = authenticate(request, username=username, password=password)
     if user is None:
         login_record_failure(username)
-        if _address_failures(request, spend_one=True).used == settings.LOGIN_ADDRESS_FAILURES:
+        budget = _address_failure(request)
+        if budget.used == budget.limit:
             record_event(
                 actor=None,
                 action="login.address_limited",
                 reason="Đăng nhập sai nhiều lần từ một địa chỉ",
                 data={"address": client_address(request)},
+            )
+        if budget.exceeded:
+            raise RateLimited(
+                _("Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau %(minutes)s phút.")
+                % {"minutes": max(1, budget.retry_after // 60)},
+                code="login_address_limited",
+                details={"retry_after": budget.retry_after},
             )
         raise Unauthenticated("Tên đăng nhập hoặc mật khẩu không đúng.", code="bad_credentials")
     login_record_success(username)

@@ -16,7 +16,6 @@ import re
 import unicodedata
 import warnings
 import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -27,7 +26,11 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from ocop.core.errors import Invalid
+from ocop.core.office import refuse_active_office
+from ocop.core.pdf import refuse_active_pdf
+from ocop.core.upload_refusals import UploadRefused, UploadTooLarge, active_content_refused
+
+__all__ = ["UploadRefused", "UploadTooLarge", "check_upload", "discard", "refused_upload"]
 
 MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo; larger is refused before decoding
 MAX_ZIP_ENTRIES = 2_000  # a real DOCX/XLSX has tens to a few hundred parts
@@ -99,29 +102,12 @@ _OTHER_IMAGES = (b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 # Content that runs, searched over the whole of an accepted file: a polyglot carries a web page or a script
-# next to a valid image or PDF; a PDF may carry actions that run JavaScript or launch a program. PDF names may
-# spell letters as #xx, and objects may sit in compressed object streams; both are read before searching.
+# next to a valid image or PDF, which a browser could run if it ever sniffed the file.
 _ACTIVE_MARKUP = re.compile(
     rb"<(?:script|html|svg|iframe|object|embed|body)[\s>/]|<\?php|javascript:", re.IGNORECASE
 )
-_PDF_ACTIONS = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm")
-_PDF_STREAM_START = re.compile(rb"stream\r?\n")
 _SCAN_CHUNK = 1024 * 1024
 _SCAN_OVERLAP = 64
-MAX_PDF_OBJECT_STREAMS_BYTES = 64 * 1024 * 1024  # unpacked object streams of one PDF, at most
-
-
-class UploadRefused(Invalid):
-    """A file that is not accepted; nothing was stored."""
-
-    default_code = "file_refused"
-
-
-class UploadTooLarge(UploadRefused):
-    status = 413
-    default_code = "file_too_large"
 
 
 @dataclass(frozen=True)
@@ -267,6 +253,7 @@ def _office_kind(upload, name: str) -> str:
             )
         for kind, (main_type, main_part) in _OFFICE_MAIN.items():
             if main_type in content_types and main_part in names:
+                refuse_active_office(archive, name)
                 return kind
     raise UploadRefused(
         _("Tệp «%(name)s» là tệp nén hoặc tài liệu Office không được nhận; chỉ nhận DOCX và XLSX.")
@@ -316,60 +303,19 @@ def _check_image(upload, kind: str, name: str) -> tuple[int, int]:
     return width, height
 
 
-def _pdf_names(data: bytes) -> bytes:
-    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-
-
-def _active_in(data: bytes, kind_code: str) -> bool:
-    if _ACTIVE_MARKUP.search(data):
-        return True
-    return kind_code == "pdf" and _PDF_ACTIONS.search(_pdf_names(data)) is not None
-
-
-def _pdf_object_streams(upload, name: str) -> Iterable[bytes]:
-    """The unpacked content of each Flate-compressed object stream, bounded in total."""
-    upload.seek(0)
-    data = upload.read()
-    budget = MAX_PDF_OBJECT_STREAMS_BYTES
-    for found in _PDF_OBJECT_STREAM.finditer(data):
-        start = _PDF_STREAM_START.search(data, found.end())
-        if start is None or b"FlateDecode" not in data[max(0, found.start() - 512) : start.start()]:
-            continue
-        inflater = zlib.decompressobj()
-        try:
-            unpacked = inflater.decompress(data[start.end() :], budget + 1)
-        except zlib.error:
-            continue  # a damaged stream carries nothing a reader would run
-        budget -= len(unpacked)
-        if budget < 0:
-            raise UploadRefused(
-                _("Tệp «%(name)s» có cấu trúc bất thường.") % {"name": name}, code="file_corrupt"
-            )
-        yield unpacked
-
-
-def _refuse_active_content(upload, kind_code: str, name: str) -> None:
-    """Refuse a file carrying a web page, a script or (in a PDF) an action that runs code."""
+def _refuse_active_markup(upload, name: str) -> None:
+    """Refuse a file carrying a web page or a script anywhere in its bytes (a polyglot)."""
     upload.seek(0)
     tail = b""
     found = False
     while chunk := upload.read(_SCAN_CHUNK):
-        if _active_in(tail + chunk, kind_code):
+        if _ACTIVE_MARKUP.search(tail + chunk):
             found = True
             break
         tail = chunk[-_SCAN_OVERLAP:]
-    if not found and kind_code == "pdf":
-        found = any(_active_in(part, "pdf") for part in _pdf_object_streams(upload, name))
     upload.seek(0)
     if found:
-        raise UploadRefused(
-            _(
-                "Tệp «%(name)s» chứa mã chạy được (JavaScript, trang web hoặc lệnh mở chương trình); "
-                "hãy gửi bản không có mã."
-            )
-            % {"name": name},
-            code="file_active_content",
-        )
+        raise active_content_refused(name)
 
 
 def _labels(kinds: Iterable[str]) -> str:
@@ -425,8 +371,10 @@ def check_upload(
     width = height = None
     if kind_code in IMAGE_KINDS:
         width, height = _check_image(upload, kind_code, name)
-    if kind_code in ("pdf", *IMAGE_KINDS):  # DOCX and XLSX are compressed; their macros are refused above
-        _refuse_active_content(upload, kind_code, name)
+    if kind_code in ("pdf", *IMAGE_KINDS):  # DOCX and XLSX are compressed; their parts are checked above
+        _refuse_active_markup(upload, name)
+    if kind_code == "pdf":
+        refuse_active_pdf(upload, name)
     upload.seek(0)
     if not suffix:
         name = f"{name}{kind.extension}"

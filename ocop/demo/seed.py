@@ -306,11 +306,17 @@ def _rounds() -> None:
     seed_current_round()
 
 
-# A one-page PDF, so the demo dossier has real documents to download.
-_DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+def _demo_pdf() -> bytes:
+    """A one-page PDF, so the demo dossier has real documents to download (uploads are opened as PDFs)."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
 
 
 def _cycle_in_progress() -> None:
@@ -353,7 +359,7 @@ def _cycle_in_progress() -> None:
     required = [row["item"] for row in dossier.checklist if row["required"]]
     for item in required[:-2]:
         cycle.document_upload(
-            actor=producer, dossier=dossier, item=item, upload=SimpleUploadedFile(f"{item}.pdf", _DEMO_PDF)
+            actor=producer, dossier=dossier, item=item, upload=SimpleUploadedFile(f"{item}.pdf", _demo_pdf())
         )
 
 

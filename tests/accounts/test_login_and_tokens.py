@@ -110,15 +110,22 @@ def test_failures_over_many_names_close_sign_in_from_that_address(cast, client):
             "/api/v1/auth/token", {"username": name, "password": "123456"}, content_type="application/json"
         )
         assert response.status_code == 401
-    # Even the right password is refused from that address now, with a stable code, in Vietnamese.
+    # A wrong password from that address is refused now, with a stable code, in Vietnamese, on both doors.
     response = client.post(
-        "/api/v1/auth/token", {"username": "council1", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token", {"username": "council1", "password": "654321"}, content_type="application/json"
     )
     assert response.status_code == 429
     assert response.json()["code"] == "login_address_limited"
     assert "địa chỉ này" in response.json()["message"]
-    page = client.post("/accounts/login/", {"username": "council1", "password": PASSWORD})
+    page = client.post("/accounts/login/", {"username": "council2", "password": "654321"})
     assert "địa chỉ này" in page.content.decode() and "_auth_user_id" not in client.session
+    # The right password still goes through: the address budget counts failures, not people (issue 13).
+    response = client.post(
+        "/api/v1/auth/token", {"username": "council3", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    page = client.post("/accounts/login/", {"username": "council1", "password": PASSWORD})
+    assert page.status_code == 302 and "_auth_user_id" in client.session
     assert AuditEvent.objects.filter(action="login.address_limited").count() == 1
     # Another address is not affected.
     other = client.post(

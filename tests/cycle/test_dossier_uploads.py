@@ -6,6 +6,14 @@ Ngô Thị Mật (producer) builds the honey cooperative's dossier through the A
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from cycle_support import (
     ELF_BYTES,
@@ -287,3 +295,170 @@ def test_downloads_only_for_those_who_may_see_the_dossier(client, cast, api_toke
         client.get(f"/api/v1/dossiers/{story.dossier.pk}/documents/{guessed}/file", **mine).status_code == 404
     )
     assert client.get(f"/api/v1/dossiers/{theirs.pk}/documents/{guessed}/file", **mine).status_code == 404
+
+
+# --- h6-uploads-limits: bodies bounded before anything is buffered (issue 13, item 8) -----------------------
+
+
+class MultipartBody:
+    """A multipart body of `files` files of `size` bytes each, made as it is read (never held whole), that
+    counts how much of it the server read."""
+
+    boundary = "ocopgioihan"
+
+    def __init__(self, files: int, size: int, *, field: str = "file") -> None:
+        head = (
+            f'--{self.boundary}\r\nContent-Disposition: form-data; name="item"\r\n\r\nregistration_form\r\n'
+        ).encode()
+        self.parts: list[tuple[bytes, int]] = [(head, 0)]
+        for index in range(files):
+            header = (
+                f'--{self.boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                f'filename="phieu-{index}.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+            ).encode()
+            self.parts.append((header, size))
+            self.parts.append((b"\r\n", 0))
+        self.parts.append((f"--{self.boundary}--\r\n".encode(), 0))
+        self.length = sum(len(text) + filler for text, filler in self.parts)
+        self.read_bytes = 0
+        self._pending = self._chunks()
+        self._buffer = b""
+
+    def _chunks(self):
+        for text, filler in self.parts:
+            yield text
+            while filler:
+                step = min(filler, 1024 * 1024)
+                yield b"%" * step
+                filler -= step
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._pending, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        out, self._buffer = (self._buffer, b"") if size < 0 else (self._buffer[:size], self._buffer[size:])
+        self.read_bytes += len(out)
+        return out
+
+    def readline(self, size: int = -1) -> bytes:  # part of the WSGI input interface; never needed here
+        return self.read(size)
+
+
+def send_body(path: str, body: MultipartBody, *, declared: bool = True, **headers):
+    """Hand `body` to the WSGI application as a server would; return (status, headers, content)."""
+    from django.core import signals
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "198.51.100.20",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": body,
+        "wsgi.errors": io.StringIO(),
+        "CONTENT_TYPE": f"multipart/form-data; boundary={body.boundary}",
+        **headers,
+    }
+    if declared:
+        environ["CONTENT_LENGTH"] = str(body.length)
+    else:
+        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
+    answer: dict = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = dict(response_headers)
+
+    # As Django's test client does: the request must not close the test's database connection at its end.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, start_response)
+        content = b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], content
+
+
+@pytest.fixture
+def upload_temp(settings, tmp_path):
+    """Upload temporaries of the test in a folder of its own, so 'nothing written' can be checked."""
+    folder = tmp_path / "upload-tmp"
+    folder.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(folder)
+    return folder
+
+
+def test_twenty_big_files_sent_anonymously_are_refused_before_a_byte_is_read(draft, upload_temp, media_root):
+    body = MultipartBody(files=20, size=19 * 1024 * 1024)  # 380 MB declared
+    status, headers, content = send_body(f"/dossiers/{draft.dossier.pk}/upload/", body)
+    assert status == 413 and headers["Content-Type"].startswith("text/html")
+    assert "Dữ liệu gửi lên quá lớn" in content.decode()
+    assert body.read_bytes == 0 and list(upload_temp.iterdir()) == []
+    status, headers, content = send_body(f"/api/v1/dossiers/{draft.dossier.pk}/documents", body)
+    assert status == 413 and json.loads(content)["code"] == "request_too_large"
+    assert body.read_bytes == 0 and list(upload_temp.iterdir()) == [] and stored_files(media_root) == []
+
+
+def test_a_chunked_body_is_cut_at_the_limit(draft, upload_temp, settings, media_root):
+    body = MultipartBody(files=3, size=19 * 1024 * 1024)  # 57 MB, no length declared
+    status, _headers, content = send_body(
+        f"/api/v1/dossiers/{draft.dossier.pk}/documents", body, declared=False
+    )
+    assert status == 413 and json.loads(content)["code"] == "request_too_large"
+    assert body.read_bytes <= settings.REQUEST_MAX_BYTES + 1
+    assert list(upload_temp.iterdir()) == [] and Document.objects.count() == 0
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(cast, draft, upload_temp, api_token, media_root):
+    body = MultipartBody(files=1, size=0)
+    body.parts[2] = (pdf_bytes() + b"\r\n", 0)  # the one file's content: a real PDF
+    body.length = sum(len(text) + filler for text, filler in body.parts)
+    body._pending = body._chunks()
+    token = api_token(cast.producer_user)["HTTP_AUTHORIZATION"]
+    status, _headers, content = send_body(
+        f"/api/v1/dossiers/{draft.dossier.pk}/documents", body, declared=False, HTTP_AUTHORIZATION=token
+    )
+    assert status == 201, content[:300]
+    assert Document.objects.count() == 1 and list(upload_temp.iterdir()) == []
+
+
+def test_too_many_files_in_one_request_are_refused_and_none_kept(
+    client, draft, producer_token, upload_temp, media_root, settings
+):
+    big = pdf_bytes() + b"%" * (3 * 1024 * 1024)  # past the in-memory size: each would be a temporary file
+    files = [SimpleUploadedFile(f"phieu-{index}.pdf", big) for index in range(settings.REQUEST_MAX_FILES + 1)]
+    response = client.post(
+        f"/api/v1/dossiers/{draft.dossier.pk}/documents",
+        {"item": "registration_form", "file": files},
+        **producer_token,
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_many_files" and "tệp" in response.json()["message"]
+    assert list(upload_temp.iterdir()) == []
+    assert Document.objects.count() == 0 and stored_files(media_root) == []
+
+
+def test_stale_upload_temporaries_are_removed_when_a_process_starts(tmp_path):
+    folder = tmp_path / "upload-tmp"
+    folder.mkdir()
+    left_by_a_killed_worker = folder / "tmpabc123.upload.pdf"
+    left_by_a_killed_worker.write_bytes(b"%" * 1024)
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(left_by_a_killed_worker, (two_hours_ago, two_hours_ago))
+    in_use = folder / "tmpdef456.upload.pdf"  # a live upload of another process
+    in_use.write_bytes(b"%" * 1024)
+    env = {**os.environ, "OCOP_ENV": "test", "OCOP_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "manage.py", "check", "-v0"], env=env, cwd=root, check=True)
+    assert not left_by_a_killed_worker.exists()
+    assert in_use.exists()

@@ -122,7 +122,9 @@ def load_test_rubric() -> RubricVersion:
 
 
 def pdf(name: str = "tai-lieu.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    from pdf_samples import pdf_with
+
+    return SimpleUploadedFile(name, pdf_with(), "application/pdf")
 
 
 def person(username: str, full_name: str, kind: str, where) -> User:
