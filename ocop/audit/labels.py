@@ -12,6 +12,14 @@ from collections.abc import Callable
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "record_change.approve": _("Duyệt đề nghị thay đổi thông tin"),
+    "record_change.reject": _("Trả lại đề nghị thay đổi thông tin"),
+    "record_change.request": _("Đề nghị thay đổi thông tin đã chứng nhận"),
+    "token.revoke": _("Kết thúc một mã truy cập API"),
+    "token.revoke_all": _("Kết thúc mọi mã truy cập API"),
+    "user.deactivate": _("Khoá tài khoản"),
+    "user.password_change": _("Đổi mật khẩu"),
+    "user.reactivate": _("Mở lại tài khoản"),
     "assignment.create": _("Phân công chấm hồ sơ"),
     "authority.create": _("Lập cơ quan công nhận"),
     "certificate.change_stars": _("Thay đổi hạng sao của giấy chứng nhận"),

@@ -27,6 +27,7 @@ from ocop.certification import services as certification
 from ocop.core.text import fold
 from ocop.cycle import services as cycle
 from ocop.cycle.models import Dossier
+from ocop.demo.files import demo_pdf
 from ocop.evaluation import rules
 from ocop.evaluation import services as evaluation
 from ocop.evaluation.models import Conclusion, CouncilRole, EvaluationRound, RoundStatus
@@ -67,11 +68,6 @@ PAST_PRODUCTS = [
 CURRENT_PRODUCER_TAX_CODE = "2400123456"  # the demo producer's cooperative in Phường Vân Hà
 CURRENT_PRODUCT = ("Vải thiều tươi Vân Hà", "Vải thiều chín cây hái sáng, bán trong ngày.")
 
-_PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
-
 
 @contextmanager
 def _clock_on(day: datetime.date) -> Iterator[None]:
@@ -102,7 +98,7 @@ def _accepted_dossier(product: Product, *, year: int, opened_on: datetime.date |
         if row.get("required"):
             # Named as a producer would name the scan ("giay-chung-nhan-attp.pdf"), not by the item's code.
             name = fold(str(row.get("label") or row["item"])).replace(" ", "-")[:60]
-            upload = SimpleUploadedFile(f"{name}.pdf", _PDF, "application/pdf")
+            upload = SimpleUploadedFile(f"{name}.pdf", demo_pdf(), "application/pdf")
             cycle.document_upload(actor=producer, dossier=dossier, item=row["item"], upload=upload)
     # The cycle's step functions lock the dossier but leave the transaction to their caller (the views).
     for step, actor in (

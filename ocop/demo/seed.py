@@ -13,6 +13,7 @@ from django.db import transaction
 from ocop.accounts.models import RoleKind, User
 from ocop.accounts.services import role_grant, user_create
 from ocop.core.text import fold
+from ocop.demo.files import demo_pdf
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers.models import LegalForm, Producer, ProducerStatus
 from ocop.producers.services import producer_create
@@ -306,19 +307,6 @@ def _rounds() -> None:
     seed_current_round()
 
 
-def _demo_pdf() -> bytes:
-    """A one-page PDF, so the demo dossier has real documents to download (uploads are opened as PDFs)."""
-    import io
-
-    import pikepdf
-
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True)
-    return buffer.getvalue()
-
-
 def _cycle_in_progress() -> None:
     """The demo producer's lychee product mid-cycle this year: idea accepted by the commune, business plan
     submitted, dossier being built with two required documents still missing (the honey stays free)."""
@@ -359,7 +347,7 @@ def _cycle_in_progress() -> None:
     required = [row["item"] for row in dossier.checklist if row["required"]]
     for item in required[:-2]:
         cycle.document_upload(
-            actor=producer, dossier=dossier, item=item, upload=SimpleUploadedFile(f"{item}.pdf", _demo_pdf())
+            actor=producer, dossier=dossier, item=item, upload=SimpleUploadedFile(f"{item}.pdf", demo_pdf())
         )
 
 
