@@ -114,7 +114,7 @@ def _round_context(request, evaluation_round, **forms):
         ),
         "council": council,
         "members": list(council.members.select_related("user")) if council else [],
-        "round_dossiers": selectors.round_dossiers_of(user, evaluation_round),
+        "round_dossiers": _with_shown_scores(user, selectors.round_dossiers_of(user, evaluation_round)),
         "may_run": may_run,
         "may_steer": policies.can_steer(user, evaluation_round),
         "next_states": [RoundStatus(s) for s in services.ROUND_TRANSITIONS[evaluation_round.status]],
@@ -123,6 +123,16 @@ def _round_context(request, evaluation_round, **forms):
         "dossier_form": forms.get("dossier_form") or AddDossierForm(dossiers=candidates),
         "seat": policies.seat(user, evaluation_round),
     }
+
+
+def _with_shown_scores(user, round_dossiers) -> list:
+    """Each dossier of the round with `shown_score`: the council's mean for those who may read the result
+    (scoring is blind until then), otherwise None."""
+    rows = list(round_dossiers)
+    for round_dossier in rows:
+        visible = policies.can_view_result(user, round_dossier)
+        round_dossier.shown_score = round_dossier.mean_score if visible else None
+    return rows
 
 
 @login_required
@@ -411,6 +421,7 @@ def _dossier_context(request, round_dossier, **forms) -> dict:
         "my_conflicts": round_dossier.conflicts.filter(user=user),
         "may_declare": seat is not None and round_dossier.status == EvaluationStatus.UNDER_EVALUATION,
         "may_steer": may_steer,
+        "may_view_result": policies.can_view_result(user, round_dossier),
         "may_run": policies.can_run(user, evaluation_round),
         "missing": missing,
         "conflict_form": forms.get("conflict_form") or ConflictForm(),
