@@ -81,7 +81,8 @@ def ready(request):
     return response
 
 
-def _error(request, status: int, title: str, text: str):
+def error_page(request, status: int, title: str, text: str):
+    """An error answer: JSON `{"code", "message"}` under /api/, the error page elsewhere."""
     if request.path.startswith("/api/"):
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
         return JsonResponse({"code": codes[status], "message": title}, status=status)
@@ -90,7 +91,7 @@ def _error(request, status: int, title: str, text: str):
 
 def error_400(request, exception=None):
     """A request Django refuses before any view (too many fields, a body too large, a bad multipart)."""
-    return _error(
+    return error_page(
         request,
         400,
         _("Yêu cầu không hợp lệ"),
@@ -99,17 +100,17 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
-    return _error(request, 403, _("Không có quyền truy cập"), _("Bạn không có quyền xem trang này."))
+    return error_page(request, 403, _("Không có quyền truy cập"), _("Bạn không có quyền xem trang này."))
 
 
 def error_404(request, exception=None):
-    return _error(
+    return error_page(
         request, 404, _("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc bạn không có quyền xem.")
     )
 
 
 def error_500(request):
-    return _error(
+    return error_page(
         request,
         500,
         _("Lỗi hệ thống"),
