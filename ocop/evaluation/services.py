@@ -876,15 +876,26 @@ def council_result_compute(*, actor, round_dossier: RoundDossier) -> RoundDossie
     sheets = counted_sheets(round_dossier)
     missing = missing_sheets(round_dossier)
     if missing or len(sheets) < evaluation_round.min_sheets:
-        message = _(
-            "Chưa đủ phiếu để tổng hợp: đã nộp %(done)s, cần ít nhất %(need)s và đủ phiếu của mọi thành viên được phân công (còn thiếu: %(missing)s)."
-        ) % {
+        values = {
             "done": len(sheets),
             "need": evaluation_round.min_sheets,
             "missing": ", ".join(str(m.user) for m in missing) or "—",
+            "names": ", ".join(str(m.user) for m in not_counted),
         }
         if not_counted:
-            message = f"{message} {_not_counted_sentence(not_counted)}"
+            message = (
+                _(
+                    "Chưa đủ phiếu để tổng hợp: đã nộp %(done)s phiếu được tính, cần ít nhất %(need)s và đủ phiếu của mọi thành viên được phân công (còn thiếu: %(missing)s). Không tính phiếu của %(names)s vì có xung đột lợi ích với hồ sơ."
+                )
+                % values
+            )
+        else:
+            message = (
+                _(
+                    "Chưa đủ phiếu để tổng hợp: đã nộp %(done)s, cần ít nhất %(need)s và đủ phiếu của mọi thành viên được phân công (còn thiếu: %(missing)s)."
+                )
+                % values
+            )
         raise Invalid(
             message,
             code="not_enough_sheets",
