@@ -4,9 +4,10 @@ Officers with `RUN_EVALUATION` over the round's unit run it. Council members act
 round's council: a scoring member scores the dossiers assigned to them (never one they are conflicted on, the
 conflict read again at every step). Scoring is blind: no points of any kind reach anyone before the council's
 result is computed; then members who submitted read it and the other members' sheets. The secretary and the
-chair follow progress (states only) and read the council's result; the officers (the programme's standing agency) compute it and
-record the conclusion, since those steps also move the cycle's dossier, which only officers may do. Each `can_x` has its `why_not_x` for the page to say why a button is
-missing (HotCRP `can_view_review` / `perm_view_review`).
+chair follow progress (states only) and read the council's result; the officers (the programme's standing
+agency) compute it and record the conclusion, since those steps also move the cycle's dossier, which only
+officers may do. Each `can_x` has its `why_not_x` for the page to say why a button is missing (HotCRP
+`can_view_review` / `perm_view_review`).
 """
 
 from __future__ import annotations
