@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "ocop.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Ids and page numbers beyond 15 digits: 404/400 before any view (ocop/core/numbers.py).
+    "ocop.core.numbers.NumbersInRangeMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.urls"

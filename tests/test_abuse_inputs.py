@@ -675,3 +675,87 @@ def test_registrations_from_one_address_are_rate_limited(client, cast):
     assert (User.objects.count(), Producer.objects.count()) == (users, producers)
     elsewhere = client.post("/producers/register/", REGISTRATION, REMOTE_ADDR="10.0.0.8")
     assert elsewhere.status_code == 302 and User.objects.filter(username="htxhoa").exists()
+
+
+# --- h5-blind-conflicts ---
+# Numbers beyond 64 bits (issue 13, item 9): 404/400 everywhere, never a 500.
+
+HUGE_NUMBERS = (99999999999999999999999, 2**63, 2**64 + 1, 10**15)  # 16 digits and more
+
+
+def _answer(client, method: str, url: str, **extra):
+    """One request in a savepoint rolled back afterwards (on PostgreSQL a failed query would otherwise end
+    the test's transaction); a server error is reported, not raised."""
+    from django.db import transaction
+
+    client.raise_request_exception = False
+    with transaction.atomic():
+        response = getattr(client, method)(url, **extra)
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_page_route_with_a_number_answers_404_to_a_huge_one(client, cast):
+    from routes_support import pages
+
+    numbered = {name: page for name, page in pages().items() if set(page.params.values()) & {"IntConverter"}}
+    assert len(numbered) > 20  # the inventory found the numbered routes
+    wrong = []
+    for who in (None, cast.producer_user, cast.province_officer, cast.central):
+        client.logout()
+        if who is not None:
+            client.force_login(who)
+        for page in numbered.values():
+            for huge in HUGE_NUMBERS:
+                url = page.url({key: huge for key, kind in page.params.items() if kind == "IntConverter"})
+                for method in ("get", "post"):
+                    status = _answer(client, method, url).status_code
+                    if status != 404:
+                        wrong.append(f"{method.upper()} {url} as {who}: {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_api_operation_refuses_a_huge_id_page_or_body_number(client, cast, api_token):
+    from routes_support import operations
+
+    wrong = []
+    for auth in ({}, api_token(cast.central)):
+        for key, operation in operations().items():
+            method = operation.method.lower()
+            for huge in HUGE_NUMBERS:
+                if operation.params:
+                    url = operation.url({name: huge for name in operation.params})
+                    extra = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
+                    response = _answer(client, method, url, **extra, **auth)
+                    if response.status_code not in (401, 404) or "code" not in response.json():
+                        wrong.append(f"{key} with {huge}: {response.status_code}")
+                if method == "get" and not operation.params:
+                    for query in ("page", "page_size", "year"):
+                        response = _answer(client, "get", f"{operation.url()}?{query}={huge}", **auth)
+                        body = response.json() if response.get("Content-Type") == "application/json" else {}
+                        if response.status_code >= 500 or (
+                            response.status_code == 400 and "code" not in body
+                        ):
+                            wrong.append(f"{key}?{query}={huge}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    body = {"dossier": 2**64, "version": 0}
+    response = client.post(
+        "/api/v1/evaluation/rounds/1/dossiers",
+        json.dumps(body),
+        content_type="application/json",
+        **api_token(cast.central),
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "number_out_of_range")
+
+
+def test_a_huge_page_number_on_the_public_pages_is_a_clean_400_and_search_text_is_free(client):
+    for url in ("/catalog/?page=99999999999999999999999", "/catalog/producers/?page=18446744073709551617"):
+        response = _answer(client, "get", url)
+        assert response.status_code == 400
+        assert "Số quá lớn" in response.content.decode()
+    assert _answer(client, "get", "/catalog/?q=99999999999999999999999").status_code == 200
+    listed = _answer(client, "get", "/api/v1/producers?page=99999999999999999999999")
+    assert (listed.status_code, listed.json()["code"]) == (400, "number_out_of_range")
+    assert (
+        _answer(client, "get", "/catalog/products/999999999999999/").status_code == 404
+    )  # 15 digits: missing

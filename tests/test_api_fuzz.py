@@ -7,7 +7,8 @@ and the officer of another province) is one test. It builds the world once — t
 dossier with a document, a product photo, an issued certificate with a pending revocation, a decision waiting
 for its checker — then loops over the schema's operations, each a bounded Hypothesis run of positive and
 negative examples, derandomized so CI sends the same requests every time. Path parameters named like a real
-object (`dossier_id`, `round_id`, ...) are mostly drawn from the real ids, so the handlers behind the 404 run.
+object (`dossier_id`, `round_id`, ...) are mostly drawn from the real ids, so the handlers behind the 404 run;
+one in five path parameters, and one in four numeric query values (`page`...), is a number beyond 64 bits.
 
 Database: the `db` fixture (one transaction per test, rolled back at its end) with the schema-level loop inside
 the one test, and every example in its own savepoint, rolled back after the call: no example leaks state into
@@ -65,6 +66,11 @@ CALLERS = {
     "central": 8,  # the whole country: every real object is in reach
     "other_province_officer": 5,  # every real object is out of reach
 }
+
+
+# Ids and page numbers beyond 64 bits (and one just past the 15 digits ocop.core.numbers allows).
+HUGE_NUMBERS = st.sampled_from([2**63, 2**64 + 1, 99999999999999999999999, -(2**63) - 1, 10**15])
+NUMBER_QUERIES = frozenset({"page", "page_size", "year", "limit", "offset"})
 
 
 @dataclass
@@ -202,8 +208,15 @@ def fuzz_operation(operation, run: Run, real: dict[str, list], headers: dict[str
     @given(case=cases, data=st.data())
     def call(case, data):
         for name in list(case.path_parameters or {}):
-            if name in real and data.draw(st.integers(0, 3), label=f"real {name}"):
+            pick = data.draw(st.integers(0, 4), label=f"real {name}")
+            if pick == 4:  # beyond 64 bits (issue 13): 404, never a 500
+                case.path_parameters[name] = data.draw(HUGE_NUMBERS, label=name)
+            elif name in real and pick:
                 case.path_parameters[name] = data.draw(st.sampled_from(real[name]), label=name)
+        for name in list(case.query or {}):
+            numeric = isinstance(case.query[name], int) or name in NUMBER_QUERIES
+            if numeric and data.draw(st.integers(0, 3), label=f"huge {name}") == 3:
+                case.query[name] = data.draw(HUGE_NUMBERS, label=name)
         with transaction.atomic():
             response = case.call(headers=headers)
             transaction.set_rollback(True)  # the example leaves nothing behind

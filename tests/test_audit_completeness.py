@@ -1123,7 +1123,6 @@ EXEMPT = {
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
     "cycle.notify": "a helper of the services: runs in their transaction, beside their event",
     "cycle.notifications_mark_read": "a person marks their own notifications read: no domain change",
-    "evaluation.detected_reasons": READ,
     "evaluation.counted_sheets": READ,
     "evaluation.missing_sheets": READ,
     "evaluation.paper_parts": PURE,  # --- h2-paper-mode ---

@@ -131,7 +131,7 @@ from ocop.evaluation.models import (
 )
 from ocop.geo.models import AdminUnit, Era
 from ocop.producers.models import Producer, ProducerStatus, RecordChangeRequest
-from ocop.producers.services import producer_create
+from ocop.producers.services import producer_create, producer_member_add
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.services import product_photo_add, product_update
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport, RubricVersion
@@ -1883,3 +1883,168 @@ def test_a_bulk_forward_refused_to_people_of_another_level_says_it_is_their_righ
         assert [row["code"] for row in body["details"]["refused"]] == ["forbidden_action"], body
         assert _state() == before
     assert Dossier.objects.get(pk=checked).status == "checked"
+
+
+# --- h5-blind-conflicts ---
+# Blind scoring and conflicts read again at every step (issue 13, items 2 and 3), on the matrix's world.
+
+_POINTS_KEYS = frozenset({"running_mean", "mean_score", "total", "member_totals", "parts", "points"})
+_LOW = {"1.1": "b", "1.2": "b", "2.1": "b", "2.2": "a", "3.1": "b", "3.2": "b"}  # 39 points: easy to spot
+
+
+def _points_in(value, path: str = "") -> list[str]:
+    """Every key of a JSON answer that carries points (an empty value is not a leak)."""
+    found = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in _POINTS_KEYS and inner not in (None, "", {}, [], "0"):
+                found.append(f"{path}.{key}={inner!r}")
+            found += _points_in(inner, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _points_in(inner, f"{path}[{index}]")
+    return found
+
+
+def _seat(cast, world, user) -> CouncilMember:
+    return CouncilMember.objects.get(council__round_id=world["round"]["round_id"], user=user)
+
+
+def _reads(client, cast, world, api_token, user) -> dict[str, object]:
+    """What `user` reads about the round and its dossier under evaluation, on the API and the pages."""
+    round_id = world["round"]["round_id"]
+    rd = world["under_evaluation"]["round_dossier_id"]
+    auth = api_token(user)
+    api = {
+        path: client.get(f"/api/v1/evaluation{path}", **auth)
+        for path in (
+            "/rounds",
+            f"/rounds/{round_id}",
+            f"/rounds/{round_id}/progress",
+            "/assignments",
+            f"/round-dossiers/{rd}",
+            f"/round-dossiers/{rd}/sheets",
+        )
+    }
+    client.force_login(user)
+    pages = {
+        name: client.get(resolve_url(name, *args))
+        for name, args in (
+            ("evaluation:home", ()),
+            ("evaluation:round", (round_id,)),
+            ("evaluation:progress", (round_id,)),
+            ("evaluation:dossier", (rd,)),
+        )
+    }
+    client.logout()
+    return {**api, **pages}
+
+
+def _leaks(answers: dict[str, object], rd: int, *, own_total: str | None = None) -> list[str]:
+    """Points of the dossier `rd` in the answers (the round's other dossiers have their result already)."""
+    leaks = []
+    for where, response in answers.items():
+        if response.status_code != 200:
+            continue
+        if where.startswith("/"):
+            body = response.json()
+            if where.endswith("/sheets"):  # one's own sheet is one's own
+                body = [item for item in body["items"] if item.get("total") != own_total]
+            elif "dossiers" in body or "items" in body:
+                body = [row for row in body.get("dossiers", body.get("items")) if row.get("id") == rd]
+            leaks += [f"{where}: {leak}" for leak in _points_in(body)]
+        else:
+            page = response.content.decode()
+            leaks += [f"{where}: {mark}" for mark in ("39,00", "39.00", 'id="mean-score"') if mark in page]
+    return leaks
+
+
+def test_no_one_reads_points_before_the_council_result(client, cast, world, api_token):
+    """A secretary who also scores, and the officers, read states only until the council's result: no running
+    mean, no colleague's total, not even after submitting their own sheet. Then the officers, the secretary
+    and the members who submitted read the result; a conflicted member never does."""
+    rd = RoundDossier.objects.get(pk=world["under_evaluation"]["round_dossier_id"])
+    CouncilMember.objects.filter(pk=_seat(cast, world, cast.council2).pk).update(role=CouncilRole.SECRETARY)
+    evaluation.assignment_create(
+        actor=cast.province_officer, round_dossier=rd, member=_seat(cast, world, cast.council2)
+    )
+    evaluation.sheet_submit(actor=cast.council1, round_dossier=rd, answers=_LOW, expected_version=0)
+    readers = (cast.council2, cast.province_officer, cast.central)
+    for reader in readers:
+        leaks = _leaks(_reads(client, cast, world, api_token, reader), rd.pk)
+        assert not leaks, f"{reader.username} reads points before the result: {leaks}"
+
+    evaluation.sheet_submit(actor=cast.council2, round_dossier=rd, answers=BEST, expected_version=0)
+    leaks = _leaks(_reads(client, cast, world, api_token, cast.council2), rd.pk, own_total="100")
+    assert not leaks, f"the secretary reads a colleague's points once theirs is in: {leaks}"
+    progress = client.get(
+        f"/api/v1/evaluation/rounds/{world['round']['round_id']}/progress", **api_token(cast.province_officer)
+    ).json()
+    row = next(d for d in progress["dossiers"] if d["id"] == rd.pk)
+    assert row["sheets"] == {"council1": "submitted", "council2": "submitted", "council3": "conflict"}
+
+    evaluation.council_result_compute(
+        actor=cast.province_officer, round_dossier=RoundDossier.objects.get(pk=rd.pk)
+    )
+    for reader in (cast.council1, *readers):
+        body = client.get(f"/api/v1/evaluation/round-dossiers/{rd.pk}", **api_token(reader)).json()
+        assert body["result"]["mean_score"] == "69.5", reader.username
+    conflicted = client.get(f"/api/v1/evaluation/round-dossiers/{rd.pk}", **api_token(cast.council3)).json()
+    assert "result" not in conflicted and not _points_in(conflicted)
+    sheets = client.get(
+        f"/api/v1/evaluation/round-dossiers/{rd.pk}/sheets", **api_token(cast.council3)
+    ).json()
+    assert sheets["count"] == 0
+
+
+def test_a_member_who_joins_the_producer_after_assignment_neither_scores_nor_counts(
+    client, cast, world, api_token
+):
+    """council1 was assigned before becoming a member of the honey cooperative: saving, submitting (API and
+    page) are refused and change nothing; their sheet already in is not counted, and the council's result
+    refuses to go on without it (then, with a colleague's sheet, is computed from that one and says why)."""
+    producer = Producer.objects.get(name="Hợp tác xã Vải thiều và Mật ong Vân Hà")
+    producer_member_add(actor=cast.province_officer, producer=producer, user=cast.council1)
+    council1 = api_token(cast.council1)
+    officer = api_token(cast.province_officer)
+    rd = world["under_evaluation"]["round_dossier_id"]
+
+    before = _state()
+    for method, path, body in (
+        ("put", f"/round-dossiers/{rd}/sheet", {"version": 0, "answers": {"1.1": "a"}}),
+        ("post", f"/round-dossiers/{rd}/sheet/submit", {"version": 0, "answers": BEST}),
+    ):
+        response = getattr(client, method)(
+            f"/api/v1/evaluation{path}", json.dumps(body), content_type="application/json", **council1
+        )
+        assert response.status_code == 403, response.content
+        assert "xung đột lợi ích" in response.json()["message"]
+    client.force_login(cast.council1)
+    page = client.post(resolve_url("evaluation:score", rd), _SCORE_FORM)
+    assert page.status_code == 403
+    client.logout()
+    assert _state() == before
+    assert not ScoreSheet.objects.filter(round_dossier_id=rd, member__user=cast.council1).exists()
+
+    ready = world["sheets_in"]["round_dossier_id"]  # council1's sheet is in; the round needs one sheet
+    refused = client.post(f"/api/v1/evaluation/round-dossiers/{ready}/result", **officer)
+    body = refused.json()
+    assert (refused.status_code, body["code"]) == (400, "not_enough_sheets"), body
+    assert body["details"]["not_counted"] == ["council1"] and "xung đột lợi ích" in body["message"]
+    assert _state() == before
+
+    ready_dossier = RoundDossier.objects.get(pk=ready)
+    evaluation.assignment_create(
+        actor=cast.province_officer, round_dossier=ready_dossier, member=_seat(cast, world, cast.council2)
+    )
+    evaluation.sheet_submit(
+        actor=cast.council2, round_dossier=ready_dossier, answers=_LOW, expected_version=0
+    )
+    done = client.post(f"/api/v1/evaluation/round-dossiers/{ready}/result", **officer)
+    assert done.status_code == 200, done.content
+    result = done.json()["result"]
+    assert (result["mean_score"], result["explanation"]["not_counted"]) == ("39", ["council1"])
+    assert any("xung đột lợi ích" in line for line in result["explanation"]["lines"])
+    assert ConflictOfInterest.objects.filter(
+        round_dossier_id=ready, user=cast.council1, reason=ConflictReason.SAME_PRODUCER
+    ).exists()

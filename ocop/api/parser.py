@@ -1,5 +1,6 @@
 """The API's request parser: JSON bodies, query strings and form fields, refused when they carry characters no
-text column can keep (NUL, or half of a UTF-16 pair that JSON's `\\ud800` escapes can produce)."""
+text column can keep (NUL, or half of a UTF-16 pair that JSON's `\\ud800` escapes can produce), and JSON
+bodies carrying a whole number beyond `ocop.core.numbers.MAX_DIGITS` digits."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
 from ocop.core.errors import Invalid
+from ocop.core.numbers import out_of_range_message, too_large_in
 
 _UNUSABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -45,9 +47,15 @@ def _refuse_unusable(data: Any) -> Any:
     return data
 
 
+def _refuse_huge_numbers(data: Any) -> Any:
+    if too_large_in(data):
+        raise Invalid(out_of_range_message(), code="number_out_of_range")
+    return data
+
+
 class TextParser(Parser):
     def parse_body(self, request):
-        return _refuse_unusable(super().parse_body(request))
+        return _refuse_huge_numbers(_refuse_unusable(super().parse_body(request)))
 
     def parse_querydict(self, data, list_fields, request):
         return _refuse_unusable(super().parse_querydict(data, list_fields, request))

@@ -1,12 +1,19 @@
 """Check a certificate QR with no network and no database: against the published key list and, when given,
 the signed revocation lists. The same rules decide online (selectors.certificate_verify) and offline.
 
-    ocop verify-qr TEXT --keys keys.json [--revocations revocations.json] [--today YYYY-MM-DD] [--json]
+    ocop verify-qr TEXT --keys keys.json [--revocations revocations.json] [--state seen.json]
+                   [--max-age-days 7] [--today YYYY-MM-DD] [--json]
     python -m ocop.certification.offline TEXT --keys keys.json ...      (the same, without Django)
 
 keys.json is what GET /api/v1/certificates/keys returns; revocations.json what GET
 /api/v1/certificates/revocations returns. Exit status: 0 valid, 2 not genuine, 3 expired, 4 revoked,
-1 unusable input (a key list or revocation list that is malformed or not genuine).
+5 cannot tell, 1 unusable input (a key list or revocation list that is malformed or not genuine).
+
+With a revocation file the verifier fails closed: a genuine code whose authority has no list in the file, whose
+list is older than `--max-age-days` (lists are re-signed daily), older than a list of the same authority seen
+before (`--state` keeps the highest sequence seen), or whose sequence and date disagree with one seen before,
+is reported "cannot tell" (status `unknown`), never "valid". A certificate a list names as revoked is revoked
+whatever the list's age.
 """
 
 from __future__ import annotations
@@ -36,8 +43,28 @@ MESSAGES = {
     "revoked": "Giấy chứng nhận là thật nhưng đã bị thu hồi.",
     "superseded": "Giấy chứng nhận là thật nhưng đã được thay thế bằng giấy chứng nhận khác.",
     "active": "Giấy chứng nhận là thật và còn hiệu lực.",
+    "no_revocation_list": (
+        "Chữ ký đúng, nhưng tệp danh sách thu hồi không có danh sách của cơ quan cấp: không biết giấy chứng "
+        "nhận đã bị thu hồi hay chưa. Hãy tải lại danh sách thu hồi."
+    ),
+    "revocation_list_stale": (
+        "Chữ ký đúng, nhưng danh sách thu hồi của cơ quan cấp đã quá cũ: không biết giấy chứng nhận có bị thu "
+        "hồi sau ngày ký danh sách hay không. Hãy tải danh sách mới."
+    ),
+    "revocation_list_rolled_back": (
+        "Chữ ký đúng, nhưng danh sách thu hồi cũ hơn danh sách của cùng cơ quan đã kiểm tra trước đây (có thể "
+        "đã bị tráo): không kết luận được. Hãy tải danh sách mới."
+    ),
+    "revocation_list_inconsistent": (
+        "Chữ ký đúng, nhưng số thứ tự và ngày ký của danh sách thu hồi không khớp nhau hoặc không khớp danh "
+        "sách đã thấy trước đây: không kết luận được."
+    ),
 }
-EXIT_CODES = {"active": 0, "not_genuine": 2, "expired": 3, "revoked": 4}
+EXIT_CODES = {"active": 0, "not_genuine": 2, "expired": 3, "revoked": 4, "unknown": 5}
+# Lists are re-signed daily (`ocop signing_keys publish-revocations`); a week's margin covers a missed run.
+DEFAULT_MAX_AGE = datetime.timedelta(days=7)
+# A list dated later than this past the verifier's day is not believed (a wrong clock or a wrong list).
+_CLOCK_SKEW = datetime.timedelta(days=1)
 
 
 class UnusableList(ValueError):  # noqa: N818  (reported to the user as it is named)
@@ -52,10 +79,23 @@ class PublishedKey:
     public_key: bytes
 
 
+class SignedList(dict):
+    """One authority's verified revocation list: {certificate number: entry}, with the list's `sequence` and
+    `issued_at` (aware datetime) and, once compared with what was seen before, `problem`."""
+
+    def __init__(self, entries: Mapping[str, Any], *, sequence: int, issued_at: datetime.datetime) -> None:
+        super().__init__(entries)
+        self.sequence = sequence
+        self.issued_at = issued_at
+        self.problem: str | None = None
+
+
 @dataclass
 class Result:
-    """The outcome of one check. `status` is active, expired, revoked or not_genuine; `problem` names why a
-    code is not valid (malformed, unknown_key, bad_signature, unknown_certificate, expired, revoked, superseded)."""
+    """The outcome of one check. `status` is active, expired, revoked, not_genuine or unknown (cannot tell);
+    `problem` names why a code is not valid (malformed, unknown_key, bad_signature, unknown_certificate,
+    expired, revoked, superseded, no_revocation_list, revocation_list_stale, revocation_list_rolled_back,
+    revocation_list_inconsistent)."""
 
     genuine: bool
     status: str
@@ -157,8 +197,70 @@ def load_revocations(data: Any, keys: Mapping[str, PublishedKey]) -> dict[str, d
             )
         if not _signature_ok(key.public_key, signature, revocation_message(body)):
             raise UnusableList(f"revocation list of {authority}: signature does not match (not genuine)")
-        lists[authority] = {str(item["number"]): dict(item) for item in revoked}
+        sequence, issued_at = _sequence_and_date(body, authority)
+        if authority in lists:
+            raise UnusableList(f"revocation file: two lists of {authority}")
+        entries = {str(item["number"]): dict(item) for item in revoked}
+        lists[authority] = SignedList(entries, sequence=sequence, issued_at=issued_at)
     return lists
+
+
+def _sequence_and_date(body: Mapping[str, Any], authority: str) -> tuple[int, datetime.datetime]:
+    """A signed list carries a whole sequence number from 1 and the moment it was signed, with its zone."""
+    sequence, issued = body.get("sequence"), body.get("issued_at")
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
+        raise UnusableList(f"revocation list of {authority}: `sequence` must be a whole number from 1")
+    try:
+        issued_at = datetime.datetime.fromisoformat(str(issued))
+    except ValueError as exc:
+        raise UnusableList(f"revocation list of {authority}: `issued_at` is not a date and time") from exc
+    if issued_at.tzinfo is None:
+        raise UnusableList(f"revocation list of {authority}: `issued_at` has no time zone")
+    return sequence, issued_at
+
+
+def remember_lists(lists: Mapping[str, SignedList], seen: dict[str, Any]) -> dict[str, Any]:
+    """Compare each list with the newest of its authority seen before (`seen`: authority → {"sequence",
+    "issued_at"}, the verifier's state file) and mark a list that goes back (`revocation_list_rolled_back`) or
+    whose sequence and date disagree with it (`revocation_list_inconsistent`). Returns the state to keep:
+    the newest consistent list of each authority."""
+    kept = dict(seen)
+    for authority, signed in lists.items():
+        before = seen.get(authority)
+        if not isinstance(before, Mapping):
+            kept[authority] = {"sequence": signed.sequence, "issued_at": signed.issued_at.isoformat()}
+            continue
+        try:
+            seen_sequence = int(before["sequence"])
+            seen_at = datetime.datetime.fromisoformat(str(before["issued_at"]))
+        except (KeyError, TypeError, ValueError):
+            signed.problem = "revocation_list_inconsistent"  # a damaged state file: do not vouch
+            continue
+        if signed.sequence < seen_sequence:
+            signed.problem = "revocation_list_rolled_back"
+        elif (signed.sequence == seen_sequence and signed.issued_at != seen_at) or (
+            signed.sequence > seen_sequence and signed.issued_at < seen_at
+        ):
+            signed.problem = "revocation_list_inconsistent"
+        else:
+            kept[authority] = {"sequence": signed.sequence, "issued_at": signed.issued_at.isoformat()}
+    return kept
+
+
+def _list_problem(signed: Mapping[str, Any], today: datetime.date, max_age: datetime.timedelta) -> str | None:
+    """Why a list cannot vouch that a certificate it does not name is not revoked, or None."""
+    problem = getattr(signed, "problem", None)
+    if problem:
+        return problem
+    issued_at = getattr(signed, "issued_at", None)
+    if issued_at is None:  # a bare mapping: its age is unknown
+        return "revocation_list_stale"
+    signed_on = issued_at.date()
+    if signed_on > today + _CLOCK_SKEW:
+        return "revocation_list_inconsistent"
+    if today - signed_on > max_age:
+        return "revocation_list_stale"
+    return None
 
 
 def _signature_ok(public_key: bytes, signature: bytes, message: bytes) -> bool:
@@ -178,8 +280,10 @@ def verify(
     revocations: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     *,
     today: datetime.date | None = None,
+    max_age: datetime.timedelta = DEFAULT_MAX_AGE,
 ) -> Result:
-    """Check one QR text against published keys (and revocation lists when given)."""
+    """Check one QR text against published keys (and revocation lists when given: then it fails closed, see
+    the module)."""
     today = today or datetime.date.today()  # noqa: DTZ011  (the verifier's own calendar day)
     try:
         claim, signature = qr.unpack(text)
@@ -191,21 +295,33 @@ def verify(
     if not qr.signature_matches(claim, signature, key.public_key):
         return Result(False, "not_genuine", "bad_signature", claim)
     result = Result(True, "active", None, claim, key.authority, key.authority_name)
+    cannot_tell = None
     if revocations is not None:
         authority_list = revocations.get(key.authority)
         if authority_list is None:
-            result.notes.append("no_revocation_list")
+            cannot_tell = "no_revocation_list"
         else:
-            result.revocation_checked = True
             entry = authority_list.get(claim.number)
-            if entry is not None:
+            if entry is not None:  # a genuine list naming it: revoked, however old the list
+                result.revocation_checked = True
                 result.status = "revoked"
                 result.problem = "superseded" if entry.get("reason") == "superseded" else "revoked"
                 result.revocation = dict(entry)
                 return result
+            cannot_tell = _list_problem(authority_list, today, max_age)
+            result.revocation_checked = cannot_tell is None
+            issued_at = getattr(authority_list, "issued_at", None)
+            if issued_at is not None:
+                result.notes.append(
+                    f"revocation_list: sequence {authority_list.sequence}, {issued_at.isoformat()}"
+                )
     if claim.valid_until < today:
         result.status = "expired"
         result.problem = "expired"
+    elif cannot_tell is not None:
+        result.status = "unknown"
+        result.problem = cannot_tell
+        result.notes.append(cannot_tell)
     return result
 
 
@@ -218,7 +334,10 @@ def read_json(path: str | Path) -> Any:
 
 def describe(result: Result) -> str:
     """A few lines for a person at a terminal."""
-    lines = [("HỢP LỆ" if result.valid else "KHÔNG HỢP LỆ") + f": {result.message}"]
+    verdict = "HỢP LỆ" if result.valid else "KHÔNG HỢP LỆ"
+    if result.status == "unknown":
+        verdict = "KHÔNG KẾT LUẬN ĐƯỢC"
+    lines = [f"{verdict}: {result.message}"]
     if result.claim is not None and result.genuine:
         claim = result.claim
         lines += [
@@ -234,11 +353,28 @@ def describe(result: Result) -> str:
     return "\n".join(lines)
 
 
-def run(text: str, keys_path: str, revocations_path: str | None, today: datetime.date | None, as_json: bool):
+def run(
+    text: str,
+    keys_path: str,
+    revocations_path: str | None,
+    today: datetime.date | None,
+    as_json: bool,
+    *,
+    state_path: str | None = None,
+    max_age_days: int | None = None,
+):
     """(exit status, output) of one command-line check."""
     keys = load_keys(read_json(keys_path))
     revocations = load_revocations(read_json(revocations_path), keys) if revocations_path else None
-    result = verify(text, keys, revocations, today=today)
+    if revocations is not None and state_path:
+        state = Path(state_path)
+        seen = read_json(state) if state.exists() else {}
+        if not isinstance(seen, dict):
+            raise UnusableList(f"{state_path}: expected an object")
+        kept = remember_lists(revocations, seen)
+        state.write_text(json.dumps(kept, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    max_age = DEFAULT_MAX_AGE if max_age_days is None else datetime.timedelta(days=max_age_days)
+    result = verify(text, keys, revocations, today=today, max_age=max_age)
     output = json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else describe(result)
     return EXIT_CODES[result.status], output
 
@@ -256,13 +392,31 @@ def add_arguments(p) -> None:
     p.add_argument(
         "--today", type=datetime.date.fromisoformat, help="Ngày đối chiếu (YYYY-MM-DD), mặc định hôm nay"
     )
+    p.add_argument(
+        "--state",
+        help="Tệp ghi số thứ tự danh sách thu hồi mới nhất đã thấy của từng cơ quan (phát hiện danh sách bị tráo)",
+    )
+    p.add_argument(
+        "--max-age-days",
+        type=int,
+        default=DEFAULT_MAX_AGE.days,
+        help="Danh sách thu hồi ký quá số ngày này thì không kết luận được (mặc định 7)",
+    )
     p.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        status, output = run(args.text, args.keys, args.revocations, args.today, args.json)
+        status, output = run(
+            args.text,
+            args.keys,
+            args.revocations,
+            args.today,
+            args.json,
+            state_path=args.state,
+            max_age_days=args.max_age_days,
+        )
     except UnusableList as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 1

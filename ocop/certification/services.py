@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import logging
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -54,6 +55,8 @@ from ocop.products.models import Product
 from ocop.rubrics.engine import band_for_total
 from ocop.rubrics.issues import RubricError
 from ocop.tasks import enqueue
+
+_log = logging.getLogger("ocop.certification")
 
 MAX_ITEMS = 500
 # `123/QĐ-UBND`, `2361/QĐ-BNNMT`: a number, a slash, the document's symbol.
@@ -863,9 +866,17 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> str:
     return new_name
 
 
-def certificate_record_scan(*, certificate: Certificate) -> None:
-    """Count a public verification: a copied code shows up as a surprising number of scans."""
-    Certificate.objects.filter(pk=certificate.pk).update(scan_count=F("scan_count") + 1)
+def certificate_record_scan(*, certificate: Certificate) -> bool:
+    """Count a public verification: a copied code shows up as a surprising number of scans. Best effort: a
+    database that cannot be written (a read-only replica after failover, a full disk) must not stop anyone
+    verifying a certificate, so the scan then goes uncounted (logged) and False is returned."""
+    try:
+        with transaction.atomic():
+            Certificate.objects.filter(pk=certificate.pk).update(scan_count=F("scan_count") + 1)
+    except DatabaseError as error:
+        _log.warning("scan of certificate %s not counted: %s", certificate.pk, error)
+        return False
+    return True
 
 
 def _recipients(certificate: Certificate) -> list[str]:

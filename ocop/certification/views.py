@@ -317,8 +317,7 @@ def _verification(request, code: str):
             status=429,
         )
     result, certificate = selectors.certificate_verify(code)
-    if certificate is not None:
-        services.certificate_record_scan(certificate=certificate)
+    if certificate is not None and services.certificate_record_scan(certificate=certificate):
         certificate.scan_count += 1
     body = selectors.verification_body(result, certificate)
     return render(

@@ -10,7 +10,7 @@ import kombu
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -28,9 +28,17 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+# A real write, rolled back: one row of Django's own migration table rewritten with its own value. `SELECT 1`
+# answers on a read-only database (a replica after failover, a read-only role, a full or read-only disk) while
+# every sign-in and every write answers 500; this probe fails there, on SQLite and PostgreSQL alike.
+_WRITE_PROBE = "UPDATE django_migrations SET app = app WHERE id = (SELECT MIN(id) FROM django_migrations)"
+
+
 def _check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_WRITE_PROBE)
+        transaction.set_rollback(True)  # nothing the probe wrote is kept
 
 
 def _check_cache() -> None:
@@ -51,8 +59,8 @@ def _check_broker() -> None:
 
 
 def ready(request):
-    """Readiness for the load balancer: 200 only when the database, cache, storage (and broker, with
-    Celery) answer; otherwise 503 naming what failed, so the process gets no traffic until it recovers."""
+    """Readiness for the load balancer: 200 only when the database (accepting a write), cache, storage (and
+    broker, with Celery) answer; otherwise 503 naming what failed, so the process gets no traffic until it recovers."""
     checks = {"database": _check_database, "cache": _check_cache, "storage": _check_storage}
     if settings.TASKS_MODE == "celery":
         checks["broker"] = _check_broker
@@ -73,7 +81,8 @@ def ready(request):
     return response
 
 
-def _error(request, status: int, title: str, text: str):
+def error_page(request, status: int, title: str, text: str):
+    """An error answer: JSON `{"code", "message"}` under /api/, the error page elsewhere."""
     if request.path.startswith("/api/"):
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
         return JsonResponse({"code": codes[status], "message": title}, status=status)
@@ -82,7 +91,7 @@ def _error(request, status: int, title: str, text: str):
 
 def error_400(request, exception=None):
     """A request Django refuses before any view (too many fields, a body too large, a bad multipart)."""
-    return _error(
+    return error_page(
         request,
         400,
         _("Yêu cầu không hợp lệ"),
@@ -91,17 +100,17 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
-    return _error(request, 403, _("Không có quyền truy cập"), _("Bạn không có quyền xem trang này."))
+    return error_page(request, 403, _("Không có quyền truy cập"), _("Bạn không có quyền xem trang này."))
 
 
 def error_404(request, exception=None):
-    return _error(
+    return error_page(
         request, 404, _("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc bạn không có quyền xem.")
     )
 
 
 def error_500(request):
-    return _error(
+    return error_page(
         request,
         500,
         _("Lỗi hệ thống"),

@@ -173,13 +173,11 @@ def round_dossier_dict(round_dossier: RoundDossier, user) -> dict[str, Any]:
         "sheet_mode": selectors.sheet_mode_of(round_dossier),
         "may_enter_on_behalf": policies.can_enter_on_behalf(user, round_dossier),
     }
-    if policies.can_steer(user, round_dossier.round):
-        body["submitted_sheets"] = round_dossier.submitted_sheets
-        body["running_mean"] = _dec(round_dossier.running_mean)
-    if round_dossier.result_at is not None and (
-        policies.can_steer(user, round_dossier.round) or policies.has_submitted(user, round_dossier)
-    ):
+    # Blind scoring: no running mean, no count of sheets in, before the council's result (progress shows
+    # who has submitted, as states).
+    if policies.can_view_result(user, round_dossier):
         body["result"] = {
+            "sheets": round_dossier.submitted_sheets,
             "mean_score": _dec(round_dossier.mean_score),
             "band_stars": round_dossier.band_stars,
             "eligible_stars": round_dossier.eligible_stars,

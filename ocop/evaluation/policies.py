@@ -1,11 +1,13 @@
 """Who may run a round, score a dossier, read sheets and record the council's result.
 
 Officers with `RUN_EVALUATION` over the round's unit run it. Council members act through their seat on the
-round's council: a scoring member scores the dossiers assigned to them (never one they are conflicted on), and
-reads the other members' sheets of a dossier only after submitting their own. The secretary and the chair
-follow progress and read the council's result; the officers (the programme's standing agency) compute it and
-record the conclusion, since those steps also move the cycle's dossier, which only officers may do. Each `can_x` has its `why_not_x` for the page to say why a button is
-missing (HotCRP `can_view_review` / `perm_view_review`).
+round's council: a scoring member scores the dossiers assigned to them (never one they are conflicted on, the
+conflict read again at every step). Scoring is blind: no points of any kind reach anyone before the council's
+result is computed; then members who submitted read it and the other members' sheets. The secretary and the
+chair follow progress (states only) and read the council's result; the officers (the programme's standing
+agency) compute it and record the conclusion, since those steps also move the cycle's dossier, which only
+officers may do. Each `can_x` has its `why_not_x` for the page to say why a button is missing (HotCRP
+`can_view_review` / `perm_view_review`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, can, why_not
+from ocop.evaluation import conflicts
 from ocop.evaluation.models import (
     Assignment,
     ConflictOfInterest,
@@ -86,7 +89,12 @@ def can_steer(user, evaluation_round: EvaluationRound) -> bool:
 
 
 def is_conflicted(user, round_dossier: RoundDossier) -> bool:
-    return ConflictOfInterest.objects.filter(round_dossier=round_dossier, user=user).exists()
+    """A conflict recorded for the user, or, for a council seat, one the data shows now (a member who joined
+    the producer after being assigned)."""
+    if ConflictOfInterest.objects.filter(round_dossier=round_dossier, user=user).exists():
+        return True
+    member = seat(user, round_dossier.round)
+    return member is not None and bool(conflicts.detected_reasons(member, round_dossier))
 
 
 def why_not_score(user, round_dossier: RoundDossier) -> str | None:
@@ -134,19 +142,33 @@ def can_view_round_dossier(user, round_dossier: RoundDossier) -> bool:
     )
 
 
+def why_not_view_result(user, round_dossier: RoundDossier) -> str | None:
+    """Scoring is blind: no one reads points of any kind (a running mean, totals, other members' sheets)
+    before the council's result is computed. Then the officers of the round, the chair and the secretary,
+    and the members who submitted their own sheet read it; never a member conflicted on the dossier."""
+    if round_dossier.result_at is None:
+        return _("Hội đồng chưa tổng hợp kết quả; điểm chưa được công bố.")
+    if can_run(user, round_dossier.round):
+        return None
+    if is_conflicted(user, round_dossier):
+        return _("Bạn có xung đột lợi ích với hồ sơ này.")
+    if can_steer(user, round_dossier.round) or has_submitted(user, round_dossier):
+        return None
+    return _("Bạn xem kết quả của Hội đồng sau khi nộp phiếu của mình.")
+
+
+def can_view_result(user, round_dossier: RoundDossier) -> bool:
+    return why_not_view_result(user, round_dossier) is None
+
+
 def why_not_view_sheet(user, sheet: ScoreSheet) -> str | None:
-    """A member sees their own sheet; another member's only after submitting theirs (HotCRP's rule for
-    reviews); officers and the steering members see submitted sheets once the council's result exists."""
+    """A member sees their own sheet; another member's, a submitted one, only with the council's result (see
+    `why_not_view_result`): reading a colleague's points before then would break blind scoring."""
     if sheet.member.user_id == getattr(user, "pk", None):
         return None
-    round_dossier = sheet.round_dossier
     if sheet.status != SheetStatus.SUBMITTED:
         return _("Phiếu này chưa được nộp.")
-    if has_submitted(user, round_dossier):
-        return None
-    if round_dossier.result_at is not None and can_steer(user, round_dossier.round):
-        return None
-    return _("Bạn xem phiếu của thành viên khác sau khi nộp phiếu của mình.")
+    return why_not_view_result(user, sheet.round_dossier)
 
 
 def can_view_sheet(user, sheet: ScoreSheet) -> bool:

@@ -13,19 +13,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ocop.accounts.models import Role
 from ocop.accounts.policies import Capability, can, covers, has_capability, is_staff_officer
 from ocop.audit.services import record_event
 from ocop.core import uploads
 from ocop.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ocop.core.storage import store
-from ocop.core.text import fold, nfc, shorten
+from ocop.core.text import nfc, shorten
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies, rules
+from ocop.evaluation.conflicts import detected_reasons
 from ocop.evaluation.models import (
     SCORING_ROLES,
     Assignment,
@@ -47,7 +48,6 @@ from ocop.evaluation.models import (
     SheetStatus,
 )
 from ocop.geo.models import Level
-from ocop.producers.models import ProducerMember
 from ocop.rubrics import engine
 from ocop.rubrics import selectors as rubric_selectors
 from ocop.rubrics.issues import ScoringError
@@ -371,22 +371,6 @@ def round_dossier_add(*, actor, evaluation_round: EvaluationRound, dossier) -> R
 
 
 # Conflicts of interest ---------------------------------------------------------------------------------------
-
-
-def detected_reasons(member: CouncilMember, round_dossier: RoundDossier) -> list[str]:
-    """The conflicts the data shows between a council seat and a dossier's producer."""
-    producer = dossier_gateway.producer_of(round_dossier.dossier)
-    reasons = []
-    if ProducerMember.objects.filter(producer=producer, user_id=member.user_id).exists():
-        reasons.append(ConflictReason.SAME_PRODUCER)
-    commune_roles = Role.active.filter(user_id=member.user_id, unit__level=Level.COMMUNE).select_related(
-        "unit"
-    )
-    if any(covers(role.unit, producer.unit) for role in commune_roles):
-        reasons.append(ConflictReason.SAME_COMMUNE)
-    if member.employer and fold(member.employer) == fold(producer.name):
-        reasons.append(ConflictReason.EMPLOYER)
-    return reasons
 
 
 def _detect_conflicts(*, actor, round_dossier: RoundDossier, members: Iterable[CouncilMember]) -> int:
@@ -765,6 +749,35 @@ def missing_sheets(round_dossier: RoundDossier) -> list[CouncilMember]:
     )
 
 
+def _recheck_conflicts(*, actor, round_dossier: RoundDossier) -> list[CouncilMember]:
+    """Before sheets are counted, read the conflicts again for every member holding an assignment or a sheet
+    of the dossier (one may have joined the producer since being assigned): a new one is recorded (audit
+    `conflict.detect`) and takes the member off the dossier. Returns the members whose submitted sheet
+    therefore does not count."""
+    holders = (
+        CouncilMember.objects.filter(
+            Q(assignments__round_dossier=round_dossier) | Q(sheets__round_dossier=round_dossier)
+        )
+        .distinct()
+        .select_related("user")
+    )
+    _detect_conflicts(actor=actor, round_dossier=round_dossier, members=list(holders))
+    conflicted = ConflictOfInterest.objects.filter(round_dossier=round_dossier).values("user_id")
+    return list(
+        CouncilMember.objects.filter(
+            sheets__round_dossier=round_dossier, sheets__status=SheetStatus.SUBMITTED, user_id__in=conflicted
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _not_counted_sentence(members: list[CouncilMember]) -> str:
+    return _("Không tính phiếu của %(names)s vì có xung đột lợi ích với hồ sơ.") % {
+        "names": ", ".join(str(m.user) for m in members)
+    }
+
+
 def _explain(
     version,
     council_score,
@@ -878,23 +891,38 @@ def council_result_compute(*, actor, round_dossier: RoundDossier) -> RoundDossie
     _require_run(actor, evaluation_round)
     if round_dossier.status not in (EvaluationStatus.UNDER_EVALUATION, EvaluationStatus.SCORED):
         raise Conflict(_("Hội đồng đã kết luận về hồ sơ này."), code="result_already_concluded")
+    not_counted = _recheck_conflicts(actor=actor, round_dossier=round_dossier)
     sheets = counted_sheets(round_dossier)
     missing = missing_sheets(round_dossier)
     if missing or len(sheets) < evaluation_round.min_sheets:
-        raise Invalid(
-            _(
-                "Chưa đủ phiếu để tổng hợp: đã nộp %(done)s, cần ít nhất %(need)s và đủ phiếu của mọi thành viên được phân công (còn thiếu: %(missing)s)."
+        values = {
+            "done": len(sheets),
+            "need": evaluation_round.min_sheets,
+            "missing": ", ".join(str(m.user) for m in missing) or "—",
+            "names": ", ".join(str(m.user) for m in not_counted),
+        }
+        if not_counted:
+            message = (
+                _(
+                    "Chưa đủ phiếu để tổng hợp: đã nộp %(done)s phiếu được tính, cần ít nhất %(need)s và đủ phiếu của mọi thành viên được phân công (còn thiếu: %(missing)s). Không tính phiếu của %(names)s vì có xung đột lợi ích với hồ sơ."
+                )
+                % values
             )
-            % {
-                "done": len(sheets),
-                "need": evaluation_round.min_sheets,
-                "missing": ", ".join(str(m.user) for m in missing) or "—",
-            },
+        else:
+            message = (
+                _(
+                    "Chưa đủ phiếu để tổng hợp: đã nộp %(done)s, cần ít nhất %(need)s và đủ phiếu của mọi thành viên được phân công (còn thiếu: %(missing)s)."
+                )
+                % values
+            )
+        raise Invalid(
+            message,
             code="not_enough_sheets",
             details={
                 "submitted": len(sheets),
                 "required": evaluation_round.min_sheets,
                 "missing": [m.user.username for m in missing],
+                "not_counted": [m.user.username for m in not_counted],
             },
         )
     version = rules.loaded_version(evaluation_round.rubric_version)
@@ -939,6 +967,9 @@ def council_result_compute(*, actor, round_dossier: RoundDossier) -> RoundDossie
     round_dossier.explanation = _explain(
         version, council_score, recognition, evaluation_round, names, paper=paper
     )
+    round_dossier.explanation["not_counted"] = [m.user.username for m in not_counted]
+    if not_counted:
+        round_dossier.explanation["lines"].insert(1, _not_counted_sentence(not_counted))
     round_dossier.disagreements = disagreements
     round_dossier.result_at = timezone.now()
     round_dossier.submitted_sheets = len(sheets)
@@ -958,6 +989,7 @@ def council_result_compute(*, actor, round_dossier: RoundDossier) -> RoundDossie
             "recognised_stars": recognition.recognised_stars,
             "forward_to": recognition.forward_to,
             "disagreements": [d["criterion"] for d in disagreements],
+            "not_counted": [m.user.username for m in not_counted],
         },
     )
     return round_dossier

@@ -116,7 +116,7 @@ def _round_context(request, evaluation_round, **forms):
         ),
         "council": council,
         "members": list(council.members.select_related("user")) if council else [],
-        "round_dossiers": _with_sheet_modes(selectors.round_dossiers_of(user, evaluation_round)),
+        "round_dossiers": _round_rows(user, selectors.round_dossiers_of(user, evaluation_round)),
         "may_run": may_run,
         "may_steer": policies.can_steer(user, evaluation_round),
         "next_states": [RoundStatus(s) for s in services.ROUND_TRANSITIONS[evaluation_round.status]],
@@ -127,11 +127,13 @@ def _round_context(request, evaluation_round, **forms):
     }
 
 
-def _with_sheet_modes(round_dossiers) -> list:
-    """Each round dossier with its sheet mode and, for a paper one, what to do (issue 12)."""
+def _round_rows(user, round_dossiers) -> list:
+    """Each dossier of the round with its sheet mode (for a paper one, what to do: issue 12) and `shown_score`:
+    the council's mean for those who may read the result (scoring is blind until then), otherwise None."""
     rows = list(round_dossiers)
     for row in rows:
         row.paper_notice = selectors.paper_notice(row)
+        row.shown_score = row.mean_score if policies.can_view_result(user, row) else None
     return rows
 
 
@@ -433,6 +435,7 @@ def _dossier_context(request, round_dossier, **forms) -> dict:
         "my_conflicts": round_dossier.conflicts.filter(user=user),
         "may_declare": seat is not None and round_dossier.status == EvaluationStatus.UNDER_EVALUATION,
         "may_steer": may_steer,
+        "may_view_result": policies.can_view_result(user, round_dossier),
         "may_run": policies.can_run(user, evaluation_round),
         "missing": missing,
         "conflict_form": forms.get("conflict_form") or ConflictForm(),

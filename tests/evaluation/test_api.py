@@ -169,10 +169,12 @@ def test_members_score_through_the_api_and_the_officer_gets_the_result(scene, cl
         )
         assert done.status_code == 200 and done.json()["status"] == "submitted"
     others = client.get(f"{API}/round-dossiers/{rd}/sheets", **api_token(cast.council2)).json()
-    assert others["count"] == 3
+    assert others["count"] == 1  # blind until the council's result: their own sheet only
     officer = api_token(cast.province_officer)
     result = client.post(f"{API}/round-dossiers/{rd}/result", **officer)
     assert result.status_code == 200, result.content
+    others = client.get(f"{API}/round-dossiers/{rd}/sheets", **api_token(cast.council2)).json()
+    assert others["count"] == 3
     body = result.json()["result"]
     assert (body["mean_score"], body["band_stars"], body["recognised_stars"], body["forward_to"]) == (
         "93.33",

@@ -277,7 +277,7 @@ def test_the_result_waits_for_every_assigned_sheet(scene):
     assert _snapshot(scene) == before
 
 
-def test_a_member_sees_the_others_sheets_only_after_submitting_their_own(scene):
+def test_a_member_sees_the_others_sheets_only_once_the_council_result_is_in(scene):
     cast = scene.cast
     submit(scene, cast.council1, answers())
     services.sheet_save_draft(
@@ -287,9 +287,15 @@ def test_a_member_sees_the_others_sheets_only_after_submitting_their_own(scene):
     assert selectors.sheets_visible_to(cast.council3, scene.round_dossier) == []
     submit(scene, cast.council3, answers(**{"1.1": "c"}))
     seen = {s.member.user.username for s in selectors.sheets_visible_to(cast.council3, scene.round_dossier)}
-    assert seen == {"council1", "council3"}  # never a draft
-    # The officer reads sheets once the council's result is in.
+    assert seen == {"council3"}  # blind scoring: having submitted is not enough before the result
     assert selectors.sheets_visible_to(cast.province_officer, scene.round_dossier) == []
+    services.sheet_submit(
+        actor=cast.council2, round_dossier=scene.round_dossier, answers=answers(), expected_version=1
+    )
+    services.council_result_compute(actor=cast.province_officer, round_dossier=scene.refresh())
+    seen = {s.member.user.username for s in selectors.sheets_visible_to(cast.council3, scene.round_dossier)}
+    assert seen == {"council1", "council2", "council3"}
+    assert len(selectors.sheets_visible_to(cast.province_officer, scene.round_dossier)) == 3
 
 
 def test_the_secretary_sees_who_has_scored_what_but_a_plain_member_does_not(scene):

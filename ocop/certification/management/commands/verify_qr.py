@@ -1,6 +1,7 @@
 """`ocop verify-qr TEXT --keys keys.json [--revocations revocations.json]`: check a certificate QR with no
 network and no database (ocop.certification.offline). Exit status 0 valid, 2 not genuine, 3 expired,
-4 revoked, 1 unusable key or revocation list."""
+4 revoked, 5 cannot tell (no list of the authority, a list too old or older than one seen), 1 unusable key or
+revocation list."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             status, output = offline.run(
-                options["text"], options["keys"], options["revocations"], options["today"], options["json"]
+                options["text"],
+                options["keys"],
+                options["revocations"],
+                options["today"],
+                options["json"],
+                state_path=options["state"],
+                max_age_days=options["max_age_days"],
             )
         except offline.UnusableList as error:
             raise CommandError(str(error)) from error
