@@ -18,6 +18,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.accounts.models import User
+from ocop.accounts.usernames import normalise_username
 from ocop.api.auth import require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid, NotFound
@@ -121,7 +122,8 @@ class NoteIn(Schema):
 
 
 def _user(username: str) -> User:
-    found = User.objects.filter(username=username, is_active=True).first()
+    # Stored names are normalised (NFKC, lower case): `Council1` typed by an officer is council1.
+    found = User.objects.filter(username=normalise_username(username), is_active=True).first()
     if found is None:
         raise Invalid(_("Không có người dùng này."), code="user_not_found")
     return found

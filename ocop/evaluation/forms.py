@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.models import User
+from ocop.accounts.usernames import normalise_username
 from ocop.evaluation.models import Conclusion, ConflictReason, CouncilRole
 from ocop.geo.models import AdminUnit, Era
 from ocop.rubrics.models import RubricVersion
@@ -76,7 +77,8 @@ class MemberForm(forms.Form):
     )
 
     def clean_username(self) -> User:
-        user = User.objects.filter(username=self.cleaned_data["username"].strip(), is_active=True).first()
+        typed = normalise_username(self.cleaned_data["username"])  # stored names are normalised
+        user = User.objects.filter(username=typed, is_active=True).first()
         if user is None:
             raise forms.ValidationError(_("Không có người dùng này."))
         return user

@@ -283,6 +283,14 @@ def _sheet_layout(version, product_set: str, legal_form: str, answers, comments,
     return layout
 
 
+def _sheet_gates(version, product_set: str, gates) -> list[dict]:
+    """The whole-sheet gates (e.g. 2023's «loại phiếu»), shown above the criteria: ticking one disqualifies."""
+    return [
+        {"code": g.code, "text": g.text, "kind": g.kind, "checked": g.code in gates}
+        for g in rules.sheet_of(version, product_set).general_gates
+    ]
+
+
 def _posted_sheet(request, version, product_set: str):
     sheet = rules.sheet_of(version, product_set)
     answers = {}
@@ -373,6 +381,7 @@ def score(request, round_dossier_id: int):
             "sheet": sheet,
             "sheet_version": sheet_version,
             "layout": _sheet_layout(version, product_set, legal_form, answers, comments, gates),
+            "sheet_gates": _sheet_gates(version, product_set, gates),
             "parts": [
                 {
                     "code": p.code,

@@ -280,6 +280,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Phiên bản {version} đã được dùng để chấm điểm nên không thể sửa; hãy tạo phiên bản mới.",
         "Version {version} has been used for scoring and cannot change; create a new version.",
     ),
+    "frozen_field_changed": (
+        "Phiên bản {version} đã được dùng để chấm điểm: không được sửa «{field}»; chỉ được thêm phiếu cho bộ sản phẩm chưa có phiếu và chưa từng được chấm.",
+        "Version {version} has been used for scoring: '{field}' may not change; only sheets for product sets that have none and were never scored may be added.",
+    ),
+    "frozen_sheet_added": (
+        "Phiên bản {version} đang được dùng để chấm điểm: phiếu này được thêm cho bộ sản phẩm {set} (chưa có phiếu, chưa từng được chấm); sau khi nạp, phiếu không sửa được nữa.",
+        "Version {version} is in use for scoring: this sheet is added for product set {set} (no sheet, never scored); once loaded it cannot be changed.",
+    ),
+    "frozen_sheet_changed": (
+        "Phiếu của bộ sản phẩm {set} thuộc phiên bản {version} đã khóa nên không thể thay; sửa đổi cần một phiên bản mới.",
+        "The sheet of product set {set} in locked version {version} cannot be replaced; a correction needs a new version.",
+    ),
+    "frozen_sheet_removed": (
+        "Phiếu của bộ sản phẩm {set} thuộc phiên bản {version} đã khóa nên không thể bỏ.",
+        "The sheet of product set {set} in locked version {version} cannot be removed.",
+    ),
+    "frozen_set_paper": (
+        "Bộ sản phẩm {set} đã được chấm trên phiếu giấy theo phiên bản {version}: giữ chế độ phiếu giấy để mọi hồ sơ của bộ được chấm cùng một cách; phiếu điện tử cần một phiên bản mới.",
+        "Product set {set} has been scored on paper under version {version}: it keeps paper mode so every dossier of the set is scored the same way; a digital sheet needs a new version.",
+    ),
+    "frozen_set_scored": (
+        "Bộ sản phẩm {set} đã được chấm theo phiên bản {version} nên không thể thêm phiếu cho bộ này.",
+        "Product set {set} has been scored under version {version}, so no sheet can be added for it.",
+    ),
     # historical results import
     "unknown_place": (
         "Không tìm thấy «{value}» trong {within}.",

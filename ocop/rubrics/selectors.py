@@ -114,3 +114,30 @@ def sheet_mode_help(mode: str) -> str:
     return _(
         "Bộ tiêu chí đang áp dụng chưa có phiếu điện tử cho bộ sản phẩm này: sản phẩm vẫn được đăng ký và đánh giá; Hội đồng chấm trên phiếu giấy và nhập tổng điểm từng phần kèm bản quét phiếu. Có thể cần thêm thời gian để tổng hợp kết quả."
     )
+
+
+def scored_product_sets(version: m.RubricVersion) -> dict[str, str]:
+    """Product sets scored in any round under the version, each with how: "paper" if any sheet was on paper,
+    else "digital". Drafts count: a set a member has started scoring keeps the way it was started.
+
+    The evaluation app owns the score sheets and builds on this app; its model is looked up by name so that
+    the rubrics app does not import it (the same lookup Django's migrations use)."""
+    from django.apps import apps
+
+    if not apps.is_installed("ocop.evaluation"):
+        return {}
+    score_sheet = apps.get_model("evaluation", "ScoreSheet")
+    scored: dict[str, str] = {}
+    for product_set, mode in (
+        score_sheet.objects.filter(rubric_version_id=version.pk).values_list("product_set", "mode").distinct()
+    ):
+        if scored.get(product_set) != "paper":
+            scored[product_set] = mode
+    return scored
+
+
+def sheet_additions(version: m.RubricVersion) -> dict[str, str]:
+    """For each product set without a digital sheet, whether one may be imported now: "open" (never scored
+    under the version, or the version is not frozen yet) or "paper" (scored on paper: keeps paper mode)."""
+    scored = scored_product_sets(version) if version.frozen else {}
+    return {p.code: scored.get(p.code, "open") for p in product_sets_without_sheet(version)}

@@ -2,7 +2,8 @@
 
 Every load is validated first and applied in one transaction: a file with any error loads nothing. Loading
 the same content again changes nothing (the fingerprint matches). A frozen version (one that has been used
-for a score) is never changed: a correction is a new version with a new code.
+for a score) keeps what was used: it only receives sheets for product sets that have none and were never
+scored under it (`freeze.py`); any other correction is a new version with a new code.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ocop.core.errors import Conflict, Forbidden, Invalid
 
 from . import models as m
 from . import schema
+from .freeze import added_sheets, frozen_changes
 from .issues import Issue, RubricFileInvalid, errors_only
 from .loader import parse_version, read_version_file
 from .sheet_import import SheetImport, merge_sheet, sheet_from_rows
@@ -81,9 +83,7 @@ def _load(*, actor, version: schema.RubricVersion, document: dict, source: str) 
     if content is not None and content.fingerprint == version.fingerprint:
         return LoadResult(version.code, UNCHANGED, source)
     if row is not None and row.frozen:
-        raise RubricFileInvalid(
-            [Issue("version_frozen", (("file", source),) if source else (), {"version": version.code})]
-        )
+        return _load_into_frozen(actor=actor, row=row, version=version, document=document, source=source)
     outcome = CREATED if row is None else UPDATED
     if row is None:
         row = m.RubricVersion(code=version.code)
@@ -103,6 +103,37 @@ def _load(*, actor, version: schema.RubricVersion, document: dict, source: str) 
         data={"fingerprint": version.fingerprint, "source": source, "sheets": sorted(version.sheets)},
     )
     return LoadResult(version.code, outcome, source)
+
+
+def _load_into_frozen(
+    *, actor, row: m.RubricVersion, version: schema.RubricVersion, document: dict, source: str
+) -> LoadResult:
+    """A frozen version receives only sheets for sets that have none and were never scored (see `freeze`);
+    any other change is refused with each change named, and nothing is written."""
+    from .selectors import scored_product_sets
+
+    content = m.RubricVersionContent.objects.get(version=row)
+    place = (("file", source),) if source else ()
+    issues = frozen_changes(content.document, document, version=version.code, scored=scored_product_sets(row))
+    if issues:
+        raise RubricFileInvalid(
+            [Issue("version_frozen", place, {"version": version.code})]
+            + [Issue(i.code, place + i.place, i.params) for i in issues]
+        )
+    added = added_sheets(content.document, document)
+    content.fingerprint, content.document, content.source = version.fingerprint, document, source
+    content.save(update_fields=["fingerprint", "document", "source"])
+    parts = {p.code: p for p in m.Part.objects.filter(version=row)}
+    sets = {p.code: p for p in m.ProductSet.objects.filter(version=row)}
+    for code in added:
+        _store_sheet(row, sets[code], parts, version.sheets[code])
+    record_event(
+        actor=actor,
+        action=f"rubric_version.{UPDATED}",
+        target=row,
+        data={"fingerprint": version.fingerprint, "source": source, "added_sheets": added, "frozen": True},
+    )
+    return LoadResult(version.code, UPDATED, source)
 
 
 def _store_tables(row: m.RubricVersion, version: schema.RubricVersion) -> None:
@@ -293,7 +324,9 @@ def rubric_sheet_import_preview(
         return SheetImport(product_set, None, None, unreadable.issues)
     result = sheet_from_rows(rows, version=engine, product_set=product_set, source=filename)
     existing = engine.sheet(product_set)
-    if existing is not None:  # e.g. the shipped 2023 fresh-produce sheet: say so before it is replaced
+    if (
+        existing is not None and not version.frozen
+    ):  # e.g. the shipped 2023 fresh-produce sheet: say so before it is replaced
         result.issues.insert(
             0,
             Issue(
@@ -304,9 +337,30 @@ def rubric_sheet_import_preview(
             ),
         )
     if version.frozen:
-        result.issues.insert(0, Issue("version_frozen", (), {"version": version.code}))
-        result.sheet = None
+        refusals = _frozen_refusals(version, product_set, result.data)
+        if refusals:
+            result.issues[:0] = refusals
+            result.sheet = None
+        elif (
+            result.data is not None
+        ):  # say what confirming does to a version in force, so the officer is not surprised either way
+            result.issues.insert(
+                0,
+                Issue("frozen_sheet_added", (), {"version": version.code, "set": product_set}, "warning"),
+            )
     return result
+
+
+def _frozen_refusals(version: m.RubricVersion, product_set: str, sheet_data: dict | None) -> list[Issue]:
+    """Why a sheet for `product_set` cannot go into the frozen version (empty: it can)."""
+    from .selectors import scored_product_sets
+
+    document = m.RubricVersionContent.objects.get(version=version).document
+    scored = scored_product_sets(version)
+    if sheet_data is None:  # the file did not read as a sheet: still say whether the set could take one
+        sheet_data = {"product_set": product_set}
+    issues = frozen_changes(document, merge_sheet(document, sheet_data), version=version.code, scored=scored)
+    return [Issue("version_frozen", (), {"version": version.code}), *issues] if issues else []
 
 
 def rubric_sheet_import_apply(

@@ -27,6 +27,7 @@ from .selectors import (
     product_sets_of,
     product_sets_without_sheet,
     rubric_versions,
+    sheet_additions,
     version_in_force,
 )
 from .services import (
@@ -85,7 +86,8 @@ def version_detail(request, code: str):
             "row": row,
             "v": v,
             "nodes": nodes,
-            "may_import": has_capability(request.user, Capability.MANAGE_RUBRICS) and not row.frozen,
+            # A frozen version still receives sheets for sets that have none and were never scored.
+            "may_import": has_capability(request.user, Capability.MANAGE_RUBRICS),
             # Where the data came from is for those who maintain it, not for every officer reading the rubric.
             "may_manage": has_capability(request.user, Capability.MANAGE_RUBRICS),
         },
@@ -316,13 +318,17 @@ def missing_sheets(request):
     if row is None:
         raise Http404
     loaded = engine_version(row.code)
+    additions = sheet_additions(row)  # "paper": scored on paper under a frozen version, keeps paper mode
     return render(
         request,
         "rubrics/missing_sheets.html",
         {
             "row": row,
             "v": loaded,
-            "missing": product_sets_without_sheet(row),
+            "missing": [
+                (product_set, additions.get(product_set.code, "open"))
+                for product_set in product_sets_without_sheet(row)
+            ],
             "with_sheet": len(loaded.sheets),
             "versions": rubric_versions(),
         },

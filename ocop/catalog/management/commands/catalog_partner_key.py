@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.accounts.models import User
+from ocop.accounts.usernames import normalise_username
 from ocop.catalog.models import PartnerKey
 from ocop.catalog.services import partner_key_issue, partner_key_revoke
 from ocop.core.errors import DomainError
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                     f"{partner.prefix}  {partner.requests_per_minute}/phút  {state}  {partner.name}"
                 )
             return
-        actor = User.objects.filter(username=username).first()
+        actor = User.objects.filter(username=normalise_username(username)).first()
         if actor is None:
             raise CommandError("Cần --as <tên đăng nhập của một cán bộ Trung ương>.")
         try:
