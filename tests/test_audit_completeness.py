@@ -58,6 +58,7 @@ from ocop.rubrics import services as rubrics
 from ocop.rubrics.loader import read_version_file
 from ocop.rubrics.models import RubricVersion
 from ocop.tasks import services as tasks
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +173,12 @@ def _concluded(w: World, chosen: dict[str, str]):
 
 def _decision(w: World):
     authorities = w.fixture("story")
+    council_backs(
+        [(authorities.honey, 4, "78.50", None)],
+        authority=authorities.province_authority,
+        actor=w.cast.province_officer,
+        day=TODAY - datetime.timedelta(days=3),
+    )
     return authorities, certification.decision_create(
         actor=w.cast.province_officer,
         authority=authorities.province_authority,

@@ -13,13 +13,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, roles_with, scope_q
-from ocop.certification import offline, qr
+from ocop.accounts.policies import Capability, covers, roles_with, scope_q
+from ocop.certification import council, offline, qr
 from ocop.certification.models import (
     Certificate,
     CertificateChange,
     CertificateStatus,
     ChangeStatus,
+    DecisionItem,
+    DecisionStatus,
     EffectiveStatus,
     IssuingAuthority,
     RecognitionDecision,
@@ -27,6 +29,7 @@ from ocop.certification.models import (
     SigningKey,
 )
 from ocop.core.errors import NotFound
+from ocop.evaluation.models import Conclusion, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
 
 # ---------------------------------------------------------------------------------------------------------
@@ -98,6 +101,45 @@ def authority_units_for(user) -> list[AdminUnit]:
         for role in roles_with(user, Capability.RECOGNISE)
         if role.unit.era == Era.CURRENT and role.unit.level in (Level.PROVINCE, Level.COUNTRY)
     ]
+
+
+def proposals_awaiting_decision(user, evaluation_round_id: int | None = None) -> QuerySet[RoundDossier]:
+    """Council results the user may turn into a decision: dossiers concluded "recognise" in rounds of the units
+    whose authority they act for, whose product is in no draft decision yet (newest first)."""
+    pending = DecisionItem.objects.filter(decision__status=DecisionStatus.DRAFT).values("product_id")
+    found = (
+        RoundDossier.objects.filter(
+            status=EvaluationStatus.RECOGNITION_PROPOSED,
+            conclusion=Conclusion.RECOGNISE,
+            recognised_stars__isnull=False,
+            round__unit__in=authority_units_for(user),
+        )
+        .exclude(dossier__product_id__in=pending)
+        .select_related("round", "dossier__product__producer")
+        .order_by("-concluded_at", "-id")
+    )
+    if evaluation_round_id is not None:
+        found = found.filter(round_id=evaluation_round_id)
+    return found
+
+
+def proposals_for_form(user, evaluation_round_id: int | None = None, limit: int = 500) -> list[RoundDossier]:
+    """`proposals_awaiting_decision` limited to products inside the round's unit (its authority's area)."""
+    return [
+        rd
+        for rd in proposals_awaiting_decision(user, evaluation_round_id).select_related(
+            "round__unit", "dossier__product__producer__unit"
+        )[:limit]
+        if covers(rd.round.unit, rd.dossier.product.producer.unit)
+    ]
+
+
+def council_results_for(decision: RecognitionDecision) -> dict[int, RoundDossier | None]:
+    """Item id → the council result that carries it today (None: none does), for the approver's page."""
+    return {
+        item.pk: council.supporting(decision.authority, item.product, item.stars, item.dossier_id)[0]
+        for item in decision.items.select_related("product")
+    }
 
 
 def authorities_for(user) -> QuerySet[IssuingAuthority]:

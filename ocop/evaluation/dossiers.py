@@ -109,14 +109,10 @@ def certification_links(user, round_dossier) -> list[dict]:
         url = reverse("certification:decision_create")
     except NoReverseMatch:
         return []
-    product = round_dossier.dossier.product
-    score = str(round_dossier.mean_score).replace(".", ",")  # the decision form reads Vietnamese decimals
-    line = f"{product.pk}; {round_dossier.recognised_stars}; {score}"
     return [
         {
-            # The draft opens with this product's line filled in; more lines can be added for a batch.
-            "url": f"{url}?{urlencode({'items': line})}",
-            "label": _("Lập dự thảo quyết định công nhận"),
-            "line": line,
+            # "Draft the decision for the recognised products of this round": the form opens with them ticked.
+            "url": f"{url}?{urlencode({'round': round_dossier.round_id})}",
+            "label": _("Lập dự thảo quyết định cho các sản phẩm được công nhận của đợt này"),
         }
     ]

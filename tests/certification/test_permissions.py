@@ -13,6 +13,7 @@ from ocop.audit.models import AuditEvent
 from ocop.certification import services
 from ocop.certification import urls as page_urls
 from ocop.certification.api import router
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today().isoformat()
@@ -137,6 +138,12 @@ def scene(story, issue):
         reason="Vi phạm",
         decision_number="44/QĐ-UBND",
         decision_date=TODAY,
+    )
+    council_backs(
+        [(story.lychee, 3, None, None)],
+        authority=story.province_authority,
+        actor=story.cast.province_officer,
+        day=TODAY,
     )
     decision = services.decision_create(
         actor=story.cast.province_officer,
