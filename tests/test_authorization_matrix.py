@@ -88,6 +88,7 @@ from django.contrib.messages import ERROR, get_messages
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from council_support import council_backs
 from evaluation.conftest import BEST, accepted_dossier, load_test_rubric, person
 from routes_support import operations, pages
 from test_route_inventory import ACCESS, MATRIX, PUBLIC
@@ -1033,7 +1034,7 @@ CERTIFICATION_PAGES = [
             "number": "300/QĐ-UBND",
             "date": _TODAY,
             "signer": "Chủ tịch UBND tỉnh Nguyễn Văn Ký",
-            "items": f"{w['product_id']}; 4",
+            "proposals": [w["proposal"]],
         },
     ),
     Row("certification:decision_detail", "decision:draft_by_colleague", expect(_SEE_CHANGES)),
@@ -1066,6 +1067,24 @@ CERTIFICATION_PAGES = [
         method="POST",
         body={"reason": "Sai số quyết định"},
     ),
+    # --- h3-decision-council ---
+    # A certificate needs a council (issue 13): no council result, stars above it, or a checker who is a member
+    # of the producer: every approval is refused with the reason, nothing issued (OK on the code before).
+    *(
+        Row(
+            "certification:decision_approve",
+            target,
+            expect(_SEE_CHANGES, outcome=TOLD),
+            method="POST",
+            body={"note": ""},
+        )
+        for target in (
+            "decision:without_council",
+            "decision:stars_above_council",
+            "decision:checker_is_member",
+        )
+    ),
+    Row("certification:decision_detail", "decision:without_council", expect(_SEE_CHANGES)),
 ]
 
 _API_REVOKE = {
@@ -1161,6 +1180,26 @@ CERTIFICATION_API = [
         "change:by_colleague",
         expect(province=OK),
         body={"reason": "Chưa đủ căn cứ"},
+    ),
+    # --- h3-decision-council ---
+    # The council no longer carries the item (409), or the checker is a member of the producer (403).
+    Row(
+        "POST /api/v1/certificates/decisions/{decision_id}/approve",
+        "decision:without_council",
+        expect(province=STATE),
+        body={"note": ""},
+    ),
+    Row(
+        "POST /api/v1/certificates/decisions/{decision_id}/approve",
+        "decision:stars_above_council",
+        expect(province=STATE),
+        body={"note": ""},
+    ),
+    Row(
+        "POST /api/v1/certificates/decisions/{decision_id}/approve",
+        "decision:checker_is_member",
+        expect(),
+        body={"note": ""},
     ),
 ]
 
@@ -1258,14 +1297,16 @@ def _certificates(cast, producer) -> dict[str, dict]:
     day = TODAY - datetime.timedelta(days=3)
     change = {"reason": "Vi phạm cam kết", "decision_number": "44/QĐ-UBND", "decision_date": day}
 
-    def draft(maker, number: str, *names: str):
+    def draft(maker, number: str, *names: str, of=producer):
+        items = [(honey(of, name), 4, None, None) for name in names]
+        council_backs(items, authority=authority, actor=maker, day=day)  # a council recognised each
         return certification.decision_create(
             actor=maker,
             authority=authority,
             number=number,
             date=day,
             signer="Chủ tịch UBND tỉnh Nguyễn Văn Ký",
-            items=[(honey(producer, name), 4, None, None) for name in names],
+            items=items,
         )
 
     approved = draft(
@@ -1295,9 +1336,35 @@ def _certificates(cast, producer) -> dict[str, dict]:
         "decision:approved": approved,
         "decision:draft_by_colleague": draft(colleague, "130/QĐ-UBND", "Mật ong hoa cà phê Tây Nguyên"),
         "decision:draft_by_province": draft(cast.province_officer, "131/QĐ-UBND", "Mật ong hoa xuyến chi"),
+        **_decisions_the_council_does_not_carry(cast, colleague, authority, day, draft),
     }
     ids = {"certificate": "certificate_id", "change": "change_id", "decision": "decision_id"}
     return {key: {"pk": record.pk, ids[key.partition(":")[0]]: record.pk} for key, record in records.items()}
+
+
+def _decisions_the_council_does_not_carry(cast, colleague, authority, day, draft) -> dict:
+    """Drafts by the colleague that the province officer may not approve (issue 13, "a certificate needs a
+    council"): an item with no council result and an item with stars above the council's (drafts stored before
+    the rule, or whose record changed after the draft: written here as the outside tester found them), and a
+    product of a household the province officer is a member of."""
+    without = draft(colleague, "132/QĐ-UBND", "Mật ong hoa bưởi")
+    RoundDossier.objects.filter(dossier__product=without.items.get().product).delete()
+    above = draft(colleague, "133/QĐ-UBND", "Mật ong hoa cà phê Đắk Lắk")
+    RoundDossier.objects.filter(dossier__product=above.items.get().product).update(recognised_stars=3)
+    household = producer_create(
+        actor=None,
+        name="Hộ nuôi ong Trần Thị Tỉnh",
+        legal_form="household",
+        unit=cast.commune,
+        owner=cast.province_officer,  # the province officer keeps bees at home
+        status=ProducerStatus.CONFIRMED,
+    )
+    own = draft(colleague, "134/QĐ-UBND", "Mật ong hoa nhãn lồng", of=household)
+    return {
+        "decision:without_council": without,
+        "decision:stars_above_council": above,
+        "decision:checker_is_member": own,
+    }
 
 
 def _evaluation(cast, producer) -> dict[str, dict]:
@@ -1479,6 +1546,13 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
             Notification.objects.create(user=someone, title="Thông báo thử", url="/")
     scene = _evaluation(cast, producer)
     certificates = _certificates(cast, producer)
+    # Last year's council recognised the spare product: a decision may be drafted for it.
+    (spare_result,) = council_backs(
+        [(spare, 4)],
+        authority=IssuingAuthority.objects.get(unit=cast.province),
+        actor=cast.province_officer,
+        day=TODAY - datetime.timedelta(days=366),
+    )
     batch = history_import_apply(actor=cast.province_officer, content=HISTORY_CSV, filename="quyet-dinh.csv")
     failed = TaskRun.objects.create(
         name="tasks.probe", status=Status.FAILED, attempts=3, max_attempts=3, unit=cast.commune, error="SMTP"
@@ -1528,6 +1602,7 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
     targets.update(certificates)
     targets.update(scene)
     targets["spare_product"]["province_unit"] = cast.province.pk
+    targets["spare_product"]["proposal"] = spare_result.pk
     for key, record in records.items():
         targets[key] = {"pk": record.pk, "version": record.version}
         if isinstance(record, BusinessPlan):

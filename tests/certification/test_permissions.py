@@ -139,6 +139,8 @@ def scene(story, issue):
         decision_number="44/QĐ-UBND",
         decision_date=TODAY,
     )
+    # A re-evaluation of the honey (drafted through the API) and the lychee (the draft) have council results.
+    council_backs([(story.honey, 4)], authority=story.province_authority, actor=story.cast.province_officer)
     council_backs(
         [(story.lychee, 3, None, None)],
         authority=story.province_authority,
