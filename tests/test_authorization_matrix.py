@@ -72,6 +72,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from council_support import council_backs
 from cycle.test_ideas_and_plans import PLAN
 from cycle_support import (
     dossier_story,
@@ -88,7 +89,6 @@ from django.contrib.messages import ERROR, get_messages
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.utils import timezone
-from council_support import council_backs
 from evaluation.conftest import BEST, accepted_dossier, load_test_rubric, person
 from routes_support import operations, pages
 from test_route_inventory import ACCESS, MATRIX, PUBLIC
