@@ -284,7 +284,15 @@ EVALUATION_PAGES = [
         expect(PROVINCE_UP, "council_assigned", "council_conflicted"),
     ),
     Row("evaluation:dossier", "concluded", expect(PROVINCE_UP, "council_assigned")),
-    Row("evaluation:score", "under_evaluation", expect(council_assigned=OK)),
+    Row(
+        "evaluation:score",
+        "under_evaluation",
+        expect(council_assigned=OK),
+        shown_to=(
+            "council_assigned",
+        ),  # the dossier and its documents beside the sheet (h3-decision-council)
+        shown=("member-reading", "tai-lieu.pdf"),
+    ),
     Row("evaluation:score", "concluded", expect(council_assigned=OK)),  # their own sheet, read only
     Row("evaluation:score", "under_evaluation", expect(council_assigned=OK), method="POST", body=_SCORE_FORM),
     *(
@@ -662,6 +670,13 @@ DOSSIERS_API = [
         {"reason": "Chưa kịp bổ sung hồ sơ"},
         {"draft": expect(OWNER), "submitted": expect(OWNER), "forwarded": expect(OWNER)},
     ),
+    # --- h3-decision-council ---
+    # The API stays the producer's and the officers': a council member reads the documents from the sheet page.
+    Row(
+        "GET /api/v1/dossiers/{dossier_id}/documents/{document_id}/file",
+        "reading:under_evaluation",
+        expect(OWNER, HERE),
+    ),
 ]
 
 _PRODUCER_FORM = {
@@ -853,6 +868,13 @@ CYCLE_PAGES = [
     ),
     Row("cycle:notifications", None, expect(SIGNED_IN)),
     Row("cycle:notifications", None, expect(SIGNED_IN), method="POST", body={}),  # everyone has one unread
+    # --- h3-decision-council ---
+    # Council members see what they score: council1 (assigned, not conflicted) downloads the documents of the
+    # dossier under evaluation from the sheet page; council3 (conflicted) and council2 (not assigned) do not; no
+    # member once the council has concluded. The dossier's own page (messages, history) stays closed to them.
+    Row("cycle:document", "reading:under_evaluation", expect(OWNER, HERE, "council_assigned")),
+    Row("cycle:document", "reading:concluded", expect(OWNER, HERE)),
+    Row("cycle:dossier", "reading:under_evaluation", expect(OWNER, HERE)),
 ]
 
 _IDEA_FORM = {"summary": "Mật ong hoa vải đóng chai 500 ml.", "idea_origin": "Chi hội nuôi ong"}
@@ -1458,6 +1480,14 @@ def _evaluation(cast, producer) -> dict[str, dict]:
         "sheets_in": {"round_dossier_id": ready.pk},
         "scored": {"round_dossier_id": result.pk, "version": RoundDossier.objects.get(pk=result.pk).version},
         "concluded": {"round_dossier_id": done.pk},
+        **{
+            f"reading:{state}": {
+                "pk": dossier.pk,
+                "dossier_id": dossier.pk,
+                "document_id": dossier.documents.filter(is_current=True).first().pk,
+            }
+            for state, dossier in (("under_evaluation", under), ("concluded", concluded))
+        },
     }
 
 

@@ -231,6 +231,22 @@ def notify(*, record, actor, title: str, body: str = "") -> None:
         enqueue(send_notice, unit=record.unit, actor=actor, subject=title, text=text, addresses=addresses)
 
 
+def notify_people(*, people, actor, unit, title: str, url: str, body: str = "") -> None:
+    """Tell these people something that is not a step of a record (e.g. a council member assigned a dossier to
+    score): a notice each, and an e-mail after commit, as `notify` does."""
+    people = {person for person in people if person is not None and person != actor}
+    if not people:
+        return
+    Notification.objects.bulk_create(
+        [Notification(user=person, title=title[:200], body=body, url=url) for person in people]
+    )
+    addresses = sorted({person.email for person in people if person.email})
+    if addresses:
+        link = f"{settings.SITE_URL}{url}" if getattr(settings, "SITE_URL", "") else url
+        text = "\n\n".join(part for part in (title, body, _("Xem chi tiết: %(url)s") % {"url": link}) if part)
+        enqueue(send_notice, unit=unit, actor=actor, subject=title, text=text, addresses=addresses)
+
+
 @transaction.atomic
 def notifications_mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.filter(user=actor, read_at__isnull=True)

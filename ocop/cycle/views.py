@@ -280,7 +280,8 @@ def upload_view(request, pk: int):
 
 @login_required
 def document_view(request, pk: int, document_id: int):
-    document = _or_404(selectors.get_document_for, request.user, pk, document_id)
+    # Council members assigned the dossier read its current documents from their sheet page (evaluation).
+    document = _or_404(lambda: selectors.get_document_for(request.user, pk, document_id, readers=True))
     return download_response(
         request, document.file.name, filename=document.original_name, content_type=document.content_type
     )
