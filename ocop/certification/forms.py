@@ -78,4 +78,8 @@ class ReasonForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label=_("Nội dung mã QR"), max_length=1000)
+    code = forms.CharField(
+        label=_("Nội dung mã QR hoặc số giấy chứng nhận"),
+        max_length=1000,
+        help_text=_("Dán nội dung mã QR, hoặc gõ số in trên giấy chứng nhận, ví dụ 24-2026-00001."),
+    )

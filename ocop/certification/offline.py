@@ -36,7 +36,12 @@ MESSAGES = {
     "revoked": "Giấy chứng nhận là thật nhưng đã bị thu hồi.",
     "superseded": "Giấy chứng nhận là thật nhưng đã được thay thế bằng giấy chứng nhận khác.",
     "active": "Giấy chứng nhận là thật và còn hiệu lực.",
+    "unknown_number": "Không có giấy chứng nhận OCOP nào mang số này.",
 }
+# Said beside the answer to a certificate number typed by hand (online only: offline needs the QR's signature).
+NUMBER_TYPED_NOTE = (
+    "Tra cứu theo số giấy chứng nhận: không kiểm tra chữ ký mã QR; trạng thái lấy từ hồ sơ của cơ quan cấp."
+)
 EXIT_CODES = {"active": 0, "not_genuine": 2, "expired": 3, "revoked": 4}
 
 

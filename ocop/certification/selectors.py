@@ -4,6 +4,7 @@ verification, and what other apps show of a product's certificate (`certificate_
 from __future__ import annotations
 
 import base64
+import re
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -270,12 +271,45 @@ def _certificate_public(certificate: Certificate) -> dict[str, Any]:
     }
 
 
+# A certificate number as printed (`24-2026-00001`, `TW-2026-00003`): typed by hand instead of a QR text.
+CERTIFICATE_NUMBER = re.compile(r"^[A-Z0-9]{1,8}-\d{4}-\d{5}$")
+NUMBER_TYPED = "number_typed"
+
+
+def _verify_number(number: str, today: datetime.date) -> tuple[offline.Result, Certificate | None]:
+    """A number typed by hand: no signature to check; the status is the record's (the same answer's shape)."""
+    certificate = (
+        Certificate.objects.select_related(
+            "product__producer__unit__current_province", "authority", "decision", "key"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if certificate is None:
+        result = offline.Result(False, "not_genuine", "unknown_number")
+        result.notes.append(NUMBER_TYPED)
+        return result, None
+    authority = certificate.authority
+    result = offline.Result(True, "active", None, None, authority.code, authority.name)
+    result.revocation_checked = True
+    result.notes.append(NUMBER_TYPED)
+    status = certificate.effective_status(today)
+    if status in (EffectiveStatus.REVOKED, EffectiveStatus.SUPERSEDED):
+        result.status, result.problem = "revoked", status
+    elif status == EffectiveStatus.EXPIRED:
+        result.status, result.problem = "expired", "expired"
+    return result, certificate
+
+
 def certificate_verify(
     code: str, today: datetime.date | None = None
 ) -> tuple[offline.Result, Certificate | None]:
     """Check a QR text online: the same signature rules as offline, then the database's word on revocation
     and replacement. A genuine-looking signature over a certificate the database does not know is not genuine."""
     today = today or timezone.localdate()
+    typed = code.strip().upper()
+    if CERTIFICATE_NUMBER.match(typed):
+        return _verify_number(typed, today)
     try:
         claim, signature = qr.unpack(code)
     except qr.Malformed:
@@ -326,4 +360,7 @@ def verification_body(result: offline.Result, certificate: Certificate | None) -
         else {"code": result.problem, "message": _(offline.MESSAGES[result.problem])},
         "message": _(result.message),
         "certificate": _certificate_public(certificate) if certificate is not None else None,
+        # A number typed by hand was looked up in the record: no QR signature was checked.
+        "signature_checked": NUMBER_TYPED not in result.notes and result.problem != "malformed",
+        "note": _(offline.NUMBER_TYPED_NOTE) if NUMBER_TYPED in result.notes else None,
     }
