@@ -4,8 +4,8 @@ verification, and what other apps show of a product's certificate (`certificate_
 from __future__ import annotations
 
 import base64
-import re
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -141,6 +141,18 @@ def council_results_for(decision: RecognitionDecision) -> dict[int, RoundDossier
         item.pk: council.supporting(decision.authority, item.product, item.stars, item.dossier_id)[0]
         for item in decision.items.select_related("product")
     }
+
+
+def certificate_refs_of_producer(producer_id: int) -> list:
+    """The producer's certificates for the cycle's dossier form (`ocop.cycle.certificates`), newest first."""
+    from ocop.cycle.certificates import CertificateRef
+
+    rows = (
+        Certificate.objects.filter(product__producer_id=producer_id)
+        .order_by("-issued_on", "-id")
+        .values_list("pk", "number", "product__name", "stars")[:200]
+    )
+    return [CertificateRef(pk, number, product, stars) for pk, number, product, stars in rows]
 
 
 def authorities_for(user) -> QuerySet[IssuingAuthority]:

@@ -49,7 +49,9 @@ def test_nothing_else_of_the_producer_opens_for_the_member(scene, login, cast):
     other_document = other.documents.first()
     assert client.get(reverse("cycle:document", args=[other.pk, other_document.pk])).status_code == 404
     # A document of another dossier named under this dossier's address is not found either.
-    assert client.get(reverse("cycle:document", args=[scene.dossier.pk, other_document.pk])).status_code == 404
+    assert (
+        client.get(reverse("cycle:document", args=[scene.dossier.pk, other_document.pk])).status_code == 404
+    )
     # An earlier revision is not part of what is scored.
     Document.objects.filter(pk=document.pk).update(is_current=False)
     assert client.get(reverse("cycle:document", args=[scene.dossier.pk, document.pk])).status_code == 404
