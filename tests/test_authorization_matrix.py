@@ -1204,6 +1204,19 @@ CERTIFICATION_API = [
         body={"reason": "Chưa đủ căn cứ"},
     ),
     # --- h3-decision-council ---
+    # "Draft the decision for the recognised products of this round": Bắc Ninh's own officer only (the round
+    # of another unit is not found for the others).
+    Row(
+        "POST /api/v1/certificates/decisions/from-round",
+        "spare_product",
+        expect(province=OK),
+        body=lambda w: {
+            "round": w["spare_round"],
+            "number": "301/QĐ-UBND",
+            "date": _TODAY,
+            "signer": "Chủ tịch UBND tỉnh Nguyễn Văn Ký",
+        },
+    ),
     # The council no longer carries the item (409), or the checker is a member of the producer (403).
     Row(
         "POST /api/v1/certificates/decisions/{decision_id}/approve",
@@ -1633,6 +1646,7 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
     targets.update(scene)
     targets["spare_product"]["province_unit"] = cast.province.pk
     targets["spare_product"]["proposal"] = spare_result.pk
+    targets["spare_product"]["spare_round"] = spare_result.round_id
     for key, record in records.items():
         targets[key] = {"pk": record.pk, "version": record.version}
         if isinstance(record, BusinessPlan):

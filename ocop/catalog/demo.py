@@ -86,7 +86,9 @@ def seed_certified() -> int:
         maker, checker = _officials(unit)
         authority = certification.authority_ensure(actor=None, unit=unit)
         # A decision follows a council: the demo's past round of this unit recognised these products.
-        record_past_results(unit=unit, items=items, held_on=day - datetime.timedelta(days=14), created_by=maker)
+        record_past_results(
+            unit=unit, items=items, held_on=day - datetime.timedelta(days=14), created_by=maker
+        )
         number = 101 + RecognitionDecision.objects.filter(authority=authority).count()
         decision = certification.decision_create(
             actor=maker,

@@ -30,7 +30,7 @@ from ocop.certification.models import (
     SigningKey,
 )
 from ocop.core.errors import NotFound
-from ocop.evaluation.models import Conclusion, EvaluationStatus, RoundDossier
+from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
 
 # ---------------------------------------------------------------------------------------------------------
@@ -133,6 +133,19 @@ def proposals_for_form(user, evaluation_round_id: int | None = None, limit: int 
         )[:limit]
         if covers(rd.round.unit, rd.dossier.product.producer.unit)
     ]
+
+
+def get_round_for_decision(user, round_id: int) -> EvaluationRound:
+    """A round of a unit whose authority the user acts for (others are not found, as missing ones)."""
+    in_range = isinstance(round_id, int) and 0 < round_id < 2**63
+    found = (
+        EvaluationRound.objects.filter(pk=round_id, unit__in=authority_units_for(user)).first()
+        if in_range
+        else None
+    )
+    if found is None:
+        raise NotFound(_("Không tìm thấy đợt đánh giá."), code="round_not_found")
+    return found
 
 
 def council_results_for(decision: RecognitionDecision) -> dict[int, RoundDossier | None]:

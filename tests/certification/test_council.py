@@ -182,3 +182,42 @@ def test_a_checker_who_scored_the_product_in_that_round_is_refused(concluded):
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DRAFT and not Certificate.objects.exists()
     assert concluded.refresh().status == EvaluationStatus.RECOGNITION_PROPOSED
+
+
+def test_the_api_drafts_from_the_round_and_shows_the_council_beside_each_item(concluded, client, api_token):
+    cast = concluded.cast
+    body = {
+        "round": concluded.round.pk,
+        "number": "203/QĐ-UBND",
+        "date": TODAY.isoformat(),
+        "signer": "Chủ tịch",
+    }
+    made = client.post(
+        "/api/v1/certificates/decisions/from-round",
+        body,
+        content_type="application/json",
+        **api_token(cast.province_officer),
+    )
+    assert made.status_code == 201, made.content
+    (item,) = made.json()["items"]
+    assert item["product"]["name"] == concluded.product.name and item["stars"] == 4
+    assert item["council"]["stars"] == 4 and item["council"]["score"] == str(
+        concluded.round_dossier.mean_score
+    )
+    assert item["council"]["explanation"]
+    again = client.post(
+        "/api/v1/certificates/decisions/from-round",
+        {**body, "number": "204/QĐ-UBND"},
+        content_type="application/json",
+        **api_token(cast.province_officer),
+    )
+    # Its product waits in the first draft: nothing more to draft from this round.
+    assert (again.status_code, again.json()["code"]) == (409, "product_in_pending_decision")
+    other = client.post(
+        "/api/v1/certificates/decisions/from-round",
+        {**body, "number": "205/QĐ-UBND"},
+        content_type="application/json",
+        **api_token(cast.other_province_officer),
+    )
+    assert (other.status_code, other.json()["code"]) == (404, "round_not_found")
+    assert RecognitionDecision.objects.count() == 1
