@@ -37,12 +37,13 @@ def member_reading(user, round_dossier: RoundDossier) -> dict | None:
     if not readable_round_dossiers(user).filter(pk=round_dossier.pk).exists():
         return None
     dossier = round_dossier.dossier
+    labels = {row["item"]: row.get("label", row["item"]) for row in dossier.checklist}
     documents = dossier.documents.filter(is_current=True).order_by("item", "id")
     return {
         "dossier": dossier,
         "product": dossier.product,
-        "documents": list(documents),
-        "checklist": {row["item"]: row.get("label", row["item"]) for row in dossier.checklist},
+        # Each document with the checklist item it answers, as the producer's checklist names it.
+        "documents": [(document, labels.get(document.item, document.item)) for document in documents],
     }
 
 
