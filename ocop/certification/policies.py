@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, can, roles_with
+from ocop.certification import council
 from ocop.producers.models import ProducerMember
 
 
@@ -59,8 +60,6 @@ def can_view_certificate(user, certificate) -> bool:
 def why_not_approve(user, decision) -> str | None:
     """Why `user` may not approve this draft: not a checker of its authority, its maker, a member of a listed
     product's producer, or one who scored a listed product in its round (None: they may)."""
-    from ocop.certification import council  # reads evaluation records; kept out of the module's import
-
     reason = why_not_check(user, decision.authority, decision.created_by)
     if reason:
         return reason
