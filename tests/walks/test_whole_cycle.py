@@ -344,13 +344,13 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     assert round_dossier.status == EvaluationStatus.RECOGNITION_PROPOSED
 
     # 10. The same officer drafts the recognition decision from the result (the maker)...
-    line = page.locator("#decision-line").inner_text()
     page.locator("#decision-link").click()
     page.wait_for_load_state()
     page.get_by_label("Số quyết định").fill("125/QĐ-UBND")
     page.get_by_label("Ngày quyết định").fill((today - datetime.timedelta(days=1)).isoformat())
     page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh Nguyễn Văn Ký")
-    page.get_by_label("Sản phẩm được công nhận").fill(line)
+    # The round's recognised product is offered by name, already ticked: nothing to type.
+    assert page.get_by_label(PRODUCT, exact=False).is_checked()
     page.get_by_role("button", name="Lưu dự thảo").click()
     page.wait_for_load_state()
     decision = RecognitionDecision.objects.get(number="125/QĐ-UBND")
