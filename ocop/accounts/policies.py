@@ -146,6 +146,33 @@ def scope_q(user, capability: Capability, field: str) -> Q:
     return combined
 
 
+def scope_unit_ids(user, capability: Capability) -> list[int] | None:
+    """The ids of every unit the user's roles reach, of both generations (the reach of `scope_q` and `covers`),
+    read in one query; None when a role covers the whole country. Lists filter on `unit_id IN (...)` with it,
+    so the database never joins the units table for every record (what made officers' queues slow)."""
+    roles = roles_with(user, capability)
+    units = Q(pk__in=[])
+    for role in roles:
+        scope = role.unit
+        if scope.level == Level.COUNTRY:
+            return None
+        if scope.level == Level.PROVINCE:
+            units |= Q(current_province=scope)
+        elif scope.level == Level.COMMUNE:
+            units |= Q(pk=scope.pk) | Q(current_commune=scope)
+    if not roles:
+        return []
+    return sorted(AdminUnit.objects.filter(units).values_list("pk", flat=True))
+
+
+def scope_ids_q(user, capability: Capability, field: str) -> Q:
+    """`scope_q` with the units resolved first: `field IN (ids)`, or always true for the whole country."""
+    ids = scope_unit_ids(user, capability)
+    if ids is None:
+        return Q(pk__isnull=False)
+    return Q(**{f"{field}__in": ids})
+
+
 # -- accounts and tokens -------------------------------------------------------------------------------------
 # Who manages roles (the central officers) also deactivates and reactivates accounts: one desk for access.
 MANAGE_ACCOUNTS = Capability.MANAGE_ROLES

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, active_roles, scope_q
+from ocop.accounts.policies import Capability, active_roles, scope_ids_q
 from ocop.core.errors import NotFound
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
 from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER, routing, workflow
@@ -22,7 +22,7 @@ _RELATED = ("producer", "product", "product__product_set", "product__product_set
 def _visible(user, model) -> QuerySet:
     """The producer's own records, and the submitted records of the officer's units."""
     own = Q(producer_id__in=member_producer_ids(user))
-    officer = scope_q(user, Capability.VIEW_WORK, "unit") & Q(submitted_at__isnull=False)
+    officer = scope_ids_q(user, Capability.VIEW_WORK, "unit") & Q(submitted_at__isnull=False)
     return model.objects.filter(own | officer).select_related(*_RELATED)
 
 
@@ -146,25 +146,52 @@ def acting_levels(user) -> frozenset[str]:
 
 def waiting_on_q(user, model=Dossier) -> Q:
     """Records of `model` held by a level `user` acts for: by the route's receiver or evaluator when the user
-    acts at that level, or by a level named in the state table (e.g. central for 5-star proposals)."""
+    acts at that level, or by a level named in the state table (e.g. central for 5-star proposals).
+
+    Read from the indexed `receiver_level`/`evaluator_level` columns, states grouped by holder: at most three
+    branches, each one an index range, whatever the number of states."""
     levels = sorted(acting_levels(user))
-    waiting = Q(pk__in=[])
     if not levels:
-        return waiting
+        return Q(pk__in=[])
+    by_holder: dict[str, list[str]] = {}
     for state in workflow(model.WORKFLOW).states:
-        if state.holder == RECEIVER:
-            waiting |= Q(status=state.code, route__receiver__in=levels)
-        elif state.holder == EVALUATOR:
-            waiting |= Q(status=state.code, route__evaluator__in=levels)
-        elif state.holder in levels:
-            waiting |= Q(status=state.code)
+        by_holder.setdefault(state.holder, []).append(state.code)
+    waiting = Q(pk__in=[])
+    if by_holder.get(RECEIVER):
+        waiting |= Q(status__in=by_holder[RECEIVER], receiver_level__in=levels)
+    if by_holder.get(EVALUATOR):
+        waiting |= Q(status__in=by_holder[EVALUATOR], evaluator_level__in=levels)
+    named = [code for holder in levels for code in by_holder.get(holder, ())]
+    if named:
+        waiting |= Q(status__in=named)
     return waiting
+
+
+COUNT_CAP = 1000  # a queue's count stops here: "hơn 1.000" says enough, and counting further reads every row
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    value: int  # at most COUNT_CAP
+    more: bool  # there are more than COUNT_CAP
+
+    @property
+    def text(self) -> str:
+        if self.more:
+            return _("hơn %(count)s") % {"count": f"{COUNT_CAP:,}".replace(",", ".")}
+        return str(self.value)
+
+
+def capped_count(queryset: QuerySet) -> CappedCount:
+    """Count at most COUNT_CAP + 1 rows (one query, `LIMIT` inside): the cost follows the cap, not the list."""
+    found = queryset.order_by()[: COUNT_CAP + 1].count()
+    return CappedCount(min(found, COUNT_CAP), found > COUNT_CAP)
 
 
 def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
     """An officer's work queue: dossiers of their units, filtered. Scoped first, then filtered."""
     dossiers = Dossier.objects.filter(
-        scope_q(user, Capability.CHECK_DOSSIERS, "unit"), submitted_at__isnull=False
+        scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"), submitted_at__isnull=False
     )
     flow = workflow(Dossier.WORKFLOW)
     if filters.status:
