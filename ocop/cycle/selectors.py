@@ -16,7 +16,14 @@ from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, Pro
 from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER, routing, workflow
 from ocop.producers.policies import member_producer_ids
 
-_RELATED = ("producer", "product", "product__product_set", "product__product_set__group", "unit")
+_RELATED = (
+    "producer",
+    "product",
+    "product__product_set",
+    "product__product_set__group",
+    "product__product_set__version",  # the API names the rubric version of each dossier
+    "unit",
+)
 
 
 def _visible(user, model) -> QuerySet:
