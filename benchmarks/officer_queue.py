@@ -59,6 +59,7 @@ from ocop.rubrics.models import RubricVersion  # noqa: E402
 
 OFFICERS = ("commune", "province", "central")  # the demo users of `seed_demo`
 THREADS = 20
+PAGE_SIZE = 50  # the queue page's size
 # The share of dossiers in each state: most are past the commune, a fair part waits on someone.
 STATE_MIX = [
     ("draft", 8),
@@ -229,13 +230,12 @@ def main() -> None:
     print(header)
     for username in OFFICERS:
         user = User.objects.get(username=username)
-        page_size = 50
 
         def selector(u=user):
-            return list(dossier_queue_for(u, QueueFilters())[:page_size])
+            return list(dossier_queue_for(u, QueueFilters())[:PAGE_SIZE])
 
         def before(u=user):
-            return list(queue_before(u)[:page_size])
+            return list(queue_before(u)[:PAGE_SIZE])
 
         cases = [(f"{username}: selector before", before), (f"{username}: selector now", selector)]
         for label, run in cases:
