@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.catalog import exports, selectors, where_to_buy
 from ocop.catalog.ratelimit import throttle
-from ocop.catalog.search import COUNT_LIMIT
+from ocop.catalog.search import count_limit
 from ocop.core.errors import NotFound, RateLimited, Unauthenticated
 from ocop.core.storage import download_response
 from ocop.core.text import fold
@@ -90,7 +90,7 @@ def home(request):
     return render(
         request,
         "catalog/home.html",
-        {"result": result, "provinces": provinces.current, "count_limit": COUNT_LIMIT},
+        {"result": result, "provinces": provinces.current, "count_limit": count_limit()},
     )
 
 
@@ -116,7 +116,7 @@ def search(request):
         "provinces": provinces,
         "previous_url": _link(query, page=result.page - 1) if result.has_previous else "",
         "next_url": _link(query, page=result.page + 1) if result.has_next else "",
-        "count_limit": COUNT_LIMIT,
+        "count_limit": count_limit(),
     }
     return render(request, "catalog/search.html", context)
 
