@@ -421,7 +421,9 @@ class _Query:
         wanted = start + size
         if not self.terms:
             body, params = self._from_where()
-            sql = f"SELECT e.product_id {body} ORDER BY e.display_order LIMIT %s OFFSET %s"
+            # The same order as display_order, spelled so that the partial indexes in display order
+            # (browse, by province, by group) serve it.
+            sql = f"SELECT e.product_id {body} ORDER BY e.stars DESC, e.name_text, e.product_id LIMIT %s OFFSET %s"
             params = [*params, size, start]
         else:
             current = engine()

@@ -8,20 +8,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from ocop.catalog import reference
 from ocop.catalog.models import CatalogEntry, SearchWord
 from ocop.catalog.search import correct_words, query_words, search_catalog
 from ocop.catalog.services import reindex_product
 from tests.catalog.conftest import make_product
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_reference_data():
-    reference.forget()
-    yield
-    reference.forget()
 
 
 def names(result) -> list[str]:
