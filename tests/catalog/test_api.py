@@ -19,9 +19,11 @@ URL = "/api/v1/catalog/products"
 
 
 def test_the_list_follows_the_contract(client, bac_ninh_shelf, django_assert_num_queries):
-    with django_assert_num_queries(3):  # provinces, the matches' facts (count and order), the page's rows
+    client.get(URL, {"q": "mat ong"})  # provinces: reference data, read once per process
+    with django_assert_num_queries(3):  # the capped count, the page's ids in display order, its rows
         body = client.get(URL, {"q": "mat ong"}).json()
     assert body["count"] == 2  # the honey, and the lychee of the honey cooperative
+    assert (body["count_exact"], body["count_capped"]) == (True, False)
     item = body["items"][0]
     honey, certificate = bac_ninh_shelf["honey"], bac_ninh_shelf["certificates"][0]
     assert {key: item[key] for key in ("id", "name", "producer", "province", "group", "stars")} == {
