@@ -23,13 +23,18 @@ _NEW = "new.name_text, new.producer_text, new.place_text"
 _OLD = "old.name_text, old.producer_text, old.place_text"
 
 
-def _sqlite_install(rowid: str) -> list[str]:
-    """The FTS5 structures, with the entry column whose value becomes the FTS row id."""
+def _sqlite_install(rowid: str, prefixes: str = "2 3") -> list[str]:
+    """The FTS5 structures, with the entry column whose value becomes the FTS row id.
+
+    Every query word is a prefix: FTS5 answers a prefix of a length it has an index for like a plain word
+    (one posting list, read lazily, so `ORDER BY rowid LIMIT n` stops early); any other prefix merges the
+    posting lists of every word it begins, in full. Hence prefix indexes up to 7 letters, the longest
+    Vietnamese syllable (`nghieng`)."""
     return [
         # Folded text is plain ASCII-ish words: no diacritic removal needed (fold() did it, đ included).
         f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_ENTRY_FTS} USING fts5(
             {_FTS_COLUMNS}, content='{ENTRY_TABLE}', content_rowid='{rowid}',
-            tokenize='unicode61 remove_diacritics 0', prefix='2 3')""",
+            tokenize='unicode61 remove_diacritics 0', prefix='{prefixes}')""",
         f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_insert AFTER INSERT ON {ENTRY_TABLE} BEGIN
             INSERT INTO {SQLITE_ENTRY_FTS}(rowid, {_FTS_COLUMNS}) VALUES (new.{rowid}, {_NEW});
         END""",
@@ -57,7 +62,8 @@ def _sqlite_install(rowid: str) -> list[str]:
         END""",
         # Bring the index level with rows that existed before the triggers did.
         f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')",
-        f"DELETE FROM {SQLITE_WORD_FTS}",
+        # 'delete-all', not DELETE: DELETE would remove, one by one, words this new table never indexed.
+        f"INSERT INTO {SQLITE_WORD_FTS}({SQLITE_WORD_FTS}) VALUES ('delete-all')",
         f"INSERT INTO {SQLITE_WORD_FTS}(rowid, word) SELECT id, '|' || word || '|' FROM {WORD_TABLE}",
     ]
 
@@ -65,12 +71,13 @@ def _sqlite_install(rowid: str) -> list[str]:
 _ENTRY_TRIGGER_NAMES = ("catalog_entry_fts_insert", "catalog_entry_fts_delete", "catalog_entry_fts_update")
 SQLITE_ENTRY_TRIGGERS_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in _ENTRY_TRIGGER_NAMES]
 SQLITE_ENTRY_TRIGGERS_CREATE = _sqlite_install("display_order")[1:4]
+_PREFIXES = "2 3 4 5 6 7"
 SQLITE_ENTRY_REBUILD = f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')"
 
 # Migration 0002 built the entry FTS over product ids; 0003 rebuilt it over `display_order`, so that FTS
 # row ids follow the display order and `ORDER BY rowid LIMIT n` stops after one page (docs/catalog.md).
 SQLITE_INSTALL_0002 = _sqlite_install("product_id")
-SQLITE_INSTALL = _sqlite_install("display_order")
+SQLITE_INSTALL = _sqlite_install("display_order", _PREFIXES)
 
 SQLITE_UNINSTALL = [
     "DROP TRIGGER IF EXISTS catalog_entry_fts_insert",
