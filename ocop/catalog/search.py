@@ -416,34 +416,34 @@ class _Query:
             return cursor.fetchone()[0]
 
     def page_ids(self, start: int, size: int) -> list[int]:
-        """One page in display order, in one statement: per tier, the first start + size matches in
-        display order (the database stops there), then the tiers one after the other."""
+        """One page in display order: the tiers one after the other, each read in display order and only
+        as far as the page still needs (the database stops there); a tier is not read at all once the page
+        is full. So a page costs one to four statements, whatever the number of matches: reading every
+        tier at once would walk, for a tier with no match, the whole display order (PostgreSQL)."""
         wanted = start + size
-        if not self.terms:
-            body, params = self._from_where()
-            # The same order as display_order, spelled so that the partial indexes in display order
-            # (browse, by province, by group) serve it.
-            sql = f"SELECT e.product_id {body} ORDER BY e.stars DESC, e.name_text, e.product_id LIMIT %s OFFSET %s"
-            params = [*params, size, start]
-        else:
-            current = engine()
-            arms, params = [], []
-            tiers = current.tiers(self.terms, self.prefix)
-            for rank, tier in zip(range(len(tiers), 0, -1), tiers, strict=True):
-                body, tier_params = self._from_where(tier)
-                arms.append(
-                    f"SELECT * FROM (SELECT {rank} AS tier, {current.position} AS position, e.product_id "
-                    f"{body} ORDER BY {current.position} LIMIT %s) AS tier{rank}"
-                )
-                params += [*tier_params, wanted]
-            sql = (
-                f"SELECT product_id FROM ({' UNION ALL '.join(arms)}) AS tiers "
-                "ORDER BY tier DESC, position LIMIT %s OFFSET %s"
-            )
-            params += [size, start]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            if not self.terms:
+                body, params = self._from_where()
+                # The same order as display_order, spelled so that the partial indexes in display order
+                # (browse, by province, by group) serve it.
+                cursor.execute(
+                    f"SELECT e.product_id {body} ORDER BY e.stars DESC, e.name_text, e.product_id "
+                    "LIMIT %s OFFSET %s",
+                    [*params, size, start],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            current = engine()
+            found: list[int] = []
+            for tier in current.tiers(self.terms, self.prefix):
+                body, params = self._from_where(tier)
+                cursor.execute(
+                    f"SELECT e.product_id {body} ORDER BY {current.position} LIMIT %s",
+                    [*params, wanted - len(found)],
+                )
+                found += [row[0] for row in cursor.fetchall()]
+                if len(found) >= wanted:
+                    break
+            return found[start:wanted]
 
     def shape(self) -> str:
         return f"{self.terms}|{self.prefix}|{self.filters.shape()}"
@@ -514,9 +514,10 @@ def search_catalog(
 ) -> SearchResult:
     """One page of listed products for a query and filters, with a capped count and (optionally) facets.
 
-    Three queries whatever the number of matches: up to count limit + 1 matches' facet columns (their
-    number is the count; when they are all, their facet counts), the page's ids in display order (each
-    relevance tier read in display order and stopped after the page), the page's rows. A broad search's
+    Three to six queries whatever the number of matches: up to count limit + 1 matches' facet columns
+    (their number is the count; when they are all, their facet counts), the page's ids in display order
+    (one statement per relevance tier needed, each read in display order and stopped after the page), the
+    page's rows. A broad search's
     facet counts come from the cache. The typo correction adds a few, only when the search found nothing.
     """
     filters = filters or Filters()

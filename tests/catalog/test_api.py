@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/catalog/products"
 
 
-def test_the_list_follows_the_contract(client, bac_ninh_shelf, django_assert_num_queries):
+def test_the_list_follows_the_contract(client, bac_ninh_shelf, django_assert_max_num_queries):
     client.get(URL, {"q": "mat ong"})  # provinces: reference data, read once per process
-    with django_assert_num_queries(3):  # the capped count, the page's ids in display order, its rows
+    with django_assert_max_num_queries(6):  # the capped count, the page's ids (per tier needed), its rows
         body = client.get(URL, {"q": "mat ong"}).json()
     assert body["count"] == 2  # the honey, and the lychee of the honey cooperative
     assert (body["count_exact"], body["count_capped"]) == (True, False)
