@@ -77,6 +77,7 @@ def list_products(request, filters: Query[ProductsQuery]):
     return {
         "count": result.count,
         "count_exact": result.count_exact,
+        "count_capped": result.count_capped,
         "page": result.page,
         "page_size": result.page_size,
         "pages": result.pages,

@@ -16,45 +16,68 @@ WORD_TABLE = "catalog_searchword"
 SQLITE_ENTRY_FTS = "catalog_entry_fts"
 SQLITE_WORD_FTS = "catalog_word_trigram"
 PG_VECTOR = "search_vector"
+PG_NAME_VECTOR = "name_vector"
 
 _FTS_COLUMNS = "name_text, producer_text, place_text"
 _NEW = "new.name_text, new.producer_text, new.place_text"
 _OLD = "old.name_text, old.producer_text, old.place_text"
 
-SQLITE_INSTALL = [
-    # Folded text is plain ASCII-ish words: no diacritic removal needed (fold() did it, đ included).
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_ENTRY_FTS} USING fts5(
-        {_FTS_COLUMNS}, content='{ENTRY_TABLE}', content_rowid='product_id',
-        tokenize='unicode61 remove_diacritics 0', prefix='2 3')""",
-    f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_insert AFTER INSERT ON {ENTRY_TABLE} BEGIN
-        INSERT INTO {SQLITE_ENTRY_FTS}(rowid, {_FTS_COLUMNS}) VALUES (new.product_id, {_NEW});
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_delete AFTER DELETE ON {ENTRY_TABLE} BEGIN
-        INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}, rowid, {_FTS_COLUMNS})
-        VALUES ('delete', old.product_id, {_OLD});
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_update
-        AFTER UPDATE OF {_FTS_COLUMNS} ON {ENTRY_TABLE} BEGIN
-        INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}, rowid, {_FTS_COLUMNS})
-        VALUES ('delete', old.product_id, {_OLD});
-        INSERT INTO {SQLITE_ENTRY_FTS}(rowid, {_FTS_COLUMNS}) VALUES (new.product_id, {_NEW});
-    END""",
-    # Words are padded with '|' so a word's first and last letters make trigrams of their own: a
-    # three-letter word with a typo ('onh') still shares '|on' with the right one ('ong').
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_WORD_FTS} USING fts5(
-        word, content='{WORD_TABLE}', content_rowid='id', tokenize='trigram')""",
-    f"""CREATE TRIGGER IF NOT EXISTS catalog_word_trigram_insert AFTER INSERT ON {WORD_TABLE} BEGIN
-        INSERT INTO {SQLITE_WORD_FTS}(rowid, word) VALUES (new.id, '|' || new.word || '|');
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS catalog_word_trigram_delete AFTER DELETE ON {WORD_TABLE} BEGIN
-        INSERT INTO {SQLITE_WORD_FTS}({SQLITE_WORD_FTS}, rowid, word)
-        VALUES ('delete', old.id, '|' || old.word || '|');
-    END""",
-    # Bring the index level with rows that existed before the triggers did.
-    f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')",
-    f"DELETE FROM {SQLITE_WORD_FTS}",
-    f"INSERT INTO {SQLITE_WORD_FTS}(rowid, word) SELECT id, '|' || word || '|' FROM {WORD_TABLE}",
-]
+
+def _sqlite_install(rowid: str, prefixes: str = "2 3") -> list[str]:
+    """The FTS5 structures, with the entry column whose value becomes the FTS row id.
+
+    Every query word is a prefix: FTS5 answers a prefix of a length it has an index for like a plain word
+    (one posting list, read lazily, so `ORDER BY rowid LIMIT n` stops early); any other prefix merges the
+    posting lists of every word it begins, in full. Hence prefix indexes up to 7 letters, the longest
+    Vietnamese syllable (`nghieng`)."""
+    return [
+        # Folded text is plain ASCII-ish words: no diacritic removal needed (fold() did it, đ included).
+        f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_ENTRY_FTS} USING fts5(
+            {_FTS_COLUMNS}, content='{ENTRY_TABLE}', content_rowid='{rowid}',
+            tokenize='unicode61 remove_diacritics 0', prefix='{prefixes}')""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_insert AFTER INSERT ON {ENTRY_TABLE} BEGIN
+            INSERT INTO {SQLITE_ENTRY_FTS}(rowid, {_FTS_COLUMNS}) VALUES (new.{rowid}, {_NEW});
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_delete AFTER DELETE ON {ENTRY_TABLE} BEGIN
+            INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}, rowid, {_FTS_COLUMNS})
+            VALUES ('delete', old.{rowid}, {_OLD});
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_fts_update
+            AFTER UPDATE OF {_FTS_COLUMNS}{", " + rowid if rowid != "product_id" else ""} ON {ENTRY_TABLE}
+            BEGIN
+            INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}, rowid, {_FTS_COLUMNS})
+            VALUES ('delete', old.{rowid}, {_OLD});
+            INSERT INTO {SQLITE_ENTRY_FTS}(rowid, {_FTS_COLUMNS}) VALUES (new.{rowid}, {_NEW});
+        END""",
+        # Words are padded with '|' so a word's first and last letters make trigrams of their own: a
+        # three-letter word with a typo ('onh') still shares '|on' with the right one ('ong').
+        f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_WORD_FTS} USING fts5(
+            word, content='{WORD_TABLE}', content_rowid='id', tokenize='trigram')""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_word_trigram_insert AFTER INSERT ON {WORD_TABLE} BEGIN
+            INSERT INTO {SQLITE_WORD_FTS}(rowid, word) VALUES (new.id, '|' || new.word || '|');
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_word_trigram_delete AFTER DELETE ON {WORD_TABLE} BEGIN
+            INSERT INTO {SQLITE_WORD_FTS}({SQLITE_WORD_FTS}, rowid, word)
+            VALUES ('delete', old.id, '|' || old.word || '|');
+        END""",
+        # Bring the index level with rows that existed before the triggers did.
+        f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')",
+        # 'delete-all', not DELETE: DELETE would remove, one by one, words this new table never indexed.
+        f"INSERT INTO {SQLITE_WORD_FTS}({SQLITE_WORD_FTS}) VALUES ('delete-all')",
+        f"INSERT INTO {SQLITE_WORD_FTS}(rowid, word) SELECT id, '|' || word || '|' FROM {WORD_TABLE}",
+    ]
+
+
+_ENTRY_TRIGGER_NAMES = ("catalog_entry_fts_insert", "catalog_entry_fts_delete", "catalog_entry_fts_update")
+SQLITE_ENTRY_TRIGGERS_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in _ENTRY_TRIGGER_NAMES]
+SQLITE_ENTRY_TRIGGERS_CREATE = _sqlite_install("display_order")[1:4]
+_PREFIXES = "2 3 4 5 6 7"
+SQLITE_ENTRY_REBUILD = f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')"
+
+# Migration 0002 built the entry FTS over product ids; 0003 rebuilt it over `display_order`, so that FTS
+# row ids follow the display order and `ORDER BY rowid LIMIT n` stops after one page (docs/catalog.md).
+SQLITE_INSTALL_0002 = _sqlite_install("product_id")
+SQLITE_INSTALL = _sqlite_install("display_order", _PREFIXES)
 
 SQLITE_UNINSTALL = [
     "DROP TRIGGER IF EXISTS catalog_entry_fts_insert",
@@ -68,7 +91,7 @@ SQLITE_UNINSTALL = [
 
 # The text is folded in Python before it is stored, so the `simple` configuration (no stemming, no stop
 # words) over it is full-text search over unaccented text, with đ→d, identical to what SQLite indexes.
-PG_INSTALL = [
+PG_INSTALL_0002 = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     f"""ALTER TABLE {ENTRY_TABLE} ADD COLUMN IF NOT EXISTS {PG_VECTOR} tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, coalesce(name_text, '')), 'A') ||
@@ -77,8 +100,17 @@ PG_INSTALL = [
     f"CREATE INDEX IF NOT EXISTS catalog_entry_search_vector ON {ENTRY_TABLE} USING gin ({PG_VECTOR})",
     f"CREATE INDEX IF NOT EXISTS catalog_searchword_trgm ON {WORD_TABLE} USING gist (word gist_trgm_ops)",
 ]
+# A names-only vector with its own (small) GIN index: the name tiers read it instead of the whole text's.
+PG_INSTALL = [
+    *PG_INSTALL_0002,
+    f"""ALTER TABLE {ENTRY_TABLE} ADD COLUMN IF NOT EXISTS {PG_NAME_VECTOR} tsvector GENERATED ALWAYS AS (
+        to_tsvector('simple'::regconfig, coalesce(name_text, ''))) STORED""",
+    f"CREATE INDEX IF NOT EXISTS catalog_entry_name_vector ON {ENTRY_TABLE} USING gin ({PG_NAME_VECTOR})",
+]
 
 PG_UNINSTALL = [
+    "DROP INDEX IF EXISTS catalog_entry_name_vector",
+    f"ALTER TABLE {ENTRY_TABLE} DROP COLUMN IF EXISTS {PG_NAME_VECTOR}",
     "DROP INDEX IF EXISTS catalog_searchword_trgm",
     "DROP INDEX IF EXISTS catalog_entry_search_vector",
     f"ALTER TABLE {ENTRY_TABLE} DROP COLUMN IF EXISTS {PG_VECTOR}",
@@ -90,12 +122,14 @@ def _run(schema_editor, statements: list[str]) -> None:
         schema_editor.execute(statement)
 
 
-def install(schema_editor) -> None:
+def install(schema_editor, *, as_of_0002: bool = False) -> None:
+    """Create the structures (idempotent). `as_of_0002`: the first version, for migration 0002, which runs
+    before `display_order` exists."""
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        _run(schema_editor, SQLITE_INSTALL)
+        _run(schema_editor, SQLITE_INSTALL_0002 if as_of_0002 else SQLITE_INSTALL)
     elif vendor == "postgresql":
-        _run(schema_editor, PG_INSTALL)
+        _run(schema_editor, PG_INSTALL_0002 if as_of_0002 else PG_INSTALL)
 
 
 def uninstall(schema_editor) -> None:

@@ -69,6 +69,9 @@ class CatalogEntry(models.Model):
     producer_text = models.CharField(max_length=300, blank=True)
     place_text = models.CharField(max_length=500, blank=True)
     indexed_at = models.DateTimeField(default=timezone.now)
+    # Position in display order (stars desc, name, id), kept by `catalog.display_order`; on SQLite the
+    # full-text table's row id, so a search reads its matches in display order and stops after a page.
+    display_order = models.BigIntegerField(unique=True)
 
     class Meta:
         indexes = [

@@ -2,16 +2,21 @@
 
 One entry point, `search_catalog`, for pages and the API. The query is folded in Python (`core.text.fold`)
 exactly as the indexed columns were, split into words, and matched by the database's full-text index:
-FTS5 on SQLite, a `simple`-configuration `tsvector` on PostgreSQL. Every word must match; the last one also
-as a prefix (search as you type). Only when that finds nothing is each unknown word corrected to the
-nearest word of the index vocabulary (trigram candidates, then edit distance), and the search run again.
-Results are ordered by relevance (the name starts with the query; the name holds every word; the words
-stand together somewhere, as in a place name; the rest), then stars, then name. Counts stop at `COUNT_LIMIT`: no exact count(*) over a broad search, and no facet counts either.
+FTS5 on SQLite, a `simple`-configuration `tsvector` on PostgreSQL. Every word must match, each also as a
+prefix (`gao st2 ruon` finds *Gạo ST25 ruộng tôm*). Only when that finds nothing is each unknown word
+corrected to the nearest word of the index vocabulary (trigram candidates, then edit distance), and only
+when the correction keeps most of the letters typed; the page then says "did you mean".
+
+Results are ordered by relevance tier (the name starts with the query; the name holds every word; the words
+stand together somewhere, as in a place name; the rest), then stars, then name. Stars and name are one
+number, `CatalogEntry.display_order`, so each tier's matches are read in display order and the reading
+stops after one page: the cost follows the page, not the number of matches. Counts stop at the count
+limit ("more than 1,000"); facet counts of broad searches come from a cache per query shape.
 """
 
 # SQL text here is built from constant table and column names only; what the user typed travels as a query
 # parameter, and only after fold() and the word pattern left letters and digits of it.
-# ruff: noqa: S608, S611
+# ruff: noqa: S608
 
 from __future__ import annotations
 
@@ -20,13 +25,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Case, F, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from ocop.catalog import index_sql
+from ocop.catalog import facet_cache, index_sql, reference
 from ocop.catalog.models import CatalogEntry, SearchWord
 from ocop.core.text import fold
 from ocop.rubrics.models import ProductSet
@@ -34,11 +39,21 @@ from ocop.rubrics.models import ProductSet
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 MAX_WORD_CHARS = 40
-COUNT_LIMIT = 10_000  # counts above this are shown as "more than 10,000"
-MAX_OFFSET = COUNT_LIMIT  # deep pages cost a scan; past this, narrow the search instead
+COUNT_LIMIT = 1_000  # counts above this are shown as "more than 1,000" (setting OCOP_CATALOG_COUNT_LIMIT)
+MAX_OFFSET = COUNT_LIMIT  # deep pages cost a longer walk; past this, narrow the search instead
 CANDIDATES = 40  # vocabulary words fetched per unknown word before edit distance decides
+KEPT_LETTERS = 0.8  # a correction must keep this share of the letters typed (`mat ong` ↛ `may dong`)
 _WORD = re.compile(r"[^\W_]+")
-_ENTRY = f'"{index_sql.ENTRY_TABLE}"."product_id"'
+_TABLE = index_sql.ENTRY_TABLE
+_FTS = index_sql.SQLITE_ENTRY_FTS
+
+
+def count_limit() -> int:
+    return getattr(settings, "OCOP_CATALOG_COUNT_LIMIT", None) or COUNT_LIMIT
+
+
+def max_offset() -> int:
+    return getattr(settings, "OCOP_CATALOG_COUNT_LIMIT", None) or MAX_OFFSET
 
 
 def query_words(text: str) -> list[str]:
@@ -71,50 +86,101 @@ def allowed_typos(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-# --- the two engines: the same three questions, answered in each database's own dialect -------------
+# --- the two engines: the same tiers, in each database's own dialect --------------------------------
 
 
 def _prefixable(word: str, words: int) -> bool:
-    """The last word is matched as a prefix (the buyer is still typing it), except a lone single letter,
-    which would match nearly everything."""
+    """Every word is matched as a prefix (the buyer types the beginnings of words), except a lone single
+    letter, which would match nearly everything."""
     return len(word) >= 2 or words > 1
 
 
 Terms = list[list[str]]  # one list per query word: the word itself, or the corrections tried for it
 
 
+def _first_words(terms: Terms) -> list[str]:
+    return [alternatives[0] for alternatives in terms]
+
+
+@dataclass
+class Filters:
+    province: int | None = None  # a current province's id
+    legacy_province: int | None = None  # a legacy province's id
+    group: str = ""  # taxonomy group code, e.g. "I"
+    product_set: str = ""  # product set code, e.g. "2.2"
+    stars: int | None = None
+    year: int | None = None  # year the certificate was issued
+
+    _COLUMNS = (
+        ("province", "province_id"),
+        ("legacy_province", "legacy_province_id"),
+        ("group", "group_code"),
+        ("product_set", "product_set_code"),
+        ("stars", "stars"),
+        ("year", "certified_year"),
+    )
+
+    def chosen(self) -> list[tuple[str, Any]]:
+        return [(column, getattr(self, name)) for name, column in self._COLUMNS if getattr(self, name)]
+
+    def apply(self, entries: QuerySet[CatalogEntry]) -> QuerySet[CatalogEntry]:
+        return entries.filter(**dict(self.chosen()))
+
+    def where(self) -> tuple[str, list[Any]]:
+        """SQL conditions on the entry (alias `e`): listed today, and the chosen filters."""
+        today = connection.ops.adapt_datefield_value(timezone.localdate())
+        clauses = ["e.listed", "e.certificate_valid_until >= %s"]
+        params: list[Any] = [today]
+        for column, value in self.chosen():
+            clauses.append(f"e.{column} = %s")
+            params.append(value)
+        return " AND ".join(clauses), params
+
+    def shape(self) -> str:
+        return ";".join(f"{column}={value}" for column, value in self.chosen())
+
+
 class _SqliteEngine:
-    """FTS5 over the folded columns; the vocabulary's trigrams in an FTS5 `trigram` table."""
+    """FTS5 whose row ids are the entries' display order: `ORDER BY rowid LIMIT n` stops after n matches."""
 
     @staticmethod
-    def _expression(terms: Terms, prefix_last: bool) -> str:
+    def _word(word: str, prefix: bool) -> str:
+        return f'"{word}"*' if prefix else f'"{word}"'
+
+    def _expression(self, terms: Terms, prefix: bool) -> str:
         # Each word is quoted: FTS5 operators (NEAR, AND, column filters, *) can never come from the user.
         parts = []
-        for position, alternatives in enumerate(terms):
-            quoted = [f'"{word}"' for word in alternatives]
-            last = position == len(terms) - 1
-            if last and prefix_last and len(alternatives) == 1 and _prefixable(alternatives[0], len(terms)):
-                quoted[0] += "*"
-            parts.append(quoted[0] if len(quoted) == 1 else f"({' OR '.join(quoted)})")
+        for alternatives in terms:
+            if len(alternatives) == 1:
+                parts.append(self._word(alternatives[0], prefix and _prefixable(alternatives[0], len(terms))))
+            else:
+                parts.append(f"({' OR '.join(self._word(word, False) for word in alternatives)})")
         return " AND ".join(parts)
 
-    def _in_index(self, expression: str) -> RawSQL:
-        return RawSQL(
-            f"{_ENTRY} IN (SELECT rowid FROM {index_sql.SQLITE_ENTRY_FTS} "
-            f"WHERE {index_sql.SQLITE_ENTRY_FTS} MATCH %s)",
-            [expression],
-            output_field=BooleanField(),
-        )
+    def _phrase(self, words: list[str], prefix: bool) -> str:
+        return " + ".join(self._word(word, prefix and _prefixable(word, len(words))) for word in words)
 
-    def match(self, terms: Terms, prefix_last: bool) -> RawSQL:
-        return self._in_index(self._expression(terms, prefix_last))
+    def tiers(self, terms: Terms, prefix: bool) -> list[tuple[str, list[Any]]]:
+        """The FTS expression of each relevance tier, best first; together exactly the matches."""
+        every = self._expression(terms, prefix)
+        name = f"name_text : ({every})"
+        phrase = self._phrase(_first_words(terms), prefix)
+        starts = f"name_text : (^{phrase})"
+        tiers = [f"({every}) AND ({starts})", f"({name}) NOT ({starts})"]
+        if len(terms) > 1:
+            tiers += [f"({phrase}) NOT ({name})", f"(({every}) NOT ({name})) NOT ({phrase})"]
+        else:
+            tiers.append(f"({every}) NOT ({name})")
+        return [(f"{_FTS} MATCH %s", [tier]) for tier in tiers]
 
-    def name_match(self, terms: Terms, prefix_last: bool) -> RawSQL:
-        return self._in_index(f"name_text : ({self._expression(terms, prefix_last)})")
+    def matches(self, terms: Terms, prefix: bool) -> tuple[str, list[Any]]:
+        return f"{_FTS} MATCH %s", [self._expression(terms, prefix)]
 
-    def phrase_match(self, words: list[str], prefix_last: bool) -> RawSQL:
-        star = "*" if prefix_last and _prefixable(words[-1], len(words)) else ""
-        return self._in_index(f'"{" ".join(words)}"{star}')
+    @staticmethod
+    def source() -> str:
+        return f"{_FTS} JOIN {_TABLE} e ON e.display_order = {_FTS}.rowid"
+
+    position = f"{_FTS}.rowid"
 
     def candidates(self, word: str) -> list[str]:
         padded = f"|{word}|"
@@ -131,40 +197,57 @@ class _SqliteEngine:
 
 
 class _PostgresEngine:
-    """A weighted tsvector (name A, producer B, places C) with GIN; pg_trgm KNN over the vocabulary."""
+    """A tsvector of all the text and a names-only one, each with its GIN index, and a btree on the
+    display order: per tier the planner either walks the display order (broad) or sorts the few matches."""
 
     @staticmethod
-    def _tsquery(terms: Terms, prefix_last: bool, weight: str = "") -> str:
+    def _lexeme(word: str, prefix: bool) -> str:
         # Each lexeme is quoted; fold() has already removed quotes, backslashes and every operator.
+        return f"'{word}':*" if prefix else f"'{word}'"
+
+    def _tsquery(self, terms: Terms, prefix: bool) -> str:
         parts = []
-        for position, alternatives in enumerate(terms):
-            suffix = f":{weight}" if weight else ""
-            last = position == len(terms) - 1
-            if last and prefix_last and len(alternatives) == 1 and _prefixable(alternatives[0], len(terms)):
-                suffix = f":*{weight}"
-            quoted = [f"'{word}'{suffix}" for word in alternatives]
-            parts.append(quoted[0] if len(quoted) == 1 else f"({' | '.join(quoted)})")
+        for alternatives in terms:
+            if len(alternatives) == 1:
+                parts.append(
+                    self._lexeme(alternatives[0], prefix and _prefixable(alternatives[0], len(terms)))
+                )
+            else:
+                parts.append(f"({' | '.join(self._lexeme(word, False) for word in alternatives)})")
         return " & ".join(parts)
 
-    @staticmethod
-    def _in_index(tsquery: str) -> RawSQL:
-        return RawSQL(
-            f'"{index_sql.ENTRY_TABLE}"."{index_sql.PG_VECTOR}" @@ to_tsquery(\'simple\', %s)',
-            [tsquery],
-            output_field=BooleanField(),
+    def tiers(self, terms: Terms, prefix: bool) -> list[tuple[str, list[Any]]]:
+        every = self._tsquery(terms, prefix)
+        words = _first_words(terms)
+        phrase = " <-> ".join(self._lexeme(w, prefix and _prefixable(w, len(words))) for w in words)
+        # The name begins with the words, each (but the last, a plain string prefix) a word's beginning.
+        starts = (
+            "^"
+            + " ".join(w + (r"\S*" if prefix else "") for w in words[:-1])
+            + (" " if len(words) > 1 else "")
         )
+        starts += words[-1]
+        in_name = f"e.{index_sql.PG_NAME_VECTOR} @@ to_tsquery('simple', %s)"
+        in_all = f"e.{index_sql.PG_VECTOR} @@ to_tsquery('simple', %s)"
+        tiers = [
+            (f"{in_name} AND e.name_text ~ %s", [every, starts]),
+            (f"{in_name} AND e.name_text !~ %s", [every, starts]),
+        ]
+        if len(terms) > 1:
+            tiers.append((f"{in_all} AND NOT {in_name}", [phrase, every]))
+            tiers.append((f"{in_all} AND NOT {in_name} AND NOT {in_all}", [every, every, phrase]))
+        else:
+            tiers.append((f"{in_all} AND NOT {in_name}", [every, every]))
+        return tiers
 
-    def match(self, terms: Terms, prefix_last: bool) -> RawSQL:
-        return self._in_index(self._tsquery(terms, prefix_last))
+    def matches(self, terms: Terms, prefix: bool) -> tuple[str, list[Any]]:
+        return f"e.{index_sql.PG_VECTOR} @@ to_tsquery('simple', %s)", [self._tsquery(terms, prefix)]
 
-    def name_match(self, terms: Terms, prefix_last: bool) -> RawSQL:
-        return self._in_index(self._tsquery(terms, prefix_last, weight="A"))
+    @staticmethod
+    def source() -> str:
+        return f"{_TABLE} e"
 
-    def phrase_match(self, words: list[str], prefix_last: bool) -> RawSQL:
-        lexemes = [f"'{word}'" for word in words]
-        if prefix_last and _prefixable(words[-1], len(words)):
-            lexemes[-1] += ":*"
-        return self._in_index(" <-> ".join(lexemes))
+    position = "e.display_order"
 
     def candidates(self, word: str) -> list[str]:
         with connection.cursor() as cursor:
@@ -216,9 +299,9 @@ def correct_words(words: list[str]) -> list[list[str]] | None:
     if not words:
         return None
     known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
-    last = words[-1]
-    if last not in known and len(last) >= 2 and SearchWord.objects.filter(word__startswith=last).exists():
-        known.add(last)
+    for word in words:  # every word is typed as a prefix: the beginning of a known word is known
+        if word not in known and len(word) >= 2 and SearchWord.objects.filter(word__startswith=word).exists():
+            known.add(word)
     corrected: list[list[str]] = []
     current = engine()
     for word in words:
@@ -236,39 +319,22 @@ def correct_words(words: list[str]) -> list[list[str]] | None:
             return None  # a word with nothing near it: a correction would only invent results
         best = min(scored)[:3]
         corrected.append([candidate for *key, candidate in sorted(scored) if tuple(key) == best][:3])
-    return (
-        corrected
-        if any(alternatives != [word] for alternatives, word in zip(corrected, words, strict=True))
-        else None
-    )
+    if all(alternatives == [word] for alternatives, word in zip(corrected, words, strict=True)):
+        return None
+    if kept_letters(words, [alternatives[0] for alternatives in corrected]) < KEPT_LETTERS:
+        return None  # the correction would be another query (`mat ong` → `may dong`), not a typo fixed
+    return corrected
+
+
+def kept_letters(typed: list[str], corrected: list[str]) -> float:
+    """The share of letters the typed and the corrected query have in common, word by word, over the
+    longer of the two: `duong phem`/`duong phen` 0.89, `mat onh`/`mat ong` 0.83, `mat ong`/`may dong` 0.71."""
+    shared = sum(sum((Counter(a) & Counter(b)).values()) for a, b in zip(typed, corrected, strict=True))
+    longer = max(sum(map(len, typed)), sum(map(len, corrected)), 1)
+    return shared / longer
 
 
 # --- the search itself -----------------------------------------------------------------------------
-
-
-@dataclass
-class Filters:
-    province: int | None = None  # a current province's id
-    legacy_province: int | None = None  # a legacy province's id
-    group: str = ""  # taxonomy group code, e.g. "I"
-    product_set: str = ""  # product set code, e.g. "2.2"
-    stars: int | None = None
-    year: int | None = None  # year the certificate was issued
-
-    def apply(self, entries: QuerySet[CatalogEntry]) -> QuerySet[CatalogEntry]:
-        if self.province is not None:
-            entries = entries.filter(province_id=self.province)
-        if self.legacy_province is not None:
-            entries = entries.filter(legacy_province_id=self.legacy_province)
-        if self.group:
-            entries = entries.filter(group_code=self.group)
-        if self.product_set:
-            entries = entries.filter(product_set_code=self.product_set)
-        if self.stars is not None:
-            entries = entries.filter(stars=self.stars)
-        if self.year is not None:
-            entries = entries.filter(certified_year=self.year)
-        return entries
 
 
 @dataclass
@@ -279,13 +345,18 @@ class SearchResult:
     page: int
     page_size: int
     words: list[str]
-    corrected: str = ""  # the query actually searched, when a typo was corrected
+    corrected: str = ""  # the query actually searched, when a typo was corrected ("did you mean")
     facets: dict[str, list[dict[str, Any]]] | None = None
     page_clamped: bool = False
+    facets_cached: bool = False  # facet counts of a broad search, from the cache (as of a few minutes ago)
+
+    @property
+    def count_capped(self) -> bool:
+        return not self.count_exact
 
     @property
     def pages(self) -> int:
-        return max(1, -(-min(self.count, MAX_OFFSET) // self.page_size))
+        return max(1, -(-min(self.count, max_offset()) // self.page_size))
 
     @property
     def has_next(self) -> bool:
@@ -301,36 +372,6 @@ def listed_entries() -> QuerySet[CatalogEntry]:
     return CatalogEntry.objects.filter(listed=True, certificate_valid_until__gte=timezone.localdate())
 
 
-def matching(terms: Terms, filters: Filters, *, prefix_last: bool = True) -> QuerySet[CatalogEntry]:
-    entries = filters.apply(listed_entries())
-    return entries.filter(engine().match(terms, prefix_last)) if terms else entries
-
-
-def relevance(terms: Terms, *, prefix_last: bool = True) -> Case:
-    """3: the name starts with the query; 2: the name holds every word; 1: the words stand together
-    somewhere (a place name); 0: the rest."""
-    current = engine()
-    words = [alternatives[0] for alternatives in terms]
-    tiers = [
-        When(name_text__startswith=" ".join(words), then=Value(3)),
-        When(current.name_match(terms, prefix_last), then=Value(2)),
-    ]
-    if len(words) > 1:
-        tiers.append(When(current.phrase_match(words, prefix_last), then=Value(1)))
-    return Case(*tiers, default=Value(0), output_field=IntegerField())
-
-
-def ordered(
-    entries: QuerySet[CatalogEntry], terms: Terms, *, prefix_last: bool = True
-) -> QuerySet[CatalogEntry]:
-    # Folded names sort as a Vietnamese reader expects (Đ with D, not after Z).
-    if not terms:
-        return entries.order_by("-stars", "name_text", "product_id")
-    return entries.alias(relevance=relevance(terms, prefix_last=prefix_last)).order_by(
-        "-relevance", "-stars", "name_text", "product_id"
-    )
-
-
 FACETS = {
     "province": "province_id",
     "legacy_province": "legacy_province_id",
@@ -339,35 +380,90 @@ FACETS = {
     "stars": "stars",
     "year": "certified_year",
 }
+_FACT_COLUMNS = ", ".join(f"e.{column}" for column in FACETS.values())
 
 
-def capped_count(entries: QuerySet[CatalogEntry]) -> int:
-    """How many matches, counting no further than COUNT_LIMIT + 1 (the database stops reading there)."""
-    return entries.order_by()[: COUNT_LIMIT + 1].count()
+@dataclass
+class _Query:
+    """What is searched: the words (or their corrections), whether each is a prefix, and the filters."""
+
+    terms: Terms
+    prefix: bool
+    filters: Filters
+
+    def _from_where(self, tier: tuple[str, list[Any]] | None = None) -> tuple[str, list[Any]]:
+        where, params = self.filters.where()
+        if not self.terms:
+            return f"FROM {_TABLE} e WHERE {where}", params
+        current = engine()
+        match, match_params = tier or current.matches(self.terms, self.prefix)
+        return f"FROM {current.source()} WHERE {match} AND {where}", [*match_params, *params]
+
+    def facts(self, limit: int | None) -> list[tuple]:
+        """The facet columns of up to `limit` matches (all of them with None), in no particular order."""
+        body, params = self._from_where()
+        sql = f"SELECT {_FACT_COLUMNS} {body}"
+        if limit is not None:
+            sql, params = f"{sql} LIMIT %s", [*params, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self, limit: int) -> int:
+        body, params = self._from_where()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 {body} LIMIT %s) AS found", [*params, limit])
+            return cursor.fetchone()[0]
+
+    def page_ids(self, start: int, size: int) -> list[int]:
+        """One page in display order: the tiers one after the other, each read in display order and only
+        as far as the page still needs (the database stops there); a tier is not read at all once the page
+        is full. So a page costs one to four statements, whatever the number of matches: reading every
+        tier at once would walk, for a tier with no match, the whole display order (PostgreSQL)."""
+        wanted = start + size
+        with connection.cursor() as cursor:
+            if not self.terms:
+                body, params = self._from_where()
+                # The same order as display_order, spelled so that the partial indexes in display order
+                # (browse, by province, by group) serve it.
+                cursor.execute(
+                    f"SELECT e.product_id {body} ORDER BY e.stars DESC, e.name_text, e.product_id "
+                    "LIMIT %s OFFSET %s",
+                    [*params, size, start],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            current = engine()
+            found: list[int] = []
+            for tier in current.tiers(self.terms, self.prefix):
+                body, params = self._from_where(tier)
+                cursor.execute(
+                    f"SELECT e.product_id {body} ORDER BY {current.position} LIMIT %s",
+                    [*params, wanted - len(found)],
+                )
+                found += [row[0] for row in cursor.fetchall()]
+                if len(found) >= wanted:
+                    break
+            return found[start:wanted]
+
+    def shape(self) -> str:
+        return f"{self.terms}|{self.prefix}|{self.filters.shape()}"
 
 
-_KEYS = 4  # a fact row: -relevance, -stars, folded name, product id, then the FACETS columns
-
-
-def matched_facts(entries: QuerySet[CatalogEntry], terms: Terms, *, prefix_last: bool = True) -> list[tuple]:
-    """Up to COUNT_LIMIT + 1 matches as (-relevance, -stars, folded name, id, *facet columns), read from
-    the narrow `catalog_entry_lookup` index in one query: their number is the count, their first four
-    columns sort them into display order as plain tuples, the rest are the facets. The rows are fetched
-    with a bare cursor: this is the hot path, and Django's per-row conversion would double its cost."""
-    score = relevance(terms, prefix_last=prefix_last) if terms else Value(0, output_field=IntegerField())
-    facts = entries.order_by().annotate(rank=score * -1, star_rank=F("stars") * -1)
-    columns = ("rank", "star_rank", "name_text", "product_id", *FACETS.values())
-    sql, params = facts.values_list(*columns)[: COUNT_LIMIT + 1].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _group_names() -> dict[tuple[str, str], str]:
+    """Group and product set names by code, the newest rubric version's name for a shared code."""
+    names: dict[tuple[str, str], str] = {}
+    sets = ProductSet.objects.order_by("version__effective_from")
+    for code, name, group_code, group_name in sets.values_list("code", "name", "group__code", "group__name"):
+        names["product_set", code] = name
+        names["group", group_code] = group_name
+    return names
 
 
 def facet_counts(rows: list[tuple]) -> dict[str, list[dict[str, Any]]]:
     """Counts per province (current and legacy), group, product set, stars and year of the matches, with
-    the group and product set names of the newest rubric version that uses each code (one small query)."""
+    the group and product set names (reference data, cached per process)."""
     result: dict[str, list[dict[str, Any]]] = {}
-    columns = list(zip(*rows, strict=True))[_KEYS:] if rows else [() for _ in FACETS]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in FACETS]
     for facet, column in zip(FACETS, columns, strict=True):
         counts = Counter(column)
         items = [
@@ -380,19 +476,23 @@ def facet_counts(rows: list[tuple]) -> dict[str, list[dict[str, Any]]]:
         else:
             items.sort(key=lambda item: (-item["count"], item["value"]))
         result[facet] = items
-    codes = {item["value"] for item in result["product_set"]}
-    if codes:
-        names: dict[tuple[str, str], str] = {}
-        sets = ProductSet.objects.filter(code__in=codes).order_by("version__effective_from")
-        for code, name, group_code, group_name in sets.values_list(
-            "code", "name", "group__code", "group__name"
-        ):
-            names["product_set", code] = name
-            names["group", group_code] = group_name
+    if result["product_set"] or result["group"]:
+        names = reference.cached("group_names", _group_names)
         for facet in ("group", "product_set"):
             for item in result[facet]:
                 item["label"] = names.get((facet, item["value"]), "")
     return result
+
+
+def _broad_facets(query: _Query) -> dict[str, list[dict[str, Any]]]:
+    """Facet counts of a search with more matches than the count limit: from the cache, else read once
+    for every match and kept there (a broad search's first visitor pays it, the next ones do not)."""
+    shape = query.shape()
+    found = facet_cache.get(shape)
+    if found is None:
+        found = facet_counts(query.facts(None))
+        facet_cache.put(shape, found)
+    return found
 
 
 def _shown_correction(terms: Terms, top: CatalogEntry) -> str:
@@ -414,48 +514,46 @@ def search_catalog(
 ) -> SearchResult:
     """One page of listed products for a query and filters, with a capped count and (optionally) facets.
 
-    With words, one query reads the matches' facts (count, order keys, facets); with none, a capped count
-    comes first (browsing everything must not read 10,000 rows). Up to COUNT_LIMIT matches the page is cut
-    from the facts in Python; beyond, the database orders them. Then the page's rows, and the facet labels.
-    At most five queries whatever the number of results; the typo correction adds a few, only when the
-    search found nothing.
+    Three to six queries whatever the number of matches: up to count limit + 1 matches' facet columns
+    (their number is the count; when they are all, their facet counts), the page's ids in display order
+    (one statement per relevance tier needed, each read in display order and stopped after the page), the
+    page's rows. A broad search's
+    facet counts come from the cache. The typo correction adds a few, only when the search found nothing.
     """
     filters = filters or Filters()
     words = query_words(q)
-    terms: Terms = [[word] for word in words]
-    prefix_last = True
-    entries = matching(terms, filters)
+    query = _Query([[word] for word in words], True, filters)
+    limit = count_limit()
     facts: list[tuple] | None = None
-    if words:
-        facts = matched_facts(entries, terms)
-        if not facts:
-            better = correct_words(words)
-            if better:
-                retry = matching(better, filters, prefix_last=False)
-                retry_facts = matched_facts(retry, better, prefix_last=False)
-                if retry_facts:
-                    terms, entries, facts, prefix_last = better, retry, retry_facts, False
+    if facets:
+        facts = query.facts(limit + 1)
         found = len(facts)
     else:
-        found = capped_count(entries)
-        if facets and 0 < found <= COUNT_LIMIT:
-            facts = matched_facts(entries, terms)
-    count, exact = min(found, COUNT_LIMIT), found <= COUNT_LIMIT
-    pages = max(1, -(-min(count, MAX_OFFSET) // page_size))
+        found = query.count(limit + 1)
+    if not found and words:
+        better = correct_words(words)
+        if better:
+            retry = _Query(better, False, filters)
+            retry_facts = retry.facts(limit + 1) if facets else None
+            retry_found = len(retry_facts) if retry_facts is not None else retry.count(limit + 1)
+            if retry_found:
+                query, facts, found = retry, retry_facts, retry_found
+    count, exact = min(found, limit), found <= limit
+    pages = max(1, -(-min(count, max_offset()) // page_size))
     clamped = page > pages or page < 1
     page = min(max(page, 1), pages)
-    start = (page - 1) * page_size
-    if not count:
-        ids = []
-    elif exact and facts is not None:
-        facts.sort()  # (-relevance, -stars, name, id): display order, compared in C
-        ids = [fact[3] for fact in facts[start : start + page_size]]
-    else:
-        ordering = ordered(entries, terms, prefix_last=prefix_last)
-        ids = list(ordering.values_list("product_id", flat=True)[start : start + page_size])
+    ids = query.page_ids((page - 1) * page_size, page_size) if count else []
     loaded = CatalogEntry.objects.select_related("province").in_bulk(ids) if ids else {}
     rows = [loaded[pk] for pk in ids if pk in loaded]
-    corrected = _shown_correction(terms, rows[0]) if rows and not prefix_last else ""
+    corrected = _shown_correction(query.terms, rows[0]) if rows and not query.prefix else ""
+    shown_facets: dict[str, list[dict[str, Any]]] | None = None
+    if facets:
+        if not count:
+            shown_facets = {}
+        elif exact:
+            shown_facets = facet_counts(facts or [])
+        else:
+            shown_facets = _broad_facets(query)
     return SearchResult(
         entries=rows,
         count=count,
@@ -464,6 +562,7 @@ def search_catalog(
         page_size=page_size,
         words=words,
         corrected=corrected,
-        facets=(facet_counts(facts) if count and exact and facts else {}) if facets else None,
+        facets=shown_facets,
         page_clamped=clamped,
+        facets_cached=facets and count > 0 and not exact,
     )

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from ocop.catalog import reference
 from ocop.catalog.models import CatalogEntry
 from ocop.catalog.search import MAX_QUERY_CHARS, Filters, SearchResult, listed_entries, search_catalog
 from ocop.core.errors import NotFound
@@ -40,7 +41,7 @@ _CODE = re.compile(r"^[A-Za-z0-9.]{1,20}$")  # taxonomy codes: "I", "IV", "2.2",
 
 @dataclass
 class Provinces:
-    """Every province of both generations, read once per request (34 + 63 rows)."""
+    """Every province of both generations (34 + 63 rows), read once per process (`reference`)."""
 
     by_id: dict[int, AdminUnit]
     current: list[AdminUnit]
@@ -48,6 +49,10 @@ class Provinces:
 
     @classmethod
     def load(cls) -> Provinces:
+        return reference.cached("provinces", cls._read)
+
+    @classmethod
+    def _read(cls) -> Provinces:
         units = list(
             AdminUnit.objects.filter(level=Level.PROVINCE).only(
                 "id", "era", "code", "name", "short_name", "latitude", "longitude"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.audit.services import record_event
-from ocop.catalog import index_sql
+from ocop.catalog import display_order, facet_cache, index_sql
 from ocop.catalog.models import CatalogEntry, PartnerKey, SearchWord
 from ocop.catalog.policies import why_not_manage_partner_keys
 from ocop.catalog.search import vocabulary_words
@@ -35,8 +35,11 @@ from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.products.models import PhotoKind, Product, ProductPhoto
 
 RECOGNISED_STARS = (3, 4, 5)
+# `display_order` is not rewritten by a reindex: `display_order.place` moves only the entries that need it.
 _ENTRY_FIELDS = [
-    f.name for f in CatalogEntry._meta.concrete_fields if f.name != "product" and not f.primary_key
+    f.name
+    for f in CatalogEntry._meta.concrete_fields
+    if f.name not in ("product", "display_order") and not f.primary_key
 ]
 
 
@@ -199,6 +202,7 @@ def _entry(
         producer_text=fold(f"{producer.name} {producer.tax_code or ''}")[:300],
         place_text=place.text if place else "",
         indexed_at=timezone.now(),
+        display_order=-product.id,  # a new entry's provisional number; placed after the save
     )
 
 
@@ -241,12 +245,19 @@ def _save(entries: list[CatalogEntry]) -> None:
 
 @transaction.atomic
 def reindex_products(
-    product_ids: Iterable[int], *, batch: int = 2000, places: dict[int, Place] | None = None
+    product_ids: Iterable[int],
+    *,
+    batch: int = 2000,
+    places: dict[int, Place] | None = None,
+    order: bool = True,
 ) -> int:
     """Rebuild the entries of these products (a fixed number of queries per batch). Returns how many.
 
-    `places` may carry communes already resolved by an earlier call (a full rebuild shares one)."""
+    `places` may carry communes already resolved by an earlier call (a full rebuild shares one). The
+    entries whose stars, name or listing changed then move to their place in display order (`order=False`:
+    the caller renumbers everything afterwards)."""
     ids = sorted(set(product_ids))
+    before = display_order.keys_of(ids) if order and len(ids) <= display_order.RENUMBER_ABOVE else {}
     places = {} if places is None else places
     done = 0
     for start in range(0, len(ids), batch):
@@ -263,6 +274,11 @@ def reindex_products(
             ]
         )
         done += len(products)
+    if order and len(ids) > display_order.RENUMBER_ABOVE:
+        display_order.renumber()
+    elif order:
+        display_order.place(before, ids)
+    facet_cache.forget_all()
     return done
 
 
@@ -283,7 +299,8 @@ def reindex_all(*, batch: int = 2000) -> int:
     places: dict[int, Place] = {}
     total = 0
     for start in range(0, len(ids), batch * 5):
-        total += reindex_products(ids[start : start + batch * 5], batch=batch, places=places)
+        total += reindex_products(ids[start : start + batch * 5], batch=batch, places=places, order=False)
+    display_order.renumber()
     index_sql.refresh_statistics()
     return total
 

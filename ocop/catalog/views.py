@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.catalog import exports, selectors, where_to_buy
 from ocop.catalog.ratelimit import throttle
-from ocop.catalog.search import COUNT_LIMIT
+from ocop.catalog.search import count_limit
 from ocop.core.errors import NotFound, RateLimited, Unauthenticated
 from ocop.core.storage import download_response
 from ocop.core.text import sort_key
@@ -33,20 +33,47 @@ FACET_TITLES = {
 }
 
 
+class _Links:
+    """Links to the search page with one parameter changed: the path is reversed once per request, not once
+    per facet option (a broad search shows a few hundred)."""
+
+    def __init__(self, query: selectors.CatalogQuery, path: str = ""):
+        self.path = path or reverse("catalog:search")
+        self.params = {"q": query.q, **query.chosen}
+
+    def __call__(self, **change) -> str:
+        params = dict(self.params)
+        for name, value in change.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = str(value)
+        clean = {name: value for name, value in params.items() if value}
+        return self.path + ("?" + urlencode(clean) if clean else "")
+
+
 def _link(query: selectors.CatalogQuery, **change) -> str:
-    params = {"q": query.q, **query.chosen}
-    for name, value in change.items():
-        if value is None:
-            params.pop(name, None)
-        else:
-            params[name] = str(value)
-    clean = {name: value for name, value in params.items() if value}
-    return reverse("catalog:search") + ("?" + urlencode(clean) if clean else "")
+    return _Links(query)(**change)
 
 
-def _facets(result, query, provinces: selectors.Provinces) -> list[dict]:
+def _with_urls(entries) -> None:
+    """Each result's product and photo addresses, from one reversed pattern (not a `{% url %}` per card)."""
+    product = reverse("catalog:product", args=[987654321]).replace("987654321", "{product}")
+    photo = (
+        reverse("catalog:photo", args=[987654321, 123456789])
+        .replace("987654321", "{product}")
+        .replace("123456789", "{photo}")
+    )
+    for entry in entries:
+        entry.url = product.format(product=entry.product_id)
+        entry.photo_url = (
+            photo.format(product=entry.product_id, photo=entry.photo_id) if entry.photo_id else ""
+        )
+
+
+def _facets(result, query, provinces: selectors.Provinces, link: _Links) -> list[dict]:
     facets = result.facets or {}
-    if result.count and not result.count_exact:
+    if result.count and not result.count_exact and not facets:
         # Too many matches to count by facet: offer the main filters without counts.
         facets = {
             "province": [{"value": str(p.id), "label": "", "count": None} for p in provinces.current],
@@ -75,7 +102,7 @@ def _facets(result, query, provinces: selectors.Provinces) -> list[dict]:
                     "label": label,
                     "count": item["count"],
                     "selected": selected,
-                    "url": _link(query, **{facet: None if selected else value, "page": None}),
+                    "url": link(**{facet: None if selected else value, "page": None}),
                 }
             )
         if options:
@@ -95,10 +122,11 @@ def _facets(result, query, provinces: selectors.Provinces) -> list[dict]:
 def home(request):
     provinces = selectors.Provinces.load()
     result = selectors.search(selectors.CatalogQuery(page_size=8), facets=False)
+    _with_urls(result.entries)
     return render(
         request,
         "catalog/home.html",
-        {"result": result, "provinces": provinces.current, "count_limit": COUNT_LIMIT},
+        {"result": result, "provinces": provinces.current, "count_limit": count_limit()},
     )
 
 
@@ -107,6 +135,8 @@ def search(request):
     provinces = selectors.Provinces.load()
     query = selectors.CatalogQuery.parse(request.GET, provinces)
     result = selectors.search(query)
+    _with_urls(result.entries)
+    link = _Links(query)
     chosen = []
     for name, value in query.chosen.items():
         if name in ("province", "legacy_province"):
@@ -114,17 +144,20 @@ def search(request):
             value = unit.name if unit else value
         elif name == "stars":
             value = "★" * int(value)
-        url = _link(query, **{name: None, "page": None})
+        url = link(**{name: None, "page": None})
         chosen.append({"label": FACET_TITLES.get(name, name), "value": value, "url": url})
     context = {
         "query": query,
         "result": result,
-        "facets": _facets(result, query, provinces),
+        "facets": _facets(result, query, provinces, link),
         "chosen": chosen,
         "provinces": provinces,
-        "previous_url": _link(query, page=result.page - 1) if result.has_previous else "",
-        "next_url": _link(query, page=result.page + 1) if result.has_next else "",
-        "count_limit": COUNT_LIMIT,
+        "previous_url": link(page=result.page - 1) if result.has_previous else "",
+        "next_url": link(page=result.page + 1) if result.has_next else "",
+        "suggestion_url": _Links(selectors.CatalogQuery(q=result.corrected, chosen=query.chosen), link.path)()
+        if result.corrected
+        else "",
+        "count_limit": count_limit(),
     }
     return render(request, "catalog/search.html", context)
 
@@ -182,6 +215,7 @@ def producer(request, producer_id: int):
         found, entries = selectors.producer_get(producer_id)
     except NotFound as missing:
         return _not_found(request, missing)
+    _with_urls(entries)
     place = entries[0] if entries else None
     return render(request, "catalog/producer.html", {"producer": found, "entries": entries, "place": place})
 
@@ -198,6 +232,7 @@ def province(request, code: str):
         {"province": unit.code, "page": request.GET.get("page", "")}, provinces
     )
     result = selectors.search(query, facets=False)
+    _with_urls(result.entries)
     context = {
         "province": unit,
         "summary": selectors.province_summary(unit),

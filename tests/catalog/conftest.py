@@ -97,6 +97,16 @@ class FakeCertificates:
         return reindex_product(product)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """Provinces and group names are cached per process: each test starts from its own database's."""
+    from ocop.catalog import reference
+
+    reference.forget()
+    yield
+    reference.forget()
+
+
 @pytest.fixture
 def certified(monkeypatch) -> FakeCertificates:
     fake = FakeCertificates()

@@ -6,7 +6,7 @@ from ocop.catalog import index_sql
 
 
 def install(apps, schema_editor):
-    index_sql.install(schema_editor)
+    index_sql.install(schema_editor, as_of_0002=True)
 
 
 def uninstall(apps, schema_editor):

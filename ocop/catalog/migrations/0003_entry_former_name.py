@@ -7,7 +7,7 @@ from ocop.catalog import index_sql
 
 
 def reinstall_index(apps, schema_editor):
-    index_sql.install(schema_editor)
+    index_sql.install(schema_editor, as_of_0002=True)  # the structures of its time; 0004 replaces them
 
 
 class Migration(migrations.Migration):

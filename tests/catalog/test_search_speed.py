@@ -1,0 +1,172 @@
+"""Search whose cost follows the page (issue 19): prefixes, honest corrections, capped counts, display order.
+
+Run on SQLite (FTS5 over display-order row ids) and PostgreSQL (tsvector, names-only tsvector, btree walk).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from ocop.catalog.models import CatalogEntry, SearchWord
+from ocop.catalog.search import correct_words, query_words, search_catalog
+from ocop.catalog.services import reindex_product
+from tests.catalog.conftest import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def names(result) -> list[str]:
+    return [entry.name for entry in result.entries]
+
+
+@pytest.fixture
+def rice(shelf, certified):
+    product = make_product("Gạo ST25 ruộng tôm", "Hợp tác xã Nông nghiệp Long Phú", "21115", "2.2")
+    certified.grant(product, 4)
+    return product
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("che sha tuy", "Chè Shan tuyết cổ thụ"),
+        ("gao st2 ruon", "Gạo ST25 ruộng tôm"),
+        ("ga st ru to", "Gạo ST25 ruộng tôm"),
+        ("ma on ho", "Mật ong hoa vải Vân Hà"),
+    ],
+)
+def test_every_word_typed_is_a_prefix(rice, typed, expected):
+    result = search_catalog(q=typed)
+    assert names(result)[0] == expected
+    assert result.corrected == ""
+
+
+def test_a_correction_never_turns_the_query_into_other_words(db):
+    # The index knows "may" and "dong" but neither "mat" nor "ong": each is one edit from a known word,
+    # yet together they would be another search. No correction, no invented results.
+    SearchWord.objects.bulk_create([SearchWord(word="may"), SearchWord(word="dong")])
+    assert correct_words(["mat", "ong"]) is None
+    result = search_catalog(q="mat ong")
+    assert result.count == 0 and result.corrected == ""
+
+
+def test_a_typo_gets_a_did_you_mean_link_not_a_silent_replacement(client, shelf):
+    text = client.get(reverse("catalog:search"), {"q": "duong phem"}).content.decode()
+    assert "Có phải bạn muốn tìm:" in text
+    assert 'href="/catalog/search/?q=duong+phen"' in text
+    assert "Kết quả gần đúng cho «duong phen»" in text
+    text = client.get(reverse("catalog:search"), {"q": "duong phen"}).content.decode()
+    assert "Có phải bạn muốn tìm:" not in text
+
+
+def test_a_broad_search_says_more_than_the_cap(client, shelf, settings):
+    settings.OCOP_CATALOG_COUNT_LIMIT = 2
+    text = client.get(reverse("catalog:search"), {"q": "mat ong"}).content.decode()
+    assert "Hơn 2 kết quả" in text
+    assert "Mật ong hoa vải Vân Hà" in text
+    body = client.get(reverse("api:catalog_products"), {"q": "mat ong"}).json()
+    assert (body["count"], body["count_exact"], body["count_capped"]) == (2, False, True)
+    body = client.get(reverse("api:catalog_products"), {"q": "duong phen"}).json()
+    assert (body["count"], body["count_capped"]) == (1, False)
+    # Facets of the broad search still count (from the cache, computed once for this query shape).
+    result = search_catalog(q="mat ong")
+    assert result.facets_cached
+    assert {item["value"]: item["count"] for item in result.facets["stars"]} == {"5": 1, "4": 1, "3": 1}
+
+
+def _expected_order(typed: str) -> list[str]:
+    """The display order as specified (docs/catalog.md), computed in Python over every listed entry."""
+    words = query_words(typed)
+    entries = [e for e in CatalogEntry.objects.filter(listed=True) if e.certificate_state == "active"]
+
+    def has(text: str, word: str) -> bool:
+        return any(token.startswith(word) for token in text.split())
+
+    def tier(entry) -> int | None:
+        every = f"{entry.name_text} {entry.producer_text} {entry.place_text}"
+        if not all(any(has(text, w) for text in every.split(" ")) for w in words):
+            return None
+        tokens = entry.name_text.split()
+        if len(tokens) >= len(words) and all(t.startswith(w) for t, w in zip(tokens, words, strict=False)):
+            return 3
+        if all(has(entry.name_text, w) for w in words):
+            return 2
+        for text in (entry.name_text, entry.producer_text, entry.place_text):
+            tokens = text.split()
+            for i in range(len(tokens) - len(words) + 1):
+                if all(tokens[i + j].startswith(w) for j, w in enumerate(words)):
+                    return 1 if len(words) > 1 else 0
+        return 0
+
+    ranked = [(tier(e), e) for e in entries]
+    ranked = [(t, e) for t, e in ranked if t is not None]
+    ranked.sort(key=lambda pair: (-pair[0], -pair[1].stars, pair[1].name_text, pair[1].product_id))
+    return [e.name for _, e in ranked]
+
+
+@pytest.mark.parametrize("typed", ["mat ong", "ong", "van ha", "hop tac xa", "ca phe", "vai", "ha"])
+def test_narrow_queries_keep_their_order(rice, typed):
+    assert names(search_catalog(q=typed, page_size=50)) == _expected_order(typed)
+
+
+def test_pages_follow_one_another_in_display_order(rice):
+    whole = names(search_catalog(q="hop tac xa", page_size=50))
+    pages = [names(search_catalog(q="hop tac xa", page=page, page_size=2)) for page in (1, 2, 3)]
+    assert [name for page in pages for name in page] == whole[:6]
+
+
+def _display_order_is_consistent() -> bool:
+    listed = list(
+        CatalogEntry.objects.filter(listed=True).values_list(
+            "stars", "name_text", "product_id", "display_order"
+        )
+    )
+    by_key = sorted(listed, key=lambda row: (-row[0], row[1], row[2]))
+    orders = [row[3] for row in by_key]
+    return orders == sorted(orders) and all(order > 0 for order in orders)
+
+
+def test_a_star_change_moves_the_product_without_a_rebuild(shelf, certified, django_assert_max_num_queries):
+    # "Vải thiều sấy khô Vân Hà" (3★) matches "van ha" through its name, after "Mật ong hoa vải Vân Hà" (4★).
+    assert names(search_catalog(q="vai thieu"))[0] == "Vải thiều sấy khô Vân Hà"
+    assert names(search_catalog(q="van ha"))[:2] == ["Mật ong hoa vải Vân Hà", "Vải thiều sấy khô Vân Hà"]
+    others = dict(
+        CatalogEntry.objects.exclude(product=shelf["vai_say"]).values_list("product_id", "display_order")
+    )
+    certified.grant(shelf["vai_say"], 5)
+    assert names(search_catalog(q="van ha"))[:2] == ["Vải thiều sấy khô Vân Hà", "Mật ong hoa vải Vân Hà"]
+    assert _display_order_is_consistent()
+    # Only the changed entry moved: the others kept their numbers (a reindex step, not a renumbering).
+    assert others == dict(
+        CatalogEntry.objects.exclude(product=shelf["vai_say"]).values_list("product_id", "display_order")
+    )
+
+
+def test_a_rename_moves_the_product_too(shelf):
+    product = shelf["keo"]
+    product.name = "Anh đào ngâm mật ong"
+    product.save(update_fields=["name"])
+    reindex_product(product)
+    assert _display_order_is_consistent()
+    assert names(search_catalog())[0] == "Anh đào ngâm mật ong"  # 5★, and now first by name
+
+
+def test_a_revoked_product_leaves_the_order(shelf, certified):
+    certified.grant(shelf["che"], 5, status="revoked")
+    assert _display_order_is_consistent()
+    assert CatalogEntry.objects.get(product=shelf["che"]).display_order == -shelf["che"].pk
+
+
+def test_the_search_page_costs_the_same_queries_for_one_match_or_many(
+    client, rice, settings, django_assert_max_num_queries
+):
+    settings.OCOP_CATALOG_COUNT_LIMIT = 2
+    url = reverse("catalog:search")
+    for params in ({"q": "gao st25"}, {"q": "hop tac xa"}, {}):
+        client.get(url, params)  # reference data and a broad shape's facets: read once, then cached
+    # the matches' facts (capped), the page's ids (one statement per tier still needed), the page's rows
+    for params in ({"q": "gao st25"}, {"q": "hop tac xa"}, {}, {"q": "ong", "stars": "5"}):
+        client.get(url, params)
+        with django_assert_max_num_queries(6):
+            assert client.get(url, params).status_code == 200
