@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from ocop.catalog import exports, selectors
-from ocop.catalog.views import _facets
+from ocop.catalog.views import _facets, _Links
 from ocop.core.text import sort_key
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,8 @@ def test_a_facet_list_cut_at_forty_says_how_many_it_left_out():
     options = [{"value": f"{i}.1", "label": f"Bộ {i}", "count": 1} for i in range(1, 46)]
     result = SimpleNamespace(facets={"product_set": options}, count=45, count_exact=True)
     query = selectors.CatalogQuery.parse({}, selectors.Provinces.load())
-    block = next(b for b in _facets(result, query, selectors.Provinces.load()) if b["name"] == "product_set")
+    blocks = _facets(result, query, selectors.Provinces.load(), _Links(query))
+    block = next(b for b in blocks if b["name"] == "product_set")
     assert len(block["options"]) == 40
     assert block["more"] == 5
 
