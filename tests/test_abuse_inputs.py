@@ -46,6 +46,7 @@ from ocop.core.errors import Invalid
 from ocop.cycle.models import Document
 from ocop.producers.models import Producer
 from ocop.products.models import Product, ProductPhoto
+from tests.council_support import council_backs
 
 # Files and keys in a folder of each test; the cache (rate limits) is cleared for every test by tests/conftest.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_files")]
@@ -546,6 +547,12 @@ def formula_products(cast, django_capture_on_commit_callbacks):
     authority = certification.authority_create(actor=None, unit=cast.province)
     checker = _second_province_officer(cast)
     with django_capture_on_commit_callbacks(execute=True):
+        council_backs(
+            [(product, 3, None, None) for product in products],
+            authority=authority,
+            actor=cast.province_officer,
+            day=timezone.localdate() - datetime.timedelta(days=2),
+        )
         decision = certification.decision_create(
             actor=cast.province_officer,
             authority=authority,

@@ -51,6 +51,7 @@ from ocop.cycle import services as cycle
 from ocop.producers.models import RecordChangeRequest
 from ocop.products import services as products
 from ocop.products.services import product_photo_add
+from tests.council_support import council_backs
 
 # Files and keys in a folder of each test; the cache (rate limits) is cleared for every test by tests/conftest.
 pytestmark = pytest.mark.usefixtures("isolated_files")
@@ -123,6 +124,12 @@ def build_world(cast) -> dict[str, list]:
     photo = product_photo_add(actor=cast.producer_user, product=jam, upload=upload("a.png", image_bytes()))
     # An issued certificate with a pending revocation, and a decision waiting for its checker.
     authority = certification.authority_create(actor=None, unit=cast.province)
+    council_backs(
+        [(scene.product, 3, None, None)],
+        authority=authority,
+        actor=cast.province_officer,
+        day=today - datetime.timedelta(days=2),
+    )
     issued = certification.decision_create(
         actor=cast.province_officer,
         authority=authority,
@@ -139,6 +146,12 @@ def build_world(cast) -> dict[str, list]:
         reason="Sản phẩm không còn sản xuất",
         decision_number="13/QĐ-UBND",
         decision_date=today,
+    )
+    council_backs(
+        [(jam, 3, None, None)],
+        authority=authority,
+        actor=cast.province_officer,
+        day=today - datetime.timedelta(days=1),
     )
     pending = certification.decision_create(
         actor=cast.province_officer,

@@ -51,13 +51,14 @@ from ocop.catalog import services as catalog
 from ocop.certification import services as certification
 from ocop.cycle import services as cycle
 from ocop.evaluation import services as evaluation
-from ocop.evaluation.models import ConflictReason, CouncilRole, RoundStatus
+from ocop.evaluation.models import ConflictReason, CouncilRole, RoundDossier, RoundStatus
 from ocop.producers import services as producers
 from ocop.products import services as products
 from ocop.rubrics import services as rubrics
 from ocop.rubrics.loader import read_version_file
 from ocop.rubrics.models import RubricVersion
 from ocop.tasks import services as tasks
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 
@@ -170,8 +171,21 @@ def _concluded(w: World, chosen: dict[str, str]):
 # Certification: the story of tests/certification/conftest.py
 
 
-def _decision(w: World):
+def _backed(w: World):
+    """The story, with the council result the decision needs (recorded before the action)."""
     authorities = w.fixture("story")
+    if not RoundDossier.objects.filter(dossier__product=authorities.honey).exists():
+        council_backs(
+            [(authorities.honey, 4, "78.50", None)],
+            authority=authorities.province_authority,
+            actor=w.cast.province_officer,
+            day=TODAY - datetime.timedelta(days=3),
+        )
+    return authorities
+
+
+def _decision(w: World):
+    authorities = _backed(w)
     return authorities, certification.decision_create(
         actor=w.cast.province_officer,
         authority=authorities.province_authority,
@@ -425,8 +439,25 @@ def _(w: World) -> Act:
 
 @recipe("certification.decision_create", "decision.create")
 def _(w: World) -> Act:
-    w.fixture("story")  # the authorities and products, set up before the action
+    _backed(w)  # the authorities, products and council result, set up before the action
     return Act(lambda: _decision(w)[1], w.cast.province_officer, _result)
+
+
+@recipe("certification.decision_draft_from_round", "decision.create")
+def _(w: World) -> Act:
+    authorities = _backed(w)
+    evaluation_round = RoundDossier.objects.get(dossier__product=authorities.honey).round
+    return Act(
+        lambda: certification.decision_draft_from_round(
+            actor=w.cast.province_officer,
+            evaluation_round=evaluation_round,
+            number="124/QĐ-UBND",
+            date=TODAY - datetime.timedelta(days=1),
+            signer="Chủ tịch UBND tỉnh Nguyễn Văn Ký",
+        ),
+        w.cast.province_officer,
+        _result,
+    )
 
 
 @recipe("certification.decision_approve", "decision.approve")
@@ -1122,6 +1153,7 @@ EXEMPT = {
     "certification.certificate_pdf_ensure": "renders the PDF of the certificate as it stands; the decisions are audited",
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
     "cycle.notify": "a helper of the services: runs in their transaction, beside their event",
+    "cycle.notify_people": "a helper of the services (assignment): runs in their transaction, beside their event",
     "cycle.notifications_mark_read": "a person marks their own notifications read: no domain change",
     "evaluation.counted_sheets": READ,
     "evaluation.missing_sheets": READ,

@@ -72,6 +72,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from council_support import council_backs
 from cycle.test_ideas_and_plans import PLAN
 from cycle_support import (
     dossier_story,
@@ -334,7 +335,15 @@ EVALUATION_PAGES = [
         expect(PROVINCE_UP, "council_assigned", "council_conflicted"),
     ),
     Row("evaluation:dossier", "concluded", expect(PROVINCE_UP, "council_assigned")),
-    Row("evaluation:score", "under_evaluation", expect(council_assigned=OK)),
+    Row(
+        "evaluation:score",
+        "under_evaluation",
+        expect(council_assigned=OK),
+        shown_to=(
+            "council_assigned",
+        ),  # the dossier and its documents beside the sheet (h3-decision-council)
+        shown=("member-reading", "tai-lieu.pdf"),
+    ),
     Row("evaluation:score", "concluded", expect(council_assigned=OK)),  # their own sheet, read only
     Row("evaluation:score", "under_evaluation", expect(council_assigned=OK), method="POST", body=_SCORE_FORM),
     *(
@@ -741,6 +750,13 @@ DOSSIERS_API = [
         {"reason": "Chưa kịp bổ sung hồ sơ"},
         {"draft": expect(OWNER), "submitted": expect(OWNER), "forwarded": expect(OWNER)},
     ),
+    # --- h3-decision-council ---
+    # The API stays the producer's and the officers': a council member reads the documents from the sheet page.
+    Row(
+        "GET /api/v1/dossiers/{dossier_id}/documents/{document_id}/file",
+        "reading:under_evaluation",
+        expect(OWNER, HERE),
+    ),
 ]
 
 _PRODUCER_FORM = {
@@ -932,6 +948,13 @@ CYCLE_PAGES = [
     ),
     Row("cycle:notifications", None, expect(SIGNED_IN)),
     Row("cycle:notifications", None, expect(SIGNED_IN), method="POST", body={}),  # everyone has one unread
+    # --- h3-decision-council ---
+    # Council members see what they score: council1 (assigned, not conflicted) downloads the documents of the
+    # dossier under evaluation from the sheet page; council3 (conflicted) and council2 (not assigned) do not; no
+    # member once the council has concluded. The dossier's own page (messages, history) stays closed to them.
+    Row("cycle:document", "reading:under_evaluation", expect(OWNER, HERE, "council_assigned")),
+    Row("cycle:document", "reading:concluded", expect(OWNER, HERE)),
+    Row("cycle:dossier", "reading:under_evaluation", expect(OWNER, HERE)),
 ]
 
 _IDEA_FORM = {"summary": "Mật ong hoa vải đóng chai 500 ml.", "idea_origin": "Chi hội nuôi ong"}
@@ -1113,7 +1136,7 @@ CERTIFICATION_PAGES = [
             "number": "300/QĐ-UBND",
             "date": _TODAY,
             "signer": "Chủ tịch UBND tỉnh Nguyễn Văn Ký",
-            "items": f"{w['product_id']}; 4",
+            "proposals": [w["proposal"]],
         },
     ),
     Row("certification:decision_detail", "decision:draft_by_colleague", expect(_SEE_CHANGES)),
@@ -1146,6 +1169,24 @@ CERTIFICATION_PAGES = [
         method="POST",
         body={"reason": "Sai số quyết định"},
     ),
+    # --- h3-decision-council ---
+    # A certificate needs a council (issue 13): no council result, stars above it, or a checker who is a member
+    # of the producer: every approval is refused with the reason, nothing issued (OK on the code before).
+    *(
+        Row(
+            "certification:decision_approve",
+            target,
+            expect(_SEE_CHANGES, outcome=TOLD),
+            method="POST",
+            body={"note": ""},
+        )
+        for target in (
+            "decision:without_council",
+            "decision:stars_above_council",
+            "decision:checker_is_member",
+        )
+    ),
+    Row("certification:decision_detail", "decision:without_council", expect(_SEE_CHANGES)),
 ]
 
 _API_REVOKE = {
@@ -1241,6 +1282,39 @@ CERTIFICATION_API = [
         "change:by_colleague",
         expect(province=OK),
         body={"reason": "Chưa đủ căn cứ"},
+    ),
+    # --- h3-decision-council ---
+    # "Draft the decision for the recognised products of this round": Bắc Ninh's own officer only (the round
+    # of another unit is not found for the others).
+    Row(
+        "POST /api/v1/certificates/decisions/from-round",
+        "spare_product",
+        expect(province=OK),
+        body=lambda w: {
+            "round": w["spare_round"],
+            "number": "301/QĐ-UBND",
+            "date": _TODAY,
+            "signer": "Chủ tịch UBND tỉnh Nguyễn Văn Ký",
+        },
+    ),
+    # The council no longer carries the item (409), or the checker is a member of the producer (403).
+    Row(
+        "POST /api/v1/certificates/decisions/{decision_id}/approve",
+        "decision:without_council",
+        expect(province=STATE),
+        body={"note": ""},
+    ),
+    Row(
+        "POST /api/v1/certificates/decisions/{decision_id}/approve",
+        "decision:stars_above_council",
+        expect(province=STATE),
+        body={"note": ""},
+    ),
+    Row(
+        "POST /api/v1/certificates/decisions/{decision_id}/approve",
+        "decision:checker_is_member",
+        expect(),
+        body={"note": ""},
     ),
 ]
 
@@ -1388,14 +1462,16 @@ def _certificates(cast, producer) -> dict[str, dict]:
     day = TODAY - datetime.timedelta(days=3)
     change = {"reason": "Vi phạm cam kết", "decision_number": "44/QĐ-UBND", "decision_date": day}
 
-    def draft(maker, number: str, *names: str):
+    def draft(maker, number: str, *names: str, of=producer):
+        items = [(honey(of, name), 4, None, None) for name in names]
+        council_backs(items, authority=authority, actor=maker, day=day)  # a council recognised each
         return certification.decision_create(
             actor=maker,
             authority=authority,
             number=number,
             date=day,
             signer="Chủ tịch UBND tỉnh Nguyễn Văn Ký",
-            items=[(honey(producer, name), 4, None, None) for name in names],
+            items=items,
         )
 
     approved = draft(
@@ -1425,9 +1501,35 @@ def _certificates(cast, producer) -> dict[str, dict]:
         "decision:approved": approved,
         "decision:draft_by_colleague": draft(colleague, "130/QĐ-UBND", "Mật ong hoa cà phê Tây Nguyên"),
         "decision:draft_by_province": draft(cast.province_officer, "131/QĐ-UBND", "Mật ong hoa xuyến chi"),
+        **_decisions_the_council_does_not_carry(cast, colleague, authority, day, draft),
     }
     ids = {"certificate": "certificate_id", "change": "change_id", "decision": "decision_id"}
     return {key: {"pk": record.pk, ids[key.partition(":")[0]]: record.pk} for key, record in records.items()}
+
+
+def _decisions_the_council_does_not_carry(cast, colleague, authority, day, draft) -> dict:
+    """Drafts by the colleague that the province officer may not approve (issue 13, "a certificate needs a
+    council"): an item with no council result and an item with stars above the council's (drafts stored before
+    the rule, or whose record changed after the draft: written here as the outside tester found them), and a
+    product of a household the province officer is a member of."""
+    without = draft(colleague, "132/QĐ-UBND", "Mật ong hoa bưởi")
+    RoundDossier.objects.filter(dossier__product=without.items.get().product).delete()
+    above = draft(colleague, "133/QĐ-UBND", "Mật ong hoa cà phê Đắk Lắk")
+    RoundDossier.objects.filter(dossier__product=above.items.get().product).update(recognised_stars=3)
+    household = producer_create(
+        actor=None,
+        name="Hộ nuôi ong Trần Thị Tỉnh",
+        legal_form="household",
+        unit=cast.commune,
+        owner=cast.province_officer,  # the province officer keeps bees at home
+        status=ProducerStatus.CONFIRMED,
+    )
+    own = draft(colleague, "134/QĐ-UBND", "Mật ong hoa nhãn lồng", of=household)
+    return {
+        "decision:without_council": without,
+        "decision:stars_above_council": above,
+        "decision:checker_is_member": own,
+    }
 
 
 def _evaluation(cast, producer) -> dict[str, dict]:
@@ -1523,6 +1625,14 @@ def _evaluation(cast, producer) -> dict[str, dict]:
         "sheets_in": {"round_dossier_id": ready.pk},
         "scored": {"round_dossier_id": result.pk, "version": RoundDossier.objects.get(pk=result.pk).version},
         "concluded": {"round_dossier_id": done.pk},
+        **{
+            f"reading:{state}": {
+                "pk": dossier.pk,
+                "dossier_id": dossier.pk,
+                "document_id": dossier.documents.filter(is_current=True).first().pk,
+            }
+            for state, dossier in (("under_evaluation", under), ("concluded", concluded))
+        },
     }
 
 
@@ -1631,6 +1741,13 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
             Notification.objects.create(user=someone, title="Thông báo thử", url="/")
     scene = _evaluation(cast, producer)
     certificates = _certificates(cast, producer)
+    # Last year's council recognised the spare product: a decision may be drafted for it.
+    (spare_result,) = council_backs(
+        [(spare, 4)],
+        authority=IssuingAuthority.objects.get(unit=cast.province),
+        actor=cast.province_officer,
+        day=TODAY - datetime.timedelta(days=366),
+    )
     batch = history_import_apply(actor=cast.province_officer, content=HISTORY_CSV, filename="quyet-dinh.csv")
     failed = TaskRun.objects.create(
         name="tasks.probe", status=Status.FAILED, attempts=3, max_attempts=3, unit=cast.commune, error="SMTP"
@@ -1687,6 +1804,8 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
     targets.update(certificates)
     targets.update(scene)
     targets["spare_product"]["province_unit"] = cast.province.pk
+    targets["spare_product"]["proposal"] = spare_result.pk
+    targets["spare_product"]["spare_round"] = spare_result.round_id
     for key, record in records.items():
         targets[key] = {"pk": record.pk, "version": record.version}
         if isinstance(record, BusinessPlan):

@@ -211,6 +211,7 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/certificates/revocations": PUBLIC,
     "GET /api/v1/certificates/decisions": MATRIX,
     "POST /api/v1/certificates/decisions": MATRIX,
+    "POST /api/v1/certificates/decisions/from-round": MATRIX,  # h3-decision-council
     "GET /api/v1/certificates/decisions/{decision_id}": MATRIX,
     "POST /api/v1/certificates/decisions/{decision_id}/approve": MATRIX,
     "POST /api/v1/certificates/decisions/{decision_id}/reject": MATRIX,

@@ -19,6 +19,7 @@ from ocop.accounts.services import role_grant, user_create
 from ocop.catalog.services import reindex_products
 from ocop.certification import services as certification
 from ocop.certification.models import Certificate, RecognitionDecision
+from ocop.certification.past_councils import record_past_results
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.products.models import Product
 
@@ -84,6 +85,10 @@ def seed_certified() -> int:
     for unit, items in sorted(by_authority.items(), key=lambda pair: pair[0].code):
         maker, checker = _officials(unit)
         authority = certification.authority_ensure(actor=None, unit=unit)
+        # A decision follows a council: the demo's past round of this unit recognised these products.
+        record_past_results(
+            unit=unit, items=items, held_on=day - datetime.timedelta(days=14), created_by=maker
+        )
         number = 101 + RecognitionDecision.objects.filter(authority=authority).count()
         decision = certification.decision_create(
             actor=maker,

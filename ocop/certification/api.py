@@ -25,7 +25,7 @@ from ocop.certification.models import (
     IssuingAuthority,
     RecognitionDecision,
 )
-from ocop.certification.policies import can_act_for, why_not_check
+from ocop.certification.policies import can_act_for, why_not_approve, why_not_check
 from ocop.core.errors import Invalid, NotFound
 
 router = Router(tags=["certificates"], auth=signed_in)  # the public operations say auth=any_caller
@@ -100,12 +100,13 @@ def decision_dict(decision: RecognitionDecision, user, *, items: bool = False) -
         "status": decision.status,
         "created_by": decision.created_by.get_username(),
         "checked_by": decision.checked_by.get_username() if decision.checked_by else None,
-        "may_approve": decision.status == DecisionStatus.DRAFT
-        and why_not_check(user, decision.authority, decision.created_by) is None,
+        "may_approve": decision.status == DecisionStatus.DRAFT and why_not_approve(user, decision) is None,
         "may_reject": decision.status == DecisionStatus.DRAFT and can_act_for(user, decision.authority),
     }
     if items:
         certificates = {c.item_id: c for c in decision.certificates.all()}
+        # For a draft, the council result that carries each item today (what the approver checks against).
+        councils = selectors.council_results_for(decision) if decision.status == DecisionStatus.DRAFT else {}
         body["items"] = [
             {
                 "product": {"id": item.product_id, "name": item.product.name},
@@ -117,10 +118,22 @@ def decision_dict(decision: RecognitionDecision, user, *, items: bool = False) -
                 if item.previous_certificate
                 else None,
                 "certificate": certificates[item.pk].number if item.pk in certificates else None,
+                "council": _council_dict(councils.get(item.pk)),
             }
             for item in decision.items.select_related("product", "previous_certificate")
         ]
     return body
+
+
+def _council_dict(round_dossier) -> dict | None:
+    if round_dossier is None:
+        return None
+    return {
+        "round": {"id": round_dossier.round_id, "name": round_dossier.round.name},
+        "score": str(round_dossier.mean_score) if round_dossier.mean_score is not None else None,
+        "stars": round_dossier.recognised_stars,
+        "explanation": list((round_dossier.explanation or {}).get("lines", [])),
+    }
 
 
 def certificate_dict(certificate: Certificate, user) -> dict:
@@ -224,6 +237,39 @@ def create_decision(request, payload: DecisionIn):
         signer=payload.signer,
         note=payload.note,
         items=[(item.product, item.stars, item.score, item.dossier) for item in payload.items],
+    )
+    return Status(201, decision_dict(decision, user, items=True))
+
+
+class FromRoundIn(Schema):
+    round: int = Field(
+        ..., description="The concluded evaluation round whose recognised products are drafted"
+    )
+    number: str = Field(..., max_length=50)
+    date: datetime.date
+    signer: str = Field(..., max_length=200)
+    note: str = Field("", max_length=2000)
+    round_dossiers: list[int] | None = Field(
+        None, max_length=services.MAX_ITEMS, description="Only these of the round's recognised dossiers"
+    )
+
+
+@router.post(
+    "/decisions/from-round",
+    response={201: dict},
+    summary="Lập dự thảo quyết định cho các sản phẩm được công nhận của một đợt đánh giá (người lập)",
+)
+@idempotent
+def create_decision_from_round(request, payload: FromRoundIn):
+    user = require_api_user(request)
+    decision = services.decision_draft_from_round(
+        actor=user,
+        evaluation_round=selectors.get_round_for_decision(user, payload.round),
+        number=payload.number,
+        date=payload.date,
+        signer=payload.signer,
+        note=payload.note,
+        round_dossiers=payload.round_dossiers,
     )
     return Status(201, decision_dict(decision, user, items=True))
 

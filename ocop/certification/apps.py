@@ -5,3 +5,10 @@ class CertificationConfig(AppConfig):
     name = "ocop.certification"
     label = "certification"
     verbose_name = "Công nhận và chứng nhận"
+
+    def ready(self) -> None:
+        from ocop.certification import selectors
+        from ocop.cycle.certificates import register_source
+
+        # A re-evaluation or upgrade dossier picks the certificate it follows from the producer's own.
+        register_source("certification", selectors.certificate_refs_of_producer)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-
-_SEPARATORS = re.compile(r"[;,\t]")
 
 
 class DateInput(forms.DateInput):
@@ -15,42 +12,42 @@ class DateInput(forms.DateInput):
 
 
 class DecisionForm(forms.Form):
+    """A draft from the council's results: the officer ticks products by name (each with the council's stars
+    and score); stars, score and dossier are never typed."""
+
     authority = forms.TypedChoiceField(label=_("Cơ quan ban hành"), coerce=int)
     number = forms.CharField(label=_("Số quyết định"), max_length=50, help_text=_("Ví dụ: 123/QĐ-UBND"))
     date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput)
     signer = forms.CharField(label=_("Người ký"), max_length=200, help_text=_("Chức vụ và họ tên người ký"))
-    items = forms.CharField(
-        label=_("Sản phẩm được công nhận"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Mỗi dòng một sản phẩm: mã sản phẩm; số sao; điểm (không bắt buộc). Ví dụ: 125; 4; 78,5"),
+    proposals = forms.TypedMultipleChoiceField(
+        label=_("Sản phẩm được hội đồng đề nghị công nhận"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Hạng sao, điểm và hồ sơ lấy từ kết quả của hội đồng."),
     )
     note = forms.CharField(
         label=_("Ghi chú"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, authorities=(), **kwargs):
-        """`authorities`: (unit id, authority name) the user acts for."""
+    def __init__(self, *args, authorities=(), proposals=(), **kwargs):
+        """`authorities`: (unit id, authority name) the user acts for; `proposals`: the council results
+        (round dossiers) awaiting a decision, offered by product name."""
         super().__init__(*args, **kwargs)
         self.fields["authority"].choices = list(authorities)
-
-    def clean_items(self) -> list[tuple[int, int, str | None]]:
-        rows, errors = [], []
-        for line_number, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in _SEPARATORS.split(line.replace(",", ".") if ";" in line else line)]
-            try:
-                product, stars = int(parts[0]), int(parts[1])
-            except (IndexError, ValueError):
-                errors.append(_("Dòng %(line)s: cần mã sản phẩm và số sao.") % {"line": line_number})
-                continue
-            score = parts[2] if len(parts) > 2 and parts[2] else None
-            rows.append((product, stars, score))
-        if errors:
-            raise forms.ValidationError(errors)
-        if not rows:
-            raise forms.ValidationError(_("Cần ít nhất một sản phẩm."))
-        return rows
+        self.fields["proposals"].choices = [
+            (
+                rd.pk,
+                _("%(product)s – %(producer)s: %(stars)s★, %(score)s điểm (%(round)s)")
+                % {
+                    "product": rd.dossier.product.name,
+                    "producer": rd.dossier.product.producer.name,
+                    "stars": rd.recognised_stars,
+                    "score": number_format(rd.mean_score, 2),
+                    "round": rd.round.name,
+                },
+            )
+            for rd in proposals
+        ]
 
 
 class RevokeForm(forms.Form):
@@ -81,4 +78,8 @@ class ReasonForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label=_("Nội dung mã QR"), max_length=1000)
+    code = forms.CharField(
+        label=_("Nội dung mã QR hoặc số giấy chứng nhận"),
+        max_length=1000,
+        help_text=_("Dán nội dung mã QR, hoặc gõ số in trên giấy chứng nhận, ví dụ 24-2026-00001."),
+    )

@@ -59,7 +59,12 @@ MESSAGES = {
         "Chữ ký đúng, nhưng số thứ tự và ngày ký của danh sách thu hồi không khớp nhau hoặc không khớp danh "
         "sách đã thấy trước đây: không kết luận được."
     ),
+    "unknown_number": "Không có giấy chứng nhận OCOP nào mang số này.",
 }
+# Said beside the answer to a certificate number typed by hand (online only: offline needs the QR's signature).
+NUMBER_TYPED_NOTE = (
+    "Tra cứu theo số giấy chứng nhận: không kiểm tra chữ ký mã QR; trạng thái lấy từ hồ sơ của cơ quan cấp."
+)
 EXIT_CODES = {"active": 0, "not_genuine": 2, "expired": 3, "revoked": 4, "unknown": 5}
 # Lists are re-signed daily (`ocop signing_keys publish-revocations`); a week's margin covers a missed run.
 DEFAULT_MAX_AGE = datetime.timedelta(days=7)

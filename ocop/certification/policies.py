@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, can, roles_with
+from ocop.certification import council
 from ocop.producers.models import ProducerMember
 
 
@@ -54,3 +55,17 @@ def can_view_certificate(user, certificate) -> bool:
     if can(user, Capability.VIEW_WORK, producer.unit) or can_act_for(user, certificate.authority):
         return True
     return is_producer_member(user, producer.pk)
+
+
+def why_not_approve(user, decision) -> str | None:
+    """Why `user` may not approve this draft: not a checker of its authority, its maker, a member of a listed
+    product's producer, or one who scored a listed product in its round (None: they may)."""
+    reason = why_not_check(user, decision.authority, decision.created_by)
+    if reason:
+        return reason
+    for item in decision.items.select_related("product"):
+        backing, _problem = council.supporting(decision.authority, item.product, item.stars, item.dossier_id)
+        problem = council.checker_problem(user, item, backing)
+        if problem:
+            return problem[1]
+    return None

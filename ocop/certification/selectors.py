@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,13 +14,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, roles_with, scope_q
-from ocop.certification import offline, qr, snapshot
+from ocop.accounts.policies import Capability, covers, roles_with, scope_q
+from ocop.certification import council, offline, qr, snapshot
 from ocop.certification.models import (
     Certificate,
     CertificateChange,
     CertificateStatus,
     ChangeStatus,
+    DecisionItem,
+    DecisionStatus,
     EffectiveStatus,
     IssuingAuthority,
     RecognitionDecision,
@@ -27,6 +30,7 @@ from ocop.certification.models import (
     SigningKey,
 )
 from ocop.core.errors import NotFound
+from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
 
 # ---------------------------------------------------------------------------------------------------------
@@ -98,6 +102,70 @@ def authority_units_for(user) -> list[AdminUnit]:
         for role in roles_with(user, Capability.RECOGNISE)
         if role.unit.era == Era.CURRENT and role.unit.level in (Level.PROVINCE, Level.COUNTRY)
     ]
+
+
+def proposals_awaiting_decision(user, evaluation_round_id: int | None = None) -> QuerySet[RoundDossier]:
+    """Council results the user may turn into a decision: dossiers concluded "recognise" in rounds of the units
+    whose authority they act for, whose product is in no draft decision yet (newest first)."""
+    pending = DecisionItem.objects.filter(decision__status=DecisionStatus.DRAFT).values("product_id")
+    found = (
+        RoundDossier.objects.filter(
+            status=EvaluationStatus.RECOGNITION_PROPOSED,
+            conclusion=Conclusion.RECOGNISE,
+            recognised_stars__isnull=False,
+            round__unit__in=authority_units_for(user),
+        )
+        .exclude(dossier__product_id__in=pending)
+        .select_related("round", "dossier__product__producer")
+        .order_by("-concluded_at", "-id")
+    )
+    if evaluation_round_id is not None:
+        found = found.filter(round_id=evaluation_round_id)
+    return found
+
+
+def proposals_for_form(user, evaluation_round_id: int | None = None, limit: int = 500) -> list[RoundDossier]:
+    """`proposals_awaiting_decision` limited to products inside the round's unit (its authority's area)."""
+    return [
+        rd
+        for rd in proposals_awaiting_decision(user, evaluation_round_id).select_related(
+            "round__unit", "dossier__product__producer__unit"
+        )[:limit]
+        if covers(rd.round.unit, rd.dossier.product.producer.unit)
+    ]
+
+
+def get_round_for_decision(user, round_id: int) -> EvaluationRound:
+    """A round of a unit whose authority the user acts for (others are not found, as missing ones)."""
+    in_range = isinstance(round_id, int) and 0 < round_id < 2**63
+    found = (
+        EvaluationRound.objects.filter(pk=round_id, unit__in=authority_units_for(user)).first()
+        if in_range
+        else None
+    )
+    if found is None:
+        raise NotFound(_("Không tìm thấy đợt đánh giá."), code="round_not_found")
+    return found
+
+
+def council_results_for(decision: RecognitionDecision) -> dict[int, RoundDossier | None]:
+    """Item id → the council result that carries it today (None: none does), for the approver's page."""
+    return {
+        item.pk: council.supporting(decision.authority, item.product, item.stars, item.dossier_id)[0]
+        for item in decision.items.select_related("product")
+    }
+
+
+def certificate_refs_of_producer(producer_id: int) -> list:
+    """The producer's certificates for the cycle's dossier form (`ocop.cycle.certificates`), newest first."""
+    from ocop.cycle.certificates import CertificateRef
+
+    rows = (
+        Certificate.objects.filter(product__producer_id=producer_id)
+        .order_by("-issued_on", "-id")
+        .values_list("pk", "number", "product__name", "stars")[:200]
+    )
+    return [CertificateRef(pk, number, product, stars) for pk, number, product, stars in rows]
 
 
 def authorities_for(user) -> QuerySet[IssuingAuthority]:
@@ -239,12 +307,45 @@ def _certificate_public(certificate: Certificate) -> dict[str, Any]:
     }
 
 
+# A certificate number as printed (`24-2026-00001`, `TW-2026-00003`): typed by hand instead of a QR text.
+CERTIFICATE_NUMBER = re.compile(r"^[A-Z0-9]{1,8}-\d{4}-\d{5}$")
+NUMBER_TYPED = "number_typed"
+
+
+def _verify_number(number: str, today: datetime.date) -> tuple[offline.Result, Certificate | None]:
+    """A number typed by hand: no signature to check; the status is the record's (the same answer's shape)."""
+    certificate = (
+        Certificate.objects.select_related(
+            "product__producer__unit__current_province", "authority", "decision", "key"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if certificate is None:
+        result = offline.Result(False, "not_genuine", "unknown_number")
+        result.notes.append(NUMBER_TYPED)
+        return result, None
+    authority = certificate.authority
+    result = offline.Result(True, "active", None, None, authority.code, authority.name)
+    result.revocation_checked = True
+    result.notes.append(NUMBER_TYPED)
+    status = certificate.effective_status(today)
+    if status in (EffectiveStatus.REVOKED, EffectiveStatus.SUPERSEDED):
+        result.status, result.problem = "revoked", status
+    elif status == EffectiveStatus.EXPIRED:
+        result.status, result.problem = "expired", "expired"
+    return result, certificate
+
+
 def certificate_verify(
     code: str, today: datetime.date | None = None
 ) -> tuple[offline.Result, Certificate | None]:
     """Check a QR text online: the same signature rules as offline, then the database's word on revocation
     and replacement. A genuine-looking signature over a certificate the database does not know is not genuine."""
     today = today or timezone.localdate()
+    typed = code.strip().upper()
+    if CERTIFICATE_NUMBER.match(typed):
+        return _verify_number(typed, today)
     try:
         claim, signature = qr.unpack(code)
     except qr.Malformed:
@@ -295,4 +396,7 @@ def verification_body(result: offline.Result, certificate: Certificate | None) -
         else {"code": result.problem, "message": _(offline.MESSAGES[result.problem])},
         "message": _(result.message),
         "certificate": _certificate_public(certificate) if certificate is not None else None,
+        # A number typed by hand was looked up in the record: no QR signature was checked.
+        "signature_checked": NUMBER_TYPED not in result.notes and result.problem != "malformed",
+        "note": _(offline.NUMBER_TYPED_NOTE) if NUMBER_TYPED in result.notes else None,
     }

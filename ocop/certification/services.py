@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, covers, roles_with
 from ocop.audit.services import record_event
+from ocop.certification import council, offline, qr, rules, snapshot
 from ocop.certification import keys as key_store
-from ocop.certification import offline, qr, rules, snapshot
 from ocop.certification.models import (
     ApplicationKind,
     Certificate,
@@ -48,7 +48,7 @@ from ocop.certification.models import (
 from ocop.certification.policies import why_not_act_for, why_not_check
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.text import nfc
-from ocop.evaluation.models import EvaluationStatus, RoundDossier
+from ocop.evaluation.models import Conclusion, EvaluationStatus, RoundDossier
 from ocop.evaluation.services import mark_recognised
 from ocop.geo.models import Era, Level
 from ocop.products.models import Product
@@ -350,13 +350,22 @@ def decision_create(
         else:
             problem = _item_problem(authority, day, product, stars, score, allowed)
         seen.add(product.pk)
+        backing = None
+        if problem is None:
+            backing, problem = council.supporting(authority, product, stars, getattr(dossier, "pk", dossier))
+        if problem is None and score is not None and score != backing.mean_score:
+            problem = (
+                "score_not_council",
+                _("Sản phẩm '%(product)s': điểm phải là điểm của hội đồng (%(council)s).")
+                % {"product": product.name, "council": backing.mean_score},
+            )
         if problem:
             problems.append(
                 {"position": position, "product": product.pk, "code": problem[0], "message": problem[1]}
             )
             continue
-        dossier_id = getattr(dossier, "pk", dossier) or _proposed_dossier_id(authority, product)
-        cleaned.append((product, stars, score, dossier_id))
+        # The council's score and dossier, never typed: the decision follows the council.
+        cleaned.append((product, stars, backing.mean_score, backing.dossier_id))
     if problems:
         raise Invalid(
             _("Danh sách sản phẩm có %(count)s lỗi: %(first)s")
@@ -423,6 +432,53 @@ def decision_create(
         },
     )
     return decision
+
+
+@transaction.atomic
+def decision_draft_from_round(
+    *,
+    actor,
+    evaluation_round,
+    number: str,
+    date,
+    signer: str,
+    round_dossiers=None,
+    note: str = "",
+) -> RecognitionDecision:
+    """ "Draft the decision for the recognised products of this round": one item per round dossier the council
+    concluded with "recognise" and no decision yet, filled from the council's result (product, recognised stars,
+    score, dossier; the kind follows the product's certificates). `round_dossiers` (objects or ids) narrows
+    the list to those the officer ticked; each must be such a dossier of this round. The authority is the
+    round's unit's; every rule of `decision_create` applies."""
+    proposals = RoundDossier.objects.filter(
+        round=evaluation_round,
+        status=EvaluationStatus.RECOGNITION_PROPOSED,
+        conclusion=Conclusion.RECOGNISE,
+        recognised_stars__isnull=False,
+    ).select_related("dossier__product__producer__unit")
+    if round_dossiers is not None:
+        wanted = {getattr(rd, "pk", rd) for rd in round_dossiers}
+        chosen = [rd for rd in proposals if rd.pk in wanted]
+        if len(chosen) != len(wanted):
+            raise Invalid(
+                _("Chỉ chọn được sản phẩm hội đồng của đợt này đã đề nghị công nhận và chưa có quyết định."),
+                code="round_dossier_not_proposed",
+            )
+    else:
+        chosen = list(proposals.order_by("id"))
+    if not chosen:
+        raise Invalid(
+            _("Đợt đánh giá này chưa có sản phẩm được hội đồng kết luận đề nghị công nhận."),
+            code="no_council_result",
+        )
+    authority = authority_ensure(actor=actor, unit=evaluation_round.unit)
+    items = [
+        (rd.dossier.product, rd.recognised_stars, rd.mean_score, rd.dossier_id)
+        for rd in sorted(chosen, key=lambda rd: rd.dossier.product.name)
+    ]
+    return decision_create(
+        actor=actor, authority=authority, number=number, date=date, signer=signer, items=items, note=note
+    )
 
 
 def _next_number(authority: IssuingAuthority, year: int) -> str:
@@ -502,6 +558,37 @@ def _refuse_check(actor, authority, maker) -> None:
         raise Forbidden(refusal, code="maker_checker" if same else "not_authority_officer")
 
 
+def _refuse_unsupported(actor, authority: IssuingAuthority, decision: RecognitionDecision) -> None:
+    """Check every item against the council again (the record may have changed since the draft) and the
+    checker against each product: a member of its producer, or one who scored it in that round, may not
+    approve. Raised before anything is written, so a refusal changes nothing."""
+    checker_problems, council_problems = [], []
+    items = decision.items.select_related("product__producer").order_by("position", "id")
+    for item in items:
+        backing, problem = council.supporting(authority, item.product, item.stars, item.dossier_id)
+        if problem is None and item.score is not None and item.score != backing.mean_score:
+            problem = (
+                "score_not_council",
+                _("Điểm của sản phẩm '%(product)s' khác điểm của hội đồng.") % {"product": item.product.name},
+            )
+        if problem:
+            council_problems.append({"position": item.position, "code": problem[0], "message": problem[1]})
+        checker = council.checker_problem(actor, item, backing)
+        if checker:
+            checker_problems.append({"position": item.position, "code": checker[0], "message": checker[1]})
+    if checker_problems:
+        raise Forbidden(
+            checker_problems[0]["message"], code=checker_problems[0]["code"], details=checker_problems
+        )
+    if council_problems:
+        raise Conflict(
+            _("Quyết định có %(count)s sản phẩm không khớp kết quả hội đồng: %(first)s")
+            % {"count": len(council_problems), "first": council_problems[0]["message"]},
+            code=council_problems[0]["code"] if len(council_problems) == 1 else "decision_items_unsupported",
+            details=council_problems,
+        )
+
+
 @transaction.atomic
 def decision_approve(*, actor, decision: RecognitionDecision, note: str = "") -> RecognitionDecision:
     """Approve a draft (the checker, never its maker): issue and sign one certificate per item. A product's
@@ -515,6 +602,7 @@ def decision_approve(*, actor, decision: RecognitionDecision, note: str = "") ->
     _refuse_check(actor, authority, decision.created_by)
     if decision.status != DecisionStatus.DRAFT:
         raise Conflict(_("Quyết định này không còn chờ duyệt."), code="decision_not_draft")
+    _refuse_unsupported(actor, authority, decision)
     key = _active_key(authority)
     until = rules.valid_until(decision.date)
     replaced_from: set[int] = set()
@@ -570,19 +658,6 @@ def _refresh_catalog(actor, authority: IssuingAuthority, product_ids: list[int])
     """The public catalogue (an app above this one) rebuilds these products' entries after the commit."""
     if product_ids:
         enqueue("catalog.reindex_products", unit=authority.unit, actor=actor, product_ids=product_ids)
-
-
-def _proposed_dossier_id(authority: IssuingAuthority, product: Product) -> int | None:
-    """The dossier a council of this authority's unit proposed for recognition, when the maker did not name
-    one: the decision then answers that proposal."""
-    return (
-        RoundDossier.objects.filter(
-            dossier__product=product, status=EvaluationStatus.RECOGNITION_PROPOSED, round__unit=authority.unit
-        )
-        .order_by("-id")
-        .values_list("dossier_id", flat=True)
-        .first()
-    )
 
 
 def _close_evaluations(*, actor, decision: RecognitionDecision, authority: IssuingAuthority) -> None:

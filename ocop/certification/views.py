@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, has_capability
-from ocop.certification import selectors, services, throttle
+from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
 from ocop.certification.models import CertificateStatus, ChangeStatus, DecisionStatus
 from ocop.certification.policies import can_act_for, why_not_act_for, why_not_check
@@ -206,22 +206,37 @@ def decision_create(request):
         raise Http404
     names = dict(selectors.authorities_for(request.user).values_list("unit_id", "name"))
     choices = [(unit.pk, names.get(unit.pk) or services.authority_default_name(unit)) for unit in units]
-    # A council result links here with its product line (`?items=`) so the officer need not copy it.
-    initial = {"items": request.GET.get("items", "")[:2000]}
-    form = DecisionForm(request.POST or None, authorities=choices, initial=initial)
+    # A concluded round links here (`?round=`): its recognised products are offered, all ticked.
+    round_id = _int_or_none(request.POST.get("round") or request.GET.get("round"))
+    proposals = selectors.proposals_for_form(request.user, round_id)
+    initial = {"proposals": [rd.pk for rd in proposals]} if round_id else {}
+    if round_id and proposals:
+        initial["authority"] = proposals[0].round.unit_id
+    form = DecisionForm(request.POST or None, authorities=choices, proposals=proposals, initial=initial)
     if request.method == "POST" and form.is_valid():
         unit = next(u for u in units if u.pk == form.cleaned_data["authority"])
+        chosen = [rd for rd in proposals if rd.pk in set(form.cleaned_data["proposals"])]
+        details = {
+            "number": form.cleaned_data["number"],
+            "date": form.cleaned_data["date"],
+            "signer": form.cleaned_data["signer"],
+            "note": form.cleaned_data["note"],
+        }
         try:
-            authority = services.authority_ensure(actor=request.user, unit=unit)
-            decision = services.decision_create(
-                actor=request.user,
-                authority=authority,
-                number=form.cleaned_data["number"],
-                date=form.cleaned_data["date"],
-                signer=form.cleaned_data["signer"],
-                note=form.cleaned_data["note"],
-                items=form.cleaned_data["items"],
-            )
+            if round_id and proposals:
+                decision = services.decision_draft_from_round(
+                    actor=request.user, evaluation_round=proposals[0].round, round_dossiers=chosen, **details
+                )
+            else:
+                decision = services.decision_create(
+                    actor=request.user,
+                    authority=services.authority_ensure(actor=request.user, unit=unit),
+                    items=[
+                        (rd.dossier.product, rd.recognised_stars, rd.mean_score, rd.dossier_id)
+                        for rd in chosen
+                    ],
+                    **details,
+                )
         except DomainError as error:
             form.add_error(None, str(error.message))
             for detail in error.details or []:
@@ -236,7 +251,20 @@ def decision_create(request):
             )
             return redirect("certification:decision_detail", pk=decision.pk)
     status = 400 if request.method == "POST" else 200  # a refused form is drawn again with its errors
-    return render(request, "certification/decision_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "certification/decision_form.html",
+        {"form": form, "round_id": round_id, "has_proposals": bool(proposals)},
+        status=status,
+    )
+
+
+def _int_or_none(raw) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**63 else None
 
 
 @login_required
@@ -245,21 +273,20 @@ def decision_detail(request, pk: int):
     decision = _found(selectors.get_decision_for, request.user, pk)
     draft = decision.status == DecisionStatus.DRAFT
     certificates = {c.item_id: c for c in decision.certificates.all()}
+    councils = selectors.council_results_for(decision) if draft else {}
     items = [
-        (item, certificates.get(item.pk))
+        (item, certificates.get(item.pk), councils.get(item.pk))
         for item in decision.items.select_related("product__producer", "previous_certificate")
     ]
+    why_not = policies.why_not_approve(request.user, decision) if draft else None
     return render(
         request,
         "certification/decision_detail.html",
         {
             "decision": decision,
             "items": items,
-            "may_approve": draft
-            and why_not_check(request.user, decision.authority, decision.created_by) is None,
-            "why_not_approve": why_not_check(request.user, decision.authority, decision.created_by)
-            if draft
-            else None,
+            "may_approve": draft and why_not is None,
+            "why_not_approve": why_not,
             "may_reject": draft and can_act_for(request.user, decision.authority),
             "note_form": NoteForm(),
             "reason_form": ReasonForm(),

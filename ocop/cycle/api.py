@@ -7,7 +7,7 @@ may_forward, may_accept, may_return, may_withdraw, may_message); POSTs honour `I
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.api.auth import api_user, require_api_user, signed_in
@@ -15,7 +15,7 @@ from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
-from ocop.cycle import services
+from ocop.cycle import certificates, services
 from ocop.cycle.models import Document, Dossier
 from ocop.cycle.policies import flags, route_of
 from ocop.cycle.routes import level_label
@@ -44,6 +44,8 @@ class DossierIn(Schema):
     application_type: str = "first"
     target_stars: int | None = None
     previous_certificate_id: int | None = None
+    # The certificate an upgrade or re-evaluation follows, by its printed number (one of the producer's own).
+    previous_certificate: str | None = Field(None, max_length=30)
 
 
 class DossierPatch(Schema):
@@ -51,6 +53,7 @@ class DossierPatch(Schema):
     application_type: str | None = None
     target_stars: int | None = None
     previous_certificate_id: int | None = None
+    previous_certificate: str | None = Field(None, max_length=30)
 
 
 class StepIn(Schema):
@@ -106,6 +109,7 @@ def dossier_body(user, dossier: Dossier) -> dict:
         "application_type": dossier.application_type,
         "target_stars": dossier.target_stars,
         "previous_certificate_id": dossier.previous_certificate_id,
+        "previous_certificate": certificates.number_of(dossier.producer_id, dossier.previous_certificate_id),
         "rubric_version": dossier.product.product_set.version.code
         if dossier.product.product_set_id
         else None,
@@ -188,6 +192,7 @@ def create_dossier(request, payload: DossierIn):
         application_type=payload.application_type,
         target_stars=payload.target_stars,
         previous_certificate_id=payload.previous_certificate_id,
+        previous_certificate=payload.previous_certificate,
     )
     return Status(201, _fresh(user, dossier.pk))
 

@@ -74,9 +74,16 @@ class DossierForm(forms.Form):
     target_stars = forms.TypedChoiceField(
         label=_("Hạng sao đăng ký"), choices=STAR_CHOICES, required=False, coerce=int, empty_value=None
     )
-    previous_certificate_id = forms.IntegerField(
-        label=_("Mã giấy chứng nhận trước đó (nâng hạng, đánh giá lại)"), min_value=1, required=False
+    previous_certificate = forms.ChoiceField(
+        label=_("Giấy chứng nhận trước đó (nâng hạng, đánh giá lại)"),
+        required=False,
+        help_text=_("Chọn theo số in trên giấy chứng nhận của chủ thể, ví dụ 24-2026-00001."),
     )
+
+    def __init__(self, *args, certificate_choices=(), **kwargs):
+        """`certificate_choices`: (number, label) of the producer's own certificates."""
+        super().__init__(*args, **kwargs)
+        self.fields["previous_certificate"].choices = [("", _("— Không —")), *certificate_choices]
 
 
 class DossierCreateForm(DossierForm):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, active_roles, scope_q
 from ocop.core.errors import NotFound
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
+from ocop.cycle.readers import readable_q
 from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER, routing, workflow
 from ocop.producers.policies import member_producer_ids
 
@@ -68,14 +69,25 @@ def get_dossier_for(user, dossier_id) -> Dossier:
     return _get(dossiers_visible_to(user), dossier_id, _("Không tìm thấy hồ sơ."), "dossier_not_found")
 
 
-def get_document_for(user, dossier_id, document_id) -> Document:
-    """A document (any revision) of a dossier the user may see."""
-    dossier = get_dossier_for(user, dossier_id)
+def get_document_for(user, dossier_id, document_id, *, readers: bool = False) -> Document:
+    """A document (any revision) of a dossier the user may see. With `readers` (the download page), a
+    registered read-only reader (a council member assigned the dossier, `readers.py`) gets its current
+    documents too; the API keeps to the producer and the officers."""
+    documents = Document.objects.select_related("dossier", "uploaded_by")
+    try:
+        dossier = get_dossier_for(user, dossier_id)
+    except NotFound:
+        if not readers:
+            raise
+        dossier = _get(
+            Dossier.objects.filter(readable_q(user)),
+            dossier_id,
+            _("Không tìm thấy hồ sơ."),
+            "dossier_not_found",
+        )
+        documents = documents.filter(is_current=True)
     return _get(
-        Document.objects.filter(dossier=dossier).select_related("dossier", "uploaded_by"),
-        document_id,
-        _("Không tìm thấy tệp."),
-        "document_not_found",
+        documents.filter(dossier=dossier), document_id, _("Không tìm thấy tệp."), "document_not_found"
     )
 
 

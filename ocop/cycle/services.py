@@ -25,6 +25,7 @@ from ocop.core import uploads
 from ocop.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ocop.core.storage import store
 from ocop.core.text import nfc
+from ocop.cycle import certificates
 from ocop.cycle.checklists import APPLICATION_TYPES, checklist_for
 from ocop.cycle.models import (
     BusinessPlan,
@@ -229,6 +230,22 @@ def notify(*, record, actor, title: str, body: str = "") -> None:
         text = "\n\n".join(part for part in (title, body, _("Xem chi tiết: %(url)s") % {"url": link}) if part)
         # Sent after commit, retried on failure; a mail outage never undoes or hides the change itself.
         enqueue(send_notice, unit=record.unit, actor=actor, subject=title, text=text, addresses=addresses)
+
+
+def notify_people(*, people, actor, unit, title: str, url: str, body: str = "") -> None:
+    """Tell these people something that is not a step of a record (e.g. a council member assigned a dossier to
+    score): a notice each, and an e-mail after commit, as `notify` does."""
+    people = {person for person in people if person is not None and person != actor}
+    if not people:
+        return
+    Notification.objects.bulk_create(
+        [Notification(user=person, title=title[:200], body=body, url=url) for person in people]
+    )
+    addresses = sorted({person.email for person in people if person.email})
+    if addresses:
+        link = f"{settings.SITE_URL}{url}" if getattr(settings, "SITE_URL", "") else url
+        text = "\n\n".join(part for part in (title, body, _("Xem chi tiết: %(url)s") % {"url": link}) if part)
+        enqueue(send_notice, unit=unit, actor=actor, subject=title, text=text, addresses=addresses)
 
 
 @transaction.atomic
@@ -463,12 +480,14 @@ def plan_return(
 
 
 def _application(
-    application_type: str, target_stars, previous_certificate_id
+    application_type: str, target_stars, previous_certificate_id, *, producer_id: int, previous_number=None
 ) -> tuple[str, int | None, int | None]:
     if application_type not in APPLICATION_TYPES:
         raise Invalid(_("Loại đăng ký không hợp lệ."), code="application_type_invalid")
     if target_stars is not None and (isinstance(target_stars, bool) or target_stars not in (3, 4, 5)):
         raise Invalid(_("Hạng sao đăng ký phải là 3, 4 hoặc 5."), code="target_stars_invalid")
+    if previous_number:
+        previous_certificate_id = certificates.resolve(producer_id, number=str(previous_number))
     if previous_certificate_id is not None:
         if application_type == "first":
             raise Invalid(
@@ -481,6 +500,8 @@ def _application(
             or previous_certificate_id < 1
         ):
             raise Invalid(_("Mã giấy chứng nhận trước đó không hợp lệ."), code="previous_certificate_invalid")
+        # Only one of the producer's own certificates (another producer's is refused).
+        previous_certificate_id = certificates.resolve(producer_id, certificate_id=previous_certificate_id)
     return application_type, target_stars, previous_certificate_id
 
 
@@ -504,13 +525,20 @@ def dossier_create(
     application_type: str = "first",
     target_stars: int | None = None,
     previous_certificate_id: int | None = None,
+    previous_certificate: str | None = None,
 ) -> Dossier:
-    """A producer opens the evaluation dossier of one of its products for a year (a draft)."""
+    """A producer opens the evaluation dossier of one of its products for a year (a draft). An upgrade or
+    re-evaluation names the certificate it follows by its number (`previous_certificate`, e.g.
+    `24-2026-00001`) or id, one of the producer's own."""
     if not can_create_for(actor, product):
         raise Forbidden(_("Chỉ chủ thể sở hữu sản phẩm mới lập được hồ sơ."), code="forbidden_action")
     year = _check_year(year)
     application_type, target_stars, previous_certificate_id = _application(
-        application_type, target_stars, previous_certificate_id
+        application_type,
+        target_stars,
+        previous_certificate_id,
+        producer_id=product.producer_id,
+        previous_number=previous_certificate,
     )
     version = current_rubric_version()
     if version is None or product.product_set.version_id != version.pk:
@@ -563,7 +591,12 @@ def dossier_update(*, actor, dossier: Dossier, expected_version: int | None = No
     """Change what the dossier applies for (type, stars, previous certificate); the checklist follows."""
     dossier = _lock(dossier, expected_version)
     _require_editable(actor, dossier)
-    unknown = set(fields) - {"application_type", "target_stars", "previous_certificate_id"}
+    unknown = set(fields) - {
+        "application_type",
+        "target_stars",
+        "previous_certificate_id",
+        "previous_certificate",
+    }
     if unknown:
         raise Invalid(
             _("Trường không hợp lệ: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
@@ -573,6 +606,8 @@ def dossier_update(*, actor, dossier: Dossier, expected_version: int | None = No
         fields.get("application_type", dossier.application_type),
         fields.get("target_stars", dossier.target_stars),
         fields.get("previous_certificate_id", dossier.previous_certificate_id),
+        producer_id=dossier.producer_id,
+        previous_number=fields.get("previous_certificate"),
     )
     dossier.application_type, dossier.target_stars, dossier.previous_certificate_id = (
         application_type,

@@ -17,7 +17,7 @@ from ocop.accounts.policies import Capability, has_capability, scope_q
 from ocop.core.errors import DomainError
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
-from ocop.cycle import selectors, services
+from ocop.cycle import certificates, selectors, services
 from ocop.cycle.forms import (
     AttachmentForm,
     DossierCreateForm,
@@ -167,9 +167,13 @@ def _dossier_page(request, dossier: Dossier, *, error: DomainError | None = None
             initial={
                 "application_type": dossier.application_type,
                 "target_stars": dossier.target_stars,
-                "previous_certificate_id": dossier.previous_certificate_id,
+                "previous_certificate": certificates.number_of(
+                    dossier.producer_id, dossier.previous_certificate_id
+                )
+                or "",
                 "version": dossier.version,
-            }
+            },
+            certificate_choices=certificates.choices(dossier.producer_id),
         )
     context = {
         "dossier": dossier,
@@ -201,7 +205,11 @@ def dossier_create_view(request):
     product = _or_404(
         get_product_for, request.user, request.GET.get("product") or request.POST.get("product")
     )
-    form = DossierCreateForm(request.POST or None, initial={"application_type": "first"})
+    form = DossierCreateForm(
+        request.POST or None,
+        initial={"application_type": "first"},
+        certificate_choices=certificates.choices(product.producer_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -211,7 +219,7 @@ def dossier_create_view(request):
                 year=data["year"],
                 application_type=data["application_type"],
                 target_stars=data["target_stars"],
-                previous_certificate_id=data["previous_certificate_id"],
+                previous_certificate=data["previous_certificate"] or None,
             )
         except DomainError as error:
             form.add_error(None, str(error.message))
@@ -235,7 +243,7 @@ def dossier_create_view(request):
 @require_POST
 def dossier_edit_view(request, pk: int):
     dossier = _or_404(selectors.get_dossier_for, request.user, pk)
-    form = DossierEditForm(request.POST)
+    form = DossierEditForm(request.POST, certificate_choices=certificates.choices(dossier.producer_id))
     if not form.is_valid():
         return _dossier_page(
             request,
@@ -251,7 +259,9 @@ def dossier_edit_view(request, pk: int):
             expected_version=data["version"],
             application_type=data["application_type"],
             target_stars=data["target_stars"],
-            previous_certificate_id=data["previous_certificate_id"],
+            previous_certificate=data["previous_certificate"] or None,
+            # An empty choice clears the link (the number, not the id, is what the producer picks).
+            **({} if data["previous_certificate"] else {"previous_certificate_id": None}),
         )
     except DomainError as error:
         return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk), error=error)
@@ -280,7 +290,8 @@ def upload_view(request, pk: int):
 
 @login_required
 def document_view(request, pk: int, document_id: int):
-    document = _or_404(selectors.get_document_for, request.user, pk, document_id)
+    # Council members assigned the dossier read its current documents from their sheet page (evaluation).
+    document = _or_404(lambda: selectors.get_document_for(request.user, pk, document_id, readers=True))
     return download_response(
         request, document.file.name, filename=document.original_name, content_type=document.content_type
     )

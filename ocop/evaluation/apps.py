@@ -7,6 +7,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Đánh giá, phân hạng"
 
     def ready(self) -> None:
-        from ocop.evaluation import sections
+        from ocop.evaluation import reading, sections
 
         sections.register()
+        reading.register()

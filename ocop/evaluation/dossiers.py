@@ -109,14 +109,24 @@ def certification_links(user, round_dossier) -> list[dict]:
         url = reverse("certification:decision_create")
     except NoReverseMatch:
         return []
-    product = round_dossier.dossier.product
-    score = str(round_dossier.mean_score).replace(".", ",")  # the decision form reads Vietnamese decimals
-    line = f"{product.pk}; {round_dossier.recognised_stars}; {score}"
     return [
         {
-            # The draft opens with this product's line filled in; more lines can be added for a batch.
-            "url": f"{url}?{urlencode({'items': line})}",
-            "label": _("Lập dự thảo quyết định công nhận"),
-            "line": line,
+            # "Draft the decision for the recognised products of this round": the form opens with them ticked.
+            "url": f"{url}?{urlencode({'round': round_dossier.round_id})}",
+            "label": _("Lập dự thảo quyết định cho các sản phẩm được công nhận của đợt này"),
         }
     ]
+
+
+def notify_assigned(*, actor, round_dossier, member) -> None:
+    """Tell a council member they were assigned a dossier to score, with the link to their sheet (where the
+    dossier, its documents and the product are shown beside it)."""
+    cycle_services.notify_people(
+        people=[member.user],
+        actor=actor,
+        unit=round_dossier.round.unit,
+        title=_("Bạn được phân công chấm hồ sơ sản phẩm «%(product)s» (%(round)s)")
+        % {"product": round_dossier.dossier.product.name, "round": round_dossier.round.name},
+        body=_("Mở phiếu đánh giá để xem hồ sơ, tài liệu và sản phẩm (chỉ xem) trong thời gian đợt còn mở."),
+        url=reverse("evaluation:score", args=[round_dossier.pk]),
+    )

@@ -476,6 +476,7 @@ def assignment_create(*, actor, round_dossier: RoundDossier, member: CouncilMemb
         unit=round_dossier.round.unit,
         data={"user": member.user.username, "round_dossier": round_dossier.pk},
     )
+    dossier_gateway.notify_assigned(actor=actor, round_dossier=round_dossier, member=member)
     return assignment
 
 

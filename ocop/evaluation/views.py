@@ -29,6 +29,7 @@ from ocop.evaluation.forms import (
     RoundForm,
 )
 from ocop.evaluation.models import Council, CouncilMember, EvaluationStatus, RoundStatus, SheetStatus
+from ocop.evaluation.reading import member_reading
 from ocop.rubrics import engine
 from ocop.rubrics.advice import held_back
 from ocop.rubrics.issues import ScoringError
@@ -397,6 +398,8 @@ def score(request, round_dossier_id: int):
             "editable": editable,
             "why_not": why_not,
             "error": error,
+            # The dossier, its documents and the product, read only, beside the sheet (while the round is open).
+            "reading": member_reading(user, round_dossier),
         },
         status=status,
     )

@@ -17,6 +17,7 @@ from ocop.producers.models import LegalForm, Producer, ProducerStatus
 from ocop.producers.services import producer_create
 from ocop.products.services import product_create
 from ocop.rubrics.models import ProductSet, RubricVersion, TaxonLevel, TaxonNode
+from tests.council_support import council_backs
 
 # (group code, group name, product set code, product set name) as in Decision 148 (rubric 2023).
 TAXONOMY = [
@@ -179,6 +180,12 @@ def issue(cast, officials):
         maker, checker = officials["central" if central else "province"]
         authority = certification.authority_ensure(
             actor=None, unit=cast.country if central else cast.province
+        )
+        council_backs(
+            [(product, stars) for product, stars in items],
+            authority=authority,
+            actor=maker,
+            day=datetime.date.today() - datetime.timedelta(days=3),
         )
         decision = certification.decision_create(
             actor=maker,

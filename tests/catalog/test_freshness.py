@@ -10,6 +10,7 @@ from ocop.producers.models import LegalForm, ProducerStatus
 from ocop.producers.services import producer_create
 from ocop.products.services import product_create
 from ocop.rubrics.models import ProductSet
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,7 @@ def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation
     assert client.get("/api/v1/catalog/products", search).json()["count"] == 0
 
     authority = certification.authority_ensure(actor=None, unit=cast.province)
+    council_backs([(product, 4)], authority=authority, actor=maker, day=timezone.localdate())
     decision = certification.decision_create(
         actor=maker,
         authority=authority,
@@ -76,6 +78,7 @@ def test_the_certificate_pdf_is_rendered_by_a_background_task_after_approval(
         product_set=ProductSet.objects.get(version__code="2023", code="2.2"),
     )
     authority = certification.authority_ensure(actor=None, unit=cast.province)
+    council_backs([(product, 3)], authority=authority, actor=maker, day=timezone.localdate())
     decision = certification.decision_create(
         actor=maker,
         authority=authority,

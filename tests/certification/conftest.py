@@ -17,6 +17,7 @@ from ocop.producers.services import producer_create
 from ocop.products.models import Product
 from ocop.products.services import product_create
 from ocop.rubrics.models import ProductSet, RubricVersion, TaxonLevel, TaxonNode
+from tests.council_support import council_backs
 
 
 @pytest.fixture(autouse=True)
@@ -102,18 +103,22 @@ def story(cast) -> Story:
 
 @pytest.fixture
 def issue(story):
-    """Draft a decision by one official, approve it by another; returns its certificates."""
+    """Draft a decision by one official, approve it by another, after a council recognised each product;
+    returns its certificates."""
 
     def _issue(
         items, *, number: str = "123/QĐ-UBND", date: datetime.date | None = None, central: bool = False
     ):
         maker = story.cast.central if central else story.cast.province_officer
         checker = story.central_checker if central else story.checker
+        authority = story.central_authority if central else story.province_authority
+        date = date or datetime.date.today() - datetime.timedelta(days=3)
+        council_backs(items, authority=authority, actor=maker, day=date)
         decision = services.decision_create(
             actor=maker,
-            authority=story.central_authority if central else story.province_authority,
+            authority=authority,
             number=number,
-            date=date or datetime.date.today() - datetime.timedelta(days=3),
+            date=date,
             signer="Thứ trưởng Trần Văn Bộ" if central else "Chủ tịch UBND tỉnh Nguyễn Văn Ký",
             items=items,
         )

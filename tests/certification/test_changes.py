@@ -8,9 +8,16 @@ import pytest
 
 from ocop.audit.models import AuditEvent
 from ocop.certification import services
-from ocop.certification.models import Certificate, CertificateStatus, ChangeStatus, RevocationList
+from ocop.certification.models import (
+    Certificate,
+    CertificateStatus,
+    ChangeStatus,
+    RecognitionDecision,
+    RevocationList,
+)
 from ocop.certification.selectors import active_certificate_for, certificate_summary, current_certificate_for
 from ocop.core.errors import Conflict, Forbidden, Invalid
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -180,8 +187,17 @@ def test_pages_let_the_checker_approve_and_refuse_the_maker(login, story, issue)
 
 def test_decision_pages_draft_and_approve(login, story):
     maker = login(story.cast.province_officer)
-    form = maker.get("/certificates/decisions/new/")
-    assert form.status_code == 200 and "Ủy ban nhân dân tỉnh Bắc Ninh" in form.content.decode()
+    empty = maker.get("/certificates/decisions/new/").content.decode()
+    assert "Chưa có sản phẩm nào được hội đồng kết luận đề nghị công nhận" in empty
+    honey, lychee = council_backs(
+        [(story.honey, 4, "78.50"), (story.lychee, 3)],
+        authority=story.province_authority,
+        actor=story.cast.province_officer,
+    )
+    form = maker.get("/certificates/decisions/new/").content.decode()
+    # Products are picked by name, with the council's stars and score: no id, no star, no score to type.
+    assert "Ủy ban nhân dân tỉnh Bắc Ninh" in form and "Mật ong hoa vải Vân Hà" in form
+    assert 'name="items"' not in form and "4★, 78,50 điểm" in form
     response = maker.post(
         "/certificates/decisions/new/",
         {
@@ -189,7 +205,7 @@ def test_decision_pages_draft_and_approve(login, story):
             "number": "130/QĐ-UBND",
             "date": TODAY.isoformat(),
             "signer": "Chủ tịch UBND tỉnh Nguyễn Văn Ký",
-            "items": f"{story.honey.pk}; 4; 78,5\n{story.lychee.pk}; 3",
+            "proposals": [honey.pk, lychee.pk],
         },
     )
     assert response.status_code == 302, response.content.decode()
@@ -198,15 +214,25 @@ def test_decision_pages_draft_and_approve(login, story):
     assert "Mật ong hoa vải Vân Hà" in page and "Duyệt quyết định" not in page
 
     checker = login(story.checker)
-    assert "Duyệt quyết định" in checker.get(decision_url).content.decode()
+    page = checker.get(decision_url).content.decode()
+    # Beside each item, the council's score, star and explanation.
+    assert "Duyệt quyết định" in page and "78,50 điểm, 4 ★" in page
+    assert "hội đồng công nhận 4 sao" in page
     checker.post(decision_url + "approve/", {"note": ""})
     assert Certificate.objects.filter(product__in=[story.honey, story.lychee], status="active").count() == 2
     listing = checker.get("/certificates/").content.decode()
     assert "Mật ong hoa vải Vân Hà" in listing
 
 
-def test_decision_page_reports_bad_lines(login, story):
+def test_decision_page_offers_only_council_results_of_its_authority(login, story):
+    """A product without a council result (the tea of Hà Nội, or an id made up) cannot be ticked."""
     maker = login(story.cast.province_officer)
+    (honey,) = council_backs(
+        [(story.honey, 4)], authority=story.province_authority, actor=story.cast.province_officer
+    )
+    council_backs([(story.tea, 4)], authority=story.province_authority, actor=story.cast.province_officer)
+    form = maker.get("/certificates/decisions/new/").content.decode()
+    assert story.honey.name in form and story.tea.name not in form  # the tea is of another province
     response = maker.post(
         "/certificates/decisions/new/",
         {
@@ -214,13 +240,11 @@ def test_decision_page_reports_bad_lines(login, story):
             "number": "131/QĐ-UBND",
             "date": TODAY.isoformat(),
             "signer": "Chủ tịch",
-            "items": f"{story.honey.pk}; 5\n{story.tea.pk}; 4",
+            "proposals": [honey.pk, 999999],
         },
     )
     assert response.status_code == 400
-    page = response.content.decode()
-    assert "Dòng 1" in page and "Dòng 2" in page
-    assert not Certificate.objects.exists()
+    assert not RecognitionDecision.objects.exists()
 
 
 def test_api_flow_with_idempotency(client, api_token, story):
@@ -230,8 +254,11 @@ def test_api_flow_with_idempotency(client, api_token, story):
         "number": "140/QĐ-UBND",
         "date": TODAY.isoformat(),
         "signer": "Chủ tịch UBND tỉnh",
-        "items": [{"product": story.honey.pk, "stars": 4, "score": "80.5", "dossier": 12}],
+        "items": [{"product": story.honey.pk, "stars": 4}],
     }
+    (backing,) = council_backs(
+        [(story.honey, 4, "80.5")], authority=story.province_authority, actor=story.cast.province_officer
+    )
     first = client.post(
         "/api/v1/certificates/decisions",
         body,
@@ -249,7 +276,7 @@ def test_api_flow_with_idempotency(client, api_token, story):
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"]
     decision = first.json()
-    assert decision["may_approve"] is False and decision["items"][0]["dossier"] == 12
+    assert decision["may_approve"] is False and decision["items"][0]["dossier"] == backing.dossier_id
 
     refused = client.post(
         f"/api/v1/certificates/decisions/{decision['id']}/approve",

@@ -18,17 +18,24 @@ from ocop.certification.models import (
     RevocationList,
 )
 from ocop.core.errors import Conflict, Forbidden, Invalid
+from ocop.evaluation.models import RoundDossier
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-def draft(story, items, *, actor=None, number="123/QĐ-UBND", date=None, authority=None):
+def draft(story, items, *, actor=None, number="123/QĐ-UBND", date=None, authority=None, backed=True):
+    """A draft of these items; `backed`: after a council of the authority's unit recognised each of them."""
+    authority = authority or story.province_authority
+    date = date or TODAY - datetime.timedelta(days=3)
+    if backed:
+        council_backs(items, authority=authority, actor=story.cast.province_officer, day=date)
     return services.decision_create(
         actor=actor or story.cast.province_officer,
-        authority=authority or story.province_authority,
+        authority=authority,
         number=number,
-        date=date or TODAY - datetime.timedelta(days=3),
+        date=date,
         signer="Chủ tịch UBND tỉnh Nguyễn Văn Ký",
         items=items,
     )
@@ -166,7 +173,7 @@ def test_the_centre_recognises_5_stars_and_replaces_the_provincial_certificate(s
     (provincial,) = issue([(story.honey, 4, "92", None)])
     decision = draft(
         story,
-        [(story.honey, 5, "93.5", 77)],
+        [(story.honey, 5, "93.5", None)],
         actor=story.cast.central,
         authority=story.central_authority,
         number="2361/QĐ-BNNMT",
@@ -174,7 +181,9 @@ def test_the_centre_recognises_5_stars_and_replaces_the_provincial_certificate(s
     item = decision.items.get()
     assert item.kind == ApplicationKind.UPGRADE
     assert item.previous_certificate == provincial
-    assert item.dossier_id == 77
+    # The dossier the central council scored, found from its result: never typed.
+    central_round = RoundDossier.objects.get(round__level="central", dossier__product=story.honey)
+    assert item.dossier_id == central_round.dossier_id
 
     services.decision_approve(actor=story.central_checker, decision=decision)
 

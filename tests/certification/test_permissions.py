@@ -13,6 +13,7 @@ from ocop.audit.models import AuditEvent
 from ocop.certification import services
 from ocop.certification import urls as page_urls
 from ocop.certification.api import router
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today().isoformat()
@@ -94,6 +95,11 @@ API = {
         (401, 403, 403, 201),
         "maker",
     ),
+    ("POST", "/decisions/from-round"): (
+        {"round": "{round}", "number": "301/QĐ-UBND", "date": TODAY, "signer": "Chủ tịch"},
+        (401, 404, 404, 201),  # the round of another unit is not found
+        "maker",
+    ),
     ("GET", "/decisions/{int:decision_id}"): (None, (401, 404, 404, 200), "maker"),
     ("POST", "/decisions/{int:decision_id}/approve"): ({"note": ""}, (401, 404, 404, 200), "checker"),
     ("POST", "/decisions/{int:decision_id}/reject"): ({"reason": "Sai"}, (401, 404, 404, 200), "checker"),
@@ -138,6 +144,16 @@ def scene(story, issue):
         decision_number="44/QĐ-UBND",
         decision_date=TODAY,
     )
+    # A re-evaluation of the honey (drafted through the API) and the lychee (the draft) have council results.
+    (honey_result,) = council_backs(
+        [(story.honey, 4)], authority=story.province_authority, actor=story.cast.province_officer
+    )
+    council_backs(
+        [(story.lychee, 3, None, None)],
+        authority=story.province_authority,
+        actor=story.cast.province_officer,
+        day=TODAY,
+    )
     decision = services.decision_create(
         actor=story.cast.province_officer,
         authority=story.province_authority,
@@ -158,6 +174,7 @@ def scene(story, issue):
         "change": change.pk,
         "payload": certificate.qr_payload,
         "honey_id": story.honey.pk,
+        "round": honey_result.round_id,
     }
     return people, values
 

@@ -345,3 +345,41 @@ def test_answers_come_in_english_on_request(client, story, issue):
         HTTP_ACCEPT_LANGUAGE="en",
     ).json()
     assert body["reason"]["message"] == "The signature does not match: this QR code is forged or altered."
+
+
+# --- h3-decision-council: a certificate number typed by hand ---
+
+
+def test_a_typed_certificate_number_answers_in_the_same_shape_from_the_record(client, story, issue):
+    (certificate,) = issue([(story.honey, 4, None, None)])
+    by_qr = verify(client, certificate_qr_text(certificate)).json()
+    by_number = verify(client, f"  {certificate.number.lower()} ").json()
+    assert set(by_number) == set(by_qr)
+    assert by_number["valid"] is True and by_number["status"] == "active"
+    assert by_number["certificate"]["number"] == certificate.number
+    assert by_qr["signature_checked"] is True and by_number["signature_checked"] is False
+    assert "không kiểm tra chữ ký" in by_number["note"] and by_qr["note"] is None
+    # The status comes from the record: a revoked certificate's number says so.
+    change = services.certificate_revoke_request(
+        actor=story.cast.province_officer,
+        certificate=certificate,
+        reason="Vi phạm",
+        decision_number="44/QĐ-UBND",
+        decision_date=TODAY,
+    )
+    services.certificate_change_approve(actor=story.checker, change=change)
+    revoked = verify(client, certificate.number).json()
+    assert (revoked["valid"], revoked["status"]) == (False, "revoked")
+
+
+def test_an_unknown_typed_number_is_not_genuine_and_the_page_takes_numbers(client, story, issue):
+    (certificate,) = issue([(story.honey, 4, None, None)])
+    unknown = verify(client, "24-2026-99999").json()
+    assert (unknown["valid"], unknown["status"], unknown["reason"]["code"]) == (
+        False,
+        "not_genuine",
+        "unknown_number",
+    )
+    assert unknown["certificate"] is None and unknown["signature_checked"] is False
+    page = client.get("/certificates/verify/", {"code": certificate.number}).content.decode()
+    assert "HỢP LỆ" in page and "Mật ong hoa vải Vân Hà" in page and 'id="verify-note"' in page

@@ -34,6 +34,7 @@ from ocop.producers.services import producer_create
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.services import product_create, product_photo_add
 from ocop.rubrics.models import ProductSet
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,6 +71,12 @@ def _make_data(cast) -> Certificate:
     )
     role_grant(actor=None, user=checker, kind=RoleKind.PROVINCE_OFFICER, unit=cast.province)
     authority = certification.authority_create(actor=None, unit=cast.province)
+    council_backs(
+        [(honey, 4, None, None)],
+        authority=authority,
+        actor=cast.province_officer,
+        day=datetime.date.today() - datetime.timedelta(days=3),
+    )
     decision = certification.decision_create(
         actor=cast.province_officer,
         authority=authority,

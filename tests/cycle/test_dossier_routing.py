@@ -281,11 +281,9 @@ def test_the_checklist_follows_group_set_stars_and_application_type(cast):
         dossier=story.dossier,
         application_type="upgrade",
         target_stars=5,
-        previous_certificate_id=41,
         expected_version=story.dossier.version,
     )
     assert {"quality_management", "previous_certificate"} <= {row["item"] for row in dossier.checklist}
-    assert dossier.previous_certificate_id == 41
     assert dossier.checklist_version == "2023.1"
 
 

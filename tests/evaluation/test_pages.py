@@ -97,13 +97,15 @@ def test_the_officer_computes_the_result_and_records_the_conclusion_on_the_dossi
     assert response.status_code == 302
     assert scene.refresh().status == EvaluationStatus.RECOGNITION_PROPOSED
     html = client.get(page_url).content.decode()
-    assert "propose-upward" in html and "decision-line" in html
+    assert "propose-upward" in html and "decision-link" in html
     assert "Điểm trung bình của 3 phiếu: 90,00 điểm" in html  # the explanation speaks like the page
-    # The link opens the draft decision with this product's line already filled in.
+    # The link drafts the decision for the round's recognised products: offered by name, already ticked.
     link = re.search(r'href="([^"]+)" id="decision-link"', html).group(1)
     form = client.get(unescape(link)).content.decode()
     product = scene.round_dossier.dossier.product
-    assert f"{product.pk}; 4; 90,00</textarea>" in form
+    ticked = re.search(r'<input type="checkbox" name="proposals" value="(\d+)"[^>]*checked', form)
+    assert ticked and int(ticked.group(1)) == scene.round_dossier.pk
+    assert product.name in form and "4★" in form
 
 
 def test_the_secretary_follows_progress_and_a_member_cannot(scene, login):

@@ -26,6 +26,7 @@ from ocop.core.storage import checksum, store
 from ocop.geo.models import AdminUnit
 from ocop.tasks import enqueue
 from ocop.tasks.models import Status, TaskRun
+from tests.council_support import council_backs
 
 pytestmark = pytest.mark.engines
 
@@ -225,6 +226,7 @@ def test_a_certificate_pdf_is_made_by_the_worker_and_lands_in_the_bucket(deploym
         product_set=ProductSet.objects.get(version__code="2023", code="2.2"),
     )
     authority = certification.authority_ensure(actor=None, unit=province)
+    council_backs([(product, 4)], authority=authority, actor=maker, day=timezone.localdate())
     decision = certification.decision_create(
         actor=maker,
         authority=authority,

@@ -27,6 +27,7 @@ from ocop.certification import services as certification
 from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_qr_text
 from ocop.products.services import product_create
+from tests.council_support import council_backs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +82,12 @@ def certified_scene(cast):
         product_set=product_set,
         description="Vải thiều Lục Ngạn sấy khô theo phương pháp truyền thống.",
     )
+    council_backs(
+        [(dried, 4, Decimal("78.50"), None)],
+        authority=authority,
+        actor=cast.province_officer,
+        day=timezone.localdate() - datetime.timedelta(days=30),
+    )
     decision = certification.decision_create(
         actor=cast.province_officer,
         authority=authority,
@@ -92,6 +99,12 @@ def certified_scene(cast):
     certification.decision_approve(actor=scene.checker, decision=decision)
     certificate = Certificate.objects.get(product=dried)
     jam = product_create(actor=None, producer=scene.producer, name="Mứt vải Vân Hà", product_set=product_set)
+    council_backs(
+        [(jam, 3, Decimal("65.00"), None)],
+        authority=authority,
+        actor=cast.province_officer,
+        day=timezone.localdate() - datetime.timedelta(days=1),
+    )
     draft = certification.decision_create(
         actor=cast.province_officer,
         authority=authority,

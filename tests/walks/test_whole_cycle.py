@@ -467,4 +467,155 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
         round_dossier.refresh_from_db()
         assert round_dossier.status == EvaluationStatus.RECOGNITION_PROPOSED
 
-    # DECISION-PART
+    # 12. The same officer drafts the recognition decision from the round (the maker): the council's recognised
+    #     products are offered by name, already ticked, with the council's stars and score; nothing is typed.
+    page.locator("#decision-link").click()
+    page.wait_for_load_state()
+    assert heading(page) == "Lập dự thảo quyết định công nhận"
+    lychee_choice = page.get_by_label(re.compile(f"{LYCHEE} – .*: 4★, 75,33 điểm"))
+    honey_choice = page.get_by_label(re.compile(f"{HONEY} – .*: 3★, 65,17 điểm"))
+    assert lychee_choice.is_checked() and honey_choice.is_checked()
+    page.get_by_label("Số quyết định").fill("125/QĐ-UBND")
+    page.get_by_label("Ngày quyết định").fill(today.isoformat())
+    page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh Nguyễn Văn Ký")
+    shot(page, "19-decision-from-the-round")
+    page.get_by_role("button", name="Lưu dự thảo").click()
+    page.wait_for_load_state()
+    assert "Đã lập dự thảo quyết định; cần một cán bộ khác duyệt" in flash(page)
+    assert heading(page).startswith("Quyết định số 125/QĐ-UBND")
+    decision = RecognitionDecision.objects.get(number="125/QĐ-UBND")
+    assert decision.status == DecisionStatus.DRAFT
+    items = page.locator("main table tbody tr")
+    assert "4 ★" in items.filter(has_text=LYCHEE).inner_text()
+    assert "3 ★" in items.filter(has_text=HONEY).inner_text()
+    assert page.get_by_role("button", name="Duyệt quyết định").count() == 0  # not by its own maker
+    shot(page, "20-decision-draft")
+    sign_out(page)
+
+    # 13. ...and the second province officer (the checker) reads the council's score, star and explanation
+    #     beside each product and approves: the certificates are issued.
+    sign_in(page, "province2", PASSWORD)
+    page.goto("/certificates/decisions/")
+    page.get_by_role("link", name="125/QĐ-UBND").first.click()
+    page.wait_for_load_state()
+    items = page.locator("main table tbody tr")
+    lychee_council = items.filter(has_text=LYCHEE).locator(".council-result").inner_text()
+    assert "75,33 điểm, 4 ★" in lychee_council and "Cấp tỉnh công nhận 4 sao" in lychee_council
+    honey_council = items.filter(has_text=HONEY).locator(".council-result").inner_text()
+    assert "65,17 điểm, 3 ★" in honey_council and "Hội đồng chấm trên phiếu giấy" in honey_council
+    shot(page, "21-decision-checker-reads-the-council")
+    page.get_by_role("button", name="Duyệt quyết định").click()
+    page.wait_for_load_state()
+    assert "Đã duyệt quyết định và cấp giấy chứng nhận." in flash(page)
+    certificate = Certificate.objects.get(product__name=LYCHEE)
+    honey_certificate = Certificate.objects.get(product__name=HONEY)
+    assert (certificate.stars, certificate.decision_id) == (4, decision.pk)
+    assert (honey_certificate.stars, honey_certificate.decision_id) == (3, decision.pk)
+    assert page.get_by_role("link", name=certificate.number).count() == 1
+    shot(page, "22-decision-approved")
+    page.get_by_role("link", name=certificate.number).click()
+    page.wait_for_load_state()
+    assert heading(page) == f"Giấy chứng nhận số {certificate.number}"
+    facts = page.locator(".cert-facts").inner_text()
+    assert LYCHEE in facts and PRODUCER in facts and "125/QĐ-UBND" in facts
+    qr_text = page.locator(".qr-text").inner_text().strip()
+    shot(page, "23-certificate")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải giấy chứng nhận (PDF)").click()
+    pdf_path = download_info.value.path()
+    with open(pdf_path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    sign_out(page)
+
+    # 14. The QR printed on the PDF, read as a phone camera would, is the one the certificate page shows.
+    scanned = qr_payload_of(str(pdf_path), tmp_path)
+    if scanned is not None:
+        assert scanned == qr_text
+    assert qr_text.startswith(live_server.url + "/certificates/v/")
+
+    # 15. An anonymous visitor on a phone (a fresh browser context) opens the QR's address: genuine and valid.
+    visitor = browser_context.browser.new_context(
+        base_url=live_server.url,
+        locale="vi-VN",
+        viewport={"width": 390, "height": 844},  # a phone
+    )
+    try:
+        phone = visitor.new_page()
+        phone.goto(qr_text)
+        banner = phone.locator(".cert-banner").inner_text()
+        assert "HỢP LỆ" in banner
+        facts = phone.locator(".cert-facts").inner_text()
+        assert LYCHEE in facts and certificate.number in facts and "★★★★" in facts
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+        shot(phone, "24-verify-qr-on-a-phone")
+        # ...the same payload pasted into the verification form...
+        phone.goto("/certificates/verify/")
+        assert heading(phone) == "Kiểm tra giấy chứng nhận OCOP"
+        phone.get_by_label("Nội dung mã QR").fill(qr_text)
+        phone.get_by_role("button", name="Kiểm tra").click()
+        phone.wait_for_load_state()
+        assert "HỢP LỆ" in phone.locator(".cert-banner").inner_text()
+        shot(phone, "25-verify-form")
+        # ...the honey's certificate number typed by hand, as printed...
+        phone.goto("/certificates/verify/")
+        phone.get_by_label("Nội dung mã QR").fill(honey_certificate.number)
+        phone.get_by_role("button", name="Kiểm tra").click()
+        phone.wait_for_load_state()
+        assert "HỢP LỆ" in phone.locator(".cert-banner").inner_text()
+        facts = phone.locator(".cert-facts").inner_text()
+        assert HONEY in facts and "★★★" in facts and "★★★★" not in facts
+        shot(phone, "26-verify-by-number")
+        # ...and a code with one character changed is not genuine.
+        forged = qr_text[:-3] + ("A" if qr_text[-3] != "A" else "B") + qr_text[-2:]
+        phone.goto("/certificates/verify/")
+        phone.get_by_label("Nội dung mã QR").fill(forged)
+        phone.get_by_role("button", name="Kiểm tra").click()
+        phone.wait_for_load_state()
+        assert "HỢP LỆ" not in phone.locator(".cert-banner").inner_text()
+        shot(phone, "27-verify-forged")
+    finally:
+        visitor.close()
+
+    # 16. Both products are in the public catalogue: search without diacritics, open the product page.
+    for query, product, number in (
+        ("vai thieu tuoi van ha", LYCHEE, certificate.number),
+        ("mat ong hoa vai", HONEY, honey_certificate.number),
+    ):
+        page.goto("/catalog/")
+        assert heading(page) == "Tra cứu sản phẩm OCOP"
+        page.get_by_label("Tìm sản phẩm OCOP").fill(query)
+        page.get_by_role("button", name="Tìm", exact=True).click()
+        page.wait_for_load_state()
+        assert page.locator(".entries .entry-name").first.inner_text() == product
+        if product == LYCHEE:
+            shot(page, "28-catalogue-search")
+        page.locator(".entries").get_by_role("link", name=product).first.click()
+        page.wait_for_load_state()
+        panel = page.locator(".certificate").inner_text()
+        assert number in panel and "Còn hiệu lực" in panel
+    shot(page, "29-catalogue-product")
+
+    # 17. The producer sees both dossiers recognised, every step in the history.
+    sign_in(page, "htxhoa", PRODUCER_PASSWORD)
+    for product, dossier_url in dossier_urls.items():
+        page.goto(dossier_url)
+        assert status_of(page, "#dossier-status") == "recognised", product
+        history = page.locator("#history").inner_text()
+        for label in (
+            "Đã nộp, chờ xã kiểm tra",
+            "Đã chuyển, chờ tiếp nhận để đánh giá",
+            "Đã tiếp nhận để đánh giá",
+        ):
+            assert label in history
+    shot(page, "30-producer-dossier-recognised")
+    assert set(Dossier.objects.values_list("status", flat=True)) == {"recognised"}
+    # ...and finds its certificates under "Giấy chứng nhận của tôi", with the PDF to download.
+    page.get_by_role("link", name="Giấy chứng nhận của tôi").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name=honey_certificate.number).count() == 1
+    page.get_by_role("link", name=certificate.number).click()
+    page.wait_for_load_state()
+    assert heading(page) == f"Giấy chứng nhận số {certificate.number}"
+    assert page.get_by_role("link", name="Tải giấy chứng nhận (PDF)").count() == 1
+    shot(page, "31-producer-certificate")
+    assert page.console_errors == []
