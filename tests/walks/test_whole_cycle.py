@@ -321,7 +321,9 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     for product in (LYCHEE, HONEY):
         page.goto("/dossiers/")
         page.locator("#queue").get_by_role("link", name=product, exact=True).click()
-        page.get_by_label("Sử dụng lao động địa phương").fill("15 hộ trồng vải và nuôi ong, 32 lao động địa phương")
+        page.get_by_label("Sử dụng lao động địa phương").fill(
+            "15 hộ trồng vải và nuôi ong, 32 lao động địa phương"
+        )
         page.locator("#act-check").click()
         page.wait_for_load_state()
         assert status_of(page, "#dossier-status") == "checked"
@@ -393,9 +395,12 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     assert all(name in members for name in ("Hoàng Văn Một", "Vũ Thị Hai", "Bùi Văn Ba"))
     dossiers_row = page.locator("main tr", has=page.get_by_role("link", name=HONEY, exact=True))
     assert "Phiếu giấy" in dossiers_row.inner_text()
-    assert page.locator("main tr", has=page.get_by_role("link", name=LYCHEE, exact=True)).locator(
-        ".paper-notice"
-    ).count() == 0
+    assert (
+        page.locator("main tr", has=page.get_by_role("link", name=LYCHEE, exact=True))
+        .locator(".paper-notice")
+        .count()
+        == 0
+    )
     shot(page, "12-round-and-council")
     sign_out(page)
     lychee_rd = RoundDossier.objects.get(dossier__product__name=LYCHEE)
