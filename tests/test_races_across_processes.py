@@ -61,7 +61,7 @@ def run_workers(env, mode: str, count: int, *, processes: int = PROCESSES) -> li
     start = _start_time()
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), mode, str(start), str(count), f"p{index}"],
+            [sys.executable, str(WORKER), mode, str(start), str(count), f"worker{index}"],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,

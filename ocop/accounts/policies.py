@@ -75,8 +75,9 @@ def active_roles(user) -> list[Role]:
 
 
 def forget_roles(user) -> None:
-    if hasattr(user, "_ocop_roles"):
-        del user._ocop_roles
+    for cached in ("_ocop_roles", "_ocop_scope_units"):
+        if hasattr(user, cached):
+            delattr(user, cached)
 
 
 def is_staff_officer(user) -> bool:
@@ -144,6 +145,44 @@ def scope_q(user, capability: Capability, field: str) -> Q:
             return Q(pk__isnull=False)
         combined |= condition
     return combined
+
+
+def scope_unit_ids(user, capability: Capability) -> list[int] | None:
+    """The ids of every unit the user's roles reach, of both generations (the reach of `scope_q` and `covers`),
+    read in one query; None when a role covers the whole country. Lists filter on `unit_id IN (...)` with it,
+    so the database never joins the units table for every record (what made officers' queues slow)."""
+    roles = roles_with(user, capability)
+    key = tuple(sorted(role.pk for role in roles))  # the same roles reach the same units: read once a request
+    cached = getattr(user, "_ocop_scope_units", {})
+    if key in cached:
+        return cached[key]
+    ids = _unit_ids_of(roles)
+    if getattr(user, "is_authenticated", False):
+        user._ocop_scope_units = {**cached, key: ids}
+    return ids
+
+
+def _unit_ids_of(roles: list[Role]) -> list[int] | None:
+    units = Q(pk__in=[])
+    for role in roles:
+        scope = role.unit
+        if scope.level == Level.COUNTRY:
+            return None
+        if scope.level == Level.PROVINCE:
+            units |= Q(current_province=scope)
+        elif scope.level == Level.COMMUNE:
+            units |= Q(pk=scope.pk) | Q(current_commune=scope)
+    if not roles:
+        return []
+    return sorted(AdminUnit.objects.filter(units).order_by().values_list("pk", flat=True))
+
+
+def scope_ids_q(user, capability: Capability, field: str) -> Q:
+    """`scope_q` with the units resolved first: `field IN (ids)`, or always true for the whole country."""
+    ids = scope_unit_ids(user, capability)
+    if ids is None:
+        return Q(pk__isnull=False)
+    return Q(**{f"{field}__in": ids})
 
 
 # -- accounts and tokens -------------------------------------------------------------------------------------

@@ -11,13 +11,15 @@ goes back with it.
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from ocop.core.models import RateCounter
 
@@ -80,10 +82,38 @@ def _database_incr(key: str, expires: int) -> int:
     return int(used)
 
 
+logger = logging.getLogger(__name__)
+_local_counts: dict[str, tuple[int, int]] = {}  # key → (count, expires): only while the database cannot write
+_local_lock = threading.Lock()
+
+
+def _local_incr(key: str, expires: int) -> int:
+    """This process's own count, used only when the shared counter cannot be written (a read-only database
+    during a failover): limits then hold per process rather than the public pages failing."""
+    now = int(time.time())
+    with _local_lock:
+        for stale in [k for k, (_count, until) in _local_counts.items() if until < now]:
+            del _local_counts[stale]
+        count = _local_counts.get(key, (0, expires))[0] + 1
+        _local_counts[key] = (count, expires)
+    return count
+
+
+def _shared_incr(key: str, expires: int) -> int:
+    try:
+        if not connection.in_atomic_block:  # autocommit: a refused statement leaves nothing to undo
+            return _database_incr(key, expires)
+        with transaction.atomic():  # a savepoint: a refused write leaves the caller's transaction usable
+            return _database_incr(key, expires)
+    except DatabaseError:
+        logger.warning("rate counter not writable; counting in this process", extra={"key": key})
+        return _local_incr(key, expires)
+
+
 def spend(bucket: str, *, limit: int, window: int = 60) -> Budget:
     """Count one use of `bucket` in the current window and say whether the budget is now exceeded."""
     key, retry_after, expires = _window(bucket, window)
-    used = _cache_incr(key, window) if _in_cache() else _database_incr(key, expires)
+    used = _cache_incr(key, window) if _in_cache() else _shared_incr(key, expires)
     return Budget(used, limit, retry_after)
 
 

@@ -21,6 +21,7 @@ from ocop.cycle.policies import flags, route_of
 from ocop.cycle.routes import level_label
 from ocop.cycle.selectors import (
     QueueFilters,
+    capped_count,
     checklist_status,
     deadline_of,
     dossier_queue_for,
@@ -174,10 +175,18 @@ def list_dossiers(request, filters: Query[ListQuery]):
             dossiers = dossiers.filter(year=filters.year)
         if filters.group:
             dossiers = dossiers.filter(product__product_set__group__code=filters.group)
-    count = dossiers.count()
+    # Capped: `count` stops at COUNT_CAP and `count_capped` says there are more (a national list counted to
+    # the end cost more than its page).
+    count = capped_count(dossiers)
     start = (filters.page - 1) * filters.page_size
     items = [dossier_body(user, d) for d in dossiers[start : start + filters.page_size]]
-    return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": items}
+    return {
+        "count": count.value,
+        "count_capped": count.more,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": items,
+    }
 
 
 @router.post("", response=CREATED, auth=signed_in, summary="Lập hồ sơ đánh giá cho một sản phẩm của chủ thể")

@@ -33,6 +33,10 @@ class RoutedRecord(models.Model):
     due_on = models.DateField("Hạn xử lý", null=True, blank=True)
     # The route taken from the duty table on the day the record entered the cycle (routes.Route.as_data()).
     route = models.JSONField(default=dict, blank=True)
+    # The route's two levels copied out of `route` so that queues filter on an index, not on JSON; written
+    # only by `take_route` (the one place a route is set), filled for older rows by migration 0003.
+    receiver_level = models.CharField(max_length=20, blank=True, default="")
+    evaluator_level = models.CharField(max_length=20, blank=True, default="")
     return_reason = models.TextField("Lý do trả lại", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -43,6 +47,12 @@ class RoutedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def take_route(self, route: dict) -> None:
+        """Fix the record's route (routes.Route.as_data()) and the indexed copies of its levels together."""
+        self.route = route
+        self.receiver_level = route.get("receiver") or ""
+        self.evaluator_level = route.get("evaluator") or ""
 
 
 class ProductIdea(RoutedRecord):
@@ -165,6 +175,10 @@ class Dossier(RoutedRecord):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["year", "status"]),
+            # The officers' queues: what waits on a level, oldest deadline first.
+            models.Index(fields=["status", "receiver_level", "due_on"], name="cycle_dossier_queue_recv"),
+            models.Index(fields=["status", "evaluator_level", "due_on"], name="cycle_dossier_queue_eval"),
+            models.Index(fields=["unit", "status", "due_on"], name="cycle_dossier_queue_unit"),
         ]
 
     def __str__(self) -> str:

@@ -10,20 +10,28 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, active_roles, scope_q
+from ocop.accounts.policies import Capability, active_roles, scope_ids_q
 from ocop.core.errors import NotFound
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
 from ocop.cycle.readers import readable_q
 from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER, routing, workflow
 from ocop.producers.policies import member_producer_ids
+from ocop.products.models import Product
 
-_RELATED = ("producer", "product", "product__product_set", "product__product_set__group", "unit")
+_RELATED = (
+    "producer",
+    "product",
+    "product__product_set",
+    "product__product_set__group",
+    "product__product_set__version",  # the API names the rubric version of each dossier
+    "unit",
+)
 
 
 def _visible(user, model) -> QuerySet:
     """The producer's own records, and the submitted records of the officer's units."""
     own = Q(producer_id__in=member_producer_ids(user))
-    officer = scope_q(user, Capability.VIEW_WORK, "unit") & Q(submitted_at__isnull=False)
+    officer = scope_ids_q(user, Capability.VIEW_WORK, "unit") & Q(submitted_at__isnull=False)
     return model.objects.filter(own | officer).select_related(*_RELATED)
 
 
@@ -158,25 +166,52 @@ def acting_levels(user) -> frozenset[str]:
 
 def waiting_on_q(user, model=Dossier) -> Q:
     """Records of `model` held by a level `user` acts for: by the route's receiver or evaluator when the user
-    acts at that level, or by a level named in the state table (e.g. central for 5-star proposals)."""
+    acts at that level, or by a level named in the state table (e.g. central for 5-star proposals).
+
+    Read from the indexed `receiver_level`/`evaluator_level` columns, states grouped by holder: at most three
+    branches, each one an index range, whatever the number of states."""
     levels = sorted(acting_levels(user))
-    waiting = Q(pk__in=[])
     if not levels:
-        return waiting
+        return Q(pk__in=[])
+    by_holder: dict[str, list[str]] = {}
     for state in workflow(model.WORKFLOW).states:
-        if state.holder == RECEIVER:
-            waiting |= Q(status=state.code, route__receiver__in=levels)
-        elif state.holder == EVALUATOR:
-            waiting |= Q(status=state.code, route__evaluator__in=levels)
-        elif state.holder in levels:
-            waiting |= Q(status=state.code)
+        by_holder.setdefault(state.holder, []).append(state.code)
+    waiting = Q(pk__in=[])
+    if by_holder.get(RECEIVER):
+        waiting |= Q(status__in=by_holder[RECEIVER], receiver_level__in=levels)
+    if by_holder.get(EVALUATOR):
+        waiting |= Q(status__in=by_holder[EVALUATOR], evaluator_level__in=levels)
+    named = [code for holder in levels for code in by_holder.get(holder, ())]
+    if named:
+        waiting |= Q(status__in=named)
     return waiting
+
+
+COUNT_CAP = 1000  # a queue's count stops here: "hơn 1.000" says enough, and counting further reads every row
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    value: int  # at most COUNT_CAP
+    more: bool  # there are more than COUNT_CAP
+
+    @property
+    def text(self) -> str:
+        if self.more:
+            return _("hơn %(count)s") % {"count": f"{COUNT_CAP:,}".replace(",", ".")}
+        return str(self.value)
+
+
+def capped_count(queryset: QuerySet) -> CappedCount:
+    """Count at most COUNT_CAP + 1 rows (one query, `LIMIT` inside): the cost follows the cap, not the list."""
+    found = queryset.order_by()[: COUNT_CAP + 1].count()
+    return CappedCount(min(found, COUNT_CAP), found > COUNT_CAP)
 
 
 def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
     """An officer's work queue: dossiers of their units, filtered. Scoped first, then filtered."""
     dossiers = Dossier.objects.filter(
-        scope_q(user, Capability.CHECK_DOSSIERS, "unit"), submitted_at__isnull=False
+        scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"), submitted_at__isnull=False
     )
     flow = workflow(Dossier.WORKFLOW)
     if filters.status:
@@ -191,7 +226,14 @@ def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(due_on__lt=timezone.localdate()).exclude(
             status__in=flow.codes_held_by(PRODUCER)
         )
-    return dossiers.select_related(*_RELATED).prefetch_related(_current_documents()).order_by("due_on", "pk")
+    # Related rows come by prefetch (one query each, for the page's rows only), not by joins: with six joins
+    # in the queue's query the planners started from the producers or the units and read every dossier.
+    return dossiers.prefetch_related(*_queue_related(), _current_documents()).order_by("due_on", "pk")
+
+
+def _queue_related() -> tuple:
+    products = Product.objects.select_related("product_set", "product_set__group", "product_set__version")
+    return ("producer", "unit", Prefetch("product", queryset=products))
 
 
 def dossiers_of_producer(user, producer_id: int) -> QuerySet[Dossier]:

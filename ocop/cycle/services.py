@@ -132,7 +132,7 @@ def _advance(
     if record.submitted_at is None and target.holder != PRODUCER:
         # Entering the route: which levels handle it is fixed now, from the duty table of today.
         record.submitted_at = now
-        record.route = route_on(today).as_data()
+        record.take_route(route_on(today).as_data())
     level = route_of(record).level_for(transition.by) or ""
     record.status = transition.target
     record.status_changed_at = now
@@ -303,11 +303,11 @@ def idea_register(*, actor, product, year: int, summary: str, **fields) -> Produ
         status=first.code,
         status_changed_at=now,
         submitted_at=now,
-        route=route_on(today).as_data(),
         created_by=actor,
         due_on=today + timedelta(days=first.deadline_days) if first.deadline_days else None,
         **values,
     )
+    idea.take_route(route_on(today).as_data())
     try:
         with transaction.atomic():
             idea.save()

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -56,6 +57,19 @@ def _or_404(function, *args):
 # -- officers' work queue ---------------------------------------------------------------------------------
 
 
+class CappedPaginator(Paginator):
+    """Pages over at most COUNT_CAP records: counting a national queue to the end costs more than the page;
+    beyond that the officer narrows the filters (the page says "hơn 1.000")."""
+
+    @cached_property
+    def capped(self) -> selectors.CappedCount:
+        return selectors.capped_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self.capped.value
+
+
 @login_required
 def queue_view(request):
     """Dossiers of the officer's units waiting on them (or all, filtered), with bulk forward."""
@@ -71,7 +85,8 @@ def queue_view(request):
     filters = selectors.QueueFilters(
         status=status, year=year, group=group, overdue=overdue, waiting=not show_all
     )
-    page = Paginator(selectors.dossier_queue_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(selectors.dossier_queue_for(request.user, filters), 50)
+    page = paginator.get_page(request.GET.get("page"))
     rows = []
     for dossier in page:
         rows.append(
@@ -107,6 +122,7 @@ def queue_view(request):
         "cycle/queue.html",
         {
             "page": page,
+            "count": paginator.capped,
             "rows": rows,
             "states": flow.choices,
             "status": status,

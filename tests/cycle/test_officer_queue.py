@@ -1,0 +1,152 @@
+"""Officers' queues read by index (issue 19): the route's levels live in columns that follow every step, the
+officer's units are resolved before the dossiers are read, a queue costs a fixed number of queries whatever its
+length, and its count stops at "hơn 1.000"."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from cycle_support import THIS_YEAR, dossier_story, fill_required, honey, honey_cooperative
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ocop.cycle import services
+from ocop.cycle.models import Dossier, ProductIdea
+from ocop.cycle.selectors import COUNT_CAP, QueueFilters, dossier_queue_for
+from ocop.geo.models import AdminUnit, Era
+from ocop.producers.models import ProducerStatus
+from ocop.producers.services import producer_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _levels(record) -> tuple[str, str]:
+    record.refresh_from_db()
+    return record.receiver_level, record.evaluator_level
+
+
+def _copies(dossier: Dossier, how_many: int) -> None:
+    """`how_many` more dossiers like `dossier` (same unit, state and route), one per earlier year: fast."""
+    copies = []
+    for offset in range(1, how_many + 1):
+        copy = Dossier.objects.get(pk=dossier.pk)
+        copy.pk, copy.year = None, THIS_YEAR - offset
+        copies.append(copy)
+    Dossier.objects.bulk_create(copies)
+
+
+def _queue_ids(user) -> list[int]:
+    return list(dossier_queue_for(user, QueueFilters()).values_list("pk", flat=True))
+
+
+def test_the_route_columns_follow_each_step_of_a_dossier(cast):
+    story = dossier_story(cast, until="draft")
+    assert _levels(story.dossier) == ("", "")  # a draft has no route yet: today's is shown, none is kept
+    steps = [
+        (cast.producer_user, services.dossier_submit),
+        (cast.commune_officer, services.dossier_check),
+        (cast.commune_officer, services.dossier_forward),
+        (cast.province_officer, services.dossier_accept),
+    ]
+    for actor, step in steps:
+        dossier = step(actor=actor, dossier=story.refresh())
+        assert _levels(dossier) == (dossier.route["receiver"], dossier.route["evaluator"])
+        assert _levels(dossier) == ("commune", "province")
+    assert story.refresh().status == "accepted"
+
+
+def test_an_idea_takes_its_route_columns_when_registered(cast):
+    product = honey(honey_cooperative(cast))
+    idea = services.idea_register(
+        actor=cast.producer_user, product=product, year=THIS_YEAR, summary="Mật ong hoa vải"
+    )
+    assert _levels(ProductIdea.objects.get(pk=idea.pk)) == ("commune", "province")
+
+
+def test_the_migration_fills_the_columns_from_the_stored_route(cast):
+    story = dossier_story(cast, until="forwarded")
+    Dossier.objects.filter(pk=story.dossier.pk).update(receiver_level="", evaluator_level="")
+    migration = importlib.import_module("ocop.cycle.migrations.0003_queue_route_levels")
+    migration.copy_route_levels(apps, None)
+    assert _levels(story.dossier) == ("commune", "province")
+
+
+def test_the_queue_reads_columns_not_the_json(cast):
+    """Who a dossier waits on is read from the indexed columns: a dossier whose columns name the district
+    (a legacy route) waits on the province officer, who acts for the former district level."""
+    story = dossier_story(cast, until="forwarded")
+    assert _queue_ids(cast.province_officer) == [story.dossier.pk]
+    Dossier.objects.filter(pk=story.dossier.pk).update(evaluator_level="commune")
+    assert _queue_ids(cast.province_officer) == []
+    Dossier.objects.filter(pk=story.dossier.pk).update(evaluator_level="district")
+    assert _queue_ids(cast.province_officer) == [story.dossier.pk]
+
+
+def test_the_queue_reaches_the_former_commune_through_its_current_unit(cast):
+    legacy_commune = AdminUnit.objects.get(era=Era.LEGACY, code="07804")  # Xã Vân Hà, now in Phường Vân Hà
+    household = producer_create(
+        actor=None,
+        name="Tổ hợp tác Ong mật Việt Yên",
+        legal_form="cooperative_group",
+        unit=legacy_commune,
+        owner=cast.producer_user,
+        status=ProducerStatus.CONFIRMED,
+    )
+    dossier = services.dossier_create(
+        actor=cast.producer_user, product=honey(household, "Mật ong Việt Yên"), year=THIS_YEAR
+    )
+    fill_required(dossier, cast.producer_user)
+    services.dossier_submit(actor=cast.producer_user, dossier=Dossier.objects.get(pk=dossier.pk))
+    assert _queue_ids(cast.commune_officer) == [dossier.pk]
+    assert _queue_ids(cast.other_commune_officer) == []
+    assert _queue_ids(cast.other_province_officer) == []
+
+
+def _officer_for(cast, who: str):
+    return {"commune": cast.commune_officer, "province": cast.province_officer, "central": cast.central}[who]
+
+
+@pytest.mark.parametrize(
+    ("who", "until"), [("commune", "submitted"), ("province", "forwarded"), ("central", "forwarded")]
+)
+def test_the_queue_page_costs_the_same_queries_for_one_or_sixty_dossiers(client, cast, who, until):
+    story = dossier_story(cast, until=until)
+    client.force_login(_officer_for(cast, who))
+    address = reverse("cycle:queue") + ("?all=1" if who == "central" else "")
+    client.get(address)  # warm the per-process caches (routing table, rubric versions)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(address).status_code == 200
+    _copies(story.dossier, 60)  # more than a page of 50
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(address)
+    assert len(page.context["rows"]) == 50
+    assert len(many) == len(one), [q["sql"][:150] for q in many.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("who", "until"), [("commune", "submitted"), ("province", "forwarded"), ("central", "forwarded")]
+)
+def test_the_queue_api_costs_the_same_queries_for_one_or_sixty_dossiers(client, cast, api_token, who, until):
+    story = dossier_story(cast, until=until)
+    token = api_token(_officer_for(cast, who))
+    query = {"queue": "1", "page_size": "50", "status": until}
+    client.get("/api/v1/dossiers", query, **token)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/dossiers", query, **token).json()["count"] == 1
+    _copies(story.dossier, 60)
+    with CaptureQueriesContext(connection) as many:
+        answer = client.get("/api/v1/dossiers", query, **token).json()
+    assert (answer["count"], len(answer["items"]), answer["count_capped"]) == (61, 50, False)
+    assert len(many) == len(one), [q["sql"][:200] for q in many.captured_queries][-3:]
+
+
+def test_a_long_queue_counts_to_a_thousand_and_says_more(client, cast):
+    story = dossier_story(cast, until="submitted")
+    _copies(story.dossier, COUNT_CAP + 5)
+    client.force_login(cast.commune_officer)
+    page = client.get(reverse("cycle:queue")).content.decode()
+    assert "hơn 1.000 hồ sơ" in page
+    assert f"1 / {COUNT_CAP // 50}" in page
