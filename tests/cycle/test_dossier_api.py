@@ -197,6 +197,15 @@ def test_errors_follow_the_request_language(client, cast, api_token):
     assert "Không thể thực hiện" in response.json()["message"]
 
 
+def _pending_change(cast, story):
+    """A confirmed producer's new tax code waits for an officer: a change request for the change routes."""
+    from ocop.producers.models import RecordChangeRequest
+    from ocop.producers.services import producer_update
+
+    producer_update(actor=cast.producer_user, producer=story.producer, tax_code="2400999999")
+    return RecordChangeRequest.objects.get(producer=story.producer)
+
+
 def test_every_api_route_of_these_apps_refuses_anonymous_and_outside_callers(client, cast, api_token):
     """Generated from the OpenAPI document, so a new endpoint is tried too."""
     from ocop.api.urls import api
@@ -212,6 +221,7 @@ def test_every_api_route_of_these_apps_refuses_anonymous_and_outside_callers(cli
         "photo_id": photo.pk,
         "dossier_id": story.dossier.pk,
         "document_id": story.dossier.documents.first().pk,
+        "change_id": _pending_change(cast, story).pk,
     }
     outsider = api_token(cast.other_province_officer)
     body = {

@@ -24,6 +24,8 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from ocop.cycle import services
 from ocop.cycle.models import Document, Dossier, Notification
+from ocop.producers.models import RecordChangeRequest
+from ocop.producers.services import producer_update
 from ocop.products.models import ProductPhoto
 from ocop.products.services import product_create, product_photo_add
 
@@ -61,6 +63,10 @@ ROUTES = {
     "cycle:plan_attach": ("post", "plan", False),
     "cycle:plan_file": ("get", "plan_file", False),
     "cycle:notifications": ("get", None, False),
+    "products:changes": ("get", None, False),
+    "products:change": ("get", "change", False),
+    "products:change_approve": ("post", "change", False),
+    "products:change_reject": ("post", "change", False),
 }
 
 
@@ -93,7 +99,11 @@ def world(cast):
         actor=cast.producer_user, product=story.product, upload=upload("a.png", image_bytes())
     )
     document = story.dossier.documents.first()
+    # a confirmed producer's new tax code waits for an officer's approval: a change request to look at
+    producer_update(actor=cast.producer_user, producer=story.producer, tax_code="2400999999")
+    change = RecordChangeRequest.objects.get(producer=story.producer)
     return {
+        "change": [change.pk],
         "producer": [story.producer.pk],
         "product": [story.product.pk],
         "photo": [story.product.pk, photo.pk],

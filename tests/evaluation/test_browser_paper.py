@@ -12,6 +12,7 @@ import pytest
 from browser_support import shot as take_shot
 from browser_support import sign_in as sign_in_with
 from browser_support import sign_out
+from cycle_support import pdf_bytes
 
 from ocop.evaluation.models import ScoreSheet, SheetStatus
 
@@ -24,7 +25,7 @@ sign_in = partial(sign_in_with, password=PASSWORD)
 SCAN = {
     "name": "phieu-giay.pdf",
     "mimeType": "application/pdf",
-    "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n",
+    "buffer": pdf_bytes(),  # a real one-page PDF: uploads are opened as a PDF reader would
 }
 
 
