@@ -1156,9 +1156,9 @@ EXEMPT = {
     "cycle.notify_people": "a helper of the services (assignment): runs in their transaction, beside their event",
     "cycle.notifications_mark_read": "a person marks their own notifications read: no domain change",
     "evaluation.counted_sheets": READ,
-    "evaluation.missing_sheets": READ,
     "evaluation.paper_parts": PURE,  # --- h2-paper-mode ---
     "producers.normalise_tax_code": PURE,
+    "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",
     "producers.producer_search_text": PURE,
     "products.gtin_valid": PURE,
     "products.product_search_text": PURE,

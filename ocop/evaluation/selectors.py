@@ -249,10 +249,8 @@ def sheet_for_member(round_dossier: RoundDossier, user) -> ScoreSheet | None:
     )
 
 
-def paper_entries(user, round_dossier: RoundDossier) -> list[CouncilMember]:
-    """Assigned members whose paper sheet the user (the secretary) may still enter for them."""
-    if not policies.can_enter_on_behalf(user, round_dossier):
-        return []
+def missing_sheets(round_dossier: RoundDossier) -> list[CouncilMember]:
+    """Assigned members (without a conflict) whose sheet is not submitted yet."""
     submitted = ScoreSheet.objects.filter(round_dossier=round_dossier, status=SheetStatus.SUBMITTED).values(
         "member_id"
     )
@@ -261,10 +259,16 @@ def paper_entries(user, round_dossier: RoundDossier) -> list[CouncilMember]:
         CouncilMember.objects.filter(assignments__round_dossier=round_dossier)
         .exclude(pk__in=submitted)
         .exclude(user_id__in=conflicted)
-        .exclude(user=user)
         .select_related("user")
-        .order_by("id")
+        .order_by("pk")
     )
+
+
+def paper_entries(user, round_dossier: RoundDossier) -> list[CouncilMember]:
+    """Assigned members whose paper sheet the user (the secretary) may still enter for them."""
+    if not policies.can_enter_on_behalf(user, round_dossier):
+        return []
+    return [member for member in missing_sheets(round_dossier) if member.user_id != user.pk]
 
 
 def get_sheet_for(user, round_dossier: RoundDossier, sheet_id: int) -> ScoreSheet:

@@ -25,7 +25,7 @@ from ocop.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ocop.core.storage import store
 from ocop.core.text import nfc, shorten
 from ocop.evaluation import dossiers as dossier_gateway
-from ocop.evaluation import policies, rules
+from ocop.evaluation import policies, rules, selectors
 from ocop.evaluation.conflicts import detected_reasons
 from ocop.evaluation.models import (
     SCORING_ROLES,
@@ -736,20 +736,6 @@ def _recompute_running(round_dossier: RoundDossier) -> None:
     round_dossier.save(update_fields=["submitted_sheets", "running_mean", "version"])
 
 
-def missing_sheets(round_dossier: RoundDossier) -> list[CouncilMember]:
-    """Assigned members (without a conflict) whose sheet is not submitted yet."""
-    submitted = ScoreSheet.objects.filter(round_dossier=round_dossier, status=SheetStatus.SUBMITTED).values(
-        "member_id"
-    )
-    conflicted = ConflictOfInterest.objects.filter(round_dossier=round_dossier).values("user_id")
-    return list(
-        CouncilMember.objects.filter(assignments__round_dossier=round_dossier)
-        .exclude(pk__in=submitted)
-        .exclude(user_id__in=conflicted)
-        .select_related("user")
-    )
-
-
 def _recheck_conflicts(*, actor, round_dossier: RoundDossier) -> list[CouncilMember]:
     """Before sheets are counted, read the conflicts again for every member holding an assignment or a sheet
     of the dossier (one may have joined the producer since being assigned): a new one is recorded (audit
@@ -894,7 +880,7 @@ def council_result_compute(*, actor, round_dossier: RoundDossier) -> RoundDossie
         raise Conflict(_("Hội đồng đã kết luận về hồ sơ này."), code="result_already_concluded")
     not_counted = _recheck_conflicts(actor=actor, round_dossier=round_dossier)
     sheets = counted_sheets(round_dossier)
-    missing = missing_sheets(round_dossier)
+    missing = selectors.missing_sheets(round_dossier)
     if missing or len(sheets) < evaluation_round.min_sheets:
         values = {
             "done": len(sheets),

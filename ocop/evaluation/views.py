@@ -432,7 +432,7 @@ def _dossier_context(request, round_dossier, **forms) -> dict:
     may_steer = policies.can_steer(user, evaluation_round)
     own = selectors.own_sheet(user, round_dossier)
     seat = policies.seat(user, evaluation_round)
-    missing = services.missing_sheets(round_dossier) if may_steer else []
+    missing = selectors.missing_sheets(round_dossier) if may_steer else []
     return {
         "round_dossier": round_dossier,
         "round": evaluation_round,

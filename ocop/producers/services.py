@@ -323,6 +323,24 @@ def _split_guarded(changed: dict, guarded: tuple[str, ...]) -> tuple[dict, dict]
     return {key: value for key, value in changed.items() if key not in held}, held
 
 
+def producer_fields_save(producer: Producer, values: dict) -> None:
+    """Write changed fields of a producer (an edit, or an approved change request): its search text and version
+    follow, and a tax code taken at the same moment by another producer is a conflict, not a 500. The caller
+    holds the lock and records the event."""
+    for key, value in values.items():
+        setattr(producer, key, value)
+    producer.search_text = producer_search_text(producer)
+    producer.version += 1
+    producer.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            producer.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Mã số thuế này vừa được đăng ký cho chủ thể khác."), code="producer_tax_code_taken"
+        ) from exc
+
+
 @transaction.atomic
 def producer_update(
     *, actor, producer: Producer, expected_version: int | None = None, tax_code=..., **fields
@@ -346,18 +364,7 @@ def producer_update(
         open_change_request(actor=actor, producer=producer, product=None, record=producer, changes=held)
     if not changed:
         return producer
-    for key, value in changed.items():
-        setattr(producer, key, value)
-    producer.search_text = producer_search_text(producer)
-    producer.version += 1
-    producer.updated_at = timezone.now()
-    try:
-        with transaction.atomic():
-            producer.save()
-    except IntegrityError as exc:
-        raise Conflict(
-            _("Mã số thuế này vừa được đăng ký cho chủ thể khác."), code="producer_tax_code_taken"
-        ) from exc
+    producer_fields_save(producer, changed)
     record_event(
         actor=actor,
         action="producer.update",

@@ -19,7 +19,7 @@ from ocop.core.text import fold, nfc
 from ocop.producers.models import ChangeRequestStatus, Producer, RecordChangeRequest
 from ocop.producers.policies import why_not_decide_change
 from ocop.producers.selectors import PRODUCT_GUARDED, holds_active_certificate
-from ocop.producers.services import open_change_request, producer_search_text
+from ocop.producers.services import open_change_request, producer_fields_save
 from ocop.products.models import IpStatus, PhotoKind, Product, ProductPhoto, SalesChannel
 from ocop.products.policies import can_add_product, why_not_edit_product
 from ocop.products.selectors import current_rubric_version
@@ -308,21 +308,6 @@ def _apply_to_product(product: Product, values: dict) -> None:
     _save(product)
 
 
-def _apply_to_producer(producer: Producer, values: dict) -> None:
-    for key, value in values.items():
-        setattr(producer, key, value)
-    producer.search_text = producer_search_text(producer)
-    producer.version += 1
-    producer.updated_at = timezone.now()
-    try:
-        with transaction.atomic():
-            producer.save()
-    except IntegrityError as exc:
-        raise Conflict(
-            _("Mã số thuế này vừa được đăng ký cho chủ thể khác."), code="producer_tax_code_taken"
-        ) from exc
-
-
 @transaction.atomic
 def record_change_approve(*, actor, request: RecordChangeRequest, note: str = "") -> RecordChangeRequest:
     """Apply a waiting change of a certified product or its producer. The certificate keeps what the council
@@ -335,7 +320,7 @@ def record_change_approve(*, actor, request: RecordChangeRequest, note: str = ""
         product_ids = [product.pk]
     else:
         producer = Producer.objects.select_for_update().get(pk=request.producer_id)
-        _apply_to_producer(producer, request.new_values)
+        producer_fields_save(producer, request.new_values)
         product_ids = list(producer.products.values_list("pk", flat=True))
     request.status = ChangeRequestStatus.APPROVED
     request.checked_by, request.checked_at, request.check_note = actor, timezone.now(), nfc(note)
