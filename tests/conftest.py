@@ -176,7 +176,7 @@ def chromium():
         browser.close()
 
 
-# --- h8-demo-words ---
+# --- issue 12: words, demo ---
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default():
     """Each test starts in Vietnamese: a page requested in English leaves its language active in the thread

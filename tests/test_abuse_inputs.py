@@ -400,7 +400,7 @@ DOCUMENT_REFUSALS = [
     ("pdf carrying an html page", "phieu.pdf", pdf_bytes() + HTML_BYTES, "file_active_content"),
     ("html page with a pdf header late", "phieu.pdf", HTML_BYTES + pdf_bytes(), "file_markup"),
     ("executable renamed pdf", "phieu.pdf", EXE_BYTES + pdf_bytes(), "file_executable"),
-    # --- h6-uploads-limits: decoded as a reader decodes them (issue 13, item 5) ---
+    # --- decoded as a reader decodes them (issue 13, item 5) ---
     (
         "pdf script behind ASCIIHexDecode",
         "phieu.pdf",
@@ -684,7 +684,7 @@ def test_registrations_from_one_address_are_rate_limited(client, cast):
     assert elsewhere.status_code == 302 and User.objects.filter(username="htxhoa").exists()
 
 
-# --- h5-blind-conflicts ---
+# --- issue 13: blind scoring, conflicts, readiness, numbers ---
 # Numbers beyond 64 bits (issue 13, item 9): 404/400 everywhere, never a 500.
 
 HUGE_NUMBERS = (99999999999999999999999, 2**63, 2**64 + 1, 10**15)  # 16 digits and more

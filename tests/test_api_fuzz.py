@@ -161,7 +161,7 @@ def build_world(cast) -> dict[str, list]:
         signer="Chủ tịch UBND tỉnh",
         items=[(jam, 3, None, None)],
     )
-    # --- h4-cert-snapshot --- a rename of the certified product waiting for an officer
+    # --- issue 13: certificate snapshot --- a rename of the certified product waiting for an officer
     products.product_update(actor=cast.producer_user, product=scene.product, name="Mật ong rừng thượng hạng")
     rename = RecordChangeRequest.objects.get(product=scene.product)
     return {

@@ -307,7 +307,7 @@ def _(w: World) -> Act:
     return Act(lambda: accounts.token_issue(user=c.producer_user), c.producer_user, c.producer_user)
 
 
-# --- h7-tokens-registration ---
+# --- issue 13: tokens, registration ---
 def _a_token(user):
     from ocop.accounts.models import ApiToken
 
@@ -1044,7 +1044,7 @@ def _(w: World) -> Act:
     return Act(lambda: tasks.probe_request(actor=w.cast.central), w.cast.central, _result)
 
 
-# --- h2-paper-mode ---
+# --- issue 12: paper sheets ---
 PAPER_SET = "3.1"  # no digital sheet in the 2023 version (the test rubric adds one for 2.2 only)
 PAPER_PARTS = {"A": "30", "B": "20", "C": "25"}
 
@@ -1083,7 +1083,7 @@ def _(w: World) -> Act:
 
 # -- exemptions: each with its reason ----------------------------------------------------------------------
 
-# --- h4-cert-snapshot --- changes of certified details (issue 13, item 1)
+# --- issue 13: certificate snapshot --- changes of certified details (issue 13, item 1)
 
 
 def _certified_rename(w: World):
@@ -1156,7 +1156,7 @@ EXEMPT = {
     "cycle.notify_people": "a helper of the services (assignment): runs in their transaction, beside their event",
     "cycle.notifications_mark_read": "a person marks their own notifications read: no domain change",
     "evaluation.counted_sheets": READ,
-    "evaluation.paper_parts": PURE,  # --- h2-paper-mode ---
+    "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---
     "producers.normalise_tax_code": PURE,
     "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",
     "producers.producer_search_text": PURE,

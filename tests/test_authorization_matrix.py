@@ -232,7 +232,7 @@ ACCOUNTS = [
     ),
     Row("accounts:role_revoke", "role", expect(central=OK), method="POST", body={"reason": "Nghỉ việc"}),
     Row("accounts:audit", None, expect(OFFICERS), hide_from=("other_commune", "other_province")),
-    # --- h7-tokens-registration ---
+    # --- issue 13: tokens, registration ---
     # Everyone signed in sees and ends their own tokens and changes their own password; only the role managers
     # (the central officer) close and reopen accounts, never their own.
     Row("accounts:security", None, expect(SIGNED_IN)),
@@ -267,7 +267,7 @@ RUBRICS = [
     Row("rubrics:history_undo", "batch", expect(PROVINCE_UP), method="POST", body={"reason": "Nhập nhầm"}),
     Row("rubrics:sheet_import", "rubric", expect(central=OK)),
     Row("rubrics:sheet_import", "rubric", expect(central=OK), method="POST", body={}, redraws=True),
-    # --- h2-paper-mode ---
+    # --- issue 12: paper sheets ---
     Row("rubrics:missing_sheets", None, expect(central=OK)),
     Row("rubrics:sheet_template", "rubric", expect(central=OK), args={"product_set": "3.1"}),
 ]
@@ -380,7 +380,7 @@ EVALUATION_PAGES = [
     ),
     Row("evaluation:result", "under_evaluation", expect()),  # nothing to show before the conclusion
     Row("evaluation:result", "concluded", expect(OWNER)),
-    # --- h2-paper-mode ---
+    # --- issue 12: paper sheets ---
     Row("evaluation:score", "paper", expect(council_assigned=OK)),  # the paper form
     Row("evaluation:score", "paper", expect(council_assigned=OK), method="POST", body=_paper_form),
     # Entering a member's paper sheet is the council secretary's (the cast has none): the member named
@@ -548,7 +548,7 @@ EVALUATION_API = [
         expect(province=OK),
         body={"note": "Đề nghị Trung ương đánh giá 5 sao"},
     ),
-    # --- h2-paper-mode ---
+    # --- issue 12: paper sheets ---
     Row(
         "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper", "paper", expect(council_assigned=OK)
     ),
@@ -750,7 +750,7 @@ DOSSIERS_API = [
         {"reason": "Chưa kịp bổ sung hồ sơ"},
         {"draft": expect(OWNER), "submitted": expect(OWNER), "forwarded": expect(OWNER)},
     ),
-    # --- h3-decision-council ---
+    # --- issue 12: decisions follow the council ---
     # The API stays the producer's and the officers': a council member reads the documents from the sheet page.
     Row(
         "GET /api/v1/dossiers/{dossier_id}/documents/{document_id}/file",
@@ -948,7 +948,7 @@ CYCLE_PAGES = [
     ),
     Row("cycle:notifications", None, expect(SIGNED_IN)),
     Row("cycle:notifications", None, expect(SIGNED_IN), method="POST", body={}),  # everyone has one unread
-    # --- h3-decision-council ---
+    # --- issue 12: decisions follow the council ---
     # Council members see what they score: council1 (assigned, not conflicted) downloads the documents of the
     # dossier under evaluation from the sheet page; council3 (conflicted) and council2 (not assigned) do not; no
     # member once the council has concluded. The dossier's own page (messages, history) stays closed to them.
@@ -1169,7 +1169,7 @@ CERTIFICATION_PAGES = [
         method="POST",
         body={"reason": "Sai số quyết định"},
     ),
-    # --- h3-decision-council ---
+    # --- issue 12: decisions follow the council ---
     # A certificate needs a council (issue 13): no council result, stars above it, or a checker who is a member
     # of the producer: every approval is refused with the reason, nothing issued (OK on the code before).
     *(
@@ -1283,7 +1283,7 @@ CERTIFICATION_API = [
         expect(province=OK),
         body={"reason": "Chưa đủ căn cứ"},
     ),
-    # --- h3-decision-council ---
+    # --- issue 12: decisions follow the council ---
     # "Draft the decision for the recognised products of this round": Bắc Ninh's own officer only (the round
     # of another unit is not found for the others).
     Row(
@@ -1318,7 +1318,7 @@ CERTIFICATION_API = [
     ),
 ]
 
-# --- h4-cert-snapshot ---
+# --- issue 13: certificate snapshot ---
 # Changes of certified details (issue 13, item 1): officers over the producer's unit decide, never the person who
 # asked; the producer's people read their own requests and are refused the decision (TOLD on the page, 403 API).
 RECORD_CHANGES = [
@@ -1382,7 +1382,7 @@ MATRIX_ROWS = {
     "ideas_and_plans": IDEAS_AND_PLANS,
     "certification_pages": CERTIFICATION_PAGES,
     "certification_api": CERTIFICATION_API,
-    "record_changes": RECORD_CHANGES,  # --- h4-cert-snapshot ---
+    "record_changes": RECORD_CHANGES,  # --- issue 13: certificate snapshot ---
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -1810,7 +1810,7 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         targets[key] = {"pk": record.pk, "version": record.version}
         if isinstance(record, BusinessPlan):
             targets[key]["attachment_id"] = record.attachments.first().pk
-    targets.update(_record_changes(cast, certificates))  # --- h4-cert-snapshot ---
+    targets.update(_record_changes(cast, certificates))  # --- issue 13: certificate snapshot ---
     return targets
 
 
@@ -2004,7 +2004,7 @@ def test_a_bulk_forward_refused_to_people_of_another_level_says_it_is_their_righ
     assert Dossier.objects.get(pk=checked).status == "checked"
 
 
-# --- h5-blind-conflicts ---
+# --- issue 13: blind scoring, conflicts, readiness, numbers ---
 # Blind scoring and conflicts read again at every step (issue 13, items 2 and 3), on the matrix's world.
 
 _POINTS_KEYS = frozenset({"running_mean", "mean_score", "total", "member_totals", "parts", "points"})

@@ -46,7 +46,7 @@ ACCESS: dict[str, str] = {
     "accounts:roles": MATRIX,
     "accounts:role_revoke": MATRIX,
     "accounts:audit": MATRIX,
-    # --- h7-tokens-registration ---
+    # --- issue 13: tokens, registration ---
     "accounts:security": MATRIX,
     "accounts:token_revoke": MATRIX,
     "accounts:tokens_revoke_all": MATRIX,
@@ -106,7 +106,7 @@ ACCESS: dict[str, str] = {
     "evaluation:result": MATRIX,
     "evaluation:score": MATRIX,
     "evaluation:dossier_action": MATRIX,
-    # --- h2-paper-mode ---
+    # --- issue 12: paper sheets ---
     "evaluation:paper_for": MATRIX,
     "evaluation:sheet_scan": MATRIX,
     "rubrics:missing_sheets": MATRIX,
@@ -200,7 +200,7 @@ ACCESS: dict[str, str] = {
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/result": MATRIX,
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/conclusion": MATRIX,
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/propose": MATRIX,
-    # --- h2-paper-mode ---
+    # --- issue 12: paper sheets ---
     "GET /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper": MATRIX,
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper": MATRIX,
     "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/paper/submit": MATRIX,
@@ -227,7 +227,7 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/catalog/products/{product_id}": PUBLIC,
     "GET /api/v1/catalog/producers/{producer_id}": PUBLIC,
     "GET /api/v1/catalog/export.{fmt}": PUBLIC,
-    # --- h4-cert-snapshot ---
+    # --- issue 13: certificate snapshot ---
     "products:changes": MATRIX,
     "products:change": MATRIX,
     "products:change_approve": MATRIX,

@@ -159,7 +159,7 @@ def test_pages_open_in_vietnamese_for_an_english_browser_and_switch_on_request(c
     assert "Sign in" in client.get("/").content.decode()
 
 
-# --- h7-tokens-registration: tokens end (issue 13, item 6) and user names are normalised (item 10) -----------
+# --- tokens end (issue 13, item 6) and user names are normalised (item 10) -----------
 
 
 def _sign_in(client, username: str = "province", name: str = "", **extra) -> dict[str, str]:

@@ -347,7 +347,7 @@ def test_answers_come_in_english_on_request(client, story, issue):
     assert body["reason"]["message"] == "The signature does not match: this QR code is forged or altered."
 
 
-# --- h3-decision-council: a certificate number typed by hand ---
+# --- a certificate number typed by hand ---
 
 
 def test_a_typed_certificate_number_answers_in_the_same_shape_from_the_record(client, story, issue):

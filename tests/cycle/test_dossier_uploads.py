@@ -297,7 +297,7 @@ def test_downloads_only_for_those_who_may_see_the_dossier(client, cast, api_toke
     assert client.get(f"/api/v1/dossiers/{theirs.pk}/documents/{guessed}/file", **mine).status_code == 404
 
 
-# --- h6-uploads-limits: bodies bounded before anything is buffered (issue 13, item 8) -----------------------
+# --- bodies bounded before anything is buffered (issue 13, item 8) -----------------------
 
 
 class MultipartBody:

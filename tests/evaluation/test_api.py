@@ -64,7 +64,7 @@ def matrix(scene) -> dict[tuple[str, str], dict | None]:
             "minutes": "x",
         },
         ("POST", "/round-dossiers/{round_dossier_id}/propose"): {"note": ""},
-        # --- h2-paper-mode ---
+        # --- issue 12: paper sheets ---
         ("GET", "/round-dossiers/{round_dossier_id}/paper"): None,
         ("POST", "/round-dossiers/{round_dossier_id}/paper"): Multipart(
             version="0", parts='{"A": "30", "B": "20", "C": "25"}'
