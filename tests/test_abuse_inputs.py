@@ -596,7 +596,7 @@ def test_xlsx_export_neutralises_every_formula_start(client, formula_products):
     assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in values)
 
 
-# --- h7-tokens-registration: registration leaks and look-alikes (issue 13, item 10) ------------------------
+# --- registration leaks and look-alikes (issue 13, item 10) ------------------------
 
 REGISTRATION = {
     "full_name": "Phan Thị Hoa",

@@ -1762,7 +1762,7 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         output_sha256=report.sha256,
         output_filename="bao-cao.pdf",
     )
-    # --- h7-tokens-registration: a token of the producer's (a tablet), an account closed earlier
+    # --- a token of the producer's (a tablet), an account closed earlier
     accounts.token_issue(user=cast.producer_user, name="Máy tính bảng")
     former = accounts.user_create(actor=None, username="former", password=PASSWORD, full_name="Cựu cán bộ")
     accounts.user_deactivate(actor=cast.central, user=former, reason="Nghỉ hưu")

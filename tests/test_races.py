@@ -247,7 +247,7 @@ def test_one_key_with_two_bodies_in_parallel_keeps_the_first_and_refuses_the_oth
     assert anomalies == [], f"{len(anomalies)} anomalies in {TRIALS} trials: {anomalies}"
 
 
-# --- h7-tokens-registration: the per-person token cap holds when one person signs in many times at once ------
+# --- the per-person token cap holds when one person signs in many times at once ------
 
 
 @pytest.mark.django_db(transaction=True)
