@@ -339,9 +339,7 @@ EVALUATION_PAGES = [
         "evaluation:score",
         "under_evaluation",
         expect(council_assigned=OK),
-        shown_to=(
-            "council_assigned",
-        ),  # the dossier and its documents beside the sheet (h3-decision-council)
+        shown_to=("council_assigned",),  # the dossier and its documents beside the sheet
         shown=("member-reading", "tai-lieu.pdf"),
     ),
     Row("evaluation:score", "concluded", expect(council_assigned=OK)),  # their own sheet, read only

@@ -143,7 +143,7 @@ ACCESS: dict[str, str] = {
     "tasks:output": MATRIX,
     # API: sign-in, reference data
     "POST /api/v1/auth/token": PUBLIC,
-    "GET /api/v1/auth/tokens": MATRIX,  # h7-tokens-registration
+    "GET /api/v1/auth/tokens": MATRIX,
     "DELETE /api/v1/auth/token": MATRIX,
     "DELETE /api/v1/auth/tokens/{token_id}": MATRIX,
     "POST /api/v1/auth/tokens/revoke-all": MATRIX,
@@ -211,7 +211,7 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/certificates/revocations": PUBLIC,
     "GET /api/v1/certificates/decisions": MATRIX,
     "POST /api/v1/certificates/decisions": MATRIX,
-    "POST /api/v1/certificates/decisions/from-round": MATRIX,  # h3-decision-council
+    "POST /api/v1/certificates/decisions/from-round": MATRIX,
     "GET /api/v1/certificates/decisions/{decision_id}": MATRIX,
     "POST /api/v1/certificates/decisions/{decision_id}/approve": MATRIX,
     "POST /api/v1/certificates/decisions/{decision_id}/reject": MATRIX,
