@@ -39,11 +39,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from catalog_search import measure, percentile  # noqa: E402  (one way of timing for every benchmark)
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from ocop.accounts.models import User  # noqa: E402
@@ -137,35 +137,6 @@ def queue_before(user):
         scope_q(user, Capability.CHECK_DOSSIERS, "unit"), submitted_at__isnull=False
     ).filter(waiting)
     return dossiers.order_by("due_on", "pk")
-
-
-def sql_time(statements: list[str]) -> float:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-            cursor.fetchall()
-    return (time.perf_counter() - started) * 1000
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-def measure(run, repeat: int) -> tuple[list[float], list[float], int]:
-    """End-to-end times of `run` and the SQL time of the statements it ran, fetched to the last row."""
-    run()
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    statements = [query["sql"] for query in captured.captured_queries]
-    total, sql = [], []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        total.append((time.perf_counter() - started) * 1000)
-        sql.append(sql_time(statements))
-    return total, sql, len(statements)
 
 
 def concurrent(make_run, repeat: int) -> list[float]:
