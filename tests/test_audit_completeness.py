@@ -66,12 +66,17 @@ TODAY = datetime.date.today()
 
 
 def discovered() -> list[str]:
-    """`app.function` for every public function defined (not imported) in an `ocop/<app>/services.py`."""
+    """`app.function` for every public function defined (not imported) in an `ocop/<app>/services.py`, or in a
+    package `ocop/<app>/services/` and offered by it (its `__init__` names the actions of its modules)."""
     names = []
-    for path in sorted(Path(ocop.__file__).parent.glob("*/services.py")):
+    root = Path(ocop.__file__).parent
+    found = [*root.glob("*/services.py"), *(path.parent for path in root.glob("*/services/__init__.py"))]
+    for path in sorted(found):
         module = importlib.import_module(f"ocop.{path.parent.name}.services")
+        inside = (module.__name__, f"{module.__name__}.")
         for name, member in inspect.getmembers(module, inspect.isfunction):
-            if not name.startswith("_") and member.__module__ == module.__name__:
+            defined_here = member.__module__ == inside[0] or member.__module__.startswith(inside[1])
+            if not name.startswith("_") and defined_here:
                 names.append(f"{path.parent.name}.{name}")
     return names
 
@@ -1152,9 +1157,6 @@ EXEMPT = {
     "certification.authority_default_name": PURE,
     "certification.certificate_pdf_ensure": "renders the PDF of the certificate as it stands; the decisions are audited",
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
-    "cycle.notify": "a helper of the services: runs in their transaction, beside their event",
-    "cycle.notify_people": "a helper of the services (assignment): runs in their transaction, beside their event",
-    "cycle.notifications_mark_read": "a person marks their own notifications read: no domain change",
     "evaluation.counted_sheets": READ,
     "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---
     "producers.normalise_tax_code": PURE,

@@ -8,8 +8,9 @@ class CycleConfig(AppConfig):
 
     def ready(self) -> None:
         from ocop.audit.labels import register_label_source
-        from ocop.cycle import sections
+        from ocop.cycle import sections, states
         from ocop.cycle.workflow import audit_label
 
+        states.verify()  # a state the code names but the data file lacks stops the start here
         sections.register()
         register_label_source(audit_label)

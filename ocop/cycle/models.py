@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.cycle.states import DOSSIER, IDEA
+
 
 class ApplicationType(models.TextChoices):
     FIRST = "first", _("Đánh giá lần đầu")
@@ -45,6 +47,11 @@ class RoutedRecord(models.Model):
     # Every change adds one; forms and API calls that carry an older number are refused (409 "stale").
     version = models.PositiveIntegerField(default=1)
 
+    # The ids Django sets beside the foreign keys above, named for type checkers.
+    producer_id: int
+    product_id: int
+    unit_id: int
+
     class Meta:
         abstract = True
 
@@ -70,7 +77,7 @@ class ProductIdea(RoutedRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["product", "year"],
-                condition=~Q(status="withdrawn"),
+                condition=~Q(status=IDEA.withdrawn),
                 name="cycle_idea_one_per_product_year",
             )
         ]
@@ -167,7 +174,7 @@ class Dossier(RoutedRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["product", "year"],
-                condition=~Q(status="withdrawn"),
+                condition=~Q(status=DOSSIER.withdrawn),
                 name="cycle_dossier_one_per_product_year",
             )
         ]

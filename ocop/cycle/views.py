@@ -18,7 +18,7 @@ from ocop.accounts.policies import Capability, has_capability, scope_q
 from ocop.core.errors import DomainError
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
-from ocop.cycle import certificates, selectors, services
+from ocop.cycle import certificates, notifications, selectors, services
 from ocop.cycle.forms import (
     AttachmentForm,
     DossierCreateForm,
@@ -551,7 +551,8 @@ def plan_view(request, pk: int):
                 request, _or_404(selectors.get_plan_for, request.user, pk), form=form, error=error
             )
         messages.success(
-            request, _("Đã nộp phương án cho xã.") if plan.status == "submitted" else _("Đã lưu phương án.")
+            request,
+            _("Đã nộp phương án cho xã.") if plan.status == "submitted" else _("Đã lưu phương án."),
         )
         return redirect("cycle:plan", pk)
     return _plan_page(request, plan)
@@ -609,7 +610,7 @@ def plan_file_view(request, pk: int, attachment_id: int):
 @require_http_methods(["GET", "POST"])
 def notifications_view(request):
     if request.method == "POST":
-        services.notifications_mark_read(actor=request.user)
+        notifications.notifications_mark_read(actor=request.user)
         return redirect("cycle:notifications")
     page = Paginator(selectors.notifications_of(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "cycle/notifications.html", {"page": page})

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import covers
+from ocop.cycle import notifications
 from ocop.cycle import selectors as cycle_selectors
 from ocop.cycle import services as cycle_services
 from ocop.cycle.models import Dossier
@@ -121,7 +122,7 @@ def certification_links(user, round_dossier) -> list[dict]:
 def notify_assigned(*, actor, round_dossier, member) -> None:
     """Tell a council member they were assigned a dossier to score, with the link to their sheet (where the
     dossier, its documents and the product are shown beside it)."""
-    cycle_services.notify_people(
+    notifications.notify_people(
         people=[member.user],
         actor=actor,
         unit=round_dossier.round.unit,
