@@ -11,14 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
-CERTIFICATE_STATES = {
-    "active": gettext_lazy("Còn hiệu lực"),
-    "expired": gettext_lazy("Hết hiệu lực"),
-    "revoked": gettext_lazy("Đã thu hồi"),
-    "superseded": gettext_lazy("Đã được thay thế"),
-}
+from ocop.certification.models import EffectiveStatus
+
+# The certificate's state as the catalogue shows it → its label (the certification app's table).
+CERTIFICATE_STATES = {state.value: state.label for state in EffectiveStatus}
 
 
 _LISTED = models.Q(listed=True)
@@ -129,12 +126,16 @@ class CatalogEntry(models.Model):
         """The certificate's status today: an active one whose validity ran out is expired."""
         today = timezone.localdate()
         if (
-            self.certificate_status == "active"
+            self.certificate_status == EffectiveStatus.ACTIVE
             and self.certificate_valid_until
             and self.certificate_valid_until < today
         ):
-            return "expired"
+            return EffectiveStatus.EXPIRED.value
         return self.certificate_status
+
+    @property
+    def certificate_in_force(self) -> bool:
+        return self.certificate_state == EffectiveStatus.ACTIVE
 
     @property
     def certificate_state_label(self) -> str:

@@ -2,7 +2,7 @@
 the commune to the level that evaluates them.
 
 Statuses are codes of the state tables in `data/routing.yaml` (see `workflow.py`), not database choices:
-adding a state is a data change. Every change goes through `services.py`.
+adding a state is a data change; code names states through `states.py`. Every change goes through `services/`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ocop.cycle import selectors
 from ocop.cycle.models import BusinessPlan, Dossier, ProductIdea
+from ocop.cycle.states import DOSSIER, IDEA
 from ocop.cycle.workflow import workflow
 from ocop.producers.policies import acts_for
 from ocop.producers.sections import Section, register_section
@@ -31,6 +32,7 @@ def _context(user, producer) -> dict:
             selectors.plans_visible_to(user).filter(producer=producer)[:50], workflow(BusinessPlan.WORKFLOW)
         ),
         "dossiers": dossiers,
+        "states": {"dossier": DOSSIER, "idea": IDEA},
         "own": acts_for(user, producer.pk),
         "products": list(products_search(user, producer_id=producer.pk))
         if acts_for(user, producer.pk)

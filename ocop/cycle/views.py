@@ -30,6 +30,7 @@ from ocop.cycle.forms import (
 from ocop.cycle.models import BusinessPlan, Dossier, ProductIdea
 from ocop.cycle.policies import flags, refusal_for, route_of
 from ocop.cycle.routes import level_label
+from ocop.cycle.states import IDEA, PLAN
 from ocop.cycle.workflow import workflow
 from ocop.producers.models import ProducerStatus
 from ocop.producers.policies import acts_for
@@ -416,7 +417,8 @@ def _idea_page(request, idea: ProductIdea, *, error: DomainError | None = None, 
             "form": form,
             "plan": plan,
             "error": error,
-            "may_plan": idea.status == "accepted"
+            "states": IDEA,
+            "may_plan": idea.status == IDEA.accepted
             and plan is None
             and acts_for(request.user, idea.producer_id),
         },
@@ -522,6 +524,7 @@ def _plan_page(request, plan: BusinessPlan, *, error: DomainError | None = None,
             "form": form,
             "attachment_form": AttachmentForm(),
             "error": error,
+            "states": PLAN,
             "fields": [
                 (BusinessPlan._meta.get_field(key).verbose_name, getattr(plan, key)) for key in PLAN_FIELDS
             ],
@@ -552,7 +555,7 @@ def plan_view(request, pk: int):
             )
         messages.success(
             request,
-            _("Đã nộp phương án cho xã.") if plan.status == "submitted" else _("Đã lưu phương án."),
+            _("Đã nộp phương án cho xã.") if plan.status == PLAN.submitted else _("Đã lưu phương án."),
         )
         return redirect("cycle:plan", pk)
     return _plan_page(request, plan)

@@ -2,8 +2,9 @@
 
 One table per workflow: its states (label, who holds the record, days to act) and its transitions (action,
 from which states, to which state, which route role acts, whether a reason is required, named guards). The
-services in `services.py` are the only code that moves a record along it; adding a state or a transition is
-an edit of the data file (and, for a new action, a service that calls `services.dossier_transition`).
+services (`services/transitions.py`, `advance`) are the only code that moves a record along it; adding a state
+or a transition is an edit of the data file (and, for a new action, a service that calls
+`services.dossier_transition`). States the code names are declared in `states.py` and checked at start-up.
 The file is checked as a whole when first read: every problem is listed, nothing half-loaded is used.
 """
 

@@ -58,6 +58,10 @@ class Producer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == ProducerStatus.CONFIRMED
+
 
 class ProducerMember(models.Model):
     """A person who acts for a producer in the system."""
@@ -107,12 +111,12 @@ class RecordChangeRequest(models.Model):
             # One waiting change per record: a second one would race the first to the officer.
             models.UniqueConstraint(
                 fields=["product"],
-                condition=models.Q(status="pending", product__isnull=False),
+                condition=models.Q(status=ChangeRequestStatus.PENDING, product__isnull=False),
                 name="producers_one_pending_change_per_product",
             ),
             models.UniqueConstraint(
                 fields=["producer"],
-                condition=models.Q(status="pending", product__isnull=True),
+                condition=models.Q(status=ChangeRequestStatus.PENDING, product__isnull=True),
                 name="producers_one_pending_change_per_producer",
             ),
         ]

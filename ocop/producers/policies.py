@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, can, has_capability, why_not
-from ocop.producers.models import Producer, ProducerMember, ProducerStatus
+from ocop.producers.models import ChangeRequestStatus, Producer, ProducerMember, ProducerStatus
 
 
 def member_producer_ids(user) -> frozenset[int]:
@@ -70,7 +70,7 @@ def producer_flags(user, producer: Producer) -> dict[str, bool]:
 def why_not_decide_change(user, request) -> str | None:
     """An officer over the producer's unit approves or returns a change of certified details; never the person
     who asked for it (maker and checker)."""
-    if request.status != "pending":
+    if request.status != ChangeRequestStatus.PENDING:
         return _("Đề nghị này không còn chờ duyệt.")
     if getattr(user, "pk", None) == request.requested_by_id:
         return _("Người đề nghị thay đổi không tự duyệt đề nghị của mình.")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ocop.core.errors import DomainError
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
+from ocop.producers.models import ChangeRequestStatus
 from ocop.producers.policies import change_request_flags
 from ocop.producers.selectors import (
     change_requests_visible_to,
@@ -189,7 +190,7 @@ def _change(request, pk: int):
 
 @login_required
 def changes_view(request):
-    status = request.GET.get("status", "pending")[:10]
+    status = request.GET.get("status", ChangeRequestStatus.PENDING)[:10]
     changes = change_requests_visible_to(request.user)
     if status:
         changes = changes.filter(status=status)
