@@ -173,7 +173,7 @@ def waiting_on_q(user, model=Dossier) -> Q:
     levels = sorted(acting_levels(user))
     if not levels:
         return Q(pk__in=[])
-    by_holder: dict[str, list[str]] = {}
+    by_holder: dict[str | None, list[str]] = {}
     for state in workflow(model.WORKFLOW).states:
         by_holder.setdefault(state.holder, []).append(state.code)
     waiting = Q(pk__in=[])
