@@ -38,6 +38,7 @@ from ocop.cycle.models import (
     ProductIdea,
 )
 from ocop.cycle.policies import can_create_for, can_view_record, refusal_for, route_of, why_not_edit
+from ocop.cycle.programme import FIRST_YEAR
 from ocop.cycle.routes import route_on
 from ocop.cycle.tasks import send_notice
 from ocop.cycle.workflow import PRODUCER, Transition, routing, workflow
@@ -47,7 +48,6 @@ from ocop.producers.policies import acts_for
 from ocop.products.selectors import current_rubric_version
 from ocop.tasks import enqueue
 
-FIRST_YEAR = 2018  # the programme began with Decision 490/QĐ-TTg in 2018
 MAX_TEXT = 5000
 MAX_REASON = 2000
 
