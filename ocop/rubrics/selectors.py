@@ -4,7 +4,9 @@
 content fingerprint and process, so scoring never re-reads the tables. Every rubric fact other apps use
 (certificate validity, recognised stars, who recognises what, level names and the unit each level acts at)
 is read through these, so a version a central officer loads, or a sheet a province imports, counts at once:
-each read asks the database for the fingerprint, and a changed fingerprint is parsed again.
+`engine_version(code)` asks the database for the fingerprint at each call; `engine_versions()` and
+`engine_version_on(day)` ask which contents are loaded once per load (see `_loaded_contents`); a changed
+fingerprint is parsed again. The files in ocop/rubrics/data/ count only once `load_rubrics` has loaded them.
 """
 
 from __future__ import annotations
