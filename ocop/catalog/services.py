@@ -33,8 +33,8 @@ from ocop.core.errors import Forbidden, Invalid
 from ocop.core.text import fold, nfc
 from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
 from ocop.products.models import PhotoKind, Product, ProductPhoto
+from ocop.rubrics.selectors import engine_versions, in_force
 
-RECOGNISED_STARS = (3, 4, 5)
 # `display_order` is not rewritten by a reindex: `display_order.place` moves only the entries that need it.
 _ENTRY_FIELDS = [
     f.name
@@ -115,16 +115,20 @@ class CertificateFacts:
     issued_on: date | None
     qr: str
     product_name: str = ""  # the name the certificate was issued for (its snapshot)
+    # The stars a certificate may carry under the rubric version in force when it was issued (its bands
+    # marked `recognised`: 3★–5★ in both shipped versions).
+    recognised_stars: frozenset[int] = frozenset()
 
     @property
     def recognised(self) -> bool:
-        return self.status == "active" and self.stars in RECOGNISED_STARS
+        return self.status == "active" and self.stars in self.recognised_stars
 
 
 def certificates_for(product_ids: Iterable[int]) -> dict[int, CertificateFacts]:
     """Each product's certificate to show: the active one, else the latest (revoked, superseded). One query."""
     facts: dict[int, CertificateFacts] = {}
     today = timezone.localdate()
+    versions = engine_versions()
     certificates = Certificate.objects.filter(product_id__in=list(product_ids)).order_by("-issued_on", "-id")
     for certificate in certificates.only(
         "id",
@@ -149,8 +153,14 @@ def certificates_for(product_ids: Iterable[int]) -> dict[int, CertificateFacts]:
             issued_on=certificate.issued_on,
             qr=certificate_qr_text(certificate),
             product_name=certificate.product_name,
+            recognised_stars=_recognised_stars(versions, certificate.issued_on),
         )
     return facts
+
+
+def _recognised_stars(versions, issued_on: date | None) -> frozenset[int]:
+    version = in_force(versions, issued_on) if issued_on else None
+    return version.recognised_stars if version is not None else frozenset()
 
 
 # --- the index ----------------------------------------------------------------------------------------

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from ocop.cycle.models import Dossier
 from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier, RoundStatus
-from ocop.geo.models import Level
 from ocop.rubrics.models import RubricVersion
-from ocop.rubrics.selectors import version_in_force
+from ocop.rubrics.selectors import engine_version, version_in_force
 
 # A score inside each star's band in every shipped version (3★ 50–69, 4★ 70–89, 5★ 90–100).
 TYPICAL_SCORE = {3: Decimal("62.50"), 4: Decimal("78.00"), 5: Decimal("93.00")}
@@ -32,7 +31,7 @@ def record_past_results(
     `held_on`, with a concluded round dossier per `(product, stars[, score])`."""
     held_on = held_on or timezone.localdate() - datetime.timedelta(days=14)
     rubric = version_in_force(held_on) or RubricVersion.objects.order_by("-effective_from").first()
-    level = "central" if unit.level == Level.COUNTRY else unit.level
+    level = engine_version(rubric.code).level_of_unit(unit.level)
     evaluation_round = EvaluationRound.objects.create(
         name=name or f"Đợt đánh giá {held_on:%d/%m/%Y}",
         level=level,

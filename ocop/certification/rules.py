@@ -1,72 +1,60 @@
-"""What the rubric data says about certificates, read through the rubric engine: how long a certificate is
-valid, how early the producer is told of its expiry, and which stars each level recognises on a date.
+"""What the loaded rubric versions say about certificates: how long a certificate is valid, how early the
+producer is told of its expiry, and which stars each level recognises on a date.
 
-Nothing is hard-coded here: the numbers are in the rubric version files (`certificate:` and `duties:` in
-ocop/rubrics/data/*.yaml), and the version in force on the decision's date decides.
+The numbers are the `certificate:`, `levels:` and `duties:` of the rubric version in force on the decision's
+date, as loaded in the database (`manage.py load_rubrics`, a version a central officer loads, a sheet a
+province imports), read through `ocop.rubrics.selectors`; the files in ocop/rubrics/data/ count only once
+loaded. The selectors parse a version once per content fingerprint, so a reload is followed at the next read.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
-from functools import lru_cache
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-import ocop.rubrics
 from ocop.core.errors import Invalid
-from ocop.geo.models import Level
 from ocop.rubrics.engine import duty_period_on
 from ocop.rubrics.issues import RubricError
-from ocop.rubrics.loader import load_version_file
 from ocop.rubrics.schema import CertificateRule, RubricVersion
-
-RUBRIC_DATA = Path(ocop.rubrics.__file__).resolve().parent / "data"
-
-
-@lru_cache(maxsize=4)
-def _versions(stamp: tuple[tuple[str, int], ...]) -> tuple[RubricVersion, ...]:
-    return tuple(
-        sorted(
-            (load_version_file(RUBRIC_DATA / name) for name, _mtime in stamp), key=lambda v: v.effective_from
-        )
-    )
+from ocop.rubrics.selectors import engine_version_on, engine_versions
 
 
 def versions() -> tuple[RubricVersion, ...]:
-    """Every rubric version file, parsed once per process (again when a file changes)."""
-    files = sorted(RUBRIC_DATA.glob("*.yaml"))
-    return _versions(tuple((f.name, f.stat().st_mtime_ns) for f in files))
+    """Every loaded rubric version, oldest first."""
+    return engine_versions()
 
 
 def version_on(day: datetime.date) -> RubricVersion:
-    in_force = [
-        v
-        for v in versions()
-        if v.effective_from <= day and (v.effective_until is None or day <= v.effective_until)
-    ]
-    if not in_force:
+    version = engine_version_on(day)
+    if version is None:
         raise Invalid(
             _("Không có bộ tiêu chí nào có hiệu lực vào ngày %(date)s.") % {"date": day.strftime("%d/%m/%Y")},
             code="no_rubric_in_force",
         )
-    return max(in_force, key=lambda v: v.effective_from)
+    return version
 
 
 def certificate_rule(day: datetime.date) -> CertificateRule:
     return version_on(day).certificate
 
 
-def level_of(unit) -> str:
-    """The level of the duty table an authority's unit acts at."""
-    return "central" if unit.level == Level.COUNTRY else unit.level
+def level_of(unit, day: datetime.date) -> str | None:
+    """The level of the duty table an authority's unit acts at on `day` (the version's `levels` say which kind
+    of unit acts at each: the country at `central`), None when no level does."""
+    version = engine_version_on(day)
+    return version.level_of_unit(unit.level) if version is not None else None
 
 
 def recognisable_stars(unit, day: datetime.date) -> tuple[int, ...]:
     """The stars an authority of this unit may recognise on `day` (province 3★–4★ since 6/7/2025, centre 5★)."""
+    version = engine_version_on(day)
+    level = version.level_of_unit(unit.level) if version is not None else None
+    if version is None or level is None:
+        return ()
     try:
-        duty = duty_period_on(version_on(day), day).duty(level_of(unit))
+        duty = duty_period_on(version, day).duty(level)
     except RubricError:
         return ()
     return tuple(duty.recognises) if duty is not None else ()

@@ -10,24 +10,15 @@ level it forwards to.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ocop.core.errors import Invalid
 from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER
 from ocop.rubrics.schema import DutyPeriod, RubricVersion
-from ocop.rubrics.selectors import engine_version, version_in_force
-
-LEVEL_LABELS = {
-    "commune": gettext_lazy("Cấp xã"),
-    "district": gettext_lazy("Cấp huyện"),
-    "province": gettext_lazy("Cấp tỉnh"),
-    "central": gettext_lazy("Trung ương"),
-}
+from ocop.rubrics.selectors import engine_version_on, engine_versions
 
 
 @dataclass(frozen=True)
@@ -71,8 +62,7 @@ class Route:
 
 def duty_period_on(day: date) -> tuple[RubricVersion, DutyPeriod]:
     """The rubric version in force on `day` (as loaded by `manage.py load_rubrics`) and its duty period."""
-    row = version_in_force(day)
-    version = engine_version(row.code) if row is not None else None
+    version = engine_version_on(day)
     period = next((p for p in version.duties if p.covers(day)), None) if version else None
     if version is None or period is None:
         raise Invalid(
@@ -83,19 +73,11 @@ def duty_period_on(day: date) -> tuple[RubricVersion, DutyPeriod]:
     return version, period
 
 
-_ROUTE_CACHE: dict[date, tuple[float, Route]] = {}
-_ROUTE_SECONDS = 60.0  # a rubric version reloaded by a central officer is followed within a minute
-
-
 def route_on(day: date) -> Route:
-    """The route a record entering the cycle on `day` follows (cached a minute: drafts show today's route
-    on every page, and reading the duty table means reading the rubric document)."""
-    cached = _ROUTE_CACHE.get(day)
-    if cached is not None and time.monotonic() - cached[0] < _ROUTE_SECONDS:
-        return cached[1]
-    route = _route_on(day)
-    _ROUTE_CACHE[day] = (time.monotonic(), route)
-    return route
+    """The route a record entering the cycle on `day` follows. One query (the loaded versions' fingerprints):
+    the rubric selectors parse a version once per content, so a version reloaded by a central officer is
+    followed at the next read, with no cache of routes to go stale."""
+    return _route_on(day)
 
 
 def _route_on(day: date) -> Route:
@@ -112,4 +94,10 @@ def _route_on(day: date) -> Route:
 
 
 def level_label(level: str | None) -> str:
-    return str(LEVEL_LABELS.get(level or "", level or "—"))
+    """The name the rubric versions give the level (`levels` of the newest loaded version that has it: "Cấp
+    huyện" also after the district was dropped), in the reader's language; the code when none names it. The
+    names are Vietnamese data, each with its English entry in the catalogue."""
+    if not level:
+        return "—"
+    named = next((v.level(level) for v in reversed(engine_versions()) if v.level(level)), None)
+    return _(named.name) if named is not None else level

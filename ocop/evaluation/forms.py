@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.models import User
 from ocop.accounts.usernames import normalise_username
+from ocop.cycle.programme import FIRST_YEAR
 from ocop.evaluation.models import Conclusion, ConflictReason, CouncilRole
 from ocop.geo.models import AdminUnit, Era
 from ocop.rubrics.models import RubricVersion
@@ -33,7 +34,7 @@ class RoundForm(forms.Form):
     unit_code = forms.CharField(
         label=_("Mã đơn vị tổ chức"), max_length=8, help_text=_("Tỉnh: mã tỉnh; Trung ương: VN")
     )
-    year = forms.IntegerField(label=_("Năm"), min_value=2018, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=FIRST_YEAR, max_value=2100)
     rubric_version = forms.ModelChoiceField(
         label=_("Bộ tiêu chí"),
         queryset=RubricVersion.objects.order_by("-effective_from"),

@@ -24,6 +24,7 @@ from ocop.core import uploads
 from ocop.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ocop.core.storage import store
 from ocop.core.text import nfc, shorten
+from ocop.cycle.programme import FIRST_YEAR
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies, rules, selectors
 from ocop.evaluation.conflicts import detected_reasons
@@ -47,7 +48,6 @@ from ocop.evaluation.models import (
     SheetMode,
     SheetStatus,
 )
-from ocop.geo.models import Level
 from ocop.rubrics import engine
 from ocop.rubrics import selectors as rubric_selectors
 from ocop.rubrics.issues import ScoringError
@@ -70,13 +70,6 @@ DOSSIER_TRANSITIONS: dict[str, frozenset[str]] = {
     EvaluationStatus.NOT_RECOGNISED: frozenset(),
     EvaluationStatus.RECOGNISED: frozenset(),
 }
-
-# Rubric level codes are data; the unit a round of that level is held over is a unit of this level.
-_UNIT_LEVEL_OF_RUBRIC_LEVEL = {"central": Level.COUNTRY}
-
-
-def _unit_level(rubric_level: str) -> str:
-    return _UNIT_LEVEL_OF_RUBRIC_LEVEL.get(rubric_level, rubric_level)
 
 
 def _move(round_dossier: RoundDossier, to: str) -> None:
@@ -149,9 +142,9 @@ def round_create(
             % {"day": held_on.strftime("%d/%m/%Y"), "level": level},
             code="round_level_does_not_score",
         )
-    if unit.level != _unit_level(level):
+    if unit.level != version.unit_level(level):
         raise Invalid(_("Đơn vị tổ chức không phải đơn vị của cấp đánh giá này."), code="round_unit_level")
-    if not (2018 <= int(year) <= held_on.year + 1):
+    if not (FIRST_YEAR <= int(year) <= held_on.year + 1):
         raise Invalid(_("Năm của đợt đánh giá không hợp lệ."), code="round_year_invalid")
     if int(min_sheets) < 1:
         raise Invalid(_("Số phiếu tối thiểu phải từ 1 trở lên."), code="round_min_sheets_invalid")

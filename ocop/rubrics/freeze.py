@@ -5,7 +5,9 @@ facts (parts, bands, aggregation, levels and duties, taxonomy, legal forms, cert
 already in the version. A sheet may be added only for a product set that has no sheet and has never been
 scored under the version (digitally or on paper, drafts included): a set scored on paper keeps paper mode, so
 its dossiers are never scored half on paper and half on a sheet that appeared later. `sources` may only
-grow (provenance of the added sheets); nothing else may change. Pure functions: no Django import.
+grow (provenance of the added sheets). A field the format gained after versions were frozen, and that no score
+reads, may be added where it is absent (`ADDABLE`: the `unit_level` of a level, which says what kind of unit
+acts at it); once there it is frozen like the rest. Nothing else may change. Pure functions: no Django import.
 """
 
 from __future__ import annotations
@@ -17,6 +19,34 @@ from .issues import Issue
 
 # Top-level keys whose only allowed change on a frozen version is checked apart.
 _SHEETS, _SOURCES = "sheets", "sources"
+
+# Per top-level list: entry fields a frozen version may gain where an entry lacks them (never change).
+ADDABLE: dict[str, frozenset[str]] = {"levels": frozenset({"unit_level"})}
+
+
+def _entries(document: Mapping[str, Any], key: str) -> list[Any]:
+    value = document.get(key)
+    return list(value) if isinstance(value, list) else []
+
+
+def _gained(old: Mapping[str, Any], new: Mapping[str, Any], key: str) -> list[tuple[int, str]]:
+    """(position, field) of each addable field the new list's entries have and the old one's lack, when the
+    two lists are otherwise entry for entry the same (else nothing: the change is not only an addition)."""
+    before, after, fields = _entries(old, key), _entries(new, key), ADDABLE[key]
+    if len(before) != len(after) or not all(isinstance(e, Mapping) for e in before + after):
+        return []
+    gained = []
+    for position, (was, now) in enumerate(zip(before, after, strict=True)):
+        added = [f for f in fields if f in now and f not in was]
+        if {k: v for k, v in now.items() if k not in added} != dict(was):
+            return []
+        gained += [(position, f) for f in sorted(added)]
+    return gained
+
+
+def added_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The addable fields `new` adds to a frozen `old`, named `levels[2].unit_level`."""
+    return [f"{key}[{position}].{field}" for key in ADDABLE for position, field in _gained(old, new, key)]
 
 
 def _sheets_by_set(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -38,6 +68,8 @@ def frozen_changes(
     issues: list[Issue] = []
     for key in sorted(set(old) | set(new)):
         if key in (_SHEETS, _SOURCES):
+            continue
+        if key in ADDABLE and _gained(old, new, key):
             continue
         if old.get(key) != new.get(key):
             issues.append(

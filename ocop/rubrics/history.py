@@ -280,9 +280,7 @@ def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: Pl
     if row.decision_date is None:
         problem("decision_date", "not_date", value=cell_text(cell("decision_date")))
     digits = re.sub(r"\D", "", cell_text(cell("stars")))
-    row.stars = int(digits) if digits and int(digits) in (3, 4, 5) else None
-    if row.stars is None:
-        problem("stars", "not_stars", value=cell_text(cell("stars")))
+    row.stars = int(digits) if digits and len(digits) <= 2 else None  # checked against the version's bands
     score_text = cell_text(cell("score")).replace(",", ".")
     if score_text:
         try:
@@ -307,19 +305,24 @@ def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: Pl
     else:
         row.unit = unit
         row.current_province = unit.current_province or unit  # a current province rolls up to itself
-    _check_against_rubric(row, problem)
+    _check_against_rubric(row, problem, stars_text=cell_text(cell("stars")))
     return row
 
 
-def _check_against_rubric(row: HistoryRow, problem) -> None:
+def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str) -> None:
+    version = version_in_force(row.decision_date) if row.decision_date is not None else None
+    engine = engine_version(version.code) if version is not None else None
+    # The stars a certificate may carry are the bands the version marks recognised (3★–5★ in both shipped).
+    allowed = sorted(engine.recognised_stars) if engine is not None else []
+    if row.stars is None or (engine is not None and row.stars not in allowed):
+        problem("stars", "not_stars", value=stars_text, allowed=", ".join(map(str, allowed)) or "—")
+        row.stars = None
     if row.decision_date is None:
         return
-    version = version_in_force(row.decision_date)
-    if version is None:
+    if version is None or engine is None:
         problem("decision_date", "no_version_for_date", value=row.decision_date.strftime("%d/%m/%Y"))
         return
     row.version = version
-    engine = engine_version(version.code)
     row.expires_on = add_months(row.decision_date, engine.certificate.validity_months)
     if row.stars is None:
         return

@@ -314,8 +314,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' matches several units ({candidates}); add the district or province.",
     ),
     "not_stars": (
-        "Hạng sao «{value}» không hợp lệ; cần 3, 4 hoặc 5.",
-        "Star rating '{value}' is invalid; use 3, 4 or 5.",
+        "Hạng sao «{value}» không hợp lệ; bộ tiêu chí có hiệu lực ngày quyết định công nhận hạng {allowed} sao.",
+        "Star rating '{value}' is invalid; the rubric in force on the decision's date recognises {allowed} stars.",
     ),
     "no_version_for_date": (
         "Không có bộ tiêu chí nào có hiệu lực vào ngày {value}.",

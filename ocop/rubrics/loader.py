@@ -35,6 +35,7 @@ from .schema import (
     Doubt,
     DutyPeriod,
     Gate,
+    Level,
     LevelDuty,
     Named,
     Option,
@@ -285,7 +286,7 @@ class _Parser:
         certificate = self.certificate(m.get("certificate"), (*top, ("field", "certificate")))
         legal_forms = self.named_list(m, "legal_forms", top, "legal_form")
         self.legal_forms = {n.code for n in legal_forms}
-        levels = self.named_list(m, "levels", top, "level")
+        levels = self.levels(m, top)
         duties = self.duties(m, top, levels, start, until, scale_max)
         taxonomy_levels, nodes, product_sets = self.taxonomy(m.get("taxonomy"), (*top, ("field", "taxonomy")))
         self.product_sets = {p.code for p in product_sets}
@@ -435,12 +436,30 @@ class _Parser:
             out.append(Named(code, self.text(n, "name", place)))
         return tuple(out)
 
+    def levels(self, m: Mapping, top: Place) -> tuple[Level, ...]:
+        """The duty levels in routing order, each with the kind of unit that acts at it (`unit_level`)."""
+        out: list[Level] = []
+        seen: dict[str, Place] = {}
+        for item, _ in self.items(m, "levels", top):
+            place = (*top, ("level", str(item.get("code", "?")) if isinstance(item, Mapping) else "?"))
+            n = self.mapping(item, place, {"code", "name"}, {"unit_level"})
+            if n is None:
+                continue
+            code = self.code(n, "code", place)
+            self.unique(seen, code, place)
+            unit_level = self.code(n, "unit_level", place) if "unit_level" in n else ""
+            out.append(Level(code, self.text(n, "name", place), unit_level))
+        units: dict[str, Place] = {}
+        for level in out:
+            self.unique(units, level.unit, (*top, ("level", level.code), ("field", "unit_level")))
+        return tuple(out)
+
     # -- duties -----------------------------------------------------------------------------------------
     def duties(
         self,
         m: Mapping,
         top: Place,
-        levels: tuple[Named, ...],
+        levels: tuple[Level, ...],
         start: date | None,
         until: date | None,
         scale_max: Decimal,

@@ -18,7 +18,8 @@ class RubricVersion(models.Model):
     decision = models.CharField(max_length=100)
     effective_from = models.DateField()
     effective_until = models.DateField(null=True, blank=True)
-    # Once a score was given under it, a version never changes: a correction is a new version.
+    # Once a score was given under it, what a score may have read never changes (a correction is a new
+    # version); it may still gain sheets for sets never scored and fields no score reads (`freeze.py`).
     frozen = models.BooleanField(default=False)
 
     class Meta:
@@ -326,7 +327,9 @@ class HistoricalRecognition(models.Model):
     """A past recognition (*quyết định công nhận* before this system) as the province recorded it.
 
     The address keeps the units of its time (`unit`, legacy or current) and rolls up through
-    `current_province`. The certification app turns these into certificates; expiry follows the decision date.
+    `current_province`. `expires_on` is the decision date plus the certificate validity of the rubric version
+    loaded for that date. Nothing turns these rows into certificates yet: they are kept, listed with their
+    batch and undone with it, and neither the catalogue nor the expiry reminders read them.
     """
 
     batch = models.ForeignKey(HistoryImport, on_delete=models.CASCADE, related_name="recognitions")

@@ -213,6 +213,20 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Level:
+    """A level of the duty table (*cấp*) and the kind of administrative unit that acts at it (`unit_level`,
+    a `geo` level: `central` is the country). Absent from the file, the unit level is the level's own code."""
+
+    code: str
+    name: str
+    unit_level: str = ""
+
+    @property
+    def unit(self) -> str:
+        return self.unit_level or self.code
+
+
+@dataclass(frozen=True)
 class Decision:
     number: str
     date: date
@@ -269,7 +283,7 @@ class RubricVersion:
     aggregation: Aggregation
     certificate: CertificateRule
     legal_forms: tuple[Named, ...]
-    levels: tuple[Named, ...]
+    levels: tuple[Level, ...]
     duties: tuple[DutyPeriod, ...]
     taxonomy_levels: tuple[str, ...]
     nodes: tuple[TaxonNode, ...]
@@ -301,6 +315,23 @@ class RubricVersion:
     @property
     def lowest_recognised_stars(self) -> int | None:
         return min((b.stars for b in self.bands if b.recognised), default=None)
+
+    @property
+    def recognised_stars(self) -> frozenset[int]:
+        """The stars a certificate may carry under this version (the bands marked `recognised`)."""
+        return frozenset(b.stars for b in self.bands if b.recognised)
+
+    def level(self, code: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.code == code), None)
+
+    def unit_level(self, level: str) -> str | None:
+        """The kind of administrative unit that acts at duty level `level` (`central` → `country`)."""
+        found = self.level(level)
+        return found.unit if found is not None else None
+
+    def level_of_unit(self, unit_level: str) -> str | None:
+        """The duty level a unit of this kind acts at (`country` → `central`), None when none does."""
+        return next((lv.code for lv in self.levels if lv.unit == unit_level), None)
 
     def level_order(self, level: str) -> int:
         return next((i for i, lv in enumerate(self.levels) if lv.code == level), -1)

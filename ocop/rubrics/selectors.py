@@ -1,14 +1,21 @@
 """Reads of the rubrics app. Rubric versions are public reference data: no user scope applies.
 
 `engine_version(code)` gives the engine's frozen `RubricVersion` for a loaded version, parsed once per
-content fingerprint and process, so scoring never re-reads the tables.
+content fingerprint and process, so scoring never re-reads the tables. Every rubric fact other apps use
+(certificate validity, recognised stars, who recognises what, level names and the unit each level acts at)
+is read through these, so a version a central officer loads, or a sheet a province imports, counts at once:
+`engine_version(code)` asks the database for the fingerprint at each call; `engine_versions()` and
+`engine_version_on(day)` ask which contents are loaded once per load (see `_loaded_contents`); a changed
+fingerprint is parsed again. The files in ocop/rubrics/data/ count only once `load_rubrics` has loaded them.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -20,6 +27,14 @@ from .loader import parse_version
 
 _cache: dict[tuple[str, str], schema.RubricVersion] = {}
 _lock = threading.Lock()
+
+# Which contents are loaded, as (code, fingerprint) oldest first, read once per "generation": a token in the
+# shared cache that every load deletes (`loaded_changed`). A list page that names a level or routes a draft on
+# every row reads the database once, and a load is followed at the next read by every process that shares the
+# cache (without a shared cache, other processes follow within GENERATION_SECONDS).
+_GENERATION_KEY = "rubrics:loaded-generation"
+GENERATION_SECONDS = 60
+_loaded: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
 
 def rubric_versions() -> QuerySet[m.RubricVersion]:
@@ -33,20 +48,78 @@ def get_rubric_version(code: str) -> m.RubricVersion:
     return row
 
 
+def _parsed(code: str, fingerprint: str) -> schema.RubricVersion:
+    """The version of this content, parsed once per process; the document is read only on a miss."""
+    cached = _cache.get((code, fingerprint))
+    if cached is None:
+        document = (
+            m.RubricVersionContent.objects.filter(version__code=code, fingerprint=fingerprint)
+            .values_list("document", flat=True)
+            .first()
+        )
+        if document is None:  # reloaded between the two reads: take what is there now
+            return engine_version(code)
+        cached = parse_version(document)
+        with _lock:
+            for key in [k for k in _cache if k[0] == code]:
+                del _cache[key]  # an older content of the version is not read again
+            _cache[(code, fingerprint)] = cached
+    return cached
+
+
 def engine_version(code: str) -> schema.RubricVersion:
     """The scoring engine's view of a loaded version."""
-    content = (
-        m.RubricVersionContent.objects.filter(version__code=code).only("fingerprint", "document").first()
+    fingerprint = (
+        m.RubricVersionContent.objects.filter(version__code=code)
+        .values_list("fingerprint", flat=True)
+        .first()
     )
-    if content is None:
+    if fingerprint is None:
         raise NotFound(_("Không có bộ tiêu chí «%(code)s».") % {"code": code}, code="unknown_rubric_version")
-    key = (code, content.fingerprint)
-    cached = _cache.get(key)
-    if cached is None:
-        cached = parse_version(content.document)
-        with _lock:
-            _cache[key] = cached
-    return cached
+    return _parsed(code, fingerprint)
+
+
+def loaded_changed() -> None:
+    """Called by every write of a version's content: each process reads the loaded contents again."""
+    cache.delete(_GENERATION_KEY)
+
+
+def _loaded_contents() -> tuple[tuple[str, str], ...]:
+    global _loaded
+    token = cache.get(_GENERATION_KEY)
+    known = _loaded
+    if token is not None and known is not None and known[0] == token:
+        return known[1]
+    # The token is taken before the read: a load committed after it deletes it, so this read is not kept.
+    cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=GENERATION_SECONDS)
+    token = cache.get(_GENERATION_KEY)
+    rows = tuple(
+        m.RubricVersionContent.objects.order_by("version__effective_from").values_list(
+            "version__code", "fingerprint"
+        )
+    )
+    _loaded = (token, rows) if token is not None else None
+    return rows
+
+
+def engine_versions() -> tuple[schema.RubricVersion, ...]:
+    """Every loaded version as the engine sees it, oldest first (no query while nothing was loaded since)."""
+    return tuple(_parsed(code, fingerprint) for code, fingerprint in _loaded_contents())
+
+
+def in_force(versions: tuple[schema.RubricVersion, ...], on: date) -> schema.RubricVersion | None:
+    """Of `versions`, the one whose effective dates cover `on` (the newest one if two overlap)."""
+    covering = [
+        v
+        for v in versions
+        if v.effective_from <= on and (v.effective_until is None or on <= v.effective_until)
+    ]
+    return max(covering, key=lambda v: v.effective_from, default=None)
+
+
+def engine_version_on(on: date) -> schema.RubricVersion | None:
+    """The loaded version in force on `on`, as the engine sees it (`version_in_force` for the row)."""
+    return in_force(engine_versions(), on)
 
 
 def version_in_force(on: date) -> m.RubricVersion | None:

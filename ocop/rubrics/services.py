@@ -25,7 +25,7 @@ from ocop.core.errors import Conflict, Forbidden, Invalid
 
 from . import models as m
 from . import schema
-from .freeze import added_sheets, frozen_changes
+from .freeze import added_fields, added_sheets, frozen_changes
 from .issues import Issue, RubricFileInvalid, errors_only
 from .loader import parse_version, read_version_file
 from .sheet_import import SheetImport, merge_sheet, sheet_from_rows
@@ -95,6 +95,7 @@ def _load(*, actor, version: schema.RubricVersion, document: dict, source: str) 
     m.RubricVersionContent.objects.update_or_create(
         version=row, defaults={"fingerprint": version.fingerprint, "document": document, "source": source}
     )
+    _loaded_changed()
     _store_tables(row, version)
     record_event(
         actor=actor,
@@ -121,8 +122,10 @@ def _load_into_frozen(
             + [Issue(i.code, place + i.place, i.params) for i in issues]
         )
     added = added_sheets(content.document, document)
+    gained = added_fields(content.document, document)
     content.fingerprint, content.document, content.source = version.fingerprint, document, source
     content.save(update_fields=["fingerprint", "document", "source"])
+    _loaded_changed()
     parts = {p.code: p for p in m.Part.objects.filter(version=row)}
     sets = {p.code: p for p in m.ProductSet.objects.filter(version=row)}
     for code in added:
@@ -131,9 +134,23 @@ def _load_into_frozen(
         actor=actor,
         action=f"rubric_version.{UPDATED}",
         target=row,
-        data={"fingerprint": version.fingerprint, "source": source, "added_sheets": added, "frozen": True},
+        data={
+            "fingerprint": version.fingerprint,
+            "source": source,
+            "added_sheets": added,
+            "added_fields": gained,
+            "frozen": True,
+        },
     )
     return LoadResult(version.code, UPDATED, source)
+
+
+def _loaded_changed() -> None:
+    """Readers follow the new content now (this transaction) and again once it is committed (every process)."""
+    from .selectors import loaded_changed
+
+    loaded_changed()
+    transaction.on_commit(loaded_changed)
 
 
 def _store_tables(row: m.RubricVersion, version: schema.RubricVersion) -> None:

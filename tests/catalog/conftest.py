@@ -17,6 +17,7 @@ from ocop.producers.models import LegalForm, Producer, ProducerStatus
 from ocop.producers.services import producer_create
 from ocop.products.services import product_create
 from ocop.rubrics.models import ProductSet, RubricVersion, TaxonLevel, TaxonNode
+from ocop.rubrics.selectors import engine_version_on
 from tests.council_support import council_backs
 
 # (group code, group name, product set code, product set name) as in Decision 148 (rubric 2023).
@@ -92,6 +93,7 @@ class FakeCertificates:
             valid_until=valid_until or datetime.date.today() + datetime.timedelta(days=700),
             issued_on=issued,
             qr=f"http://127.0.0.1:8000/certificates/v/TEST{self.next_id:05d}",
+            recognised_stars=engine_version_on(issued).recognised_stars,
         )
         self.next_id += 1
         return reindex_product(product)

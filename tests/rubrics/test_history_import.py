@@ -12,7 +12,14 @@ from ocop.core.errors import Forbidden
 from ocop.rubrics.history import add_months
 from ocop.rubrics.issues import RubricFileInvalid
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport
-from ocop.rubrics.services import history_import_apply, history_import_preview, history_import_undo
+from ocop.rubrics.services import (
+    history_import_apply,
+    history_import_preview,
+    history_import_undo,
+    rubric_version_load,
+)
+
+from .helpers import raw
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +138,22 @@ def test_expiry_adds_whole_months_and_clamps_the_day():
     assert add_months(date(2021, 2, 28), 36) == date(2024, 2, 28)
     assert add_months(date(2020, 2, 29), 36) == date(2023, 2, 28)
     assert add_months(date(2021, 5, 31), 1) == date(2021, 6, 30)
+
+
+def test_the_stars_a_row_may_carry_are_the_bands_the_loaded_version_recognises(cast):
+    six = 'Mật ong,HTX Vân Hà,"Phường Vân Hà, Bắc Ninh",6 sao,,9/QĐ-UBND,10/08/2025,tỉnh'
+    preview = history_import_preview(actor=cast.province_officer, content=csv(six))
+    (issue,) = preview.all_issues
+    assert (issue.code, issue.message("vi")) == (
+        "not_stars",
+        "Hạng sao «6 sao» không hợp lệ; bộ tiêu chí có hiệu lực ngày quyết định công nhận hạng 3, 4, 5 sao.",
+    )
+    three = 'Mật ong,HTX Vân Hà,"Phường Vân Hà, Bắc Ninh",3,,9/QĐ-UBND,10/08/2025,tỉnh'
+    assert history_import_preview(actor=cast.province_officer, content=csv(three)).ok
+
+    data = raw("2023")
+    next(b for b in data["bands"] if b["stars"] == 3)["recognised"] = False
+    rubric_version_load(actor=None, data=data, source="2023-sua-doi.yaml")
+
+    refused = history_import_preview(actor=cast.province_officer, content=csv(three))
+    assert [(i.code, i.params["allowed"]) for i in refused.all_issues] == [("not_stars", "4, 5")]

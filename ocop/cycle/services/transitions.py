@@ -22,11 +22,11 @@ from ocop.core.text import nfc
 from ocop.cycle.models import Dossier, DossierTransition
 from ocop.cycle.notifications import notify
 from ocop.cycle.policies import can_view_record, refusal_for, route_of, why_not_edit
+from ocop.cycle.programme import FIRST_YEAR
 from ocop.cycle.routes import route_on
 from ocop.cycle.workflow import PRODUCER, Transition, workflow
 from ocop.producers.policies import acts_for
 
-FIRST_YEAR = 2018  # the programme began with Decision 490/QĐ-TTg in 2018
 MAX_TEXT = 5000
 MAX_REASON = 2000
 
