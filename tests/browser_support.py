@@ -21,14 +21,14 @@ def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
     assert page.locator(".account .who").count() == 1, f"{username} could not sign in"
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
 
 
 def status_of(page, element: str) -> str:
