@@ -13,6 +13,7 @@ from ocop.rubrics.history import add_months
 from ocop.rubrics.issues import RubricFileInvalid
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport
 from ocop.rubrics.services import history_import_apply, history_import_preview, history_import_undo
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_rows_outside_the_officers_province_are_refused(cast):
 
 def test_only_officers_who_recognise_may_import(cast):
     for person in (cast.commune_officer, cast.producer_user, cast.council1):
-        with pytest.raises(Forbidden):
+        with nothing_changes(), pytest.raises(Forbidden):
             history_import_preview(actor=person, content=csv(*GOOD))
 
 
