@@ -1,5 +1,10 @@
 """What the browser tests share: screenshots kept as test artefacts, signing in and out through the login page,
-and reading the state a page shows."""
+and reading the state a page shows.
+
+A click that opens another page (a link, a form's button) runs inside `with page.expect_navigation():`, so what
+the test reads next is the new page: `click()` waits for the navigation it starts only by a default Playwright has
+announced it will drop (`no_wait_after`), and `wait_for_load_state()` alone returns at once on a page already
+loaded. `wait_for_url` cannot tell a form that redirects back to the same address from no navigation at all."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def test_an_idea_goes_to_the_commune_at_once(cast, pending_idea):
     assert pending_idea.route["receiver"] == "commune"
     assert list(ideas_visible_to(cast.commune_officer)) == [pending_idea]
     assert list(ideas_visible_to(cast.other_commune_officer)) == []
-    assert Notification.objects.filter(user=cast.commune_officer).exists()
+    assert Notification.objects.filter(user=cast.commune_officer).count() == 1
     assert AuditEvent.objects.filter(action="idea.register").count() == 1
 
 

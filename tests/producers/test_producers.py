@@ -44,9 +44,9 @@ def test_a_producer_registers_itself_and_the_commune_confirms_it(client, cast):
     producer = Producer.objects.get(tax_code="2400987654")
     assert producer.status == ProducerStatus.PENDING and producer.unit == cast.commune
     assert (producer.member_count, producer.worker_count, producer.in_craft_village) == (12, 30, True)
-    assert ProducerMember.objects.filter(producer=producer, user=user, is_owner=True).exists()
-    assert Role.active.filter(user=user, kind=RoleKind.PRODUCER, unit=cast.commune).exists()
-    assert AuditEvent.objects.filter(action="producer.register", target_id=str(producer.pk)).exists()
+    assert ProducerMember.objects.filter(producer=producer, user=user, is_owner=True).count() == 1
+    assert Role.active.filter(user=user, kind=RoleKind.PRODUCER, unit=cast.commune).count() == 1
+    assert AuditEvent.objects.filter(action="producer.register", target_id=str(producer.pk)).count() == 1
     portal = client.get("/producers/me/")
     assert "Đang chờ cán bộ xã xác nhận" in portal.content.decode()
 

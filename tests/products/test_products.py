@@ -47,7 +47,7 @@ def test_a_producer_adds_a_product_by_its_set_code(client, cast, api_token):
     body = response.json()
     assert (body["product_set"], body["rubric_version"], body["group"]) == ("2.2", "2023", "I")
     assert body["producer"]["id"] == producer.pk and body["may_edit"] is True
-    assert AuditEvent.objects.filter(action="product.create", target_id=str(body["id"])).exists()
+    assert AuditEvent.objects.filter(action="product.create", target_id=str(body["id"])).count() == 1
     explicit = post(
         client,
         "/api/v1/products",
