@@ -1,5 +1,10 @@
 """What the browser tests share: screenshots kept as test artefacts, signing in and out through the login page,
-and reading the state a page shows."""
+and reading the state a page shows.
+
+A click that opens another page (a link, a form's button) runs inside `with page.expect_navigation():`, so what
+the test reads next is the new page: `click()` waits for the navigation it starts only by a default Playwright has
+announced it will drop (`no_wait_after`), and `wait_for_load_state()` alone returns at once on a page already
+loaded. `wait_for_url` cannot tell a form that redirects back to the same address from no navigation at all."""
 
 from __future__ import annotations
 
@@ -21,14 +26,14 @@ def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
     assert page.locator(".account .who").count() == 1, f"{username} could not sign in"
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
 
 
 def status_of(page, element: str) -> str:

@@ -47,15 +47,15 @@ def test_a_person_ends_a_token_and_the_centre_closes_an_account(page, cast):
     script = _token(api, "commune", "Tập lệnh báo cáo tuần")
     phone = _token(api, "commune", "Điện thoại")
     sign_in(page, "commune", PASSWORD)
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Mật khẩu và token"
-    ).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+            "link", name="Mật khẩu và token"
+        ).click()
     rows = page.locator("tbody tr")
     assert rows.count() == 2 and "Tập lệnh báo cáo tuần" in rows.all_inner_texts()[1]
     shot(page, "1-my-tokens")
-    rows.filter(has_text="Tập lệnh báo cáo tuần").get_by_role("button", name="Kết thúc").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        rows.filter(has_text="Tập lệnh báo cáo tuần").get_by_role("button", name="Kết thúc").click()
     assert "Đã kết thúc token" in flash(page)
     assert page.locator("tbody tr").count() == 1
     assert api.get("/api/v1/producers", **script).status_code == 401
@@ -64,14 +64,14 @@ def test_a_person_ends_a_token_and_the_centre_closes_an_account(page, cast):
     sign_out(page)
 
     sign_in(page, "central", PASSWORD)
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Tài khoản", exact=True
-    ).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+            "link", name="Tài khoản", exact=True
+        ).click()
     row = page.locator("tbody tr", has_text="Lê Văn Xã")
     row.get_by_placeholder("Lý do").fill("Nghỉ việc")
-    row.get_by_role("button", name="Khoá tài khoản").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.get_by_role("button", name="Khoá tài khoản").click()
     assert "Đã khoá tài khoản commune" in flash(page)
     assert "Đã khoá" in page.locator("tbody tr", has_text="Lê Văn Xã").inner_text()
     assert User.objects.get(username="commune").is_active is False

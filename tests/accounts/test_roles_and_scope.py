@@ -11,6 +11,7 @@ from ocop.audit.models import AuditEvent
 from ocop.audit.services import record_event
 from ocop.core.errors import Forbidden
 from ocop.geo.models import AdminUnit, Era
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -105,11 +106,11 @@ def test_revoking_a_role_needs_a_reason_and_ends_the_access(cast, login):
 def test_audit_rows_cannot_be_changed_by_the_application_or_by_sql(cast):
     event = record_event(actor=cast.central, action="test.event", reason="gốc")
     event.reason = "sửa"
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         event.save()
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         AuditEvent.objects.filter(pk=event.pk).update(reason="sửa")
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         event.delete()
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET reason = 'sửa' WHERE id = %s", [event.pk])

@@ -51,6 +51,8 @@ def test_the_list_follows_the_contract(client, bac_ninh_shelf, django_assert_max
     [
         ({"q": "tuong dinh to"}, ["Tương Đình Tổ"]),
         ({"q": "TƯƠNG"}, ["Tương Đình Tổ"]),
+        ({"q": "vân hà"}, ["Mật ong hoa vải Vân Hà", "Vải thiều sấy khô Vân Hà"]),
+        ({"q": "xyzzyq"}, []),
         ({"q": "vai thieu"}, ["Vải thiều sấy khô Vân Hà", "Mật ong hoa vải Vân Hà"]),  # its producer too
         ({"q": "bac giang"}, ["Tương Đình Tổ", "Mật ong hoa vải Vân Hà", "Vải thiều sấy khô Vân Hà"]),
         ({"province": "24", "stars": "3"}, ["Vải thiều sấy khô Vân Hà"]),
@@ -89,9 +91,28 @@ def test_bad_queries_get_a_clear_4xx(client, bac_ninh_shelf, params, status, cod
     assert response.json()["code"] == code and response.json()["message"]
 
 
-@pytest.mark.parametrize("q", ['"', "*", "NEAR(a b)", "a:b", "'; DROP TABLE x; --", "mat AND ong", ""])
-def test_query_syntax_is_only_text(client, bac_ninh_shelf, q):
-    assert client.get(URL, {"q": q, "colour": "red"}).status_code == 200
+ALL_THREE = ["Tương Đình Tổ", "Mật ong hoa vải Vân Hà", "Vải thiều sấy khô Vân Hà"]
+HONEY_COOPERATIVE = ["Mật ong hoa vải Vân Hà", "Vải thiều sấy khô Vân Hà"]
+
+
+@pytest.mark.parametrize(
+    ("q", "names"),
+    [
+        ('"', ALL_THREE),  # no word left: the whole shelf, as with no query
+        ("*", ALL_THREE),
+        ("", ALL_THREE),
+        ('"mat ong"', HONEY_COOPERATIVE),  # quotes and stars are dropped, the words stay
+        ("mat* ong:*", HONEY_COOPERATIVE),
+        ("NEAR(a b)", []),  # operators are plain words, which no product holds
+        ("a:b", []),
+        ("'; DROP TABLE x; --", []),
+        ("mat AND ong", []),
+    ],
+)
+def test_query_syntax_is_only_text(client, bac_ninh_shelf, q, names):
+    response = client.get(URL, {"q": q, "colour": "red"})
+    assert response.status_code == 200
+    assert [item["name"] for item in response.json()["items"]] == names
 
 
 def test_details_of_a_product_and_a_producer(client, bac_ninh_shelf):

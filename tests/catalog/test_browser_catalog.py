@@ -59,15 +59,15 @@ def test_a_buyer_finds_a_product_and_checks_its_certificate(page, live_server, b
 
     # Filters with counts: 3★ narrows to the lychee.
     page.goto("/catalog/search/?q=van+ha")
-    page.locator(".facet", has_text="Hạng sao").get_by_role("link", name="★★★", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".facet", has_text="Hạng sao").get_by_role("link", name="★★★", exact=True).click()
     assert page.locator(".entries .entry-name").all_inner_texts() == ["Vải thiều sấy khô Vân Hà"]
     shot(page, "5-filtered")
 
     # The product page: certificate, producer, where it was before 2025.
     page.goto("/catalog/search/?q=mat+ong")
-    page.get_by_role("link", name="Mật ong hoa vải Vân Hà").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mật ong hoa vải Vân Hà").click()
     certificate = bac_ninh_shelf["certificates"][0]
     panel = page.locator(".certificate")
     assert certificate.number in panel.inner_text() and "Còn hiệu lực" in panel.inner_text()
@@ -75,8 +75,8 @@ def test_a_buyer_finds_a_product_and_checks_its_certificate(page, live_server, b
     shot(page, "6-product")
 
     # The verification the stamp's QR opens (the certification app's page), reached from the product page.
-    page.get_by_role("link", name="Kiểm tra giấy chứng nhận").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Kiểm tra giấy chứng nhận").click()
     assert "/certificates/v/" in page.url
     body = page.locator("main").inner_text()
     assert "HỢP LỆ" in body and "Mật ong hoa vải Vân Hà" in body and certificate.number in body

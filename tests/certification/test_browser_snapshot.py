@@ -44,8 +44,8 @@ def test_a_rename_waits_for_the_commune_then_the_catalogue_says_formerly(page, s
     sign_in(page, story.cast.producer_user.username, PASSWORD)
     page.goto(f"/products/{story.honey.pk}/edit/")
     page.get_by_label("Tên sản phẩm").fill(RENAMED)
-    page.get_by_role("button", name="Lưu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu").click()
     assert "chờ cán bộ duyệt" in flash(page)
     assert heading(page) == CERTIFIED  # the product keeps its certified name meanwhile
     assert RENAMED in page.locator("table.pending-change").inner_text()
@@ -57,10 +57,11 @@ def test_a_rename_waits_for_the_commune_then_the_catalogue_says_formerly(page, s
 
     sign_in(page, story.cast.commune_officer.username, PASSWORD)
     page.goto("/products/changes/")
-    page.get_by_role("link", name=RENAMED, exact=False).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=RENAMED, exact=False).click()
     shot(page, "rename-2-officer")
-    page.get_by_role("button", name="Duyệt thay đổi").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Duyệt thay đổi").click()
     assert "Đã duyệt" in flash(page)
     sign_out(page)
 

@@ -18,6 +18,7 @@ from ocop.certification.models import (
 from ocop.certification.selectors import active_certificate_for, certificate_summary, current_certificate_for
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from tests.council_support import council_backs
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -42,7 +43,7 @@ def test_revocation_takes_effect_only_when_a_second_official_approves(story, iss
     assert certificate.status == CertificateStatus.ACTIVE
     assert active_certificate_for(story.honey) == certificate
 
-    with pytest.raises(Forbidden) as refused:
+    with nothing_changes(), pytest.raises(Forbidden) as refused:
         services.certificate_revoke_approve(actor=story.cast.province_officer, change=change)
     assert refused.value.code == "maker_checker"
     certificate.refresh_from_db()
@@ -74,14 +75,14 @@ def test_a_revocation_needs_a_reason_a_decision_and_an_active_certificate(story,
         ({"decision_date": TODAY + datetime.timedelta(days=2)}, "decision_date_future"),
         ({"decision_date": certificate.issued_on - datetime.timedelta(days=1)}, "decision_date_too_early"),
     ]:
-        with pytest.raises(Invalid) as refused:
+        with nothing_changes(), pytest.raises(Invalid) as refused:
             revoke_request(story, certificate, **overrides)
         assert refused.value.code == code
     change = revoke_request(story, certificate)
-    with pytest.raises(Conflict):
+    with nothing_changes(), pytest.raises(Conflict):
         revoke_request(story, certificate)
     services.certificate_revoke_approve(actor=story.checker, change=change)
-    with pytest.raises(Conflict) as again:
+    with nothing_changes(), pytest.raises(Conflict) as again:
         revoke_request(story, certificate)
     assert again.value.code == "certificate_not_active"
 
@@ -89,11 +90,11 @@ def test_a_revocation_needs_a_reason_a_decision_and_an_active_certificate(story,
 def test_outsiders_cannot_propose_or_approve(story, issue):
     (certificate,) = issue([(story.honey, 4, None, None)])
     for outsider in (story.cast.other_province_officer, story.cast.commune_officer, story.cast.producer_user):
-        with pytest.raises(Forbidden):
+        with nothing_changes(), pytest.raises(Forbidden):
             revoke_request(story, certificate, actor=outsider)
     change = revoke_request(story, certificate)
     for outsider in (story.cast.other_province_officer, story.cast.central, story.cast.producer_user):
-        with pytest.raises(Forbidden):
+        with nothing_changes(), pytest.raises(Forbidden):
             services.certificate_change_approve(actor=outsider, change=change)
     change.refresh_from_db()
     assert change.status == ChangeStatus.PENDING
@@ -129,7 +130,7 @@ def test_a_change_of_stars_reissues_the_certificate_with_the_same_expiry(story, 
 def test_a_change_of_stars_must_change_them_to_a_star_the_authority_recognises(story, issue):
     (certificate,) = issue([(story.honey, 4, None, None)])
     for stars, code in [(4, "stars_unchanged"), (5, "stars_not_recognisable"), ("many", "stars_invalid")]:
-        with pytest.raises(Invalid) as refused:
+        with nothing_changes(), pytest.raises(Invalid) as refused:
             services.certificate_change_stars_request(
                 actor=story.checker,
                 certificate=certificate,
@@ -147,7 +148,7 @@ def test_a_request_can_be_turned_down_or_withdrawn(story, issue):
     services.certificate_change_reject(actor=story.checker, change=change, reason="Chưa đủ căn cứ")
     change.refresh_from_db()
     assert change.status == ChangeStatus.REJECTED
-    with pytest.raises(Conflict):
+    with nothing_changes(), pytest.raises(Conflict):
         services.certificate_change_approve(actor=story.checker, change=change)
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.ACTIVE

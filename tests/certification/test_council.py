@@ -20,6 +20,7 @@ from ocop.evaluation.models import EvaluationStatus, RoundDossier
 from ocop.producers.models import ProducerMember
 from tests.council_support import council_backs
 from tests.evaluation.conftest import answers, build_scene, submit
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -38,7 +39,7 @@ def _draft(story, items, **extra):
 
 
 def test_a_decision_for_a_product_with_no_concluded_round_is_refused(story):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         _draft(story, [(story.honey, 4)])
     assert refused.value.code == "no_council_result"
     assert "chưa có kết quả hội đồng" in refused.value.details[0]["message"]
@@ -47,7 +48,7 @@ def test_a_decision_for_a_product_with_no_concluded_round_is_refused(story):
 
 def test_an_item_whose_stars_exceed_the_councils_is_refused(story):
     council_backs([(story.honey, 3)], authority=story.province_authority, actor=story.cast.province_officer)
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         _draft(story, [(story.honey, 4)])
     assert refused.value.code == "stars_above_council"
     assert "hội đồng công nhận 3 sao" in refused.value.details[0]["message"]
@@ -58,7 +59,7 @@ def test_a_score_other_than_the_councils_is_refused_and_the_councils_is_stored(s
     council_backs(
         [(story.honey, 4, "81.25")], authority=story.province_authority, actor=story.cast.province_officer
     )
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         _draft(story, [(story.honey, 4, "89")])
     assert refused.value.code == "score_not_council"
     decision = _draft(story, [(story.honey, 4)])
@@ -68,7 +69,7 @@ def test_a_score_other_than_the_councils_is_refused_and_the_councils_is_stored(s
 def test_a_council_result_of_another_authoritys_unit_does_not_count(story):
     # The central council recognised the honey: Bắc Ninh may not decide on that basis.
     council_backs([(story.honey, 4)], authority=story.central_authority, actor=story.cast.central)
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         _draft(story, [(story.honey, 4)])
     assert refused.value.code == "no_council_result"
 
@@ -82,7 +83,7 @@ def test_the_stars_must_be_recognisable_at_the_rounds_level(story):
         actor=story.cast.province_officer,
         day=datetime.date(2024, 10, 1),
     )
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         _draft(story, [(story.honey, 3)])
     assert refused.value.code == "stars_not_for_round_level"
     assert not RecognitionDecision.objects.exists()
@@ -95,7 +96,7 @@ def test_approval_checks_the_council_again_and_changes_nothing_when_it_moved(sto
     decision = _draft(story, [(story.honey, 4)])
     RoundDossier.objects.filter(pk=backing.pk).update(recognised_stars=3)  # the result was recomputed lower
     events = AuditEvent.objects.count()
-    with pytest.raises(Conflict) as refused:
+    with nothing_changes(), pytest.raises(Conflict) as refused:
         services.decision_approve(actor=story.checker, decision=decision)
     assert refused.value.code == "stars_above_council"
     decision.refresh_from_db()
@@ -107,7 +108,7 @@ def test_a_checker_who_is_a_member_of_the_producer_is_refused(story):
     council_backs([(story.honey, 4)], authority=story.province_authority, actor=story.cast.province_officer)
     decision = _draft(story, [(story.honey, 4)])
     ProducerMember.objects.create(producer=story.honey.producer, user=story.checker)
-    with pytest.raises(Forbidden) as refused:
+    with nothing_changes(), pytest.raises(Forbidden) as refused:
         services.decision_approve(actor=story.checker, decision=decision)
     assert refused.value.code == "checker_is_producer_member"
     decision.refresh_from_db()
@@ -152,7 +153,7 @@ def test_the_decision_is_drafted_from_the_rounds_recognised_products(concluded):
 
 
 def test_only_the_rounds_proposals_may_be_ticked(concluded):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.decision_draft_from_round(
             actor=concluded.cast.province_officer,
             evaluation_round=concluded.round,
@@ -176,7 +177,7 @@ def test_a_checker_who_scored_the_product_in_that_round_is_refused(concluded):
         date=TODAY,
         signer="Chủ tịch UBND tỉnh",
     )
-    with pytest.raises(Forbidden) as refused:
+    with nothing_changes(), pytest.raises(Forbidden) as refused:
         services.decision_approve(actor=cast.council1, decision=decision)
     assert refused.value.code == "checker_scored_product"
     decision.refresh_from_db()

@@ -20,9 +20,20 @@ from ocop.certification.models import (
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.evaluation.models import RoundDossier
 from tests.council_support import council_backs
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
+
+
+def back(story, items, *, authority=None, date=None):
+    """A council of the authority's unit recognised each of these items."""
+    council_backs(
+        items,
+        authority=authority or story.province_authority,
+        actor=story.cast.province_officer,
+        day=date or TODAY - datetime.timedelta(days=3),
+    )
 
 
 def draft(story, items, *, actor=None, number="123/QĐ-UBND", date=None, authority=None, backed=True):
@@ -30,7 +41,7 @@ def draft(story, items, *, actor=None, number="123/QĐ-UBND", date=None, authori
     authority = authority or story.province_authority
     date = date or TODAY - datetime.timedelta(days=3)
     if backed:
-        council_backs(items, authority=authority, actor=story.cast.province_officer, day=date)
+        back(story, items, authority=authority, date=date)
     return services.decision_create(
         actor=actor or story.cast.province_officer,
         authority=authority,
@@ -74,7 +85,7 @@ def test_the_maker_cannot_approve_their_own_decision(story):
     decision = draft(story, [(story.honey, 4, None, None)])
     events = AuditEvent.objects.count()
 
-    with pytest.raises(Forbidden) as refused:
+    with nothing_changes(), pytest.raises(Forbidden) as refused:
         services.decision_approve(actor=story.cast.province_officer, decision=decision)
 
     assert refused.value.code == "maker_checker"
@@ -86,13 +97,14 @@ def test_the_maker_cannot_approve_their_own_decision(story):
 
 def test_officers_of_another_province_or_without_the_capability_cannot_act(story):
     decision = draft(story, [(story.honey, 4, None, None)])
+    back(story, [(story.lychee, 3, None, None)])
     for outsider in (story.cast.other_province_officer, story.cast.commune_officer, story.cast.council1):
-        with pytest.raises(Forbidden):
+        with nothing_changes(), pytest.raises(Forbidden):
             services.decision_approve(actor=outsider, decision=decision)
-        with pytest.raises(Forbidden):
-            draft(story, [(story.lychee, 3, None, None)], actor=outsider, number="9/QĐ-UBND")
+        with nothing_changes(), pytest.raises(Forbidden):
+            draft(story, [(story.lychee, 3, None, None)], actor=outsider, number="9/QĐ-UBND", backed=False)
     # The centre oversees, but does not sign for the province.
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         services.decision_approve(actor=story.cast.central, decision=decision)
     assert not Certificate.objects.exists()
 
@@ -106,15 +118,17 @@ def test_officers_of_another_province_or_without_the_capability_cannot_act(story
     ],
 )
 def test_a_province_recognises_only_3_and_4_stars_backed_by_the_score(story, stars, score, code):
-    with pytest.raises(Invalid) as refused:
-        draft(story, [(story.honey, stars, score, None)])
+    back(story, [(story.honey, stars, score, None)])
+    with nothing_changes(), pytest.raises(Invalid) as refused:
+        draft(story, [(story.honey, stars, score, None)], backed=False)
     assert refused.value.code == code
     assert not RecognitionDecision.objects.exists()
 
 
 def test_a_province_recognises_only_products_of_its_own_province(story):
-    with pytest.raises(Invalid) as refused:
-        draft(story, [(story.honey, 4, None, None), (story.tea, 4, None, None)])
+    back(story, [(story.honey, 4, None, None), (story.tea, 4, None, None)])
+    with nothing_changes(), pytest.raises(Invalid) as refused:
+        draft(story, [(story.honey, 4, None, None), (story.tea, 4, None, None)], backed=False)
     assert refused.value.code == "product_outside_authority"
     assert str(story.tea.pk) in refused.value.details[0]["message"]
     assert story.tea.name not in refused.value.details[0]["message"]
@@ -136,7 +150,7 @@ def test_bad_decisions_are_refused_with_a_clear_code(story, field, value, code):
         "items": [(story.honey, 4, None, None)],
         field: value,
     }
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.decision_create(
             actor=story.cast.province_officer,
             authority=story.province_authority,
@@ -149,11 +163,12 @@ def test_bad_decisions_are_refused_with_a_clear_code(story, field, value, code):
 
 def test_a_number_is_used_once_and_a_product_waits_in_one_draft(story):
     draft(story, [(story.honey, 4, None, None)])
-    with pytest.raises(Conflict) as taken:
-        draft(story, [(story.lychee, 3, None, None)])
+    back(story, [(story.lychee, 3, None, None), (story.honey, 3, None, None)])
+    with nothing_changes(), pytest.raises(Conflict) as taken:
+        draft(story, [(story.lychee, 3, None, None)], backed=False)
     assert taken.value.code == "decision_number_taken"
-    with pytest.raises(Conflict) as pending:
-        draft(story, [(story.honey, 3, None, None)], number="124/QĐ-UBND")
+    with nothing_changes(), pytest.raises(Conflict) as pending:
+        draft(story, [(story.honey, 3, None, None)], number="124/QĐ-UBND", backed=False)
     assert pending.value.code == "product_in_pending_decision"
     assert RecognitionDecision.objects.count() == 1
 
@@ -163,7 +178,7 @@ def test_a_returned_draft_frees_its_number(story):
     services.decision_reject(actor=story.checker, decision=decision, reason="Sai điểm")
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.REJECTED
-    with pytest.raises(Conflict):
+    with nothing_changes(), pytest.raises(Conflict):
         services.decision_approve(actor=story.checker, decision=decision)
     again = draft(story, [(story.honey, 4, None, None)])
     assert again.number == decision.number
@@ -201,9 +216,14 @@ def test_the_centre_recognises_5_stars_and_replaces_the_provincial_certificate(s
 
 
 def test_the_centre_does_not_recognise_4_stars(story):
-    with pytest.raises(Invalid) as refused:
+    back(story, [(story.honey, 4, None, None)], authority=story.central_authority)
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         draft(
-            story, [(story.honey, 4, None, None)], actor=story.cast.central, authority=story.central_authority
+            story,
+            [(story.honey, 4, None, None)],
+            actor=story.cast.central,
+            authority=story.central_authority,
+            backed=False,
         )
     assert refused.value.code == "stars_not_recognisable"
 

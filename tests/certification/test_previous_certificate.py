@@ -13,6 +13,7 @@ from ocop.cycle import services as cycle
 from ocop.cycle.models import Dossier
 from ocop.products.models import Product
 from tests.cycle_support import product_set
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
@@ -42,7 +43,7 @@ def test_a_reevaluation_dossier_names_the_producers_certificate_by_number(story,
 
 def test_a_certificate_of_another_producer_is_refused(story, certified):
     _honey, tea = certified
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         cycle.dossier_create(
             actor=story.cast.producer_user,
             product=story.honey,
@@ -51,7 +52,7 @@ def test_a_certificate_of_another_producer_is_refused(story, certified):
             previous_certificate=tea.number,
         )
     assert refused.value.code == "previous_certificate_not_own"
-    with pytest.raises(Invalid):  # by id as well
+    with nothing_changes(), pytest.raises(Invalid):  # by id as well
         cycle.dossier_create(
             actor=story.cast.producer_user,
             product=story.honey,

@@ -67,8 +67,8 @@ def test_the_cycle_from_registration_to_acceptance(page, cast):
     page.get_by_label("Tệp ảnh (JPEG, PNG)").set_input_files(
         files=[{"name": "mat-ong.png", "mimeType": "image/png", "buffer": image_bytes()}]
     )
-    page.get_by_role("button", name="Tải ảnh lên").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải ảnh lên").click()
     assert "mat-ong.png" in page.content()
 
     # 3. It registers the product idea for this year.
@@ -85,14 +85,16 @@ def test_the_cycle_from_registration_to_acceptance(page, cast):
     # 4. The commune officer confirms the cooperative and accepts its idea.
     sign_in(page, "commune", OFFICER_PASSWORD)
     page.goto("/dossiers/")
-    page.locator("#pending-producers").get_by_role("link", name="Hợp tác xã Ong mật Hoa Vải").click()
-    page.get_by_role("button", name="Xác nhận chủ thể").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#pending-producers").get_by_role("link", name="Hợp tác xã Ong mật Hoa Vải").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận chủ thể").click()
     assert "Đã xác nhận" in page.content()
     page.goto("/dossiers/")
-    page.locator("#waiting-ideas").get_by_role("link").first.click()
-    page.locator("#idea-accept").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#waiting-ideas").get_by_role("link").first.click()
+    with page.expect_navigation():
+        page.locator("#idea-accept").click()
     assert status_of(page, "#idea-status") == "accepted"
     shot(page, "02-idea-accepted")
     sign_out(page)
@@ -107,8 +109,8 @@ def test_the_cycle_from_registration_to_acceptance(page, cast):
     page.get_by_label("Kế hoạch nguyên liệu").fill("Thu mua của 15 hộ thành viên")
     page.get_by_label("Kế hoạch tiếp thị, bán hàng").fill("Điểm bán OCOP, sàn thương mại điện tử")
     page.get_by_label("Tiến độ thực hiện").fill("Quý I: bao bì; quý II: công bố chất lượng")
-    page.locator("#plan-submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#plan-submit").click()
     assert status_of(page, "#plan-status") == "submitted"
 
     # 6. It builds the dossier: every required document, then submits.
@@ -126,33 +128,34 @@ def test_the_cycle_from_registration_to_acceptance(page, cast):
         page.locator(f"#file-{item}").set_input_files(
             files=[{"name": f"{item}.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(item)}]
         )
-        page.locator(f"#upload-{item}").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"#upload-{item}").click()
         assert page.locator(f"#item-{item}").get_attribute("data-done") == "1", item
     # A file that is not what its name says is refused, in Vietnamese, and nothing changes.
     page.locator("#file-label").set_input_files(
         files=[{"name": "nhan.pdf", "mimeType": "application/pdf", "buffer": image_bytes()}]
     )
-    page.locator("#upload-label").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#upload-label").click()
     assert "nội dung thực là ảnh PNG" in page.locator("#error").inner_text()
     page.goto(dossier_url)
     shot(page, "03-dossier-complete")
-    page.locator("#act-submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#act-submit").click()
     assert status_of(page, "#dossier-status") == "submitted"
     sign_out(page)
 
     # 7. The commune officer checks it and forwards it to the province.
     sign_in(page, "commune", OFFICER_PASSWORD)
     page.goto("/dossiers/")
-    page.locator("#queue").get_by_role("link", name="Mật ong hoa vải Vân Hà").click()
+    with page.expect_navigation():
+        page.locator("#queue").get_by_role("link", name="Mật ong hoa vải Vân Hà").click()
     page.get_by_label("Sử dụng lao động địa phương").fill("15 hộ, 32 lao động địa phương")
-    page.locator("#act-check").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#act-check").click()
     assert status_of(page, "#dossier-status") == "checked"
-    page.locator("#act-forward").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#act-forward").click()
     assert status_of(page, "#dossier-status") == "forwarded"
     shot(page, "04-forwarded")
     sign_out(page)
@@ -165,9 +168,10 @@ def test_the_cycle_from_registration_to_acceptance(page, cast):
     # 9. The province officer accepts it for evaluation.
     sign_in(page, "province", OFFICER_PASSWORD)
     page.goto("/dossiers/")
-    page.locator("#queue").get_by_role("link", name="Mật ong hoa vải Vân Hà").click()
-    page.locator("#act-accept").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#queue").get_by_role("link", name="Mật ong hoa vải Vân Hà").click()
+    with page.expect_navigation():
+        page.locator("#act-accept").click()
     assert status_of(page, "#dossier-status") == "accepted"
     shot(page, "05-accepted")
     sign_out(page)

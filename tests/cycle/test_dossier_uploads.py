@@ -40,6 +40,7 @@ from ocop.audit.models import AuditEvent
 from ocop.cycle import services
 from ocop.cycle.models import Document, Dossier
 from ocop.products.services import product_create
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +210,10 @@ def test_oversize_file_is_dropped_before_buffering(client, draft, producer_token
 
 
 def test_item_outside_the_checklist_is_refused(client, draft, producer_token, media_root):
-    response = post_file(client, producer_token, draft.dossier, "bank_statement", "sao-ke.pdf", pdf_bytes())
+    with nothing_changes():
+        response = post_file(
+            client, producer_token, draft.dossier, "bank_statement", "sao-ke.pdf", pdf_bytes()
+        )
     assert response.status_code == 400
     assert response.json()["code"] == "checklist_item_unknown"
     assert "bank_statement" in response.json()["message"]
@@ -217,9 +221,10 @@ def test_item_outside_the_checklist_is_refused(client, draft, producer_token, me
 
 
 def test_missing_file_is_named(client, draft, producer_token):
-    response = client.post(
-        f"/api/v1/dossiers/{draft.dossier.pk}/documents", {"item": "registration_form"}, **producer_token
-    )
+    with nothing_changes():
+        response = client.post(
+            f"/api/v1/dossiers/{draft.dossier.pk}/documents", {"item": "registration_form"}, **producer_token
+        )
     assert response.status_code == 400
     assert response.json()["code"] == "file_missing"
 

@@ -13,6 +13,7 @@ from ocop.cycle.models import BusinessPlan, Notification, ProductIdea
 from ocop.cycle.policies import flags
 from ocop.cycle.selectors import ideas_visible_to, plans_visible_to
 from ocop.producers.services import producer_confirm
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +47,19 @@ def test_an_idea_goes_to_the_commune_at_once(cast, pending_idea):
     assert pending_idea.route["receiver"] == "commune"
     assert list(ideas_visible_to(cast.commune_officer)) == [pending_idea]
     assert list(ideas_visible_to(cast.other_commune_officer)) == []
-    assert Notification.objects.filter(user=cast.commune_officer).exists()
+    assert Notification.objects.filter(user=cast.commune_officer).count() == 1
     assert AuditEvent.objects.filter(action="idea.register").count() == 1
 
 
 def test_the_commune_confirms_the_producer_before_accepting_its_idea(cast, pending_idea):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.idea_accept(actor=cast.commune_officer, idea=pending_idea)
     assert refused.value.code == "producer_not_confirmed"
     assert ProductIdea.objects.get(pk=pending_idea.pk).status == "registered"
     producer_confirm(actor=cast.commune_officer, producer=pending_idea.producer)
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         services.idea_accept(actor=cast.province_officer, idea=pending_idea)  # the commune's step
-    with pytest.raises(NotFound):
+    with nothing_changes(), pytest.raises(NotFound):
         services.idea_accept(actor=cast.other_commune_officer, idea=pending_idea)
     idea = services.idea_accept(actor=cast.commune_officer, idea=pending_idea, note="Ý tưởng phù hợp")
     assert idea.status == "accepted" and idea.due_on is None
@@ -72,7 +73,7 @@ def test_a_returned_idea_is_edited_and_sent_again(cast, pending_idea):
     idea = services.idea_update(
         actor=cast.producer_user, idea=idea, expected_version=idea.version, local_labour="15 hộ, 32 lao động"
     )
-    with pytest.raises(Conflict) as stale:
+    with nothing_changes(), pytest.raises(Conflict) as stale:
         services.idea_update(
             actor=cast.producer_user, idea=idea, expected_version=idea.version - 1, summary="x"
         )
@@ -84,16 +85,16 @@ def test_a_returned_idea_is_edited_and_sent_again(cast, pending_idea):
 
 
 def test_one_idea_per_product_and_year(cast, pending_idea):
-    with pytest.raises(Conflict):
+    with nothing_changes(), pytest.raises(Conflict):
         services.idea_register(actor=cast.producer_user, product=pending_idea.product, year=THIS_YEAR, **IDEA)
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         services.idea_register(
             actor=cast.other_producer_user, product=pending_idea.product, year=THIS_YEAR + 1, **IDEA
         )
 
 
 def test_business_plan_is_written_attached_and_submitted(cast, pending_idea, media_root):
-    with pytest.raises(Conflict) as early:
+    with nothing_changes(), pytest.raises(Conflict) as early:
         services.plan_create(actor=cast.producer_user, idea=pending_idea)
     assert early.value.code == "idea_not_accepted"
     producer_confirm(actor=cast.commune_officer, producer=pending_idea.producer)
@@ -101,21 +102,21 @@ def test_business_plan_is_written_attached_and_submitted(cast, pending_idea, med
     plan = services.plan_create(actor=cast.producer_user, idea=idea)
     assert plan.status == "draft" and list(plans_visible_to(cast.commune_officer)) == []  # a draft is private
 
-    with pytest.raises(Invalid) as incomplete:
+    with nothing_changes(), pytest.raises(Invalid) as incomplete:
         services.plan_submit(actor=cast.producer_user, plan=plan)
     assert incomplete.value.code == "plan_incomplete" and "Thị trường mục tiêu" in str(
         incomplete.value.message
     )
 
     plan = services.plan_update(actor=cast.producer_user, plan=plan, expected_version=plan.version, **PLAN)
-    with pytest.raises(Invalid):
+    with nothing_changes(), pytest.raises(Invalid):
         services.plan_attach(actor=cast.producer_user, plan=plan, upload=upload("du-toan.pdf", EXE_BYTES))
     assert stored_files(media_root) == []
     services.plan_attach(actor=cast.producer_user, plan=plan, upload=upload("du-toan.pdf", pdf_bytes()))
     plan = services.plan_submit(actor=cast.producer_user, plan=BusinessPlan.objects.get(pk=plan.pk))
     assert plan.status == "submitted" and plan.attachments.count() == 1
     assert list(plans_visible_to(cast.commune_officer)) == [plan]
-    with pytest.raises(Conflict):
+    with nothing_changes(), pytest.raises(Conflict):
         services.plan_update(
             actor=cast.producer_user, plan=plan, target_market="Xuất khẩu"
         )  # held by the commune now

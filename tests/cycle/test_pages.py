@@ -28,6 +28,7 @@ from ocop.producers.models import RecordChangeRequest
 from ocop.producers.services import producer_update
 from ocop.products.models import ProductPhoto
 from ocop.products.services import product_create, product_photo_add
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +208,8 @@ def test_page_actions_move_the_dossier_and_refusals_show_the_reason(client, cast
     story = dossier_story(cast, until="submitted")
     client.force_login(cast.commune_officer)
     act = reverse("cycle:dossier_act", args=[story.dossier.pk, "forward"])
-    refused = client.post(act, {"version": story.dossier.version})
+    with nothing_changes():
+        refused = client.post(act, {"version": story.dossier.version})
     assert refused.status_code == 409 and "Không thể thực hiện" in refused.content.decode()
     checked = client.post(
         reverse("cycle:dossier_act", args=[story.dossier.pk, "check"]),
@@ -215,7 +217,8 @@ def test_page_actions_move_the_dossier_and_refusals_show_the_reason(client, cast
     )
     assert checked.status_code == 302 and story.refresh().status == "checked"
     assert story.dossier.receiver_assessment["Sử dụng lao động địa phương"] == "Dùng 12 lao động địa phương"
-    stale = client.post(act, {"version": story.dossier.version - 1})
+    with nothing_changes():
+        stale = client.post(act, {"version": story.dossier.version - 1})
     assert stale.status_code == 409 and "Người khác vừa thay đổi" in stale.content.decode()
     bulk = client.post(reverse("cycle:bulk_forward"), {"ids": [story.dossier.pk]})
     assert bulk.status_code == 302 and story.refresh().status == "forwarded"

@@ -50,12 +50,12 @@ def choose(page, criterion: str, points: int) -> None:
 
 def score(page, round_dossier_id: int, choices: dict[str, int], expected_total: str, name: str) -> None:
     page.goto("/evaluation/")
-    page.locator(f'a[href="/evaluation/dossiers/{round_dossier_id}/score/"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'a[href="/evaluation/dossiers/{round_dossier_id}/score/"]').click()
     choose(page, "1.1", choices["1.1"])
     assert page.locator("#total-all").inner_text() == str(choices["1.1"])  # the running total follows
-    page.get_by_role("button", name="Lưu nháp").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu nháp").click()
     assert "Bản nháp" in page.locator("#sheet-state").inner_text()
     for criterion, points in choices.items():
         if criterion != "1.1":
@@ -63,8 +63,8 @@ def score(page, round_dossier_id: int, choices: dict[str, int], expected_total: 
     page.locator("#note-1-1, textarea[name='note-1.1']").first.fill("Vùng nguyên liệu ổn định")
     assert page.locator("#total-all").inner_text() == expected_total
     shot(page, f"{name}-sheet")
-    page.get_by_role("button", name="Nộp phiếu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp phiếu").click()
     assert "Đã nộp" in page.content()
 
 
@@ -95,8 +95,8 @@ def test_three_members_score_and_the_result_decision_and_certificate_follow(page
     # 2. The province officer computes the council's result and records the conclusion with the minutes.
     sign_in(page, cast.province_officer.username)
     page.goto(f"/evaluation/dossiers/{rd}/")
-    page.locator("#compute-result").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#compute-result").click()
     assert page.locator("#mean-score").inner_text() == "90,00"
     assert page.locator("#disagreements li").count() == 2
     page.get_by_label("Kết luận của Hội đồng").select_option("recognise")
@@ -104,26 +104,26 @@ def test_three_members_score_and_the_result_decision_and_certificate_follow(page
         "Hội đồng họp đủ 3/3 thành viên; điểm trung bình 90,00; đề nghị UBND tỉnh công nhận 4 sao và đề xuất "
         "Trung ương đánh giá 5 sao."
     )
-    page.locator("#conclude").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#conclude").click()
     assert page.locator("#conclusion").inner_text() == "Đề nghị công nhận"
-    page.locator("#propose-upward").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#propose-upward").click()
     shot(page, "council-result")
     scene.refresh()
     assert scene.round_dossier.status == EvaluationStatus.RECOGNITION_PROPOSED
     assert scene.round_dossier.forwarded_at is not None
 
     # 3. The officer drafts the recognition decision from the result.
-    page.locator("#decision-link").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#decision-link").click()
     page.get_by_label("Số quyết định").fill("125/QĐ-UBND")
     page.get_by_label("Ngày quyết định").fill((timezone.localdate() - datetime.timedelta(days=1)).isoformat())
     page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh Nguyễn Văn Ký")
     # The round's recognised product is offered by name, already ticked: nothing to type.
     assert page.get_by_label(scene.product.name, exact=False).is_checked()
-    page.get_by_role("button", name="Lưu dự thảo").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu dự thảo").click()
     decision = RecognitionDecision.objects.get(number="125/QĐ-UBND")
     assert decision.status == DecisionStatus.DRAFT
     sign_out(page)
@@ -131,8 +131,8 @@ def test_three_members_score_and_the_result_decision_and_certificate_follow(page
     # 4. A second officer approves it; the certificate is issued and its PDF downloads.
     sign_in(page, scene.checker.username)
     page.goto(f"/certificates/decisions/{decision.pk}/")
-    page.get_by_role("button", name="Duyệt quyết định").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Duyệt quyết định").click()
     certificate = Certificate.objects.get(product=scene.product)
     assert (certificate.stars, certificate.decision_id) == (4, decision.pk)
     scene.refresh()

@@ -57,31 +57,31 @@ def test_a_set_without_a_digital_sheet_is_scored_on_paper_to_the_councils_result
     page.goto(f"/evaluation/dossiers/{rd}/score/")
     assert page.locator("#paper-form").count() == 1
     fill_paper(page, {"A": "41", "B": "20", "C": "30"})
-    page.get_by_role("button", name="Nộp phiếu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp phiếu").click()
     assert "phải từ 0 đến 40" in page.locator("#sheet-error").inner_text()
     assert not ScoreSheet.objects.exists()
     fill_paper(page, {"A": "35", "B": "20,5", "C": "30"})
     shot(page, "paper-sheet")
-    page.get_by_role("button", name="Nộp phiếu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp phiếu").click()
     assert "Đã nộp phiếu giấy" in page.content()
     sign_out(page)
 
     sign_in(page, cast.council2.username)
     page.goto(f"/evaluation/dossiers/{rd}/")
     assert page.locator("#paper-notice").count() == 1
-    page.locator("#paper-entries a").filter(has_text=str(cast.council3)).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#paper-entries a").filter(has_text=str(cast.council3)).click()
     assert page.locator("#on-behalf").count() == 1
     fill_paper(page, {"A": "30", "B": "20", "C": "25"})
     shot(page, "paper-sheet-on-behalf")
-    page.get_by_role("button", name="Nộp phiếu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp phiếu").click()
     page.goto(f"/evaluation/dossiers/{rd}/score/")
     fill_paper(page, {"A": "32", "B": "21", "C": "27"})
-    page.get_by_role("button", name="Nộp phiếu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp phiếu").click()
     sign_out(page)
     entered = {s.member.user.username: s.entered_by.username for s in ScoreSheet.objects.all()}
     assert entered == {"council1": "council1", "council2": "council2", "council3": "council2"}
@@ -91,8 +91,8 @@ def test_a_set_without_a_digital_sheet_is_scored_on_paper_to_the_councils_result
     page.goto(f"/evaluation/rounds/{scene.round.pk}/")
     assert "Phiếu giấy" in page.locator("main").inner_text()
     page.goto(f"/evaluation/dossiers/{rd}/")
-    page.locator("#compute-result").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#compute-result").click()
     assert page.locator("#mean-score").inner_text() in ("80,17", "80.17")  # (85.5 + 80 + 75) / 3
     assert "không kiểm tra được các tiêu chí bắt buộc" in page.locator("#explanation").inner_text()
     shot(page, "paper-result")

@@ -15,6 +15,7 @@ from ocop.audit.models import AuditEvent
 from ocop.evaluation import services
 from ocop.evaluation.models import RoundDossier, ScoreSheet, SheetStatus
 from ocop.rubrics.models import RubricVersion
+from tests.state_support import nothing_changes
 
 from . import conftest
 from .conftest import pdf
@@ -166,7 +167,9 @@ def test_three_members_score_on_paper_through_the_api_and_the_officer_gets_the_r
     draft = _post_paper(client, api_token(cast.council1), rd, {"A": "35", "B": "20", "C": "30"}, submit=False)
     assert draft.status_code == 200, draft.content
     assert draft.json()["status"] == "draft" and draft.json()["total"] == "85"
-    stale = _post_paper(client, api_token(cast.council1), rd, {"A": "35", "B": "20", "C": "30"}, version=0)
+    council1 = api_token(cast.council1)
+    with nothing_changes():
+        stale = _post_paper(client, council1, rd, {"A": "35", "B": "20", "C": "30"}, version=0)
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
     done = _post_paper(
         client,
@@ -216,11 +219,13 @@ def test_bad_paper_input_through_the_api_is_refused_with_a_stable_code_and_nothi
 
 
 def test_parts_that_are_not_a_json_object_are_a_400(paper, client, api_token):
-    response = client.post(
-        f"{API}/round-dossiers/{paper.round_dossier.pk}/paper/submit",
-        {"version": "0", "parts": "[1, 2]", "scan": pdf()},
-        **api_token(paper.cast.council1),
-    )
+    token = api_token(paper.cast.council1)
+    with nothing_changes():
+        response = client.post(
+            f"{API}/round-dossiers/{paper.round_dossier.pk}/paper/submit",
+            {"version": "0", "parts": "[1, 2]", "scan": pdf()},
+            **token,
+        )
     assert response.status_code == 400 and response.json()["code"] == "paper_parts_not_object"
 
 

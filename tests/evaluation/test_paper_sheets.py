@@ -16,6 +16,7 @@ from ocop.evaluation import services
 from ocop.evaluation.models import EvaluationStatus, ScoreSheet, ScoreSheetRevision, SheetMode, SheetStatus
 from ocop.rubrics.models import RubricVersion
 from ocop.rubrics.selectors import has_sheet, sheet_mode
+from tests.state_support import nothing_changes
 
 from . import conftest
 from .conftest import load_test_rubric, pdf
@@ -75,14 +76,14 @@ def test_three_paper_sheets_give_the_council_result_stars_and_the_paper_explanat
 def test_a_paper_sheet_is_saved_then_submitted_with_revisions_and_versions(paper, cast):
     draft = enter(paper, cast.council1, PARTS_A, submit=False, scan=False)
     assert draft.status == SheetStatus.DRAFT and draft.mode == SheetMode.PAPER and draft.total == 85
-    with pytest.raises(Conflict) as stale:
+    with nothing_changes(), pytest.raises(Conflict) as stale:
         enter(paper, cast.council1, PARTS_B, submit=False, version=0)
     assert stale.value.code == "stale_version"
     submitted = enter(paper, cast.council1, PARTS_B, version=draft.version)
     assert submitted.status == SheetStatus.SUBMITTED and submitted.total == Decimal("80.5")
     assert submitted.scan_sha256 and submitted.scan_name == "phieu-giay.pdf"
     assert ScoreSheetRevision.objects.filter(sheet=submitted).count() == 2
-    with pytest.raises(Conflict) as again:
+    with nothing_changes(), pytest.raises(Conflict) as again:
         enter(paper, cast.council1, PARTS_A, version=submitted.version)
     assert again.value.code == "sheet_already_submitted"
     assert paper.refresh().running_mean == Decimal("80.5")
@@ -101,7 +102,7 @@ def test_a_paper_sheet_is_saved_then_submitted_with_revisions_and_versions(paper
     ],
 )
 def test_bad_part_totals_are_refused_in_vietnamese_and_nothing_is_stored(paper, cast, parts, code):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         enter(paper, cast.council1, parts)
     assert refused.value.code == code
     assert "phần" in str(refused.value.message).lower()
@@ -110,7 +111,7 @@ def test_bad_part_totals_are_refused_in_vietnamese_and_nothing_is_stored(paper, 
 
 
 def test_a_paper_sheet_without_its_scan_is_not_submitted(paper, cast):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         enter(paper, cast.council1, PARTS_A, scan=False)
     assert refused.value.code == "paper_scan_missing"
     assert "bản quét" in str(refused.value.message)
@@ -120,7 +121,7 @@ def test_a_paper_sheet_without_its_scan_is_not_submitted(paper, cast):
 def test_a_scan_that_is_not_a_pdf_or_image_is_refused(paper, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.sheet_paper_submit(
             actor=cast.council1,
             round_dossier=paper.round_dossier,
@@ -133,7 +134,7 @@ def test_a_scan_that_is_not_a_pdf_or_image_is_refused(paper, cast):
 
 
 def test_the_secretary_may_not_enter_for_a_non_member(paper, cast):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         enter(paper, cast.council2, PARTS_A, on_behalf_of=cast.province_officer)
     assert refused.value.code == "not_a_member"
     assert not ScoreSheet.objects.exists()
@@ -141,7 +142,7 @@ def test_the_secretary_may_not_enter_for_a_non_member(paper, cast):
 
 @pytest.mark.parametrize("who", ["council1", "council3"])
 def test_a_member_who_is_not_the_secretary_may_not_enter_for_someone_else(paper, cast, who):
-    with pytest.raises(Forbidden) as refused:
+    with nothing_changes(), pytest.raises(Forbidden) as refused:
         enter(paper, getattr(cast, who), PARTS_A, on_behalf_of=cast.council2)
     assert refused.value.code == "paper_on_behalf_forbidden"
     assert "Thư ký" in str(refused.value.message)
@@ -149,7 +150,7 @@ def test_a_member_who_is_not_the_secretary_may_not_enter_for_someone_else(paper,
 
 
 def test_a_digital_save_on_a_set_without_sheet_says_to_enter_the_paper_sheet(paper, cast):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.sheet_save_draft(
             actor=cast.council1, round_dossier=paper.round_dossier, answers={"1.1": "a"}, expected_version=0
         )
@@ -159,7 +160,7 @@ def test_a_digital_save_on_a_set_without_sheet_says_to_enter_the_paper_sheet(pap
 
 
 def test_a_paper_sheet_is_refused_when_the_set_has_a_digital_sheet(scene, cast):
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         enter(scene, cast.council1, PARTS_A)
     assert refused.value.code == "sheet_is_digital"
     assert not ScoreSheet.objects.exists()

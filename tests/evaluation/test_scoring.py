@@ -26,6 +26,7 @@ from ocop.evaluation.models import (
     SheetStatus,
 )
 from ocop.producers.models import ProducerMember
+from tests.state_support import nothing_changes
 
 from .conftest import answers, build_scene, load_test_rubric, submit
 
@@ -100,7 +101,7 @@ def test_a_member_saves_drafts_then_submits_and_every_save_is_a_revision(scene):
 
 def test_an_option_not_on_the_sheet_is_refused_and_nothing_changes(scene):
     before = _snapshot(scene)
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.sheet_save_draft(
             actor=scene.cast.council1,
             round_dossier=scene.round_dossier,
@@ -108,7 +109,7 @@ def test_an_option_not_on_the_sheet_is_refused_and_nothing_changes(scene):
             expected_version=0,
         )
     assert refused.value.code == "option_not_on_sheet"
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.sheet_save_draft(
             actor=scene.cast.council1,
             round_dossier=scene.round_dossier,
@@ -121,7 +122,7 @@ def test_an_option_not_on_the_sheet_is_refused_and_nothing_changes(scene):
 
 def test_an_incomplete_sheet_cannot_be_submitted(scene):
     before = _snapshot(scene)
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         submit(scene, scene.cast.council1, {"1.1": "d"})
     assert refused.value.code == "sheet_incomplete"
     assert _snapshot(scene) == before
@@ -137,7 +138,7 @@ def test_a_criterion_that_does_not_apply_needs_no_answer_and_scores_nothing(scen
 def test_a_submitted_sheet_cannot_be_edited(scene):
     sheet = submit(scene, scene.cast.council1, answers())
     before = _snapshot(scene)
-    with pytest.raises(Conflict) as refused:
+    with nothing_changes(), pytest.raises(Conflict) as refused:
         services.sheet_save_draft(
             actor=scene.cast.council1,
             round_dossier=scene.round_dossier,
@@ -145,7 +146,7 @@ def test_a_submitted_sheet_cannot_be_edited(scene):
             expected_version=sheet.version,
         )
     assert refused.value.code == "sheet_already_submitted"
-    with pytest.raises(Conflict):
+    with nothing_changes(), pytest.raises(Conflict):
         services.sheet_submit(
             actor=scene.cast.council1, round_dossier=scene.round_dossier, expected_version=sheet.version
         )
@@ -161,7 +162,8 @@ def test_a_stale_edit_is_refused_with_a_conflict(scene):
         actor=member, round_dossier=scene.round_dossier, answers={"1.1": "b"}, expected_version=first.version
     )
     before = _snapshot(scene)
-    with pytest.raises(Conflict) as refused:  # a second tab still holding the first version
+    # a second tab still holding the first version
+    with nothing_changes(), pytest.raises(Conflict) as refused:
         services.sheet_save_draft(
             actor=member,
             round_dossier=scene.round_dossier,
@@ -183,7 +185,7 @@ def test_someone_not_assigned_cannot_score(scene, cast):
         cast.producer_user,
         cast.other_province_officer,
     ):
-        with pytest.raises(Forbidden):
+        with nothing_changes(), pytest.raises(Forbidden):
             submit(scene, outsider, answers())
     assert _snapshot(scene) == before
 
@@ -191,7 +193,7 @@ def test_someone_not_assigned_cannot_score(scene, cast):
 def test_an_unassigned_member_cannot_score(cast):
     scene = build_scene(cast, assign=False)
     before = _snapshot(scene)
-    with pytest.raises(Forbidden) as refused:
+    with nothing_changes(), pytest.raises(Forbidden) as refused:
         submit(scene, cast.council1, answers())
     assert "chưa được phân công" in str(refused.value.message)
     assert _snapshot(scene) == before
@@ -200,7 +202,7 @@ def test_an_unassigned_member_cannot_score(cast):
 def test_a_member_who_belongs_to_the_producer_is_detected_and_never_assigned(cast):
     scene = build_scene(cast, assign=False, open_scoring=False)
     ProducerMember.objects.create(producer=scene.producer, user=cast.council3, is_owner=False)
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.assignment_create(
             actor=cast.province_officer,
             round_dossier=scene.round_dossier,
@@ -240,7 +242,7 @@ def test_a_declared_conflict_takes_the_member_off_the_dossier(scene):
         note="Chủ tịch HTX là anh ruột",
     )
     assert not Assignment.objects.filter(round_dossier=scene.round_dossier, member__user=member).exists()
-    with pytest.raises(Forbidden) as refused:
+    with nothing_changes(), pytest.raises(Forbidden) as refused:
         services.sheet_save_draft(
             actor=member, round_dossier=scene.round_dossier, answers={"1.1": "c"}, expected_version=1
         )
@@ -250,13 +252,13 @@ def test_a_declared_conflict_takes_the_member_off_the_dossier(scene):
     # The two others are enough once the conflicted member is off the dossier... if the round asks for two.
     submit(scene, scene.cast.council1, answers())
     submit(scene, scene.cast.council2, answers())
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.council_result_compute(actor=scene.cast.province_officer, round_dossier=scene.round_dossier)
     assert refused.value.code == "not_enough_sheets"  # min_sheets is 3
 
 
 def test_a_member_declares_only_their_own_conflicts(scene):
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         services.conflict_declare(
             actor=scene.cast.council1,
             round_dossier=scene.round_dossier,
@@ -270,7 +272,7 @@ def test_the_result_waits_for_every_assigned_sheet(scene):
     submit(scene, scene.cast.council1, answers())
     submit(scene, scene.cast.council2, answers())
     before = _snapshot(scene)
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.council_result_compute(actor=scene.cast.province_officer, round_dossier=scene.round_dossier)
     assert refused.value.code == "not_enough_sheets"
     assert refused.value.details["missing"] == ["council3"]
@@ -312,7 +314,7 @@ def test_the_secretary_sees_who_has_scored_what_but_a_plain_member_does_not(scen
     ]  # chair, secretary, member
     states = {m.user.username: c.state for m, c in zip(members, rows[0].cells, strict=True)}
     assert states == {"council1": "submitted", "council2": "not_started", "council3": "draft"}
-    with pytest.raises(NotFound):
+    with nothing_changes(), pytest.raises(NotFound):
         selectors.progress(cast.council3, scene.round)
 
 
@@ -326,7 +328,7 @@ def test_the_council_concludes_with_minutes_and_proposes_the_product_to_the_cent
         submit(scene, user, chosen)
     result = services.council_result_compute(actor=cast.province_officer, round_dossier=scene.round_dossier)
     assert result.mean_score == Decimal("96.67")
-    with pytest.raises(Invalid):
+    with nothing_changes(), pytest.raises(Invalid):
         services.council_conclude(
             actor=cast.province_officer, round_dossier=result, conclusion="recognise", minutes="  "
         )
@@ -370,7 +372,7 @@ def test_a_product_below_the_bands_is_not_recognised(scene):
         None,
         "",
     )
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.council_conclude(
             actor=cast.province_officer, round_dossier=result, conclusion="recognise", minutes="x"
         )
@@ -404,9 +406,9 @@ def test_a_round_is_run_only_by_officers_of_its_unit(cast):
         held_on=timezone.localdate(),
     )
     for outsider in (cast.other_province_officer, cast.council1, cast.commune_officer):
-        with pytest.raises(Forbidden):
+        with nothing_changes(), pytest.raises(Forbidden):
             services.round_create(actor=outsider, **kwargs)
-    with pytest.raises(Invalid) as refused:
+    with nothing_changes(), pytest.raises(Invalid) as refused:
         services.round_create(actor=cast.province_officer, **{**kwargs, "level": "district"})
     assert refused.value.code == "round_level_does_not_score"  # no districts since 1/7/2025
     assert not EvaluationRound.objects.exists()
@@ -418,7 +420,7 @@ def test_after_the_decision_the_round_dossier_and_the_cycle_dossier_are_recognis
         submit(scene, user, answers(**{"1.1": "c", "3.2": "b"}))  # 80: 4★, nothing forwarded
     result = services.council_result_compute(actor=cast.province_officer, round_dossier=scene.round_dossier)
     assert (result.recognised_stars, result.forward_to) == (4, "")
-    with pytest.raises(Invalid):
+    with nothing_changes(), pytest.raises(Invalid):
         services.propose_upward(actor=cast.province_officer, round_dossier=result)
     concluded = services.council_conclude(
         actor=cast.province_officer,
@@ -426,7 +428,7 @@ def test_after_the_decision_the_round_dossier_and_the_cycle_dossier_are_recognis
         conclusion="recognise",
         minutes="Đề nghị công nhận 4 sao.",
     )
-    with pytest.raises(Forbidden):
+    with nothing_changes(), pytest.raises(Forbidden):
         services.mark_recognised(actor=cast.council1, round_dossier=concluded, decision_number="125/QĐ-UBND")
     done = services.mark_recognised(
         actor=cast.province_officer, round_dossier=concluded, decision_number="125/QĐ-UBND"

@@ -38,8 +38,8 @@ def test_the_sheet_shows_its_provenance_and_ranks_by_its_star_marks(page):
 
     for code, option in {**best_answers(version("2023"), "1.1"), **CHANGES}.items():
         page.locator(f"input[id='c-{code}-{option}']").check()
-    page.get_by_role("button", name="Tính điểm").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tính điểm").click()
     assert "Tổng điểm 82: hạng 4 sao" in page.locator("#score-title").inner_text()
     assert "Có thể được công nhận 3 sao." in page.content()
     held = page.locator("ul.unmet-requirements").inner_text()
@@ -48,8 +48,8 @@ def test_the_sheet_shows_its_provenance_and_ranks_by_its_star_marks(page):
     shot(page, "02-held-back-by-a-mandatory-option")
 
     page.locator("input[id='c-1.3-b']").check()
-    page.get_by_role("button", name="Tính điểm").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tính điểm").click()
     assert "Tổng điểm 83: hạng 4 sao" in page.locator("#score-title").inner_text()
     assert "Có thể được công nhận 4 sao." in page.content()
     assert page.locator("ul.unmet-requirements").count() == 0

@@ -18,6 +18,7 @@ from ocop.rubrics.services import (
     history_import_undo,
     rubric_version_load,
 )
+from tests.state_support import nothing_changes
 
 from .helpers import raw
 
@@ -92,7 +93,7 @@ def test_rows_outside_the_officers_province_are_refused(cast):
 
 def test_only_officers_who_recognise_may_import(cast):
     for person in (cast.commune_officer, cast.producer_user, cast.council1):
-        with pytest.raises(Forbidden):
+        with nothing_changes(), pytest.raises(Forbidden):
             history_import_preview(actor=person, content=csv(*GOOD))
 
 

@@ -11,6 +11,7 @@ from ocop.core.storage import store
 from ocop.tasks import Permanent, enqueue, task
 from ocop.tasks.models import Status, TaskRun
 from ocop.tasks.registry import REGISTRY, spec_of
+from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +90,9 @@ def test_the_same_key_while_waiting_gives_the_same_run():
 
 
 def test_arguments_must_be_json_and_names_are_checked(cast):
-    with pytest.raises(TypeError, match="JSON"):
+    with nothing_changes(), pytest.raises(TypeError, match="JSON"):  # no run recorded
         enqueue(flaky, fail_times=0, label=cast.province)
-    with pytest.raises(LookupError):
+    with nothing_changes(), pytest.raises(LookupError):
         enqueue(lambda: None)
     with pytest.raises(TypeError, match="reserved"):
         task(name="test.clash")(lambda *, unit: unit)
@@ -164,7 +165,9 @@ def test_an_officer_runs_a_failed_task_again(login, cast, django_capture_on_comm
 
 def test_an_officer_of_another_province_cannot_retry(login, cast):
     run = failed_run(cast.commune)
-    response = login(cast.other_province_officer).post(f"/tasks/{run.pk}/retry/")
+    outsider = login(cast.other_province_officer)
+    with nothing_changes():
+        response = outsider.post(f"/tasks/{run.pk}/retry/")
     assert response.status_code == 404
     run.refresh_from_db()
     assert run.status == Status.FAILED and not AuditEvent.objects.filter(action="task.retry").exists()

@@ -144,12 +144,12 @@ def build_and_submit_dossier(page, product: str, photo: str) -> str:
                 {"name": f"{item}.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(f"OCOP {item}")}
             ]
         )
-        page.locator(f"#upload-{item}").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"#upload-{item}").click()
         assert page.locator(f"#item-{item}").get_attribute("data-done") == "1", item
     shot(page, photo)
-    page.locator("#act-submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#act-submit").click()
     assert status_of(page, "#dossier-status") == "submitted"
     assert "Đã nộp, chờ xã kiểm tra" in page.locator("#dossier-status").inner_text()
     return dossier_url
@@ -159,8 +159,8 @@ def score_on_the_sheet(page, round_dossier: RoundDossier, username: str, photo: 
     """A member scores the lychees criterion by criterion on the shipped sheet and submits it."""
     changes, total = LYCHEE_SHEETS[username]
     page.goto("/evaluation/")
-    page.locator(f'a[href="/evaluation/dossiers/{round_dossier.pk}/score/"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'a[href="/evaluation/dossiers/{round_dossier.pk}/score/"]').click()
     assert heading(page) == f"Phiếu đánh giá: {LYCHEE}"
     assert page.locator("fieldset.criterion[data-code]").count() == len(LYCHEE_ANSWERS)  # all the criteria
     for criterion, points in {**LYCHEE_ANSWERS, **changes}.items():
@@ -168,8 +168,8 @@ def score_on_the_sheet(page, round_dossier: RoundDossier, username: str, photo: 
     assert page.locator("#total-all").inner_text() == total
     if photo:
         shot(page, photo)
-    page.get_by_role("button", name="Nộp phiếu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp phiếu").click()
     assert "Đã nộp phiếu đánh giá." in flash(page)
 
 
@@ -181,8 +181,8 @@ def fill_paper_sheet(page, parts: dict[str, str], scan_name: str) -> None:
     page.get_by_label("Bản quét phiếu đã ký (PDF, JPEG, PNG)").set_input_files(
         files=[{"name": scan_name, "mimeType": "image/jpeg", "buffer": image_bytes("JPEG", (620, 877))}]
     )
-    page.get_by_role("button", name="Nộp phiếu").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp phiếu").click()
     assert "Đã nộp phiếu giấy." in flash(page)
 
 
@@ -190,14 +190,15 @@ def conclude(page, round_url: str, product: str, mean: str, stars: int, minutes:
     """The province officer computes the council's result, reads it and records the conclusion; the
     explanation the page shows."""
     page.goto(round_url)
-    page.get_by_role("link", name=product, exact=True).click()
-    page.locator("#compute-result").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=product, exact=True).click()
+    with page.expect_navigation():
+        page.locator("#compute-result").click()
     assert page.locator("#mean-score").inner_text() == mean
     page.get_by_label("Kết luận của Hội đồng").select_option("recognise")
     page.get_by_label("Biên bản họp Hội đồng").fill(minutes)
-    page.locator("#conclude").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#conclude").click()
     assert page.locator("#conclusion").inner_text() == "Đề nghị công nhận"
     assert page.locator("#council-result .stars").inner_text() == f"{stars}★"
     assert page.locator("#recognised-stars").inner_text() == f"{stars} sao"
@@ -244,8 +245,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     page.locator("#id_kind").select_option("province_officer")
     page.get_by_label("Mã đơn vị (hiện hành)").fill("24")
     page.get_by_label("Lý do", exact=True).fill("Cán bộ thẩm định quyết định công nhận OCOP tỉnh Bắc Ninh")
-    page.get_by_role("button", name="Giao vai trò").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Giao vai trò").click()
     assert "Đã giao vai trò." in flash(page)
     sign_out(page)
 
@@ -275,9 +276,10 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     sign_in(page, "commune", PASSWORD)
     page.goto("/dossiers/")
     assert heading(page) == "Hồ sơ cần xử lý"
-    page.locator("#pending-producers").get_by_role("link", name=PRODUCER).click()
-    page.get_by_role("button", name="Xác nhận chủ thể").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#pending-producers").get_by_role("link", name=PRODUCER).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận chủ thể").click()
     assert "Đã xác nhận" in page.locator("main").inner_text()
     shot(page, "05-commune-confirms-producer")
     sign_out(page)
@@ -296,8 +298,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     page.get_by_label("Tệp ảnh (JPEG, PNG)").set_input_files(
         files=[{"name": "vai-thieu.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG", (320, 240))}]
     )
-    page.get_by_role("button", name="Tải ảnh lên").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải ảnh lên").click()
     assert "vai-thieu.jpg" in page.locator("main").inner_text()
     shot(page, "06-product-fresh-produce")
     add_product(
@@ -320,15 +322,16 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     sign_in(page, "commune", PASSWORD)
     for product in (LYCHEE, HONEY):
         page.goto("/dossiers/")
-        page.locator("#queue").get_by_role("link", name=product, exact=True).click()
+        with page.expect_navigation():
+            page.locator("#queue").get_by_role("link", name=product, exact=True).click()
         page.get_by_label("Sử dụng lao động địa phương").fill(
             "15 hộ trồng vải và nuôi ong, 32 lao động địa phương"
         )
-        page.locator("#act-check").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("#act-check").click()
         assert status_of(page, "#dossier-status") == "checked"
-        page.locator("#act-forward").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("#act-forward").click()
         assert status_of(page, "#dossier-status") == "forwarded"
     shot(page, "10-commune-forwarded")
     sign_out(page)
@@ -339,9 +342,10 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     shot(page, "11-province-queue")
     for product in (LYCHEE, HONEY):
         page.goto("/dossiers/")
-        page.locator("#queue").get_by_role("link", name=product, exact=True).click()
-        page.locator("#act-accept").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("#queue").get_by_role("link", name=product, exact=True).click()
+        with page.expect_navigation():
+            page.locator("#act-accept").click()
         assert status_of(page, "#dossier-status") == "accepted"
         assert "Đã tiếp nhận để đánh giá" in page.locator("#dossier-status").inner_text()
 
@@ -362,8 +366,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     page.get_by_label("Tên Hội đồng").fill("Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Bắc Ninh")
     page.get_by_label("Số quyết định thành lập").fill("45/QĐ-UBND")
     page.get_by_label("Ngày quyết định").fill((today - datetime.timedelta(days=7)).isoformat())
-    page.get_by_role("button", name="Thành lập Hội đồng").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Thành lập Hội đồng").click()
     assert "Đã thành lập Hội đồng." in flash(page)
     for username, role, position in (
         ("council1", "chair", "Phó Chủ tịch UBND tỉnh"),
@@ -374,21 +378,21 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Vai trò trong Hội đồng").select_option(role)
         page.get_by_label("Chức vụ, đơn vị công tác").fill(position)
-        page.get_by_role("button", name="Thêm", exact=True).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Thêm", exact=True).click()
         assert "Đã thêm thành viên." in flash(page)
     for product in (LYCHEE, HONEY):
         candidates = page.get_by_label("Hồ sơ đã tiếp nhận")
         candidates.select_option(candidates.locator("option", has_text=product).get_attribute("value"))
-        page.get_by_role("button", name="Đưa vào đợt").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Đưa vào đợt").click()
         assert "Đã đưa hồ sơ vào đợt đánh giá." in flash(page)
     assert f"«{HONEY}» (bộ sản phẩm 2.2) chưa có phiếu điện tử trong bộ tiêu chí 2023" in flash(page)
-    page.get_by_role("button", name=re.compile("Phân công mọi thành viên")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Phân công mọi thành viên")).click()
     assert "Đã phân công 6 lượt chấm." in flash(page)
-    page.get_by_role("button", name=re.compile("Chuyển sang: .*[Cc]hấm")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Chuyển sang: .*[Cc]hấm")).click()
     assert "Đã chuyển trạng thái đợt đánh giá." in flash(page)
     assert "Hội đồng chấm trên phiếu giấy" in flash(page)  # scoring starts: the paper one is named again
     members = page.locator("main table").first.inner_text()
@@ -424,8 +428,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     fill_paper_sheet(page, HONEY_SHEETS["council2"], "phieu-cham-hai.jpg")
     assert heading(page) == HONEY  # back on the honey's page
     assert "Hội đồng chấm trên phiếu giấy" in page.locator("#paper-notice").inner_text()
-    page.locator("#paper-entries").get_by_role("link", name="Nhập phiếu giấy của Bùi Văn Ba").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#paper-entries").get_by_role("link", name="Nhập phiếu giấy của Bùi Văn Ba").click()
     assert page.locator("#on-behalf").inner_text() == "Thư ký nhập thay cho: Bùi Văn Ba"
     shot(page, "15-paper-sheet-on-behalf")
     fill_paper_sheet(page, HONEY_SHEETS["council3"], "phieu-cham-ba.jpg")
@@ -474,8 +478,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
 
     # 12. The same officer drafts the recognition decision from the round (the maker): the council's recognised
     #     products are offered by name, already ticked, with the council's stars and score; nothing is typed.
-    page.locator("#decision-link").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#decision-link").click()
     assert heading(page) == "Lập dự thảo quyết định công nhận"
     lychee_choice = page.get_by_label(re.compile(f"{LYCHEE} – .*: 4★, 75,33 điểm"))
     honey_choice = page.get_by_label(re.compile(f"{HONEY} – .*: 3★, 65,17 điểm"))
@@ -484,8 +488,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     page.get_by_label("Ngày quyết định").fill(today.isoformat())
     page.get_by_label("Người ký").fill("Chủ tịch UBND tỉnh Nguyễn Văn Ký")
     shot(page, "19-decision-from-the-round")
-    page.get_by_role("button", name="Lưu dự thảo").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu dự thảo").click()
     assert "Đã lập dự thảo quyết định; cần một cán bộ khác duyệt" in flash(page)
     assert heading(page).startswith("Quyết định số 125/QĐ-UBND")
     decision = RecognitionDecision.objects.get(number="125/QĐ-UBND")
@@ -501,16 +505,16 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     #     beside each product and approves: the certificates are issued.
     sign_in(page, "province2", PASSWORD)
     page.goto("/certificates/decisions/")
-    page.get_by_role("link", name="125/QĐ-UBND").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="125/QĐ-UBND").first.click()
     items = page.locator("main table tbody tr")
     lychee_council = items.filter(has_text=LYCHEE).locator(".council-result").inner_text()
     assert "75,33 điểm, 4 ★" in lychee_council and "Cấp tỉnh công nhận 4 sao" in lychee_council
     honey_council = items.filter(has_text=HONEY).locator(".council-result").inner_text()
     assert "65,17 điểm, 3 ★" in honey_council and "Hội đồng chấm trên phiếu giấy" in honey_council
     shot(page, "21-decision-checker-reads-the-council")
-    page.get_by_role("button", name="Duyệt quyết định").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Duyệt quyết định").click()
     assert "Đã duyệt quyết định và cấp giấy chứng nhận." in flash(page)
     certificate = Certificate.objects.get(product__name=LYCHEE)
     honey_certificate = Certificate.objects.get(product__name=HONEY)
@@ -518,8 +522,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     assert (honey_certificate.stars, honey_certificate.decision_id) == (3, decision.pk)
     assert page.get_by_role("link", name=certificate.number).count() == 1
     shot(page, "22-decision-approved")
-    page.get_by_role("link", name=certificate.number).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=certificate.number).click()
     assert heading(page) == f"Giấy chứng nhận số {certificate.number}"
     facts = page.locator(".cert-facts").inner_text()
     assert LYCHEE in facts and PRODUCER in facts and "125/QĐ-UBND" in facts
@@ -557,15 +561,15 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
         phone.goto("/certificates/verify/")
         assert heading(phone) == "Kiểm tra giấy chứng nhận OCOP"
         phone.get_by_label("Nội dung mã QR").fill(qr_text)
-        phone.get_by_role("button", name="Kiểm tra").click()
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Kiểm tra").click()
         assert "HỢP LỆ" in phone.locator(".cert-banner").inner_text()
         shot(phone, "25-verify-form")
         # ...the honey's certificate number typed by hand, as printed...
         phone.goto("/certificates/verify/")
         phone.get_by_label("Nội dung mã QR").fill(honey_certificate.number)
-        phone.get_by_role("button", name="Kiểm tra").click()
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Kiểm tra").click()
         assert "HỢP LỆ" in phone.locator(".cert-banner").inner_text()
         facts = phone.locator(".cert-facts").inner_text()
         assert HONEY in facts and "★★★" in facts and "★★★★" not in facts
@@ -574,8 +578,8 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
         forged = qr_text[:-3] + ("A" if qr_text[-3] != "A" else "B") + qr_text[-2:]
         phone.goto("/certificates/verify/")
         phone.get_by_label("Nội dung mã QR").fill(forged)
-        phone.get_by_role("button", name="Kiểm tra").click()
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Kiểm tra").click()
         assert "HỢP LỆ" not in phone.locator(".cert-banner").inner_text()
         shot(phone, "27-verify-forged")
     finally:
@@ -589,13 +593,13 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
         page.goto("/catalog/")
         assert heading(page) == "Tra cứu sản phẩm OCOP"
         page.get_by_label("Tìm sản phẩm OCOP").fill(query)
-        page.get_by_role("button", name="Tìm", exact=True).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Tìm", exact=True).click()
         assert page.locator(".entries .entry-name").first.inner_text() == product
         if product == LYCHEE:
             shot(page, "28-catalogue-search")
-        page.locator(".entries").get_by_role("link", name=product).first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(".entries").get_by_role("link", name=product).first.click()
         panel = page.locator(".certificate").inner_text()
         assert number in panel and "Còn hiệu lực" in panel
     shot(page, "29-catalogue-product")
@@ -615,11 +619,11 @@ def test_the_whole_cycle_from_registration_to_the_public_check_of_the_qr(
     shot(page, "30-producer-dossier-recognised")
     assert set(Dossier.objects.values_list("status", flat=True)) == {"recognised"}
     # ...and finds its certificates under "Giấy chứng nhận của tôi", with the PDF to download.
-    page.get_by_role("link", name="Giấy chứng nhận của tôi").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Giấy chứng nhận của tôi").click()
     assert page.get_by_role("link", name=honey_certificate.number).count() == 1
-    page.get_by_role("link", name=certificate.number).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=certificate.number).click()
     assert heading(page) == f"Giấy chứng nhận số {certificate.number}"
     assert page.get_by_role("link", name="Tải giấy chứng nhận (PDF)").count() == 1
     shot(page, "31-producer-certificate")
