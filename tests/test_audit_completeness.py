@@ -14,6 +14,7 @@ import datetime
 import importlib
 import inspect
 import json
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -66,14 +67,24 @@ TODAY = datetime.date.today()
 
 
 def discovered() -> list[str]:
-    """`app.function` for every public function defined (not imported) in an `ocop/<app>/services.py`."""
-    names = []
-    for path in sorted(Path(ocop.__file__).parent.glob("*/services.py")):
-        module = importlib.import_module(f"ocop.{path.parent.name}.services")
-        for name, member in inspect.getmembers(module, inspect.isfunction):
-            if not name.startswith("_") and member.__module__ == module.__name__:
-                names.append(f"{path.parent.name}.{name}")
-    return names
+    """`app.function` for every public function defined (not imported) in an `ocop/<app>/services.py`, or in
+    any module of an `ocop/<app>/services/` package (services split by lifecycle)."""
+    names = set()
+    root = Path(ocop.__file__).parent
+    for path in sorted([*root.glob("*/services.py"), *root.glob("*/services/__init__.py")]):
+        app = path.parent.name if path.name == "services.py" else path.parent.parent.name
+        package = f"ocop.{app}.services"
+        modules = [importlib.import_module(package)]
+        if path.name == "__init__.py":
+            modules += [
+                importlib.import_module(f"{package}.{info.name}")
+                for info in pkgutil.iter_modules([str(path.parent)])
+            ]
+        for module in modules:
+            for name, member in inspect.getmembers(module, inspect.isfunction):
+                if not name.startswith("_") and member.__module__ == module.__name__:
+                    names.add(f"{app}.{name}")
+    return sorted(names)
 
 
 # -- the table ---------------------------------------------------------------------------------------------
@@ -516,14 +527,11 @@ def _(w: World) -> Act:
     )
 
 
-@recipe("certification.expiry_reminders_send", "certificate.expiry_reminder")
+@recipe("certification.expiry_reminder_deliver", "certificate.expiry_reminder")
 def _(w: World) -> Act:
-    """A scheduled job: the system reminds the producer ten days before the certificate expires."""
+    """A background task: the system e-mails the producer that the certificate expires, then records it."""
     _authorities, certificate = _certificate(w)
-    ten_days_before = certificate.valid_until - datetime.timedelta(days=10)
-    return Act(
-        lambda: certification.expiry_reminders_send(today=ten_days_before, lead_days=30), None, certificate
-    )
+    return Act(lambda: certification.expiry_reminder_deliver(certificate=certificate), None, certificate)
 
 
 # -- cycle: ideas and plans --------------------------------------------------------------------------------
@@ -1149,8 +1157,9 @@ EXEMPT = {
     "catalog.reindex_producer": DERIVED_INDEX,
     "catalog.reindex_all": DERIVED_INDEX,
     "catalog.refresh_index": DERIVED_INDEX,
-    "certification.authority_default_name": PURE,
     "certification.certificate_pdf_ensure": "renders the PDF of the certificate as it stands; the decisions are audited",
+    "certification.certificate_pdf_request": "starts the rendering task of a PDF that no longer reads as the certificate stands",
+    "certification.expiry_reminders_send": "starts one reminder task per certificate due; each reminder is audited when its e-mail went (expiry_reminder_deliver)",
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
     "cycle.notify": "a helper of the services: runs in their transaction, beside their event",
     "cycle.notify_people": "a helper of the services (assignment): runs in their transaction, beside their event",

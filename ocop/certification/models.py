@@ -183,7 +183,8 @@ class Certificate(models.Model):
     revoked_reason = models.TextField(blank=True)
     revocation_decision_number = models.CharField(max_length=50, blank=True)
     revocation_decision_date = models.DateField(null=True, blank=True)
-    pdf = models.FileField(upload_to=certificate_pdf_name, blank=True)
+    pdf = models.FileField(upload_to=certificate_pdf_name, blank=True)  # rendered by the render_pdf task
+    pdf_sha256 = models.CharField(max_length=64, blank=True)  # checked by `manage.py files_verify`
     pdf_status = models.CharField(max_length=10, blank=True)  # the effective status the stored PDF shows
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     scan_count = models.PositiveIntegerField(default=0)
