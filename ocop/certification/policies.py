@@ -57,12 +57,12 @@ FLAGS: dict[type, dict[str, str]] = {
 
 
 def can_act_for(user, authority) -> bool:
-    return any(role.unit_id == authority.unit_id for role in roles_with(user, Capability.RECOGNISE))
+    return any(role.unit.pk == authority.unit_id for role in roles_with(user, Capability.RECOGNISE))
 
 
 def acts_for_unit(user, unit) -> bool:
     """Does `user` act for the authority of `unit` (a RECOGNISE role over exactly that unit)?"""
-    return any(role.unit_id == unit.pk for role in roles_with(user, Capability.RECOGNISE))
+    return any(role.unit.pk == unit.pk for role in roles_with(user, Capability.RECOGNISE))
 
 
 def why_not_act_for(user, authority) -> str | None:

@@ -98,7 +98,7 @@ def certificate_pdf_ready(certificate: Certificate) -> bool:
     return (
         bool(name)
         and certificate.pdf_status == certificate.effective_status()
-        and default_storage.exists(name)
+        and default_storage.exists(name or "")
     )
 
 
@@ -420,6 +420,7 @@ def certificate_verify(
         .order_by()[:1]
     )
     certificate = next(iter(found), None)
+    key: SigningKey | None
     if certificate is not None and certificate.key.key_id == claim.key_id:
         key = certificate.key
     else:
@@ -454,7 +455,7 @@ def verification_body(result: offline.Result, certificate: Certificate | None) -
         "status": result.status,
         "reason": None
         if result.valid
-        else {"code": result.problem, "message": _(offline.MESSAGES[result.problem])},
+        else {"code": result.problem, "message": _(offline.MESSAGES[str(result.problem)])},
         "message": _(result.message),
         "certificate": _certificate_public(certificate) if certificate is not None else None,
         # A number typed by hand was looked up in the record: no QR signature was checked.

@@ -140,6 +140,8 @@ def certificate_change_approve(*, actor, change: CertificateChange, note: str = 
             data={"decision": change.decision_number, "requested_by": change.requested_by.get_username()},
         )
     else:
+        if change.new_stars is None:  # a request to change stars always names them
+            raise Invalid(_("Hạng sao mới không hợp lệ."), code="stars_invalid")
         IssuingAuthority.objects.select_for_update().filter(pk=authority.pk).first()  # numbering
         _end(
             certificate,

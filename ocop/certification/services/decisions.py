@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -103,7 +104,9 @@ def decision_create(
             _("Một quyết định có tối đa %(max)s sản phẩm.") % {"max": MAX_ITEMS}, code="decision_too_long"
         )
     allowed = rules.recognisable_stars(authority.unit, day)
-    problems, seen, cleaned = [], set(), []
+    problems: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    cleaned: list[tuple[Product, int, Decimal | None, int | None]] = []
     for position, (product, stars, score, dossier) in enumerate(rows, start=1):
         if not isinstance(product, Product):
             product = Product.objects.select_related("producer__unit").filter(pk=product).first()
@@ -120,6 +123,7 @@ def decision_create(
                 {"position": position, "code": "product_not_found", "message": _("Không có sản phẩm này.")}
             )
             continue
+        problem: tuple[str, str] | None
         if product.pk in seen:
             problem = (
                 "product_listed_twice",
@@ -128,27 +132,26 @@ def decision_create(
         else:
             problem = _item_problem(authority, day, product, stars, score, allowed)
         seen.add(product.pk)
-        backing = None
         if problem is None:
             backing, problem = council.supporting(authority, product, stars, getattr(dossier, "pk", dossier))
-        if problem is None and score is not None and score != backing.mean_score:
-            problem = (
-                "score_not_council",
-                _("Sản phẩm '%(product)s': điểm phải là điểm của hội đồng (%(council)s).")
-                % {"product": product.name, "council": backing.mean_score},
-            )
+            if problem is None and score is not None and score != backing.mean_score:
+                problem = (
+                    "score_not_council",
+                    _("Sản phẩm '%(product)s': điểm phải là điểm của hội đồng (%(council)s).")
+                    % {"product": product.name, "council": backing.mean_score},
+                )
         if problem:
             problems.append(
                 {"position": position, "product": product.pk, "code": problem[0], "message": problem[1]}
             )
             continue
         # The council's score and dossier, never typed: the decision follows the council.
-        cleaned.append((product, stars, backing.mean_score, backing.dossier_id))
+        cleaned.append((product, stars, backing.mean_score, backing.dossier.pk))
     if problems:
         raise Invalid(
             _("Danh sách sản phẩm có %(count)s lỗi: %(first)s")
             % {"count": len(problems), "first": problems[0]["message"]},
-            code=problems[0]["code"] if len(problems) == 1 else "decision_items_invalid",
+            code=str(problems[0]["code"]) if len(problems) == 1 else "decision_items_invalid",
             details=problems,
         )
     pending = (
@@ -246,7 +249,7 @@ def decision_draft_from_round(
         )
     authority = authority_ensure(actor=actor, unit=evaluation_round.unit)
     items = [
-        (rd.dossier.product, rd.recognised_stars, rd.mean_score, rd.dossier_id)
+        (rd.dossier.product, rd.recognised_stars, rd.mean_score, rd.dossier.pk)
         for rd in sorted(chosen, key=lambda rd: rd.dossier.product.name)
     ]
     return decision_create(

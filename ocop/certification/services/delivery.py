@@ -34,7 +34,7 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> str:
     from ocop.certification import pdf
 
     if selectors.certificate_pdf_ready(certificate):
-        return certificate.pdf.name
+        return certificate.pdf.name or ""
     status = certificate.effective_status()
     name = certificate.pdf.name
     stored = store(
@@ -49,7 +49,7 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> str:
     if not updated:  # another run rendered it a moment ago: keep theirs
         default_storage.delete(stored.name)
         certificate.refresh_from_db(fields=["pdf", "pdf_sha256", "pdf_status"])
-        return certificate.pdf.name
+        return certificate.pdf.name or ""
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
     certificate.pdf.name, certificate.pdf_sha256, certificate.pdf_status = stored.name, stored.sha256, status
