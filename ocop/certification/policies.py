@@ -131,7 +131,12 @@ def _change_request_refusal(user, certificate) -> Refusal | None:
     refusal = _authority_refusal(user, certificate.authority) or _not_active(certificate)
     if refusal is not None:
         return refusal
-    if CertificateChange.objects.filter(certificate=certificate, status=ChangeStatus.PENDING).exists():
+    pending = getattr(certificate, "has_pending_change", None)  # annotated by the scoped list
+    if pending is None:
+        pending = CertificateChange.objects.filter(
+            certificate=certificate, status=ChangeStatus.PENDING
+        ).exists()
+    if pending:
         return Refusal(Conflict, "change_pending", _("Giấy chứng nhận này đang có một đề nghị chờ duyệt."))
     return None
 

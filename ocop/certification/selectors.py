@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,7 +249,8 @@ def get_decision_for(user, decision_id: int) -> RecognitionDecision:
 
 
 def certificates_visible_to(user) -> QuerySet[Certificate]:
-    """Officers of the producer's units, officers of the issuing authority, and the producer's own people."""
+    """Officers of the producer's units, officers of the issuing authority, and the producer's own people.
+    Each carries `has_pending_change` (the policies read it instead of asking again for every row)."""
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
     scopes = [
@@ -258,7 +259,12 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
     ]
     certificates = Certificate.objects.select_related("product__producer__unit", "authority", "decision")
     mine = Q(product__producer__in=user.producer_memberships.values("producer"))
-    return certificates.filter(scopes[0] | scopes[1] | mine).order_by("-issued_on", "-id")
+    pending = CertificateChange.objects.filter(certificate=OuterRef("pk"), status=ChangeStatus.PENDING)
+    return (
+        certificates.filter(scopes[0] | scopes[1] | mine)
+        .annotate(has_pending_change=Exists(pending))
+        .order_by("-issued_on", "-id")
+    )
 
 
 def get_certificate_for(user, certificate_id: int) -> Certificate:
