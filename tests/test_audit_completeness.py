@@ -521,14 +521,11 @@ def _(w: World) -> Act:
     )
 
 
-@recipe("certification.expiry_reminders_send", "certificate.expiry_reminder")
+@recipe("certification.expiry_reminder_deliver", "certificate.expiry_reminder")
 def _(w: World) -> Act:
-    """A scheduled job: the system reminds the producer ten days before the certificate expires."""
+    """A background task: the system e-mails the producer that the certificate expires, then records it."""
     _authorities, certificate = _certificate(w)
-    ten_days_before = certificate.valid_until - datetime.timedelta(days=10)
-    return Act(
-        lambda: certification.expiry_reminders_send(today=ten_days_before, lead_days=30), None, certificate
-    )
+    return Act(lambda: certification.expiry_reminder_deliver(certificate=certificate), None, certificate)
 
 
 # -- cycle: ideas and plans --------------------------------------------------------------------------------
@@ -1154,8 +1151,9 @@ EXEMPT = {
     "catalog.reindex_producer": DERIVED_INDEX,
     "catalog.reindex_all": DERIVED_INDEX,
     "catalog.refresh_index": DERIVED_INDEX,
-    "certification.authority_default_name": PURE,
     "certification.certificate_pdf_ensure": "renders the PDF of the certificate as it stands; the decisions are audited",
+    "certification.certificate_pdf_request": "starts the rendering task of a PDF that no longer reads as the certificate stands",
+    "certification.expiry_reminders_send": "starts one reminder task per certificate due; each reminder is audited when its e-mail went (expiry_reminder_deliver)",
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
     "evaluation.counted_sheets": READ,
     "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---

@@ -16,16 +16,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from ocop.api.auth import any_caller, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
-from ocop.certification import selectors, services, throttle
+from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.models import (
     Certificate,
     CertificateChange,
-    ChangeStatus,
     DecisionStatus,
     IssuingAuthority,
     RecognitionDecision,
 )
-from ocop.certification.policies import can_act_for, why_not_approve, why_not_check
 from ocop.core.errors import Invalid, NotFound
 
 router = Router(tags=["certificates"], auth=signed_in)  # the public operations say auth=any_caller
@@ -100,8 +98,7 @@ def decision_dict(decision: RecognitionDecision, user, *, items: bool = False) -
         "status": decision.status,
         "created_by": decision.created_by.get_username(),
         "checked_by": decision.checked_by.get_username() if decision.checked_by else None,
-        "may_approve": decision.status == DecisionStatus.DRAFT and why_not_approve(user, decision) is None,
-        "may_reject": decision.status == DecisionStatus.DRAFT and can_act_for(user, decision.authority),
+        **policies.flags(user, decision),
     }
     if items:
         certificates = {c.item_id: c for c in decision.certificates.all()}
@@ -137,8 +134,6 @@ def _council_dict(round_dossier) -> dict | None:
 
 
 def certificate_dict(certificate: Certificate, user) -> dict:
-    acts = can_act_for(user, certificate.authority)
-    active = certificate.status == "active"
     return {
         "id": certificate.pk,
         **selectors.certificate_summary(certificate),
@@ -154,13 +149,11 @@ def certificate_dict(certificate: Certificate, user) -> dict:
         "authority": {"code": certificate.authority.code, "name": certificate.authority.name},
         "decision": {"id": certificate.decision_id, "number": certificate.decision.number},
         "pdf_url": reverse("certification:pdf", args=[certificate.pk]),
-        "may_request_revocation": acts and active,
-        "may_request_stars_change": acts and active,
+        **policies.flags(user, certificate),
     }
 
 
 def change_dict(change: CertificateChange, user) -> dict:
-    pending = change.status == ChangeStatus.PENDING
     return {
         "id": change.pk,
         "certificate": change.certificate.number,
@@ -171,8 +164,7 @@ def change_dict(change: CertificateChange, user) -> dict:
         "decision_date": change.decision_date.isoformat(),
         "status": change.status,
         "requested_by": change.requested_by.get_username(),
-        "may_approve": pending
-        and why_not_check(user, change.certificate.authority, change.requested_by) is None,
+        **policies.flags(user, change),
     }
 
 

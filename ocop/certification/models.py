@@ -4,11 +4,15 @@ their QR codes. States and transitions: docs/certification.md; every change is a
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # what Django adds to the classes at run time, named for the type checker
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class IssuingAuthority(models.Model):
@@ -81,6 +85,9 @@ class RecognitionDecision(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     check_note = models.TextField(blank=True)
 
+    authority_id: int
+    items: RelatedManager[DecisionItem]
+
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [
@@ -117,6 +124,8 @@ class DecisionItem(models.Model):
     previous_certificate = models.ForeignKey(
         "Certificate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    product_id: int
 
     class Meta:
         ordering = ["decision", "position", "id"]
@@ -183,7 +192,8 @@ class Certificate(models.Model):
     revoked_reason = models.TextField(blank=True)
     revocation_decision_number = models.CharField(max_length=50, blank=True)
     revocation_decision_date = models.DateField(null=True, blank=True)
-    pdf = models.FileField(upload_to=certificate_pdf_name, blank=True)
+    pdf = models.FileField(upload_to=certificate_pdf_name, blank=True)  # rendered by the render_pdf task
+    pdf_sha256 = models.CharField(max_length=64, blank=True)  # checked by `manage.py files_verify`
     pdf_status = models.CharField(max_length=10, blank=True)  # the effective status the stored PDF shows
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     scan_count = models.PositiveIntegerField(default=0)
@@ -197,6 +207,13 @@ class Certificate(models.Model):
     producer_address = models.CharField("Địa chỉ", max_length=300, blank=True)
     producer_place = models.CharField("Đơn vị hành chính", max_length=300, blank=True)  # unit names then
     producer_tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
+
+    product_id: int
+    authority_id: int
+    decision_id: int
+    key_id: int
+    replaced_by: RelatedManager[Certificate]
+    changes: RelatedManager[CertificateChange]
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -254,6 +271,8 @@ class CertificateChange(models.Model):
     )
     checked_at = models.DateTimeField(null=True, blank=True)
     check_note = models.TextField(blank=True)
+
+    certificate_id: int
 
     class Meta:
         ordering = ["-requested_at", "-id"]

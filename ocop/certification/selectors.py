@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, covers, roles_with, scope_q
-from ocop.certification import council, offline, qr, snapshot
+from ocop.certification import council, offline, qr, rules, snapshot
 from ocop.certification.models import (
     Certificate,
     CertificateChange,
@@ -91,8 +92,58 @@ def latest_certificate_for(product) -> Certificate | None:
     )
 
 
+def certificate_pdf_ready(certificate: Certificate) -> bool:
+    """Is the stored PDF there, and does it show the certificate's status as of today?"""
+    name = certificate.pdf.name
+    return (
+        bool(name)
+        and certificate.pdf_status == certificate.effective_status()
+        and default_storage.exists(name or "")
+    )
+
+
+def reminder_recipients(certificate: Certificate) -> list[str]:
+    """Where a certificate's expiry reminder goes: the producer's address and those of its owners."""
+    producer = certificate.product.producer
+    owners = producer.members.filter(is_owner=True).values_list("user__email", flat=True)
+    return sorted({address.strip() for address in [producer.email, *owners] if address and address.strip()})
+
+
+def certificates_due_for_reminder(today: datetime.date, lead_days: int | None = None) -> list[Certificate]:
+    """Active certificates not yet reminded that expire within their notice period (the rubric data of their
+    issue date, or `lead_days`), soonest first."""
+    horizon = (
+        lead_days
+        if lead_days is not None
+        else max(v.certificate.expiry_notice_days for v in rules.versions())
+    )
+    candidates = (
+        Certificate.objects.filter(
+            status=CertificateStatus.ACTIVE,
+            reminder_sent_at__isnull=True,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=horizon),
+        )
+        .select_related("product__producer", "authority__unit", "decision")
+        .order_by("valid_until", "id")
+    )
+    return [
+        certificate
+        for certificate in candidates
+        if (certificate.valid_until - today).days
+        <= (lead_days if lead_days is not None else rules.expiry_notice_days(certificate.issued_on))
+    ]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Officers and producers
+
+
+def authority_default_name(unit) -> str:
+    """The name an authority gets when none is given: `Ủy ban nhân dân tỉnh Bắc Ninh`, or the ministry."""
+    if unit.level == Level.COUNTRY:
+        return "Bộ Nông nghiệp và Môi trường"
+    return f"Ủy ban nhân dân {unit.name[:1].lower()}{unit.name[1:]}"
 
 
 def authority_units_for(user) -> list[AdminUnit]:
@@ -122,6 +173,16 @@ def proposals_awaiting_decision(user, evaluation_round_id: int | None = None) ->
     if evaluation_round_id is not None:
         found = found.filter(round_id=evaluation_round_id)
     return found
+
+
+def round_proposals(evaluation_round) -> QuerySet[RoundDossier]:
+    """The dossiers of a round that its council concluded "recognise", with their products and producers."""
+    return RoundDossier.objects.filter(
+        round=evaluation_round,
+        status=EvaluationStatus.RECOGNITION_PROPOSED,
+        conclusion=Conclusion.RECOGNISE,
+        recognised_stars__isnull=False,
+    ).select_related("dossier__product__producer__unit")
 
 
 def proposals_for_form(user, evaluation_round_id: int | None = None, limit: int = 500) -> list[RoundDossier]:
@@ -188,7 +249,8 @@ def get_decision_for(user, decision_id: int) -> RecognitionDecision:
 
 
 def certificates_visible_to(user) -> QuerySet[Certificate]:
-    """Officers of the producer's units, officers of the issuing authority, and the producer's own people."""
+    """Officers of the producer's units, officers of the issuing authority, and the producer's own people.
+    Each carries `has_pending_change` (the policies read it instead of asking again for every row)."""
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
     scopes = [
@@ -197,7 +259,12 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
     ]
     certificates = Certificate.objects.select_related("product__producer__unit", "authority", "decision")
     mine = Q(product__producer__in=user.producer_memberships.values("producer"))
-    return certificates.filter(scopes[0] | scopes[1] | mine).order_by("-issued_on", "-id")
+    pending = CertificateChange.objects.filter(certificate=OuterRef("pk"), status=ChangeStatus.PENDING)
+    return (
+        certificates.filter(scopes[0] | scopes[1] | mine)
+        .annotate(has_pending_change=Exists(pending))
+        .order_by("-issued_on", "-id")
+    )
 
 
 def get_certificate_for(user, certificate_id: int) -> Certificate:
@@ -359,6 +426,7 @@ def certificate_verify(
         .order_by()[:1]
     )
     certificate = next(iter(found), None)
+    key: SigningKey | None
     if certificate is not None and certificate.key.key_id == claim.key_id:
         key = certificate.key
     else:
@@ -393,7 +461,7 @@ def verification_body(result: offline.Result, certificate: Certificate | None) -
         "status": result.status,
         "reason": None
         if result.valid
-        else {"code": result.problem, "message": _(offline.MESSAGES[result.problem])},
+        else {"code": result.problem, "message": _(offline.MESSAGES[str(result.problem)])},
         "message": _(result.message),
         "certificate": _certificate_public(certificate) if certificate is not None else None,
         # A number typed by hand was looked up in the record: no QR signature was checked.

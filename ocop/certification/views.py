@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ocop.accounts.policies import Capability, has_capability
 from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
-from ocop.certification.models import CertificateStatus, ChangeStatus, DecisionStatus
-from ocop.certification.policies import can_act_for, why_not_act_for, why_not_check
+from ocop.certification.models import ChangeStatus, DecisionStatus
 from ocop.core.errors import DomainError, NotFound, RateLimited
+from ocop.core.storage import download_response
 
 
 def _found(read, *args):
@@ -47,10 +46,10 @@ def certificate_list(request):
 @login_required
 def certificate_detail(request, pk: int):
     certificate = _found(selectors.get_certificate_for, request.user, pk)
-    acts = can_act_for(request.user, certificate.authority)
-    active = certificate.status == CertificateStatus.ACTIVE
     changes = list(certificate.changes.select_related("requested_by", "checked_by"))
     pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
+    pending_flags = policies.flags(request.user, pending) if pending else {}
+    pending_refusal = policies.refusal_for(request.user, "approve_change", pending) if pending else None
     return render(
         request,
         "certification/detail.html",
@@ -61,11 +60,11 @@ def certificate_detail(request, pk: int):
             "replaced_by": certificate.replaced_by.first(),
             "changes": changes,
             "pending": pending,
-            "may_request": acts and active and pending is None,
-            "why_not_request": why_not_act_for(request.user, certificate.authority),
-            "may_check_pending": pending is not None
-            and why_not_check(request.user, certificate.authority, pending.requested_by) is None,
-            "may_withdraw_pending": pending is not None and acts,
+            **policies.flags(request.user, certificate),
+            "may_check_pending": pending_flags.get("may_approve", False),
+            "may_withdraw_pending": pending_flags.get("may_reject", False),
+            # The maker of the request sees why there is no button: someone else approves it.
+            "pending_is_mine": pending_refusal is not None and pending_refusal.code == "maker_checker",
             "revoke_form": RevokeForm(prefix="revoke"),
             "stars_form": StarsForm(prefix="stars"),
             "note_form": NoteForm(),
@@ -76,17 +75,19 @@ def certificate_detail(request, pk: int):
 
 @login_required
 def certificate_pdf(request, pk: int):
-    """The PDF as an attachment, only to those who may see the certificate."""
+    """The PDF as an attachment, only to those who may see the certificate. One that does not read as the
+    certificate stands today (never rendered, or revoked, replaced or expired since) is asked of the
+    rendering task, and the page says it is being prepared: a page never renders a PDF itself."""
     certificate = _found(selectors.get_certificate_for, request.user, pk)
-    name = services.certificate_pdf_ensure(certificate=certificate)
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=f"giay-chung-nhan-ocop-{certificate.number}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if selectors.certificate_pdf_ready(certificate):
+        return download_response(
+            request,
+            certificate.pdf.name,
+            filename=f"giay-chung-nhan-ocop-{certificate.number}.pdf",
+            content_type="application/pdf",
+        )
+    services.certificate_pdf_request(actor=request.user, certificate=certificate)
+    return render(request, "certification/pdf_pending.html", {"certificate": certificate})
 
 
 def _change_request(request, pk: int, form_class, prefix: str, action):
@@ -205,7 +206,7 @@ def decision_create(request):
     if not units:
         raise Http404
     names = dict(selectors.authorities_for(request.user).values_list("unit_id", "name"))
-    choices = [(unit.pk, names.get(unit.pk) or services.authority_default_name(unit)) for unit in units]
+    choices = [(unit.pk, names.get(unit.pk) or selectors.authority_default_name(unit)) for unit in units]
     # A concluded round links here (`?round=`): its recognised products are offered, all ticked.
     round_id = _int_or_none(request.POST.get("round") or request.GET.get("round"))
     proposals = selectors.proposals_for_form(request.user, round_id)
@@ -272,22 +273,26 @@ def decision_detail(request, pk: int):
     _require_recognise(request)
     decision = _found(selectors.get_decision_for, request.user, pk)
     draft = decision.status == DecisionStatus.DRAFT
+    decision_flags = policies.flags(request.user, decision)
     certificates = {c.item_id: c for c in decision.certificates.all()}
     councils = selectors.council_results_for(decision) if draft else {}
     items = [
         (item, certificates.get(item.pk), councils.get(item.pk))
         for item in decision.items.select_related("product__producer", "previous_certificate")
     ]
-    why_not = policies.why_not_approve(request.user, decision) if draft else None
+    why_not = (
+        policies.why_not(request.user, "approve_decision", decision)
+        if draft and not decision_flags["may_approve"]
+        else None
+    )
     return render(
         request,
         "certification/decision_detail.html",
         {
             "decision": decision,
             "items": items,
-            "may_approve": draft and why_not is None,
+            **decision_flags,
             "why_not_approve": why_not,
-            "may_reject": draft and can_act_for(request.user, decision.authority),
             "note_form": NoteForm(),
             "reason_form": ReasonForm(),
         },

@@ -16,9 +16,10 @@ import uuid
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from ocop.accounts.policies import Capability, scope_q
 from ocop.core.errors import NotFound
 
 from . import models as m
@@ -214,3 +215,16 @@ def sheet_additions(version: m.RubricVersion) -> dict[str, str]:
     under the version, or the version is not frozen yet) or "paper" (scored on paper: keeps paper mode)."""
     scored = scored_product_sets(version) if version.frozen else {}
     return {p.code: scored.get(p.code, "open") for p in product_sets_without_sheet(version)}
+
+
+def history_imports_visible_to(user) -> QuerySet[m.HistoryImport]:
+    """Imports of past decisions not undone that the officer made, or whose every row lies within their
+    RECOGNISE scope, newest first (the scope is part of the query, so a page of them is a full page)."""
+    outside = m.HistoricalRecognition.objects.filter(batch=OuterRef("pk")).exclude(
+        scope_q(user, Capability.RECOGNISE, "unit")
+    )
+    return (
+        m.HistoryImport.objects.filter(undone_at__isnull=True)
+        .filter(Q(created_by_id=user.pk) | ~Exists(outside))
+        .order_by("-created_at", "-id")
+    )

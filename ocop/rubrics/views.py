@@ -24,6 +24,7 @@ from .issues import RubricFileInvalid, ScoringError
 from .selectors import (
     engine_version,
     get_rubric_version,
+    history_imports_visible_to,
     product_sets_of,
     product_sets_without_sheet,
     rubric_versions,
@@ -259,14 +260,7 @@ def history_import(request):
         )
         if preview.ok:
             token = _signed(content, filename=upload.name, mapping=mapping)
-    batches = [
-        b
-        for b in m.HistoryImport.objects.filter(undone_at__isnull=True).prefetch_related(
-            "recognitions__unit"
-        )[:50]
-        if b.created_by_id == request.user.pk
-        or all(can(request.user, Capability.RECOGNISE, r.unit) for r in b.recognitions.all())
-    ]
+    batches = history_imports_visible_to(request.user)[:50]
     return render(
         request,
         "rubrics/history_import.html",

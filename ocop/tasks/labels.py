@@ -12,6 +12,7 @@ TASK_LABELS = {
     "catalog.refresh_index": _("Cập nhật chỉ mục tìm kiếm sản phẩm"),
     "catalog.reindex_products": _("Cập nhật sản phẩm trong danh mục công khai"),
     "certification.render_pdf": _("Tạo tệp PDF giấy chứng nhận"),
+    "certification.send_expiry_reminder": _("Gửi thư nhắc giấy chứng nhận sắp hết hạn"),
     "cycle.send_notice": _("Gửi thông báo về hồ sơ"),
     "mail.send": _("Gửi thư điện tử"),
     "tasks.probe": _("Kiểm tra hệ thống"),

@@ -126,3 +126,25 @@ def issue(story):
         return list(Certificate.objects.filter(decision=decision).order_by("id"))
 
     return _issue
+
+
+@pytest.fixture
+def fetch_pdf(django_capture_on_commit_callbacks):
+    """The certificate's PDF as a person gets it from its page: when the stored one does not read as the
+    certificate stands, a page says it is being prepared while the rendering task runs (after the request's
+    commit); the next visit gets the file, as an attachment."""
+
+    def _fetch(client, certificate) -> bytes:
+        url = f"/certificates/{certificate.pk}/pdf/"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(url)
+        if response["Content-Type"].startswith("text/html"):
+            assert response.status_code == 200
+            assert "đang được chuẩn bị" in response.content.decode()
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        return b"".join(response.streaming_content)
+
+    return _fetch

@@ -8,9 +8,14 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.management import call_command
 
 from ocop.certification import services
+from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_qr_text
+from ocop.certification.tasks import render_pdf
+from ocop.core.storage import checksum
+from ocop.tasks.models import TaskRun
 
 pytestmark = [
     pytest.mark.django_db,
@@ -20,14 +25,6 @@ pytestmark = [
     ),
 ]
 TODAY = datetime.date.today()
-
-
-def download(client, certificate):
-    response = client.get(f"/certificates/{certificate.pk}/pdf/")
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("attachment;")
-    return b"".join(response.streaming_content)
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
@@ -54,10 +51,12 @@ def qr_codes(pdf: bytes, tmp_path) -> list[str]:
     return found
 
 
-def test_the_producer_downloads_a_vietnamese_pdf_whose_qr_verifies(client, login, story, issue, tmp_path):
+def test_the_producer_downloads_a_vietnamese_pdf_whose_qr_verifies(
+    client, login, story, issue, tmp_path, fetch_pdf
+):
     (certificate,) = issue([(story.honey, 4, "81.25", None)])
 
-    pdf = download(login(story.cast.producer_user), certificate)
+    pdf = fetch_pdf(login(story.cast.producer_user), certificate)
 
     text = pdf_text(pdf, tmp_path)
     for expected in [
@@ -87,10 +86,10 @@ def test_the_producer_downloads_a_vietnamese_pdf_whose_qr_verifies(client, login
     assert body["valid"] is True and body["certificate"]["number"] == certificate.number
 
 
-def test_a_revoked_certificate_pdf_says_so(login, story, issue, tmp_path):
+def test_a_revoked_certificate_pdf_says_so(login, story, issue, tmp_path, fetch_pdf):
     (certificate,) = issue([(story.honey, 4, None, None)])
     producer = login(story.cast.producer_user)
-    first = download(producer, certificate)
+    first = fetch_pdf(producer, certificate)
     change = services.certificate_revoke_request(
         actor=story.cast.province_officer,
         certificate=certificate,
@@ -101,7 +100,7 @@ def test_a_revoked_certificate_pdf_says_so(login, story, issue, tmp_path):
     services.certificate_revoke_approve(actor=story.checker, change=change)
     certificate.refresh_from_db()
 
-    again = download(producer, certificate)
+    again = fetch_pdf(producer, certificate)
 
     assert first != again
     text = pdf_text(again, tmp_path)
@@ -120,3 +119,53 @@ def test_only_the_producer_and_officers_of_the_scope_get_the_pdf(client, login, 
         assert login(outsider).get(url).status_code == 404
     for insider in (story.cast.commune_officer, story.cast.province_officer, story.cast.central):
         assert login(insider).get(url).status_code == 200
+
+
+def test_the_page_never_renders_the_pdf_it_asks_the_task_once(login, story, issue):
+    (certificate,) = issue([(story.honey, 4, None, None)])  # its rendering run has not run yet
+    producer = login(story.cast.producer_user)
+    url = f"/certificates/{certificate.pk}/pdf/"
+
+    first, second = producer.get(url), producer.get(url)
+
+    for page in (first, second):
+        assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+        assert "đang được chuẩn bị" in page.content.decode()
+    assert Certificate.objects.get(pk=certificate.pk).pdf.name == ""  # nothing rendered in the request
+    asked = TaskRun.objects.filter(name="certification.render_pdf", key=f"certificate-{certificate.pk}")
+    assert [(run.status, run.kwargs) for run in asked] == [("queued", {"certificate_ids": [certificate.pk]})]
+
+    render_pdf(certificate_ids=[certificate.pk])  # what the worker does with that run
+
+    stored = Certificate.objects.get(pk=certificate.pk)
+    assert stored.pdf_status == "active" and len(stored.pdf_sha256) == 64
+    assert checksum(stored.pdf.name) == stored.pdf_sha256
+    download = producer.get(url)
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_an_approved_revocation_renders_the_pdf_again_with_its_checksum(
+    story, issue, capsys, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (certificate,) = issue([(story.honey, 4, None, None)])
+    before = Certificate.objects.get(pk=certificate.pk)
+    assert before.pdf_status == "active" and before.pdf_sha256
+    change = services.certificate_revoke_request(
+        actor=story.cast.province_officer,
+        certificate=certificate,
+        reason="Giả mạo nguồn gốc nguyên liệu",
+        decision_number="45/QĐ-UBND",
+        decision_date=TODAY,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_revoke_approve(actor=story.checker, change=change)
+
+    after = Certificate.objects.get(pk=certificate.pk)
+    assert after.pdf_status == "revoked"
+    assert after.pdf.name != before.pdf.name and after.pdf_sha256 != before.pdf_sha256
+    assert checksum(after.pdf.name) == after.pdf_sha256
+    call_command("files_verify")
+    assert "missing: 0, changed: 0" in capsys.readouterr().out

@@ -330,7 +330,9 @@ def test_a_producer_waiting_for_confirmation_corrects_its_tax_code_at_once(story
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils: scripts/system-deps.sh")
-def test_the_pdf_rendered_after_a_change_of_stars_shows_what_was_certified(login, story, issue, tmp_path):
+def test_the_pdf_rendered_after_a_change_of_stars_shows_what_was_certified(
+    login, story, issue, tmp_path, django_capture_on_commit_callbacks
+):
     (certificate,) = issue([(story.honey, 4, None, None)])
     # Today's records differ from what was certified (as after an approved rename).
     Product.objects.filter(pk=story.honey.pk).update(name=RENAMED)
@@ -343,11 +345,12 @@ def test_the_pdf_rendered_after_a_change_of_stars_shows_what_was_certified(login
         decision_number="50/QĐ-UBND",
         decision_date=TODAY,
     )
-    services.certificate_change_stars_approve(actor=story.cast.province_officer, change=change)
+    with django_capture_on_commit_callbacks(execute=True):  # the approval has the new PDF rendered
+        services.certificate_change_stars_approve(actor=story.cast.province_officer, change=change)
     new = Certificate.objects.get(change=change)
 
     response = login(story.cast.producer_user).get(f"/certificates/{new.pk}/pdf/")
-    assert response.status_code == 200
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "new.pdf"
     path.write_bytes(b"".join(response.streaming_content))
     text = subprocess.run(  # noqa: S603

@@ -1,5 +1,6 @@
 """`ocop send_expiry_reminders`: e-mail producers whose certificates expire within the notice period (the
-rubric data's `expiry_notice_days`, 30), once per certificate. Meant to run daily from the scheduler."""
+rubric data's `expiry_notice_days`, 30), once per certificate, through one background task per certificate
+(retried; marked sent once the mail went). Meant to run daily from the scheduler."""
 
 from __future__ import annotations
 
@@ -19,4 +20,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         counts = expiry_reminders_send(today=options["today"], lead_days=options["days"])
-        self.stdout.write(f"sent={counts['sent']} skipped_without_email={counts['skipped']}")
+        self.stdout.write(f"queued={counts['queued']} skipped_without_email={counts['skipped']}")
