@@ -66,13 +66,22 @@ TODAY = datetime.date.today()
 
 
 def discovered() -> list[str]:
-    """`app.function` for every public function defined (not imported) in an `ocop/<app>/services.py`."""
+    """`app.function` for every public function defined (not imported) in an `ocop/<app>/services.py`, or in
+    the modules of an `ocop/<app>/services/` package that its `__init__` exports."""
     names = []
-    for path in sorted(Path(ocop.__file__).parent.glob("*/services.py")):
-        module = importlib.import_module(f"ocop.{path.parent.name}.services")
+    root = Path(ocop.__file__).parent
+    apps = sorted(
+        {path.parent.name for path in root.glob("*/services.py")}
+        | {path.parent.parent.name for path in root.glob("*/services/__init__.py")}
+    )
+    for app in apps:
+        module = importlib.import_module(f"ocop.{app}.services")
         for name, member in inspect.getmembers(module, inspect.isfunction):
-            if not name.startswith("_") and member.__module__ == module.__name__:
-                names.append(f"{path.parent.name}.{name}")
+            defined_here = member.__module__ == module.__name__ or member.__module__.startswith(
+                f"{module.__name__}."
+            )
+            if not name.startswith("_") and defined_here:
+                names.append(f"{app}.{name}")
     return names
 
 
@@ -1155,7 +1164,6 @@ EXEMPT = {
     "cycle.notify": "a helper of the services: runs in their transaction, beside their event",
     "cycle.notify_people": "a helper of the services (assignment): runs in their transaction, beside their event",
     "cycle.notifications_mark_read": "a person marks their own notifications read: no domain change",
-    "evaluation.counted_sheets": READ,
     "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---
     "producers.normalise_tax_code": PURE,
     "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",

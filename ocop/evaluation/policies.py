@@ -8,17 +8,27 @@ chair follow progress (states only) and read the council's result; the officers 
 agency) compute it and record the conclusion, since those steps also move the cycle's dossier, which only
 officers may do. Each `can_x` has its `why_not_x` for the page to say why a button is missing (HotCRP
 `can_view_review` / `perm_view_review`).
+
+`refusal_for(user, action, obj)` is the one place that says why an evaluation action is refused now (the
+right, then the state of the round or dossier); the services raise what it returns, and `round_flags`,
+`round_dossier_flags` and `sheet_flags` turn it into the `may_*` flags the pages, their templates and the API
+show, so a button and the service behind it never disagree (the cycle's `policies.py` has the same shape).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, can, why_not
-from ocop.evaluation import conflicts
+from ocop.accounts.policies import Capability, can, has_capability, why_not
+from ocop.core.errors import Conflict, Forbidden, Invalid
+from ocop.cycle.guards import Refusal
+from ocop.evaluation import selectors
 from ocop.evaluation.models import (
     Assignment,
     ConflictOfInterest,
+    Council,
     CouncilMember,
     CouncilRole,
     EvaluationRound,
@@ -28,6 +38,7 @@ from ocop.evaluation.models import (
     ScoreSheet,
     SheetStatus,
 )
+from ocop.evaluation.states import FORWARDABLE, RESULT_OPEN, ROUND_TRANSITIONS
 
 # Council roles that follow progress and read the council's result beside the officers.
 STEERING_ROLES = frozenset({CouncilRole.CHAIR, CouncilRole.SECRETARY})
@@ -94,7 +105,7 @@ def is_conflicted(user, round_dossier: RoundDossier) -> bool:
     if ConflictOfInterest.objects.filter(round_dossier=round_dossier, user=user).exists():
         return True
     member = seat(user, round_dossier.round)
-    return member is not None and bool(conflicts.detected_reasons(member, round_dossier))
+    return member is not None and bool(selectors.detected_reasons(member, round_dossier))
 
 
 def why_not_score(user, round_dossier: RoundDossier) -> str | None:
@@ -217,3 +228,198 @@ def why_not_view_scan(user, sheet: ScoreSheet) -> str | None:
     if sheet.entered_by_id is not None and sheet.entered_by_id == getattr(user, "pk", None):
         return None
     return why_not_view_sheet(user, sheet)
+
+
+# One place for every refusal -------------------------------------------------------------------------------
+
+
+def _forbidden(reason: str | None, code: str = "evaluation_forbidden") -> Refusal | None:
+    return Refusal(Forbidden, code, reason) if reason else None
+
+
+def _run_refusal(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    return _forbidden(why_not_run(user, evaluation_round))
+
+
+def _open_round_refusal(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _run_refusal(user, evaluation_round)
+    if refusal is None and evaluation_round.status == RoundStatus.CLOSED:
+        return Refusal(Conflict, "round_closed", _("Đợt đánh giá đã kết thúc."))
+    return refusal
+
+
+def _council_missing(evaluation_round: EvaluationRound) -> Refusal | None:
+    if Council.objects.filter(round=evaluation_round).exists():
+        return None
+    return Refusal(Invalid, "council_missing", _("Đợt đánh giá chưa có Hội đồng."))
+
+
+def _refuse_set_up_council(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _open_round_refusal(user, evaluation_round)
+    if refusal is None and Council.objects.filter(round=evaluation_round).exists():
+        return Refusal(Conflict, "council_exists", _("Đợt đánh giá này đã có Hội đồng."))
+    return refusal
+
+
+def _refuse_with_council(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    return _open_round_refusal(user, evaluation_round) or _council_missing(evaluation_round)
+
+
+def _refuse_advance(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _run_refusal(user, evaluation_round)
+    if refusal is None and not ROUND_TRANSITIONS.get(evaluation_round.status):
+        return Refusal(Conflict, "round_closed", _("Đợt đánh giá đã kết thúc."))
+    return refusal
+
+
+def declare_conflict_refusal(user, round_dossier: RoundDossier, person) -> Refusal | None:
+    """`user` records a conflict of `person` (themselves, or a member when an officer records it)."""
+    refusal = _forbidden(why_not_declare_conflict(user, round_dossier, person))
+    if refusal is not None:
+        return refusal
+    if round_dossier.status != EvaluationStatus.UNDER_EVALUATION:
+        return Refusal(Conflict, "conflict_too_late", _("Hội đồng đã có kết quả cho hồ sơ này."))
+    if seat(person, round_dossier.round) is None:
+        return Refusal(Invalid, "not_a_member", _("Người này không có tên trong Hội đồng của đợt."))
+    if ConflictOfInterest.objects.filter(round_dossier=round_dossier, user=person).exists():
+        return Refusal(Conflict, "conflict_exists", _("Xung đột lợi ích này đã được ghi nhận."))
+    return None
+
+
+def _refuse_compute(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is None and round_dossier.status not in RESULT_OPEN:
+        return Refusal(Conflict, "result_already_concluded", _("Hội đồng đã kết luận về hồ sơ này."))
+    return refusal
+
+
+def _refuse_conclude(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is None and round_dossier.status != EvaluationStatus.SCORED:
+        return Refusal(
+            Conflict, "conclusion_needs_result", _("Chỉ kết luận khi Hội đồng đã có kết quả chấm.")
+        )
+    return refusal
+
+
+def _refuse_propose(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is not None:
+        return refusal
+    if not round_dossier.forward_to:
+        return Refusal(
+            Invalid, "nothing_to_forward", _("Theo quy định, sản phẩm này không chuyển lên cấp trên.")
+        )
+    if round_dossier.status not in FORWARDABLE:
+        return Refusal(
+            Conflict,
+            "forward_needs_conclusion",
+            _("Chỉ đề xuất lên cấp trên sau khi Hội đồng kết luận đề nghị công nhận."),
+        )
+    if round_dossier.forwarded_at is not None:
+        return Refusal(Conflict, "already_forwarded", _("Sản phẩm đã được đề xuất lên cấp trên."))
+    return None
+
+
+def _refuse_assign(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is None and round_dossier.status != EvaluationStatus.UNDER_EVALUATION:
+        return Refusal(Conflict, "assignment_too_late", _("Hội đồng đã có kết quả cho hồ sơ này."))
+    return refusal
+
+
+_ROUND_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
+    "run": _run_refusal,
+    "steer": lambda user, rnd: _forbidden(why_not_steer(user, rnd)),
+    "set_up_council": _refuse_set_up_council,
+    "add_member": _refuse_with_council,
+    "add_dossier": _open_round_refusal,
+    "assign_all": _refuse_with_council,
+    "advance": _refuse_advance,
+}
+
+_ROUND_DOSSIER_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
+    "score": lambda user, rd: _forbidden(why_not_score(user, rd), "scoring_forbidden"),
+    "declare_conflict": lambda user, rd: declare_conflict_refusal(user, rd, user),
+    "view_result": lambda user, rd: _forbidden(why_not_view_result(user, rd), "result_not_visible"),
+    "enter_on_behalf": lambda user, rd: _forbidden(
+        why_not_enter_on_behalf(user, rd), "paper_on_behalf_forbidden"
+    ),
+    "assign": _refuse_assign,
+    "compute_result": _refuse_compute,
+    "conclude": _refuse_conclude,
+    "propose": _refuse_propose,
+    "recognise": lambda user, rd: _run_refusal(user, rd.round),
+}
+
+
+def refusal_for(user, action: str, obj) -> Refusal | None:
+    """Why `user` may not do `action` on `obj` now, or None when allowed. `obj` is the unit for
+    `create_round`, a round for the round's actions, a round dossier for the dossier's actions."""
+    if action == "create_round":
+        return _forbidden(
+            None
+            if can(user, Capability.RUN_EVALUATION, obj)
+            else _("Bạn không có quyền tổ chức đợt đánh giá tại đơn vị này.")
+        )
+    if action in _ROUND_ACTIONS:
+        return _ROUND_ACTIONS[action](user, obj)
+    if action in _ROUND_DOSSIER_ACTIONS:
+        return _ROUND_DOSSIER_ACTIONS[action](user, obj)
+    raise ValueError(f"unknown evaluation action {action!r}")
+
+
+def require(user, action: str, obj) -> None:
+    """Raise the refusal of `action`, if any (the services' first step)."""
+    refusal = refusal_for(user, action, obj)
+    if refusal is not None:
+        refusal.raise_it()
+
+
+def may(user, action: str, obj) -> bool:
+    return refusal_for(user, action, obj) is None
+
+
+# The flags pages, templates and the API show ---------------------------------------------------------------
+
+
+def can_create_round(user) -> bool:
+    """Whether to offer "create a round" at all: the user runs evaluations somewhere."""
+    return has_capability(user, Capability.RUN_EVALUATION)
+
+
+def next_states(user, evaluation_round: EvaluationRound) -> list[RoundStatus]:
+    """The states the user may move the round to (none when they may not advance it)."""
+    if not may(user, "advance", evaluation_round):
+        return []
+    return [RoundStatus(state) for state in sorted(ROUND_TRANSITIONS[evaluation_round.status])]
+
+
+def round_flags(user, evaluation_round: EvaluationRound) -> dict[str, bool]:
+    flags = {f"may_{action}": may(user, action, evaluation_round) for action in _ROUND_ACTIONS}
+    flags["may_view_progress"] = flags["may_steer"]
+    return flags
+
+
+def round_dossier_flags(user, round_dossier: RoundDossier) -> dict[str, bool]:
+    flags = {
+        f"may_{action}": may(user, action, round_dossier)
+        for action in _ROUND_DOSSIER_ACTIONS
+        if action != "recognise"  # taken by the certification's decision, never offered on its own
+    }
+    flags["may_run"] = can_run(user, round_dossier.round)
+    flags["may_steer"] = can_steer(user, round_dossier.round)
+    return flags
+
+
+def sheet_flags(
+    user, round_dossier: RoundDossier, sheet: ScoreSheet | None, member_user=None
+) -> dict[str, bool]:
+    """`may_edit` / `may_submit` of a sheet: a draft (or none yet) that the user scores, or, for the council
+    secretary entering a paper sheet for `member_user`, that the member may be scored for and they may enter."""
+    if member_user is None or member_user.pk == getattr(user, "pk", None):
+        allowed = can_score(user, round_dossier)
+    else:
+        allowed = can_enter_on_behalf(user, round_dossier) and can_score(member_user, round_dossier)
+    editable = allowed and (sheet is None or sheet.status == SheetStatus.DRAFT)
+    return {"may_edit": editable, "may_submit": editable}
