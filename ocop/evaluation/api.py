@@ -577,7 +577,7 @@ def _paper_call(request, round_dossier_id, call, payload: "PaperIn", scan):
 def get_paper_sheet(request, round_dossier_id: int, member: str | None = None):
     user, round_dossier = _round_dossier(request, round_dossier_id)
     person = _user(member) if member else user
-    if person.pk != user.pk and not policies.can_enter_on_behalf(user, round_dossier):
+    if person.pk != user.pk and not policies.may(user, "enter_on_behalf", round_dossier):
         raise NotFound(_("Bạn không có phiếu cho hồ sơ này."), code="sheet_not_found")
     sheet = selectors.sheet_for_member(round_dossier, person)
     if sheet is None and person.pk == user.pk and not policies.can_score(user, round_dossier):

@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, can, has_capability, why_not
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.cycle.guards import Refusal
+from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import selectors
 from ocop.evaluation.models import (
+    SCORING_ROLES,
     Assignment,
     ConflictOfInterest,
     Council,
@@ -36,6 +38,7 @@ from ocop.evaluation.models import (
     RoundDossier,
     RoundStatus,
     ScoreSheet,
+    SheetMode,
     SheetStatus,
 )
 from ocop.evaluation.states import FORWARDABLE, RESULT_OPEN, ROUND_TRANSITIONS
@@ -265,10 +268,55 @@ def _refuse_with_council(user, evaluation_round: EvaluationRound) -> Refusal | N
     return _open_round_refusal(user, evaluation_round) or _council_missing(evaluation_round)
 
 
-def _refuse_advance(user, evaluation_round: EvaluationRound) -> Refusal | None:
-    refusal = _run_refusal(user, evaluation_round)
-    if refusal is None and not ROUND_TRANSITIONS.get(evaluation_round.status):
-        return Refusal(Conflict, "round_closed", _("Đợt đánh giá đã kết thúc."))
+def _bad_move(evaluation_round: EvaluationRound, to: str) -> Refusal | None:
+    if to in ROUND_TRANSITIONS.get(evaluation_round.status, frozenset()):
+        return None
+    return Refusal(
+        Conflict,
+        "round_bad_transition",
+        _("Đợt đánh giá đang «%(status)s», không chuyển được sang «%(to)s».")
+        % {"status": evaluation_round.get_status_display(), "to": RoundStatus(to).label},
+    )
+
+
+def _refuse_start_scoring(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _run_refusal(user, evaluation_round) or _bad_move(evaluation_round, RoundStatus.SCORING)
+    if refusal is not None:
+        return refusal
+    council = Council.objects.filter(round=evaluation_round).first()
+    scorers = 0 if council is None else council.members.filter(role__in=SCORING_ROLES).count()
+    if scorers < evaluation_round.min_sheets:
+        return Refusal(
+            Invalid,
+            "council_too_small",
+            _("Hội đồng cần ít nhất %(count)s thành viên chấm điểm trước khi bắt đầu chấm.")
+            % {"count": evaluation_round.min_sheets},
+        )
+    return None
+
+
+def _refuse_close(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _run_refusal(user, evaluation_round) or _bad_move(evaluation_round, RoundStatus.CLOSED)
+    if refusal is not None:
+        return refusal
+    pending = evaluation_round.dossiers.filter(status__in=RESULT_OPEN).count()
+    if pending:
+        return Refusal(
+            Invalid,
+            "round_has_open_dossiers",
+            _("Còn %(count)s hồ sơ chưa có kết luận của Hội đồng.") % {"count": pending},
+        )
+    return None
+
+
+# The action each state a round may be moved to takes (`round_advance`).
+ADVANCE_ACTIONS: dict[str, str] = {RoundStatus.SCORING: "start_scoring", RoundStatus.CLOSED: "close"}
+
+
+def _refuse_score(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _forbidden(why_not_score(user, round_dossier), "scoring_forbidden")
+    if refusal is None and has_submitted(user, round_dossier):
+        return Refusal(Conflict, "sheet_already_submitted", _("Phiếu đã nộp, không sửa được nữa."))
     return refusal
 
 
@@ -290,7 +338,8 @@ def _refuse_compute(user, round_dossier: RoundDossier) -> Refusal | None:
     refusal = _run_refusal(user, round_dossier.round)
     if refusal is None and round_dossier.status not in RESULT_OPEN:
         return Refusal(Conflict, "result_already_concluded", _("Hội đồng đã kết luận về hồ sơ này."))
-    return refusal
+    # The result also takes the dossier's cycle step «score», which the cycle gives to the evaluating level.
+    return refusal or dossier_gateway.step_refusal(user, round_dossier.dossier, "score")
 
 
 def _refuse_conclude(user, round_dossier: RoundDossier) -> Refusal | None:
@@ -318,13 +367,25 @@ def _refuse_propose(user, round_dossier: RoundDossier) -> Refusal | None:
         )
     if round_dossier.forwarded_at is not None:
         return Refusal(Conflict, "already_forwarded", _("Sản phẩm đã được đề xuất lên cấp trên."))
-    return None
+    return dossier_gateway.step_refusal(user, round_dossier.dossier, "propose_central")
 
 
 def _refuse_assign(user, round_dossier: RoundDossier) -> Refusal | None:
     refusal = _run_refusal(user, round_dossier.round)
     if refusal is None and round_dossier.status != EvaluationStatus.UNDER_EVALUATION:
         return Refusal(Conflict, "assignment_too_late", _("Hội đồng đã có kết quả cho hồ sơ này."))
+    return refusal
+
+
+def _refuse_enter_on_behalf(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _forbidden(why_not_enter_on_behalf(user, round_dossier), "paper_on_behalf_forbidden")
+    if refusal is None and selectors.sheet_mode_of(round_dossier) != SheetMode.PAPER:
+        return Refusal(
+            Invalid,
+            "sheet_is_digital",
+            _("Bộ sản phẩm %(set)s đã có phiếu điện tử: hãy chấm theo từng tiêu chí trên phiếu điện tử.")
+            % {"set": dossier_gateway.product_set_code_of(round_dossier.dossier)},
+        )
     return refusal
 
 
@@ -335,16 +396,15 @@ _ROUND_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
     "add_member": _refuse_with_council,
     "add_dossier": _open_round_refusal,
     "assign_all": _refuse_with_council,
-    "advance": _refuse_advance,
+    "start_scoring": _refuse_start_scoring,
+    "close": _refuse_close,
 }
 
 _ROUND_DOSSIER_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
-    "score": lambda user, rd: _forbidden(why_not_score(user, rd), "scoring_forbidden"),
+    "score": _refuse_score,
     "declare_conflict": lambda user, rd: declare_conflict_refusal(user, rd, user),
     "view_result": lambda user, rd: _forbidden(why_not_view_result(user, rd), "result_not_visible"),
-    "enter_on_behalf": lambda user, rd: _forbidden(
-        why_not_enter_on_behalf(user, rd), "paper_on_behalf_forbidden"
-    ),
+    "enter_on_behalf": _refuse_enter_on_behalf,
     "assign": _refuse_assign,
     "compute_result": _refuse_compute,
     "conclude": _refuse_conclude,
@@ -389,10 +449,8 @@ def can_create_round(user) -> bool:
 
 
 def next_states(user, evaluation_round: EvaluationRound) -> list[RoundStatus]:
-    """The states the user may move the round to (none when they may not advance it)."""
-    if not may(user, "advance", evaluation_round):
-        return []
-    return [RoundStatus(state) for state in sorted(ROUND_TRANSITIONS[evaluation_round.status])]
+    """The states the user may move the round to now."""
+    return [RoundStatus(to) for to, action in ADVANCE_ACTIONS.items() if may(user, action, evaluation_round)]
 
 
 def round_flags(user, evaluation_round: EvaluationRound) -> dict[str, bool]:
@@ -407,9 +465,17 @@ def round_dossier_flags(user, round_dossier: RoundDossier) -> dict[str, bool]:
         for action in _ROUND_DOSSIER_ACTIONS
         if action != "recognise"  # taken by the certification's decision, never offered on its own
     }
+    # Computing also needs every assigned member's sheet in (the service counts them again after reading the
+    # conflicts anew, so a conflict detected only then can still refuse it, with the names).
+    flags["may_compute_result"] = flags["may_compute_result"] and _sheets_in(round_dossier)
     flags["may_run"] = can_run(user, round_dossier.round)
     flags["may_steer"] = can_steer(user, round_dossier.round)
     return flags
+
+
+def _sheets_in(round_dossier: RoundDossier) -> bool:
+    counted = len(selectors.counted_sheets(round_dossier))
+    return counted >= round_dossier.round.min_sheets and not selectors.missing_sheets(round_dossier)
 
 
 def sheet_flags(
@@ -420,6 +486,6 @@ def sheet_flags(
     if member_user is None or member_user.pk == getattr(user, "pk", None):
         allowed = can_score(user, round_dossier)
     else:
-        allowed = can_enter_on_behalf(user, round_dossier) and can_score(member_user, round_dossier)
+        allowed = may(user, "enter_on_behalf", round_dossier) and can_score(member_user, round_dossier)
     editable = allowed and (sheet is None or sheet.status == SheetStatus.DRAFT)
     return {"may_edit": editable, "may_submit": editable}

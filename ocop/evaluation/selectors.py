@@ -269,7 +269,7 @@ def missing_sheets(round_dossier: RoundDossier) -> list[CouncilMember]:
 
 def paper_entries(user, round_dossier: RoundDossier) -> list[CouncilMember]:
     """Assigned members whose paper sheet the user (the secretary) may still enter for them."""
-    if not policies.can_enter_on_behalf(user, round_dossier):
+    if not policies.may(user, "enter_on_behalf", round_dossier):
         return []
     return [member for member in missing_sheets(round_dossier) if member.user_id != user.pk]
 
@@ -309,7 +309,7 @@ def detected_reasons(member: CouncilMember, round_dossier: RoundDossier) -> list
     ask here before letting a member save or submit a sheet, and the council's result before counting sheets.
     """
     producer = dossier_gateway.producer_of(round_dossier.dossier)
-    reasons = []
+    reasons: list[str] = []
     if ProducerMember.objects.filter(producer=producer, user_id=member.user_id).exists():
         reasons.append(ConflictReason.SAME_PRODUCER)
     commune_roles = Role.active.filter(user_id=member.user_id, unit__level=Level.COMMUNE).select_related(

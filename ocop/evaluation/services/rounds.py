@@ -19,7 +19,6 @@ from ocop.core.text import nfc
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies, rules
 from ocop.evaluation.models import (
-    SCORING_ROLES,
     Council,
     EvaluationRound,
     EvaluationStatus,
@@ -133,24 +132,8 @@ def round_advance(
             % {"status": evaluation_round.get_status_display(), "to": RoundStatus(to).label},
             code="round_bad_transition",
         )
-    if to == RoundStatus.SCORING:
-        council = Council.objects.filter(round=evaluation_round).first()
-        scorers = 0 if council is None else council.members.filter(role__in=SCORING_ROLES).count()
-        if scorers < evaluation_round.min_sheets:
-            raise Invalid(
-                _("Hội đồng cần ít nhất %(count)s thành viên chấm điểm trước khi bắt đầu chấm.")
-                % {"count": evaluation_round.min_sheets},
-                code="council_too_small",
-            )
-    if to == RoundStatus.CLOSED:
-        pending = evaluation_round.dossiers.filter(
-            status__in=[EvaluationStatus.UNDER_EVALUATION, EvaluationStatus.SCORED]
-        ).count()
-        if pending:
-            raise Invalid(
-                _("Còn %(count)s hồ sơ chưa có kết luận của Hội đồng.") % {"count": pending},
-                code="round_has_open_dossiers",
-            )
+    # Starting to score needs the council's scorers; closing needs every dossier concluded.
+    policies.require(actor, policies.ADVANCE_ACTIONS[to], evaluation_round)
     previous = evaluation_round.status
     evaluation_round.status = to
     evaluation_round.version += 1
