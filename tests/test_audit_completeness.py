@@ -14,6 +14,7 @@ import datetime
 import importlib
 import inspect
 import json
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -67,21 +68,22 @@ TODAY = datetime.date.today()
 
 def discovered() -> list[str]:
     """`app.function` for every public function defined (not imported) in an `ocop/<app>/services.py`, or in
-    the modules of an `ocop/<app>/services/` package that its `__init__` exports."""
+    any module of an `ocop/<app>/services/` package (one module per lifecycle)."""
     names = []
     root = Path(ocop.__file__).parent
-    apps = sorted(
-        {path.parent.name for path in root.glob("*/services.py")}
-        | {path.parent.parent.name for path in root.glob("*/services/__init__.py")}
-    )
-    for app in apps:
-        module = importlib.import_module(f"ocop.{app}.services")
-        for name, member in inspect.getmembers(module, inspect.isfunction):
-            defined_here = member.__module__ == module.__name__ or member.__module__.startswith(
-                f"{module.__name__}."
-            )
-            if not name.startswith("_") and defined_here:
-                names.append(f"{app}.{name}")
+    packages = {path.parent.parent.name for path in root.glob("*/services/__init__.py")}
+    for app in sorted({path.parent.name for path in root.glob("*/services.py")} | packages):
+        modules = [importlib.import_module(f"ocop.{app}.services")]
+        if app in packages:
+            folder = root / app / "services"
+            modules += [
+                importlib.import_module(f"ocop.{app}.services.{info.name}")
+                for info in pkgutil.iter_modules([str(folder)])
+            ]
+        for module in modules:
+            for name, member in inspect.getmembers(module, inspect.isfunction):
+                if not name.startswith("_") and member.__module__ == module.__name__:
+                    names.append(f"{app}.{name}")
     return names
 
 
@@ -1165,6 +1167,15 @@ EXEMPT = {
     "cycle.notify_people": "a helper of the services (assignment): runs in their transaction, beside their event",
     "cycle.notifications_mark_read": "a person marks their own notifications read: no domain change",
     "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---
+    # --- issue 14: evaluation services by lifecycle: helpers the modules share, run inside their services ---
+    "evaluation.check_version": PURE,
+    "evaluation.lock_round_dossier": "locks the round dossier for the service that calls it; writes nothing",
+    "evaluation.recompute_running": "a helper of the sheet and conflict services: runs in their transaction, beside their event",
+    "evaluation.detect_conflicts": "a helper of the council and round services; records its own conflict.detect events",
+    "evaluation.recheck_conflicts": "a helper of council_result_compute; records its own conflict.detect events",
+    "evaluation.member_for_scoring": "the scoring check of the sheet services; writes nothing",
+    "evaluation.require_mode": "the sheet-mode check of the sheet services; writes nothing",
+    "evaluation.sheet_for_update": "a helper of the sheet services: creates the empty sheet in their transaction, beside their event",
     "producers.normalise_tax_code": PURE,
     "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",
     "producers.producer_search_text": PURE,
