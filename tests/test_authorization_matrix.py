@@ -355,7 +355,8 @@ EVALUATION_PAGES = [
                 {"reason": ConflictReason.DECLARED, "note": "Anh họ của chủ nhiệm hợp tác xã"},
             ),
             ("result", "sheets_in", expect(province=OK, central=_CENTRAL_CYCLE_STEP), {}),
-            ("result", "under_evaluation", expect(PROVINCE_UP, outcome=STATE), {}),  # no sheet yet
+            # no sheet yet; the centre is refused the cycle step first (the page's flag offers it no button)
+            ("result", "under_evaluation", expect(province=STATE, central=_CENTRAL_CYCLE_STEP), {}),
             (
                 "conclude",
                 "scored",
@@ -525,7 +526,7 @@ EVALUATION_API = [
     Row(
         "POST /api/v1/evaluation/round-dossiers/{round_dossier_id}/result",
         "under_evaluation",
-        expect(PROVINCE_UP, outcome=STATE),
+        expect(province=STATE, central=_CENTRAL_CYCLE_STEP),
         body={},
     ),
     Row(

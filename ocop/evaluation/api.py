@@ -146,14 +146,14 @@ def round_dict(evaluation_round: EvaluationRound, user) -> dict[str, Any]:
         "disagreement_threshold": _dec(evaluation_round.disagreement_threshold),
         "status": evaluation_round.status,
         "version": evaluation_round.version,
-        "may_run": policies.can_run(user, evaluation_round),
-        "may_steer": policies.can_steer(user, evaluation_round),
+        **policies.round_flags(user, evaluation_round),
     }
 
 
 def round_dossier_dict(round_dossier: RoundDossier, user) -> dict[str, Any]:
     dossier = round_dossier.dossier
     product = dossier_gateway.product_of(dossier)
+    flags = policies.round_dossier_flags(user, round_dossier)
     body: dict[str, Any] = {
         "id": round_dossier.pk,
         "round": round_dossier.round_id,
@@ -169,15 +169,13 @@ def round_dossier_dict(round_dossier: RoundDossier, user) -> dict[str, Any]:
         },
         "status": round_dossier.status,
         "version": round_dossier.version,
-        "may_score": policies.can_score(user, round_dossier),
         "why_not_score": policies.why_not_score(user, round_dossier),
-        "may_steer": policies.can_steer(user, round_dossier.round),
         "sheet_mode": selectors.sheet_mode_of(round_dossier),
-        "may_enter_on_behalf": policies.can_enter_on_behalf(user, round_dossier),
+        **flags,
     }
     # Blind scoring: no running mean, no count of sheets in, before the council's result (progress shows
     # who has submitted, as states).
-    if policies.can_view_result(user, round_dossier):
+    if flags["may_view_result"]:
         body["result"] = {
             "sheets": round_dossier.submitted_sheets,
             "mean_score": _dec(round_dossier.mean_score),
@@ -196,8 +194,11 @@ def round_dossier_dict(round_dossier: RoundDossier, user) -> dict[str, Any]:
     return body
 
 
-def sheet_dict(sheet: ScoreSheet | None, round_dossier: RoundDossier, user) -> dict[str, Any]:
-    editable = policies.can_score(user, round_dossier) and (sheet is None or sheet.status == "draft")
+def sheet_dict(
+    sheet: ScoreSheet | None, round_dossier: RoundDossier, user, member_user=None
+) -> dict[str, Any]:
+    """A sheet with its `may_edit` / `may_submit` for `user` (entering it for `member_user`, when given)."""
+    flags = policies.sheet_flags(user, round_dossier, sheet, member_user)
     if sheet is None:
         return {
             "id": None,
@@ -210,8 +211,7 @@ def sheet_dict(sheet: ScoreSheet | None, round_dossier: RoundDossier, user) -> d
             "total": "0",
             "parts": {},
             "mode": selectors.sheet_mode_of(round_dossier),
-            "may_edit": editable,
-            "may_submit": editable,
+            **flags,
         }
     lines = list(sheet.lines.all())
     return {
@@ -248,8 +248,7 @@ def sheet_dict(sheet: ScoreSheet | None, round_dossier: RoundDossier, user) -> d
             if sheet.scan
             else None
         ),
-        "may_edit": editable,
-        "may_submit": editable,
+        **flags,
     }
 
 
@@ -568,7 +567,7 @@ def _paper_call(request, round_dossier_id, call, payload: "PaperIn", scan):
         on_behalf_of=person,
     )
     sheet = selectors.sheet_for_member(round_dossier, sheet.member.user) or sheet
-    return sheet_dict(sheet, round_dossier, user)
+    return sheet_dict(sheet, round_dossier, user, sheet.member.user)
 
 
 @router.get(
@@ -578,16 +577,13 @@ def _paper_call(request, round_dossier_id, call, payload: "PaperIn", scan):
 def get_paper_sheet(request, round_dossier_id: int, member: str | None = None):
     user, round_dossier = _round_dossier(request, round_dossier_id)
     person = _user(member) if member else user
-    if person.pk != user.pk and not policies.can_enter_on_behalf(user, round_dossier):
+    if person.pk != user.pk and not policies.may(user, "enter_on_behalf", round_dossier):
         raise NotFound(_("Bạn không có phiếu cho hồ sơ này."), code="sheet_not_found")
     sheet = selectors.sheet_for_member(round_dossier, person)
     if sheet is None and person.pk == user.pk and not policies.can_score(user, round_dossier):
         raise NotFound(_("Bạn không có phiếu cho hồ sơ này."), code="sheet_not_found")
     version = rules.loaded_version(round_dossier.round.rubric_version)
-    body = sheet_dict(sheet, round_dossier, user)
-    if person.pk != user.pk:
-        may = policies.can_enter_on_behalf(user, round_dossier) and policies.can_score(person, round_dossier)
-        body["may_edit"] = body["may_submit"] = may and (sheet is None or sheet.status == "draft")
+    body = sheet_dict(sheet, round_dossier, user, person)
     body["member"] = person.get_username()
     body["part_maxima"] = {p.code: _dec(p.max_points) for p in version.parts}
     body["decimals"] = version.aggregation.decimals

@@ -77,6 +77,22 @@ def _move(*, actor, dossier, action: str) -> bool:
     return True
 
 
+def step_refusal(user, dossier, action: str):
+    """Why `user` may not take the cycle step `action` that an evaluation action takes on `dossier`, as the
+    cycle's policy says it (`ocop.cycle.policies.refusal_for`); None when allowed, or when the dossier's state
+    has no such step (the evaluation then skips it, see `_move`)."""
+    from ocop.core.errors import NotFound
+    from ocop.cycle import policies as cycle_policies
+    from ocop.cycle.guards import Refusal
+
+    current = Dossier.objects.filter(pk=dossier.pk).first()
+    if current is None or workflow(Dossier.WORKFLOW).find(action, current.status) is None:
+        return None
+    if not cycle_policies.can_view_record(user, current):
+        return Refusal(NotFound, "not_found", _("Không tìm thấy."))
+    return cycle_policies.refusal_for(user, current, action)
+
+
 def mark_under_evaluation(*, actor, dossier) -> None:
     _move(actor=actor, dossier=dossier, action="evaluate")
 

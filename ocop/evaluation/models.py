@@ -154,7 +154,8 @@ class RoundDossier(models.Model):
     recognised_stars = models.PositiveSmallIntegerField("Hạng sao được công nhận", null=True, blank=True)
     forward_to = models.CharField("Chuyển lên cấp", max_length=20, blank=True)
     proposed_stars = models.PositiveSmallIntegerField(null=True, blank=True)
-    explanation = models.JSONField(default=dict, blank=True)
+    # Language-neutral: numbers, codes and notes (codes with parameters); `explanation` says them when read.
+    explanation_facts = models.JSONField(default=dict, blank=True, db_column="explanation")
     disagreements = models.JSONField(default=list, blank=True)
     result_at = models.DateTimeField(null=True, blank=True)
     # Proposed up to `forward_to` (e.g. a province's ≥ 90 product to the central council), beside the status.
@@ -178,6 +179,17 @@ class RoundDossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} @ {self.round}"
+
+    @property
+    def explanation(self) -> dict:
+        """The council's explanation: the stored facts with their `lines` in the reader's language."""
+        from ocop.evaluation import explanations
+
+        return explanations.read(self.explanation_facts)
+
+    @explanation.setter
+    def explanation(self, value: dict) -> None:
+        self.explanation_facts = value
 
 
 class ConflictReason(models.TextChoices):

@@ -8,17 +8,29 @@ chair follow progress (states only) and read the council's result; the officers 
 agency) compute it and record the conclusion, since those steps also move the cycle's dossier, which only
 officers may do. Each `can_x` has its `why_not_x` for the page to say why a button is missing (HotCRP
 `can_view_review` / `perm_view_review`).
+
+`refusal_for(user, action, obj)` is the one place that says why an evaluation action is refused now (the
+right, then the state of the round or dossier); the services raise what it returns, and `round_flags`,
+`round_dossier_flags` and `sheet_flags` turn it into the `may_*` flags the pages, their templates and the API
+show, so a button and the service behind it never disagree (the cycle's `policies.py` has the same shape).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, can, why_not
-from ocop.evaluation import conflicts
+from ocop.accounts.policies import Capability, can, has_capability, why_not
+from ocop.core.errors import Conflict, Forbidden, Invalid
+from ocop.cycle.guards import Refusal
+from ocop.evaluation import dossiers as dossier_gateway
+from ocop.evaluation import selectors
 from ocop.evaluation.models import (
+    SCORING_ROLES,
     Assignment,
     ConflictOfInterest,
+    Council,
     CouncilMember,
     CouncilRole,
     EvaluationRound,
@@ -26,8 +38,10 @@ from ocop.evaluation.models import (
     RoundDossier,
     RoundStatus,
     ScoreSheet,
+    SheetMode,
     SheetStatus,
 )
+from ocop.evaluation.states import FORWARDABLE, RESULT_OPEN, ROUND_TRANSITIONS
 
 # Council roles that follow progress and read the council's result beside the officers.
 STEERING_ROLES = frozenset({CouncilRole.CHAIR, CouncilRole.SECRETARY})
@@ -94,7 +108,7 @@ def is_conflicted(user, round_dossier: RoundDossier) -> bool:
     if ConflictOfInterest.objects.filter(round_dossier=round_dossier, user=user).exists():
         return True
     member = seat(user, round_dossier.round)
-    return member is not None and bool(conflicts.detected_reasons(member, round_dossier))
+    return member is not None and bool(selectors.detected_reasons(member, round_dossier))
 
 
 def why_not_score(user, round_dossier: RoundDossier) -> str | None:
@@ -217,3 +231,261 @@ def why_not_view_scan(user, sheet: ScoreSheet) -> str | None:
     if sheet.entered_by_id is not None and sheet.entered_by_id == getattr(user, "pk", None):
         return None
     return why_not_view_sheet(user, sheet)
+
+
+# One place for every refusal -------------------------------------------------------------------------------
+
+
+def _forbidden(reason: str | None, code: str = "evaluation_forbidden") -> Refusal | None:
+    return Refusal(Forbidden, code, reason) if reason else None
+
+
+def _run_refusal(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    return _forbidden(why_not_run(user, evaluation_round))
+
+
+def _open_round_refusal(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _run_refusal(user, evaluation_round)
+    if refusal is None and evaluation_round.status == RoundStatus.CLOSED:
+        return Refusal(Conflict, "round_closed", _("Đợt đánh giá đã kết thúc."))
+    return refusal
+
+
+def _council_missing(evaluation_round: EvaluationRound) -> Refusal | None:
+    if Council.objects.filter(round=evaluation_round).exists():
+        return None
+    return Refusal(Invalid, "council_missing", _("Đợt đánh giá chưa có Hội đồng."))
+
+
+def _refuse_set_up_council(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _open_round_refusal(user, evaluation_round)
+    if refusal is None and Council.objects.filter(round=evaluation_round).exists():
+        return Refusal(Conflict, "council_exists", _("Đợt đánh giá này đã có Hội đồng."))
+    return refusal
+
+
+def _refuse_with_council(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    return _open_round_refusal(user, evaluation_round) or _council_missing(evaluation_round)
+
+
+def _bad_move(evaluation_round: EvaluationRound, to: str) -> Refusal | None:
+    if to in ROUND_TRANSITIONS.get(evaluation_round.status, frozenset()):
+        return None
+    return Refusal(
+        Conflict,
+        "round_bad_transition",
+        _("Đợt đánh giá đang «%(status)s», không chuyển được sang «%(to)s».")
+        % {"status": evaluation_round.get_status_display(), "to": RoundStatus(to).label},
+    )
+
+
+def _refuse_start_scoring(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _run_refusal(user, evaluation_round) or _bad_move(evaluation_round, RoundStatus.SCORING)
+    if refusal is not None:
+        return refusal
+    council = Council.objects.filter(round=evaluation_round).first()
+    scorers = 0 if council is None else council.members.filter(role__in=SCORING_ROLES).count()
+    if scorers < evaluation_round.min_sheets:
+        return Refusal(
+            Invalid,
+            "council_too_small",
+            _("Hội đồng cần ít nhất %(count)s thành viên chấm điểm trước khi bắt đầu chấm.")
+            % {"count": evaluation_round.min_sheets},
+        )
+    return None
+
+
+def _refuse_close(user, evaluation_round: EvaluationRound) -> Refusal | None:
+    refusal = _run_refusal(user, evaluation_round) or _bad_move(evaluation_round, RoundStatus.CLOSED)
+    if refusal is not None:
+        return refusal
+    pending = evaluation_round.dossiers.filter(status__in=RESULT_OPEN).count()
+    if pending:
+        return Refusal(
+            Invalid,
+            "round_has_open_dossiers",
+            _("Còn %(count)s hồ sơ chưa có kết luận của Hội đồng.") % {"count": pending},
+        )
+    return None
+
+
+# The action each state a round may be moved to takes (`round_advance`).
+ADVANCE_ACTIONS: dict[str, str] = {RoundStatus.SCORING: "start_scoring", RoundStatus.CLOSED: "close"}
+
+
+def _refuse_score(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _forbidden(why_not_score(user, round_dossier), "scoring_forbidden")
+    if refusal is None and has_submitted(user, round_dossier):
+        return Refusal(Conflict, "sheet_already_submitted", _("Phiếu đã nộp, không sửa được nữa."))
+    return refusal
+
+
+def declare_conflict_refusal(user, round_dossier: RoundDossier, person) -> Refusal | None:
+    """`user` records a conflict of `person` (themselves, or a member when an officer records it)."""
+    refusal = _forbidden(why_not_declare_conflict(user, round_dossier, person))
+    if refusal is not None:
+        return refusal
+    if round_dossier.status != EvaluationStatus.UNDER_EVALUATION:
+        return Refusal(Conflict, "conflict_too_late", _("Hội đồng đã có kết quả cho hồ sơ này."))
+    if seat(person, round_dossier.round) is None:
+        return Refusal(Invalid, "not_a_member", _("Người này không có tên trong Hội đồng của đợt."))
+    if ConflictOfInterest.objects.filter(round_dossier=round_dossier, user=person).exists():
+        return Refusal(Conflict, "conflict_exists", _("Xung đột lợi ích này đã được ghi nhận."))
+    return None
+
+
+def _refuse_compute(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is None and round_dossier.status not in RESULT_OPEN:
+        return Refusal(Conflict, "result_already_concluded", _("Hội đồng đã kết luận về hồ sơ này."))
+    # The result also takes the dossier's cycle step «score», which the cycle gives to the evaluating level.
+    return refusal or dossier_gateway.step_refusal(user, round_dossier.dossier, "score")
+
+
+def _refuse_conclude(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is None and round_dossier.status != EvaluationStatus.SCORED:
+        return Refusal(
+            Conflict, "conclusion_needs_result", _("Chỉ kết luận khi Hội đồng đã có kết quả chấm.")
+        )
+    return refusal
+
+
+def _refuse_propose(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is not None:
+        return refusal
+    if not round_dossier.forward_to:
+        return Refusal(
+            Invalid, "nothing_to_forward", _("Theo quy định, sản phẩm này không chuyển lên cấp trên.")
+        )
+    if round_dossier.status not in FORWARDABLE:
+        return Refusal(
+            Conflict,
+            "forward_needs_conclusion",
+            _("Chỉ đề xuất lên cấp trên sau khi Hội đồng kết luận đề nghị công nhận."),
+        )
+    if round_dossier.forwarded_at is not None:
+        return Refusal(Conflict, "already_forwarded", _("Sản phẩm đã được đề xuất lên cấp trên."))
+    return dossier_gateway.step_refusal(user, round_dossier.dossier, "propose_central")
+
+
+def _refuse_assign(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _run_refusal(user, round_dossier.round)
+    if refusal is None and round_dossier.status != EvaluationStatus.UNDER_EVALUATION:
+        return Refusal(Conflict, "assignment_too_late", _("Hội đồng đã có kết quả cho hồ sơ này."))
+    return refusal
+
+
+def _refuse_enter_on_behalf(user, round_dossier: RoundDossier) -> Refusal | None:
+    refusal = _forbidden(why_not_enter_on_behalf(user, round_dossier), "paper_on_behalf_forbidden")
+    if refusal is None and selectors.sheet_mode_of(round_dossier) != SheetMode.PAPER:
+        return Refusal(
+            Invalid,
+            "sheet_is_digital",
+            _("Bộ sản phẩm %(set)s đã có phiếu điện tử: hãy chấm theo từng tiêu chí trên phiếu điện tử.")
+            % {"set": dossier_gateway.product_set_code_of(round_dossier.dossier)},
+        )
+    return refusal
+
+
+_ROUND_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
+    "run": _run_refusal,
+    "steer": lambda user, rnd: _forbidden(why_not_steer(user, rnd)),
+    "set_up_council": _refuse_set_up_council,
+    "add_member": _refuse_with_council,
+    "add_dossier": _open_round_refusal,
+    "assign_all": _refuse_with_council,
+    "start_scoring": _refuse_start_scoring,
+    "close": _refuse_close,
+}
+
+_ROUND_DOSSIER_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
+    "score": _refuse_score,
+    "declare_conflict": lambda user, rd: declare_conflict_refusal(user, rd, user),
+    "view_result": lambda user, rd: _forbidden(why_not_view_result(user, rd), "result_not_visible"),
+    "enter_on_behalf": _refuse_enter_on_behalf,
+    "assign": _refuse_assign,
+    "compute_result": _refuse_compute,
+    "conclude": _refuse_conclude,
+    "propose": _refuse_propose,
+    "recognise": lambda user, rd: _run_refusal(user, rd.round),
+}
+
+
+def refusal_for(user, action: str, obj) -> Refusal | None:
+    """Why `user` may not do `action` on `obj` now, or None when allowed. `obj` is the unit for
+    `create_round`, a round for the round's actions, a round dossier for the dossier's actions."""
+    if action == "create_round":
+        return _forbidden(
+            None
+            if can(user, Capability.RUN_EVALUATION, obj)
+            else _("Bạn không có quyền tổ chức đợt đánh giá tại đơn vị này.")
+        )
+    if action in _ROUND_ACTIONS:
+        return _ROUND_ACTIONS[action](user, obj)
+    if action in _ROUND_DOSSIER_ACTIONS:
+        return _ROUND_DOSSIER_ACTIONS[action](user, obj)
+    raise ValueError(f"unknown evaluation action {action!r}")
+
+
+def require(user, action: str, obj) -> None:
+    """Raise the refusal of `action`, if any (the services' first step)."""
+    refusal = refusal_for(user, action, obj)
+    if refusal is not None:
+        refusal.raise_it()
+
+
+def may(user, action: str, obj) -> bool:
+    return refusal_for(user, action, obj) is None
+
+
+# The flags pages, templates and the API show ---------------------------------------------------------------
+
+
+def can_create_round(user) -> bool:
+    """Whether to offer "create a round" at all: the user runs evaluations somewhere."""
+    return has_capability(user, Capability.RUN_EVALUATION)
+
+
+def next_states(user, evaluation_round: EvaluationRound) -> list[RoundStatus]:
+    """The states the user may move the round to now."""
+    return [RoundStatus(to) for to, action in ADVANCE_ACTIONS.items() if may(user, action, evaluation_round)]
+
+
+def round_flags(user, evaluation_round: EvaluationRound) -> dict[str, bool]:
+    flags = {f"may_{action}": may(user, action, evaluation_round) for action in _ROUND_ACTIONS}
+    flags["may_view_progress"] = flags["may_steer"]
+    return flags
+
+
+def round_dossier_flags(user, round_dossier: RoundDossier) -> dict[str, bool]:
+    flags = {
+        f"may_{action}": may(user, action, round_dossier)
+        for action in _ROUND_DOSSIER_ACTIONS
+        if action != "recognise"  # taken by the certification's decision, never offered on its own
+    }
+    # Computing also needs every assigned member's sheet in (the service counts them again after reading the
+    # conflicts anew, so a conflict detected only then can still refuse it, with the names).
+    flags["may_compute_result"] = flags["may_compute_result"] and _sheets_in(round_dossier)
+    flags["may_run"] = can_run(user, round_dossier.round)
+    flags["may_steer"] = can_steer(user, round_dossier.round)
+    return flags
+
+
+def _sheets_in(round_dossier: RoundDossier) -> bool:
+    counted = len(selectors.counted_sheets(round_dossier))
+    return counted >= round_dossier.round.min_sheets and not selectors.missing_sheets(round_dossier)
+
+
+def sheet_flags(
+    user, round_dossier: RoundDossier, sheet: ScoreSheet | None, member_user=None
+) -> dict[str, bool]:
+    """`may_edit` / `may_submit` of a sheet: a draft (or none yet) that the user scores, or, for the council
+    secretary entering a paper sheet for `member_user`, that the member may be scored for and they may enter."""
+    if member_user is None or member_user.pk == getattr(user, "pk", None):
+        allowed = can_score(user, round_dossier)
+    else:
+        allowed = may(user, "enter_on_behalf", round_dossier) and can_score(member_user, round_dossier)
+    editable = allowed and (sheet is None or sheet.status == SheetStatus.DRAFT)
+    return {"may_edit": editable, "may_submit": editable}

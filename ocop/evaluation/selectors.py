@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, scope_q
+from ocop.accounts.models import Role
+from ocop.accounts.policies import Capability, covers, scope_q
 from ocop.core.errors import NotFound
+from ocop.core.text import fold
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies
 from ocop.evaluation.models import (
     Assignment,
     ConflictOfInterest,
+    ConflictReason,
     CouncilMember,
     CouncilRole,
     EvaluationRound,
@@ -25,6 +28,8 @@ from ocop.evaluation.models import (
     ScoreSheet,
     SheetStatus,
 )
+from ocop.geo.models import Level
+from ocop.producers.models import ProducerMember
 from ocop.producers.policies import member_producer_ids
 from ocop.rubrics.selectors import sheet_mode
 
@@ -210,8 +215,6 @@ def get_result_for_producer(user, round_dossier_id: int) -> RoundDossier:
 
 def median_sheet(round_dossier: RoundDossier) -> ScoreSheet | None:
     """The counted sheet whose total is in the middle: the basis of the advice shown to the producer."""
-    from ocop.evaluation.services import counted_sheets
-
     sheets = sorted(counted_sheets(round_dossier), key=lambda s: (s.total, s.pk))
     return sheets[(len(sheets) - 1) // 2] if sheets else None
 
@@ -266,7 +269,7 @@ def missing_sheets(round_dossier: RoundDossier) -> list[CouncilMember]:
 
 def paper_entries(user, round_dossier: RoundDossier) -> list[CouncilMember]:
     """Assigned members whose paper sheet the user (the secretary) may still enter for them."""
-    if not policies.can_enter_on_behalf(user, round_dossier):
+    if not policies.may(user, "enter_on_behalf", round_dossier):
         return []
     return [member for member in missing_sheets(round_dossier) if member.user_id != user.pk]
 
@@ -281,3 +284,39 @@ def get_sheet_for(user, round_dossier: RoundDossier, sheet_id: int) -> ScoreShee
     if sheet is None or policies.why_not_view_scan(user, sheet) is not None:
         raise NotFound(_("Không tìm thấy phiếu."), code="sheet_not_found")
     return sheet
+
+
+# Reads the services and the policies share --------------------------------------------------------------------
+
+
+def counted_sheets(round_dossier: RoundDossier) -> list[ScoreSheet]:
+    """Submitted sheets that count: their member has no conflict of interest on the dossier."""
+    conflicted = ConflictOfInterest.objects.filter(round_dossier=round_dossier).values("user_id")
+    return list(
+        ScoreSheet.objects.filter(round_dossier=round_dossier, status=SheetStatus.SUBMITTED)
+        .exclude(member__user_id__in=conflicted)
+        .select_related("member__user", "rubric_version")
+        .prefetch_related("lines")
+        .order_by("member_id")
+    )
+
+
+def detected_reasons(member: CouncilMember, round_dossier: RoundDossier) -> list[str]:
+    """The conflicts of interest the data shows today between a council seat and a dossier's producer.
+
+    Read at every step, not only at assignment: a member may join the producer (`producers.ProducerMember`),
+    take a commune role over its commune or declare its name as employer after being assigned. The policies
+    ask here before letting a member save or submit a sheet, and the council's result before counting sheets.
+    """
+    producer = dossier_gateway.producer_of(round_dossier.dossier)
+    reasons: list[str] = []
+    if ProducerMember.objects.filter(producer=producer, user_id=member.user_id).exists():
+        reasons.append(ConflictReason.SAME_PRODUCER)
+    commune_roles = Role.active.filter(user_id=member.user_id, unit__level=Level.COMMUNE).select_related(
+        "unit"
+    )
+    if any(covers(role.unit, producer.unit) for role in commune_roles):
+        reasons.append(ConflictReason.SAME_COMMUNE)
+    if member.employer and fold(member.employer) == fold(producer.name):
+        reasons.append(ConflictReason.EMPLOYER)
+    return reasons

@@ -28,7 +28,7 @@ from ocop.evaluation.forms import (
     MemberForm,
     RoundForm,
 )
-from ocop.evaluation.models import Council, CouncilMember, EvaluationStatus, RoundStatus, SheetStatus
+from ocop.evaluation.models import Council, CouncilMember, RoundStatus
 from ocop.evaluation.reading import member_reading
 from ocop.rubrics import engine
 from ocop.rubrics.advice import held_back
@@ -51,6 +51,12 @@ def home(request):
     for assignment in assignments:
         sheets = list(assignment.round_dossier.sheets.all())
         assignment.own_sheet = sheets[0] if sheets else None
+        # The council's mean, once the member may read it (after submitting: the API's `result`).
+        assignment.shown_score = (
+            assignment.round_dossier.mean_score
+            if policies.may(user, "view_result", assignment.round_dossier)
+            else None
+        )
     if not (
         has_capability(user, Capability.RUN_EVALUATION)
         or has_capability(user, Capability.SCORE)
@@ -63,7 +69,7 @@ def home(request):
         {
             "rounds": rounds,
             "assignments": assignments,
-            "may_create": has_capability(user, Capability.RUN_EVALUATION),
+            "may_create": policies.can_create_round(user),
         },
     )
 
@@ -107,8 +113,10 @@ def round_create(request):
 def _round_context(request, evaluation_round, **forms):
     user = request.user
     council = Council.objects.filter(round=evaluation_round).first()
-    may_run = policies.can_run(user, evaluation_round)
-    candidates = dossier_gateway.dossiers_ready_for(user, evaluation_round) if may_run else []
+    flags = policies.round_flags(user, evaluation_round)
+    candidates = (
+        dossier_gateway.dossiers_ready_for(user, evaluation_round) if flags["may_add_dossier"] else []
+    )
     levels = engine_version(evaluation_round.rubric_version.code).levels  # level names are the rubric's data
     return {
         "round": evaluation_round,
@@ -118,9 +126,8 @@ def _round_context(request, evaluation_round, **forms):
         "council": council,
         "members": list(council.members.select_related("user")) if council else [],
         "round_dossiers": _round_rows(user, selectors.round_dossiers_of(user, evaluation_round)),
-        "may_run": may_run,
-        "may_steer": policies.can_steer(user, evaluation_round),
-        "next_states": [RoundStatus(s) for s in services.ROUND_TRANSITIONS[evaluation_round.status]],
+        "flags": flags,
+        "next_states": policies.next_states(user, evaluation_round),
         "council_form": forms.get("council_form") or CouncilForm(),
         "member_form": forms.get("member_form") or MemberForm(),
         "dossier_form": forms.get("dossier_form") or AddDossierForm(dossiers=candidates),
@@ -134,7 +141,7 @@ def _round_rows(user, round_dossiers) -> list:
     rows = list(round_dossiers)
     for row in rows:
         row.paper_notice = selectors.paper_notice(row)
-        row.shown_score = row.mean_score if policies.can_view_result(user, row) else None
+        row.shown_score = row.mean_score if policies.may(user, "view_result", row) else None
     return rows
 
 
@@ -371,7 +378,7 @@ def score(request, round_dossier_id: int):
         comment = sheet.comment if sheet else ""
         sheet_version = sheet.version if sheet else 0
         preview = _preview(version, product_set, answers, gates, legal_form)
-    editable = (sheet is None or sheet.status == SheetStatus.DRAFT) and why_not is None
+    flags = policies.sheet_flags(user, round_dossier, sheet)
     return render(
         request,
         "evaluation/score.html",
@@ -395,9 +402,10 @@ def score(request, round_dossier_id: int):
             "total": preview["total"],
             "scale_max": version.scale_max,
             "comment": comment,
-            "editable": editable,
+            "editable": flags["may_edit"],
             "why_not": why_not,
             "error": error,
+            "may_view_result": policies.may(user, "view_result", round_dossier),
             # The dossier, its documents and the product, read only, beside the sheet (while the round is open).
             "reading": member_reading(user, round_dossier),
         },
@@ -429,10 +437,10 @@ def dossier(request, round_dossier_id: int):
 def _dossier_context(request, round_dossier, **forms) -> dict:
     user = request.user
     evaluation_round = round_dossier.round
-    may_steer = policies.can_steer(user, evaluation_round)
+    flags = policies.round_dossier_flags(user, round_dossier)
     own = selectors.own_sheet(user, round_dossier)
     seat = policies.seat(user, evaluation_round)
-    missing = selectors.missing_sheets(round_dossier) if may_steer else []
+    missing = selectors.missing_sheets(round_dossier) if flags["may_steer"] else []
     return {
         "round_dossier": round_dossier,
         "round": evaluation_round,
@@ -443,17 +451,13 @@ def _dossier_context(request, round_dossier, **forms) -> dict:
         "others": [
             s for s in selectors.sheets_visible_to(user, round_dossier) if s.member.user_id != user.pk
         ],
-        "conflicts": round_dossier.conflicts.select_related("user") if may_steer else [],
+        "conflicts": round_dossier.conflicts.select_related("user") if flags["may_steer"] else [],
         "my_conflicts": round_dossier.conflicts.filter(user=user),
-        "may_declare": seat is not None and round_dossier.status == EvaluationStatus.UNDER_EVALUATION,
-        "may_steer": may_steer,
-        "may_view_result": policies.can_view_result(user, round_dossier),
-        "may_run": policies.can_run(user, evaluation_round),
+        "flags": flags,
         "missing": missing,
         "conflict_form": forms.get("conflict_form") or ConflictForm(),
         "conclusion_form": forms.get("conclusion_form")
         or ConclusionForm(initial={"version": round_dossier.version}),
-        "statuses": EvaluationStatus,
         "seat": seat,
         "certification": dossier_gateway.certification_links(user, round_dossier),
         "paper_notice": selectors.paper_notice(round_dossier),
@@ -621,9 +625,10 @@ def _paper_page(request, round_dossier, member_user):
             "decimals": version.aggregation.decimals,
             "scale_max": version.scale_max,
             "comment": comment,
-            "editable": (sheet is None or sheet.status == SheetStatus.DRAFT) and why_not is None,
+            "editable": policies.sheet_flags(user, round_dossier, sheet, member_user)["may_edit"],
             "why_not": why_not,
             "error": error,
+            "may_view_result": policies.may(user, "view_result", round_dossier),
         },
         status=status,
     )
