@@ -1156,15 +1156,6 @@ EXEMPT = {
     "certification.expiry_reminders_send": "starts one reminder task per certificate due; each reminder is audited when its e-mail went (expiry_reminder_deliver)",
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
     "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---
-    # --- issue 14: evaluation services by lifecycle: helpers the modules share, run inside their services ---
-    "evaluation.check_version": PURE,
-    "evaluation.lock_round_dossier": "locks the round dossier for the service that calls it; writes nothing",
-    "evaluation.recompute_running": "a helper of the sheet and conflict services: runs in their transaction, beside their event",
-    "evaluation.detect_conflicts": "a helper of the council and round services; records its own conflict.detect events",
-    "evaluation.recheck_conflicts": "a helper of council_result_compute; records its own conflict.detect events",
-    "evaluation.member_for_scoring": "the scoring check of the sheet services; writes nothing",
-    "evaluation.require_mode": "the sheet-mode check of the sheet services; writes nothing",
-    "evaluation.sheet_for_update": "a helper of the sheet services: creates the empty sheet in their transaction, beside their event",
     "producers.normalise_tax_code": PURE,
     "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",
     "producers.producer_search_text": PURE,
