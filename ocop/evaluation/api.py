@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.accounts.models import User
@@ -22,6 +22,7 @@ from ocop.accounts.usernames import normalise_username
 from ocop.api.auth import require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid, NotFound
+from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.evaluation import dossiers as dossier_gateway
@@ -267,13 +268,10 @@ def _round_dossier(request, round_dossier_id: int) -> tuple[Any, RoundDossier]:
 
 
 @router.get("/rounds", summary="Các đợt đánh giá người dùng được xem")
-def list_rounds(request, page: int = 1, page_size: int = 50):
+def list_rounds(request, query: Query[PageQuery]):
     user = require_api_user(request)
-    if page < 1 or not 1 <= page_size <= 200:
-        raise Invalid(_("page phải từ 1; page_size từ 1 đến 200."), code="bad_page")
-    rows = selectors.rounds_visible_to(user)
-    start = (page - 1) * page_size
-    return {"count": rows.count(), "items": [round_dict(r, user) for r in rows[start : start + page_size]]}
+    check_page(query)
+    return page_of(selectors.rounds_visible_to(user), query, lambda r: round_dict(r, user))
 
 
 @router.post("/rounds", response={201: dict}, summary="Tạo đợt đánh giá")
