@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install system-deps demo serve test check lint types audit migrations-check lock clean engines-test
+.PHONY: install system-deps demo serve test check lint types audit migrations-check openapi lock clean engines-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,6 +51,10 @@ types: install
 
 migrations-check: install
 	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run -v1
+
+# Refresh the committed OpenAPI snapshot after an API change (tests/test_openapi.py compares it with the API).
+openapi: install
+	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py openapi --write
 
 # Every check CI runs: format, lint, types, migrations up to date, dependency audit, then the whole suite.
 check: lint types migrations-check audit test

@@ -67,7 +67,7 @@ class BulkIn(Schema):
     note: str = ""
 
 
-class ListQuery(PageQuery):
+class DossierListQuery(PageQuery):
     status: str = ""
     year: int | None = None
     group: str = ""
@@ -150,7 +150,7 @@ def _fresh(user, dossier_id) -> dict:
 @router.get(
     "", auth=signed_in, summary="Hồ sơ người gọi được xem (chủ thể: của mình; cán bộ: địa bàn, hoặc hàng chờ)"
 )
-def list_dossiers(request, filters: Query[ListQuery]):
+def list_dossiers(request, filters: Query[DossierListQuery]):
     user = require_api_user(request)
     check_page(filters)
     if filters.queue:

@@ -65,7 +65,7 @@ class MemberIn(Schema):
     employer: str = Field("", max_length=300)
 
 
-class DossierIn(Schema):
+class RoundDossierIn(Schema):
     dossier: int
 
 
@@ -118,7 +118,7 @@ class ConclusionIn(Schema):
     version: int | None = None
 
 
-class NoteIn(Schema):
+class ProposalIn(Schema):
     note: str = Field("", max_length=500)
 
 
@@ -366,7 +366,7 @@ def add_member(request, round_id: int, payload: MemberIn):
 
 @router.post("/rounds/{round_id}/dossiers", response={201: dict}, summary="Đưa hồ sơ đã tiếp nhận vào đợt")
 @idempotent
-def add_dossier(request, round_id: int, payload: DossierIn):
+def add_dossier(request, round_id: int, payload: RoundDossierIn):
     user, evaluation_round = _round(request, round_id)
     dossier = dossier_gateway.get_dossier_for(user, payload.dossier)
     round_dossier = services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
@@ -530,7 +530,7 @@ def conclude(request, round_dossier_id: int, payload: ConclusionIn):
 @router.post(
     "/round-dossiers/{round_dossier_id}/propose", summary="Đề xuất sản phẩm lên cấp trên (5 sao → TW)"
 )
-def propose(request, round_dossier_id: int, payload: NoteIn):
+def propose(request, round_dossier_id: int, payload: ProposalIn):
     user, round_dossier = _round_dossier(request, round_dossier_id)
     done = services.propose_upward(actor=user, round_dossier=round_dossier, note=payload.note)
     return round_dossier_dict(done, user)

@@ -56,7 +56,7 @@ class VersionIn(Schema):
     version: int | None = None
 
 
-class ListQuery(PageQuery):
+class ProducerListQuery(PageQuery):
     q: str = ""
     status: str = ""
     legal_form: str = ""
@@ -114,7 +114,7 @@ def _commune(code: str) -> AdminUnit:
 
 
 @router.get("", auth=signed_in, summary="Chủ thể người gọi được xem")
-def list_producers(request, filters: Query[ListQuery]):
+def list_producers(request, filters: Query[ProducerListQuery]):
     user = require_api_user(request)
     check_page(filters)
     producers = producers_search(

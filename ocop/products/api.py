@@ -70,7 +70,7 @@ class ProductPatch(Schema):
     sales_channels: list[str] | None = None
 
 
-class ListQuery(PageQuery):
+class ProductListQuery(PageQuery):
     q: str = ""
     producer: int | None = None
 
@@ -161,7 +161,7 @@ def _producer_for(user, producer_id: int | None):
 
 
 @router.get("", auth=signed_in, summary="Sản phẩm người gọi được xem")
-def list_products(request, filters: Query[ListQuery]):
+def list_products(request, filters: Query[ProductListQuery]):
     user = require_api_user(request)
     check_page(filters)
     products = products_search(user, q=filters.q[:100], producer_id=filters.producer).prefetch_related(
@@ -190,7 +190,7 @@ class ChangeListQuery(Schema):
     status: str = "pending"  # pending, approved, rejected, or "" for all
 
 
-class DecisionIn(Schema):
+class ChangeNoteIn(Schema):
     note: str = ""
 
 
@@ -220,10 +220,10 @@ def get_change(request, change_id: int):
     summary="Cán bộ duyệt đề nghị thay đổi (không phải người đề nghị)",
 )
 @idempotent
-def approve_change(request, change_id: int, payload: DecisionIn | None = None):
+def approve_change(request, change_id: int, payload: ChangeNoteIn | None = None):
     user = require_api_user(request)
     change = get_change_request_for(user, change_id)
-    services.record_change_approve(actor=user, request=change, note=(payload or DecisionIn()).note)
+    services.record_change_approve(actor=user, request=change, note=(payload or ChangeNoteIn()).note)
     return Status(200, change_body(user, get_change_request_for(user, change_id)))
 
 
