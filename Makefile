@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install system-deps demo serve test check lint types audit migrations-check lock clean engines-test
+.PHONY: install system-deps demo serve test check lint types audit migrations-check openapi api-docs lock clean engines-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,6 +51,14 @@ types: install
 
 migrations-check: install
 	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run -v1
+
+# Refresh the committed API documents after an API change: the OpenAPI snapshot and the table of error codes
+# (tests/test_openapi.py and tests/test_error_codes.py compare them with the code).
+api-docs: install
+	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py openapi --write
+	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py error_codes --write
+
+openapi: api-docs
 
 # Every check CI runs: format, lint, types, migrations up to date, dependency audit, then the whole suite.
 check: lint types migrations-check audit test

@@ -26,7 +26,7 @@ from ocop.accounts.selectors import (
 )
 from ocop.accounts.usernames import normalise_username
 from ocop.audit.labels import action_choices, action_label
-from ocop.core.errors import DomainError
+from ocop.core.refusals import refusal
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,13 +36,10 @@ def login_view(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal(form):
             user = services.authenticate_throttled(
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             login(request, user)
             return redirect(next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=200)
@@ -70,7 +67,7 @@ def roles_view(request):
         if person is None:
             form.add_error("username", _("Không có người dùng này."))
         else:
-            try:
+            with refusal(form):
                 services.role_grant(
                     actor=request.user,
                     user=person,
@@ -78,9 +75,6 @@ def roles_view(request):
                     unit=form.cleaned_data["unit_code"],
                     reason=form.cleaned_data["reason"],
                 )
-            except DomainError as error:
-                form.add_error(None, str(error.message))
-            else:
                 messages.success(request, _("Đã giao vai trò."))
                 return redirect("accounts:roles")
     roles = Paginator(roles_visible_to(request.user), 50).get_page(request.GET.get("page"))
@@ -100,11 +94,8 @@ def role_revoke_view(request, role_id: int):
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do thu hồi."))
         return redirect("accounts:roles")
-    try:
+    with refusal(request):
         services.role_revoke(actor=request.user, role=role, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã thu hồi vai trò."))
     return redirect("accounts:roles")
 
@@ -136,11 +127,8 @@ def token_revoke_view(request, token_id: int):
     token = token_of(request.user, token_id)
     if token is None:
         raise Http404
-    try:
+    with refusal(request):
         services.token_revoke(actor=request.user, token=token)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã kết thúc token «%(name)s».") % {"name": token})
     return redirect("accounts:security")
 
@@ -158,15 +146,12 @@ def tokens_revoke_all_view(request):
 def password_view(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal(form):
             services.password_change(
                 actor=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             update_session_auth_hash(request, request.user)  # this session stays; the others end
             messages.success(request, _("Đã đổi mật khẩu. Mọi token API của bạn đã hết hiệu lực."))
             return redirect("accounts:security")
@@ -194,11 +179,8 @@ def _change_account(request, user_id: int, change, done: str):
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do."))
         return redirect("accounts:users")
-    try:
+    with refusal(request):
         change(actor=request.user, user=person, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, done % {"username": person.username})
     return redirect("accounts:users")
 

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 from ocop.catalog import exports, selectors, where_to_buy
 from ocop.catalog.ratelimit import throttle
 from ocop.catalog.search import count_limit
-from ocop.core.errors import NotFound, RateLimited, Unauthenticated
+from ocop.core.errors import DomainError, NotFound, RateLimited
+from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.text import sort_key
 from ocop.geo.models import Era
@@ -162,7 +163,10 @@ def search(request):
     return render(request, "catalog/search.html", context)
 
 
-def _not_found(request, error: NotFound):
+def _not_found(request, error: DomainError, *_args, **_kwargs):
+    """The public pages name what is missing (a product no longer listed, say) on the 404 page."""
+    if not isinstance(error, NotFound):
+        raise error
     return render(
         request,
         "core/error.html",
@@ -172,11 +176,9 @@ def _not_found(request, error: NotFound):
 
 
 @require_GET
+@shows_refusals(on_refusal=_not_found)
 def product(request, product_id: int):
-    try:
-        entry = selectors.entry_get(product_id)
-    except NotFound as missing:
-        return _not_found(request, missing)
+    entry = selectors.entry_get(product_id)
     channels = [
         SalesChannel(code).label for code in entry.product.sales_channels or [] if code in SalesChannel.values
     ]
@@ -191,12 +193,10 @@ def product(request, product_id: int):
 
 
 @require_GET
+@shows_refusals
 def photo(request, product_id: int, photo_id: int):
     """A photo of a certified product: public, but served like every stored file (core.storage)."""
-    try:
-        found = selectors.public_photo(product_id, photo_id)
-    except NotFound as missing:
-        raise Http404(str(missing.message)) from missing
+    found = selectors.public_photo(product_id, photo_id)
     content_type = found.content_type if found.content_type in IMAGE_TYPES else "application/octet-stream"
     extension = IMAGE_TYPES.get(found.content_type, "bin")
     response = download_response(
@@ -210,11 +210,9 @@ def photo(request, product_id: int, photo_id: int):
 
 
 @require_GET
+@shows_refusals(on_refusal=_not_found)
 def producer(request, producer_id: int):
-    try:
-        found, entries = selectors.producer_get(producer_id)
-    except NotFound as missing:
-        return _not_found(request, missing)
+    found, entries = selectors.producer_get(producer_id)
     _with_urls(entries)
     place = entries[0] if entries else None
     return render(request, "catalog/producer.html", {"producer": found, "entries": entries, "place": place})
@@ -272,16 +270,16 @@ def open_data(request):
 def export(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
-    try:
+    with refusal() as refused:
         throttle(request, scope="export")
-    except (RateLimited, Unauthenticated) as refused:
+    if refused:
         response = render(
             request,
             "core/error.html",
-            {"status": refused.status, "title": _("Chưa tải được"), "text": str(refused.message)},
+            {"status": refused.status, "title": _("Chưa tải được"), "text": str(refused.error.message)},
             status=refused.status,
         )
-        if isinstance(refused, RateLimited):
+        if isinstance(refused.error, RateLimited):
             response["Retry-After"] = "60"
         return response
     response = exports.response(fmt)

@@ -24,19 +24,14 @@ from ocop.certification.models import (
     IssuingAuthority,
     RecognitionDecision,
 )
-from ocop.core.errors import Invalid, NotFound
+from ocop.core.errors import NotFound
+from ocop.core.paging import PageQuery, page_of
 
 router = Router(tags=["certificates"], auth=signed_in)  # the public operations say auth=any_caller
-MAX_PAGE_SIZE = 200
 
 
 class VerifyIn(Schema):
     code: str = Field(..., min_length=1, max_length=1000, description="The text read from the QR code")
-
-
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 50
 
 
 class ItemIn(Schema):
@@ -71,21 +66,6 @@ class RevokeIn(Schema):
 
 class StarsIn(RevokeIn):
     stars: int
-
-
-def _page(queryset, query: PageQuery, render):
-    if not 1 <= query.page_size <= MAX_PAGE_SIZE or query.page < 1:
-        raise Invalid(
-            _("page phải từ 1; page_size từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
-        )
-    count = queryset.count()
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": count,
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [render(obj) for obj in queryset[start : start + query.page_size]],
-    }
 
 
 def decision_dict(decision: RecognitionDecision, user, *, items: bool = False) -> dict:
@@ -214,7 +194,7 @@ def _authority_for(user, code: str) -> IssuingAuthority:
 @router.get("/decisions", summary="Quyết định công nhận trong phạm vi của bạn")
 def list_decisions(request, query: Query[PageQuery]):
     user = require_api_user(request)
-    return _page(selectors.decisions_visible_to(user), query, lambda d: decision_dict(d, user))
+    return page_of(selectors.decisions_visible_to(user), query, lambda d: decision_dict(d, user))
 
 
 @router.post("/decisions", response={201: dict}, summary="Lập dự thảo quyết định công nhận (người lập)")
@@ -301,7 +281,7 @@ def reject_decision(request, decision_id: int, payload: ReasonIn):
 @router.get("", summary="Giấy chứng nhận trong phạm vi của bạn")
 def list_certificates(request, query: Query[PageQuery]):
     user = require_api_user(request)
-    return _page(selectors.certificates_visible_to(user), query, lambda c: certificate_dict(c, user))
+    return page_of(selectors.certificates_visible_to(user), query, lambda c: certificate_dict(c, user))
 
 
 @router.get("/{int:certificate_id}", summary="Một giấy chứng nhận")
@@ -344,7 +324,7 @@ def request_stars_change(request, certificate_id: int, payload: StarsIn):
 @router.get("/changes", summary="Đề nghị thu hồi, điều chỉnh đang chờ duyệt")
 def list_changes(request, query: Query[PageQuery]):
     user = require_api_user(request)
-    return _page(selectors.changes_pending_for(user), query, lambda c: change_dict(c, user))
+    return page_of(selectors.changes_pending_for(user), query, lambda c: change_dict(c, user))
 
 
 @router.post("/changes/{int:change_id}/approve", summary="Duyệt đề nghị (người duyệt)")

@@ -15,23 +15,9 @@ from ocop.accounts.policies import Capability, has_capability
 from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
 from ocop.certification.models import ChangeStatus, DecisionStatus
-from ocop.core.errors import DomainError, NotFound, RateLimited
+from ocop.core.refusals import found as _found  # a selector's NotFound is the ordinary 404 page
+from ocop.core.refusals import refusal
 from ocop.core.storage import download_response
-
-
-def _found(read, *args):
-    """A selector's NotFound becomes the ordinary 404 page (same for missing and forbidden)."""
-    try:
-        return read(*args)
-    except NotFound as missing:
-        raise Http404 from missing
-
-
-def _report(request, error: DomainError) -> None:
-    messages.error(request, str(error.message))
-    for detail in error.details or []:
-        messages.error(request, str(detail.get("message", "")))
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Certificates
@@ -96,11 +82,8 @@ def _change_request(request, pk: int, form_class, prefix: str, action):
     if not form.is_valid():
         messages.error(request, _("Vui lòng điền đủ và đúng các ô của đề nghị."))
         return redirect("certification:detail", pk=pk)
-    try:
+    with refusal(request, details=True):
         action(certificate, form.cleaned_data)
-    except DomainError as error:
-        _report(request, error)
-    else:
         messages.success(request, _("Đã gửi đề nghị; cần một cán bộ khác duyệt."))
     return redirect("certification:detail", pk=pk)
 
@@ -138,13 +121,10 @@ def certificate_stars(request, pk: int):
 def change_approve(request, pk: int):
     change = _found(selectors.get_change_for, request.user, pk)
     form = NoteForm(request.POST)
-    try:
+    with refusal(request, details=True):
         services.certificate_change_approve(
             actor=request.user, change=change, note=form.cleaned_data["note"] if form.is_valid() else ""
         )
-    except DomainError as error:
-        _report(request, error)
-    else:
         messages.success(request, _("Đã duyệt đề nghị."))
     return redirect("certification:detail", pk=change.certificate_id)
 
@@ -157,13 +137,10 @@ def change_reject(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do trả lại."))
         return redirect("certification:detail", pk=change.certificate_id)
-    try:
+    with refusal(request, details=True):
         services.certificate_change_reject(
             actor=request.user, change=change, reason=form.cleaned_data["reason"]
         )
-    except DomainError as error:
-        _report(request, error)
-    else:
         messages.success(request, _("Đã trả lại đề nghị."))
     return redirect("certification:detail", pk=change.certificate_id)
 
@@ -223,7 +200,7 @@ def decision_create(request):
             "signer": form.cleaned_data["signer"],
             "note": form.cleaned_data["note"],
         }
-        try:
+        with refusal(form, details=True):
             if round_id and proposals:
                 decision = services.decision_draft_from_round(
                     actor=request.user, evaluation_round=proposals[0].round, round_dossiers=chosen, **details
@@ -238,15 +215,6 @@ def decision_create(request):
                     ],
                     **details,
                 )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            for detail in error.details or []:
-                form.add_error(
-                    None,
-                    _("Dòng %(line)s: %(message)s")
-                    % {"line": detail.get("position", "?"), "message": detail.get("message", "")},
-                )
-        else:
             messages.success(
                 request, _("Đã lập dự thảo quyết định; cần một cán bộ khác duyệt để cấp giấy chứng nhận.")
             )
@@ -305,13 +273,10 @@ def decision_approve(request, pk: int):
     _require_recognise(request)
     decision = _found(selectors.get_decision_for, request.user, pk)
     form = NoteForm(request.POST)
-    try:
+    with refusal(request, details=True):
         services.decision_approve(
             actor=request.user, decision=decision, note=form.cleaned_data["note"] if form.is_valid() else ""
         )
-    except DomainError as error:
-        _report(request, error)
-    else:
         messages.success(request, _("Đã duyệt quyết định và cấp giấy chứng nhận."))
     return redirect("certification:decision_detail", pk=pk)
 
@@ -325,11 +290,8 @@ def decision_reject(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do trả lại."))
         return redirect("certification:decision_detail", pk=pk)
-    try:
+    with refusal(request, details=True):
         services.decision_reject(actor=request.user, decision=decision, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        _report(request, error)
-    else:
         messages.success(request, _("Đã trả lại dự thảo quyết định."))
     return redirect("certification:decision_detail", pk=pk)
 
@@ -339,14 +301,14 @@ def decision_reject(request, pk: int):
 
 
 def _verification(request, code: str):
-    try:
+    with refusal() as limited:
         throttle.check_verify_rate(request)
-    except RateLimited as error:
+    if limited:
         return render(
             request,
             "certification/verify.html",
-            {"limited": str(error.message), "form": VerifyForm()},
-            status=429,
+            {"limited": str(limited.error.message), "form": VerifyForm()},
+            status=limited.status,
         )
     result, certificate = selectors.certificate_verify(code)
     if certificate is not None and services.certificate_record_scan(certificate=certificate):

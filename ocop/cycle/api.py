@@ -6,13 +6,12 @@ may_forward, may_accept, may_return, may_withdraw, may_message); POSTs honour `I
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.api.auth import api_user, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
-from ocop.core.errors import Invalid
+from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.cycle import certificates, services
@@ -36,7 +35,6 @@ from ocop.products.selectors import get_product_for
 router = Router(tags=["dossiers"])
 CREATED = {201: Any}
 OK = {200: Any}
-MAX_PAGE_SIZE = 200
 
 
 class DossierIn(Schema):
@@ -69,14 +67,12 @@ class BulkIn(Schema):
     note: str = ""
 
 
-class ListQuery(Schema):
+class DossierListQuery(PageQuery):
     status: str = ""
     year: int | None = None
     group: str = ""
     overdue: bool = False
     queue: bool = False
-    page: int = 1
-    page_size: int = 50
 
 
 def document_body(document: Document) -> dict:
@@ -154,12 +150,9 @@ def _fresh(user, dossier_id) -> dict:
 @router.get(
     "", auth=signed_in, summary="Hồ sơ người gọi được xem (chủ thể: của mình; cán bộ: địa bàn, hoặc hàng chờ)"
 )
-def list_dossiers(request, filters: Query[ListQuery]):
+def list_dossiers(request, filters: Query[DossierListQuery]):
     user = require_api_user(request)
-    if not 1 <= filters.page_size <= MAX_PAGE_SIZE or filters.page < 1:
-        raise Invalid(
-            _("page phải ≥ 1 và page_size từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
-        )
+    check_page(filters)
     if filters.queue:
         dossiers = dossier_queue_for(
             user,
@@ -178,15 +171,14 @@ def list_dossiers(request, filters: Query[ListQuery]):
     # Capped: `count` stops at COUNT_CAP and `count_capped` says there are more (a national list counted to
     # the end cost more than its page).
     count = capped_count(dossiers)
-    start = (filters.page - 1) * filters.page_size
-    items = [dossier_body(user, d) for d in dossiers[start : start + filters.page_size]]
-    return {
-        "count": count.value,
-        "count_capped": count.more,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "items": items,
-    }
+    return page_of(
+        dossiers,
+        filters,
+        lambda d: dossier_body(user, d),
+        count=count.value,
+        exact=not count.more,
+        count_capped=count.more,
+    )
 
 
 @router.post("", response=CREATED, auth=signed_in, summary="Lập hồ sơ đánh giá cho một sản phẩm của chủ thể")

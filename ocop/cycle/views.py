@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, has_capability, scope_q
 from ocop.core.errors import DomainError
+from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.cycle import certificates, notifications, selectors, services
@@ -44,15 +45,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _or_404(function, *args):
-    try:
-        return function(*args)
-    except DomainError as error:
-        if error.status == 404:
-            raise Http404 from error
-        raise
 
 
 # -- officers' work queue ---------------------------------------------------------------------------------
@@ -143,16 +135,14 @@ def queue_view(request):
 
 @login_required
 @require_POST
+@shows_refusals
 def bulk_forward_view(request):
     ids = [pk for pk in (_int(v) for v in request.POST.getlist("ids")) if pk is not None]
-    try:
-        dossiers = [_or_404(selectors.get_dossier_for, request.user, pk) for pk in dict.fromkeys(ids)]
+    dossiers = [selectors.get_dossier_for(request.user, pk) for pk in dict.fromkeys(ids)]
+    with refusal(request):
         moved = services.dossiers_forward_bulk(
             actor=request.user, dossiers=dossiers, note=request.POST.get("note", "")
         )
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã chuyển %(count)s hồ sơ.") % {"count": len(moved)})
     query = QueryDict(request.POST.get("query", "")).urlencode()
     return redirect(f"{reverse('cycle:queue')}?{query}" if query else reverse("cycle:queue"))
@@ -212,16 +202,16 @@ def _dossier_page(request, dossier: Dossier, *, error: DomainError | None = None
 
 
 @login_required
+@shows_refusals
 def dossier_view(request, pk: int):
-    return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk))
+    return _dossier_page(request, selectors.get_dossier_for(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def dossier_create_view(request):
-    product = _or_404(
-        get_product_for, request.user, request.GET.get("product") or request.POST.get("product")
-    )
+    product = get_product_for(request.user, request.GET.get("product") or request.POST.get("product"))
     form = DossierCreateForm(
         request.POST or None,
         initial={"application_type": "first"},
@@ -229,7 +219,7 @@ def dossier_create_view(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal(form):
             dossier = services.dossier_create(
                 actor=request.user,
                 product=product,
@@ -238,9 +228,6 @@ def dossier_create_view(request):
                 target_stars=data["target_stars"],
                 previous_certificate=data["previous_certificate"] or None,
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             messages.success(request, _("Đã lập hồ sơ; hãy tải lên các thành phần còn thiếu rồi nộp."))
             return redirect("cycle:dossier", dossier.pk)
     return render(
@@ -258,8 +245,9 @@ def dossier_create_view(request):
 
 @login_required
 @require_POST
+@shows_refusals
 def dossier_edit_view(request, pk: int):
-    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
+    dossier = selectors.get_dossier_for(request.user, pk)
     form = DossierEditForm(request.POST, certificate_choices=certificates.choices(dossier.producer_id))
     if not form.is_valid():
         return _dossier_page(
@@ -269,7 +257,7 @@ def dossier_edit_view(request, pk: int):
             error=DomainError(_("Thông tin đăng ký không hợp lệ."), code="invalid"),
         )
     data = form.cleaned_data
-    try:
+    with refusal() as refused:
         services.dossier_update(
             actor=request.user,
             dossier=dossier,
@@ -280,17 +268,17 @@ def dossier_edit_view(request, pk: int):
             # An empty choice clears the link (the number, not the id, is what the producer picks).
             **({} if data["previous_certificate"] else {"previous_certificate_id": None}),
         )
-    except DomainError as error:
-        return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk), error=error)
-    messages.success(request, _("Đã lưu; danh mục thành phần hồ sơ đã được cập nhật."))
-    return redirect("cycle:dossier", pk)
+        messages.success(request, _("Đã lưu; danh mục thành phần hồ sơ đã được cập nhật."))
+        return redirect("cycle:dossier", pk)
+    return _dossier_page(request, selectors.get_dossier_for(request.user, pk), error=refused.error)
 
 
 @login_required
 @require_POST
+@shows_refusals
 def upload_view(request, pk: int):
-    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
-    try:
+    dossier = selectors.get_dossier_for(request.user, pk)
+    with refusal() as refused:
         refused_upload(request, "file")
         document = services.document_upload(
             actor=request.user,
@@ -299,16 +287,16 @@ def upload_view(request, pk: int):
             upload=request.FILES.get("file"),
             expected_version=_int(request.POST.get("version")),
         )
-    except DomainError as error:
-        return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk), error=error)
-    messages.success(request, _("Đã tải lên «%(name)s».") % {"name": document.original_name})
-    return redirect(f"{reverse('cycle:dossier', args=[pk])}#item-{document.item}")
+        messages.success(request, _("Đã tải lên «%(name)s».") % {"name": document.original_name})
+        return redirect(f"{reverse('cycle:dossier', args=[pk])}#item-{document.item}")
+    return _dossier_page(request, selectors.get_dossier_for(request.user, pk), error=refused.error)
 
 
 @login_required
+@shows_refusals
 def document_view(request, pk: int, document_id: int):
     # Council members assigned the dossier read its current documents from their sheet page (evaluation).
-    document = _or_404(lambda: selectors.get_document_for(request.user, pk, document_id, readers=True))
+    document = selectors.get_document_for(request.user, pk, document_id, readers=True)
     return download_response(
         request, document.file.name, filename=document.original_name, content_type=document.content_type
     )
@@ -316,10 +304,11 @@ def document_view(request, pk: int, document_id: int):
 
 @login_required
 @require_POST
+@shows_refusals
 def dossier_act_view(request, pk: int, action: str):
     if action not in services.DOSSIER_ACTIONS:
         raise Http404
-    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
+    dossier = selectors.get_dossier_for(request.user, pk)
     text = request.POST.get("reason", "") or request.POST.get("note", "")
     arguments = {
         "actor": request.user,
@@ -335,27 +324,27 @@ def dossier_act_view(request, pk: int, action: str):
             item: request.POST.get(f"assess-{index}", "")
             for index, item in enumerate(route_of(dossier).assesses)
         }
-    try:
+    with refusal() as refused:
         moved = services.DOSSIER_ACTIONS[action](**arguments)
-    except DomainError as error:
-        return _dossier_page(request, _or_404(selectors.get_dossier_for, request.user, pk), error=error)
-    messages.success(
-        request,
-        _("Hồ sơ chuyển sang «%(status)s».") % {"status": workflow(Dossier.WORKFLOW).label_of(moved.status)},
-    )
-    return redirect("cycle:dossier", pk)
+        messages.success(
+            request,
+            _("Hồ sơ chuyển sang «%(status)s».")
+            % {"status": workflow(Dossier.WORKFLOW).label_of(moved.status)},
+        )
+        return redirect("cycle:dossier", pk)
+    return _dossier_page(request, selectors.get_dossier_for(request.user, pk), error=refused.error)
 
 
 @login_required
 @require_POST
+@shows_refusals
 def message_view(request, pk: int):
-    dossier = _or_404(selectors.get_dossier_for, request.user, pk)
-    try:
+    dossier = selectors.get_dossier_for(request.user, pk)
+    with refusal() as refused:
         services.dossier_message_post(actor=request.user, dossier=dossier, body=request.POST.get("body", ""))
-    except DomainError as error:
-        return _dossier_page(request, dossier, error=error)
-    messages.success(request, _("Đã gửi tin nhắn."))
-    return redirect(f"{reverse('cycle:dossier', args=[pk])}#messages")
+        messages.success(request, _("Đã gửi tin nhắn."))
+        return redirect(f"{reverse('cycle:dossier', args=[pk])}#messages")
+    return _dossier_page(request, dossier, error=refused.error)
 
 
 # -- ideas ------------------------------------------------------------------------------------------------
@@ -363,19 +352,15 @@ def message_view(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def idea_create_view(request):
-    product = _or_404(
-        get_product_for, request.user, request.GET.get("product") or request.POST.get("product")
-    )
+    product = get_product_for(request.user, request.GET.get("product") or request.POST.get("product"))
     form = IdeaCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         year = data.pop("year")
-        try:
+        with refusal(form):
             idea = services.idea_register(actor=request.user, product=product, year=year, **data)
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             messages.success(request, _("Đã đăng ký ý tưởng; cán bộ xã sẽ xem xét."))
             return redirect("cycle:idea", idea.pk)
     return render(
@@ -428,8 +413,9 @@ def _idea_page(request, idea: ProductIdea, *, error: DomainError | None = None, 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def idea_view(request, pk: int):
-    idea = _or_404(selectors.get_idea_for, request.user, pk)
+    idea = selectors.get_idea_for(request.user, pk)
     if request.method == "POST":
         form = IdeaEditForm(request.POST)
         if not form.is_valid():
@@ -438,12 +424,11 @@ def idea_view(request, pk: int):
             )
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
+        with refusal() as refused:
             services.idea_update(actor=request.user, idea=idea, expected_version=version, **data)
-        except DomainError as error:
-            return _idea_page(request, idea, form=form, error=error)
-        messages.success(request, _("Đã lưu ý tưởng."))
-        return redirect("cycle:idea", pk)
+            messages.success(request, _("Đã lưu ý tưởng."))
+            return redirect("cycle:idea", pk)
+        return _idea_page(request, idea, form=form, error=refused.error)
     return _idea_page(request, idea)
 
 
@@ -465,22 +450,22 @@ IDEA_ACTIONS = {
 
 @login_required
 @require_POST
+@shows_refusals
 def idea_act_view(request, pk: int, action: str):
     if action not in IDEA_ACTIONS:
         raise Http404
-    idea = _or_404(selectors.get_idea_for, request.user, pk)
-    try:
+    idea = selectors.get_idea_for(request.user, pk)
+    with refusal() as refused:
         moved = IDEA_ACTIONS[action](
             request.user, idea, request.POST.get("reason", ""), _int(request.POST.get("version"))
         )
-    except DomainError as error:
-        return _idea_page(request, _or_404(selectors.get_idea_for, request.user, pk), error=error)
-    messages.success(
-        request,
-        _("Ý tưởng chuyển sang «%(status)s».")
-        % {"status": workflow(ProductIdea.WORKFLOW).label_of(moved.status)},
-    )
-    return redirect("cycle:idea", pk)
+        messages.success(
+            request,
+            _("Ý tưởng chuyển sang «%(status)s».")
+            % {"status": workflow(ProductIdea.WORKFLOW).label_of(moved.status)},
+        )
+        return redirect("cycle:idea", pk)
+    return _idea_page(request, selectors.get_idea_for(request.user, pk), error=refused.error)
 
 
 # -- business plans ---------------------------------------------------------------------------------------
@@ -499,13 +484,13 @@ PLAN_FIELDS = (
 
 @login_required
 @require_POST
+@shows_refusals
 def plan_create_view(request, pk: int):
-    idea = _or_404(selectors.get_idea_for, request.user, pk)
-    try:
+    idea = selectors.get_idea_for(request.user, pk)
+    with refusal() as refused:
         plan = services.plan_create(actor=request.user, idea=idea)
-    except DomainError as error:
-        return _idea_page(request, idea, error=error)
-    return redirect("cycle:plan", plan.pk)
+        return redirect("cycle:plan", plan.pk)
+    return _idea_page(request, idea, error=refused.error)
 
 
 def _plan_page(request, plan: BusinessPlan, *, error: DomainError | None = None, form=None):
@@ -535,8 +520,9 @@ def _plan_page(request, plan: BusinessPlan, *, error: DomainError | None = None,
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def plan_view(request, pk: int):
-    plan = _or_404(selectors.get_plan_for, request.user, pk)
+    plan = selectors.get_plan_for(request.user, pk)
     if request.method == "POST":
         form = PlanForm(request.POST)
         if not form.is_valid():
@@ -545,28 +531,26 @@ def plan_view(request, pk: int):
             )
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
+        with refusal() as refused:
             plan = services.plan_update(actor=request.user, plan=plan, expected_version=version, **data)
             if request.POST.get("then") == "submit":
                 plan = services.plan_submit(actor=request.user, plan=plan)
-        except DomainError as error:
-            return _plan_page(
-                request, _or_404(selectors.get_plan_for, request.user, pk), form=form, error=error
+            messages.success(
+                request,
+                _("Đã nộp phương án cho xã.") if plan.status == PLAN.submitted else _("Đã lưu phương án."),
             )
-        messages.success(
-            request,
-            _("Đã nộp phương án cho xã.") if plan.status == PLAN.submitted else _("Đã lưu phương án."),
-        )
-        return redirect("cycle:plan", pk)
+            return redirect("cycle:plan", pk)
+        return _plan_page(request, selectors.get_plan_for(request.user, pk), form=form, error=refused.error)
     return _plan_page(request, plan)
 
 
 @login_required
 @require_POST
+@shows_refusals
 def plan_act_view(request, pk: int, action: str):
-    plan = _or_404(selectors.get_plan_for, request.user, pk)
+    plan = selectors.get_plan_for(request.user, pk)
     version = _int(request.POST.get("version"))
-    try:
+    with refusal() as refused:
         if action == "submit":
             services.plan_submit(actor=request.user, plan=plan, expected_version=version)
         elif action == "return":
@@ -575,16 +559,16 @@ def plan_act_view(request, pk: int, action: str):
             )
         else:
             raise Http404
-    except DomainError as error:
-        return _plan_page(request, _or_404(selectors.get_plan_for, request.user, pk), error=error)
-    return redirect("cycle:plan", pk)
+        return redirect("cycle:plan", pk)
+    return _plan_page(request, selectors.get_plan_for(request.user, pk), error=refused.error)
 
 
 @login_required
 @require_POST
+@shows_refusals
 def plan_attach_view(request, pk: int):
-    plan = _or_404(selectors.get_plan_for, request.user, pk)
-    try:
+    plan = selectors.get_plan_for(request.user, pk)
+    with refusal() as refused:
         refused_upload(request, "file")
         services.plan_attach(
             actor=request.user,
@@ -592,15 +576,15 @@ def plan_attach_view(request, pk: int):
             upload=request.FILES.get("file"),
             expected_version=_int(request.POST.get("version")),
         )
-    except DomainError as error:
-        return _plan_page(request, _or_404(selectors.get_plan_for, request.user, pk), error=error)
-    messages.success(request, _("Đã đính kèm tệp."))
-    return redirect("cycle:plan", pk)
+        messages.success(request, _("Đã đính kèm tệp."))
+        return redirect("cycle:plan", pk)
+    return _plan_page(request, selectors.get_plan_for(request.user, pk), error=refused.error)
 
 
 @login_required
+@shows_refusals
 def plan_file_view(request, pk: int, attachment_id: int):
-    attachment = _or_404(selectors.get_plan_attachment_for, request.user, pk, attachment_id)
+    attachment = selectors.get_plan_attachment_for(request.user, pk, attachment_id)
     return download_response(
         request, attachment.file.name, filename=attachment.original_name, content_type=attachment.content_type
     )

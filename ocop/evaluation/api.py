@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.accounts.models import User
@@ -22,6 +22,7 @@ from ocop.accounts.usernames import normalise_username
 from ocop.api.auth import require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid, NotFound
+from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.evaluation import dossiers as dossier_gateway
@@ -64,7 +65,7 @@ class MemberIn(Schema):
     employer: str = Field("", max_length=300)
 
 
-class DossierIn(Schema):
+class RoundDossierIn(Schema):
     dossier: int
 
 
@@ -117,7 +118,7 @@ class ConclusionIn(Schema):
     version: int | None = None
 
 
-class NoteIn(Schema):
+class ProposalIn(Schema):
     note: str = Field("", max_length=500)
 
 
@@ -266,13 +267,10 @@ def _round_dossier(request, round_dossier_id: int) -> tuple[Any, RoundDossier]:
 
 
 @router.get("/rounds", summary="Các đợt đánh giá người dùng được xem")
-def list_rounds(request, page: int = 1, page_size: int = 50):
+def list_rounds(request, query: Query[PageQuery]):
     user = require_api_user(request)
-    if page < 1 or not 1 <= page_size <= 200:
-        raise Invalid(_("page phải từ 1; page_size từ 1 đến 200."), code="bad_page")
-    rows = selectors.rounds_visible_to(user)
-    start = (page - 1) * page_size
-    return {"count": rows.count(), "items": [round_dict(r, user) for r in rows[start : start + page_size]]}
+    check_page(query)
+    return page_of(selectors.rounds_visible_to(user), query, lambda r: round_dict(r, user))
 
 
 @router.post("/rounds", response={201: dict}, summary="Tạo đợt đánh giá")
@@ -367,7 +365,7 @@ def add_member(request, round_id: int, payload: MemberIn):
 
 @router.post("/rounds/{round_id}/dossiers", response={201: dict}, summary="Đưa hồ sơ đã tiếp nhận vào đợt")
 @idempotent
-def add_dossier(request, round_id: int, payload: DossierIn):
+def add_dossier(request, round_id: int, payload: RoundDossierIn):
     user, evaluation_round = _round(request, round_id)
     dossier = dossier_gateway.get_dossier_for(user, payload.dossier)
     round_dossier = services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
@@ -531,7 +529,7 @@ def conclude(request, round_dossier_id: int, payload: ConclusionIn):
 @router.post(
     "/round-dossiers/{round_dossier_id}/propose", summary="Đề xuất sản phẩm lên cấp trên (5 sao → TW)"
 )
-def propose(request, round_dossier_id: int, payload: NoteIn):
+def propose(request, round_dossier_id: int, payload: ProposalIn):
     user, round_dossier = _round_dossier(request, round_dossier_id)
     done = services.propose_upward(actor=user, round_dossier=round_dossier, note=payload.note)
     return round_dossier_dict(done, user)

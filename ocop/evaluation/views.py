@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, has_capability, roles_with
-from ocop.core.errors import DomainError, NotFound
+from ocop.core.errors import DomainError
+from ocop.core.refusals import found as _found
+from ocop.core.refusals import refusal
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.evaluation import dossiers as dossier_gateway
@@ -34,13 +36,6 @@ from ocop.rubrics import engine
 from ocop.rubrics.advice import held_back
 from ocop.rubrics.issues import ScoringError
 from ocop.rubrics.selectors import engine_version
-
-
-def _found(call, *args):
-    try:
-        return call(*args)
-    except NotFound as missing:
-        raise Http404 from missing
 
 
 @login_required
@@ -90,7 +85,7 @@ def round_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal(form):
             evaluation_round = services.round_create(
                 actor=request.user,
                 name=data["name"],
@@ -102,9 +97,6 @@ def round_create(request):
                 min_sheets=data["min_sheets"],
                 disagreement_threshold=data["disagreement_threshold"],
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             messages.success(request, _("Đã tạo đợt đánh giá."))
             return redirect("evaluation:round", round_id=evaluation_round.pk)
     return render(request, "evaluation/round_form.html", {"form": form})
@@ -160,7 +152,7 @@ def round_action(request, round_id: int, action: str):
     if not policies.can_run(user, evaluation_round):
         raise Http404
     forms = {}
-    try:
+    with refusal(request) as refused:
         if action == "council":
             form = forms["council_form"] = CouncilForm(request.POST)
             if form.is_valid():
@@ -217,10 +209,8 @@ def round_action(request, round_id: int, action: str):
             return redirect("evaluation:round", round_id=round_id)
         else:
             raise Http404
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        if not forms:
-            return redirect("evaluation:round", round_id=round_id)
+    if refused and not forms:
+        return redirect("evaluation:round", round_id=round_id)
     return render(
         request, "evaluation/round.html", _round_context(request, evaluation_round, **forms), status=400
     )
@@ -346,7 +336,7 @@ def score(request, round_dossier_id: int):
         answers, comments, gates, comment = _posted_sheet(request, version, product_set)
         action = request.POST.get("action", "save")
         expected = _int(request.POST.get("version"))
-        try:
+        with refusal() as refused:
             if expected is None:
                 raise DomainError(_("Thiếu số phiên bản của phiếu."), code="version_required")
             call = services.sheet_submit if action == "submit" else services.sheet_save_draft
@@ -359,15 +349,12 @@ def score(request, round_dossier_id: int):
                 comment=comment,
                 expected_version=expected,
             )
-        except DomainError as failure:
-            error = failure
-            status = failure.status
-        else:
             if action == "submit":
                 messages.success(request, _("Đã nộp phiếu đánh giá."))
                 return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
             messages.success(request, _("Đã lưu bản nháp."))
             return redirect("evaluation:score", round_dossier_id=round_dossier.pk)
+        error, status = refused.error, refused.status
         sheet = selectors.own_sheet(user, round_dossier)
         sheet_version = expected if expected is not None else (sheet.version if sheet else 0)
         preview = _preview(version, product_set, answers, gates, legal_form)
@@ -471,7 +458,7 @@ def dossier_action(request, round_dossier_id: int, action: str):
     user = request.user
     round_dossier = _found(selectors.get_round_dossier_for, user, round_dossier_id)
     forms = {}
-    try:
+    with refusal(request) as refused:
         if action == "conflict":
             form = forms["conflict_form"] = ConflictForm(request.POST)
             if form.is_valid():
@@ -503,14 +490,12 @@ def dossier_action(request, round_dossier_id: int, action: str):
             return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
         else:
             raise Http404
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        status = error.status
-    else:
-        status = 400
     round_dossier = selectors.get_round_dossier_for(user, round_dossier.pk)
     return render(
-        request, "evaluation/dossier.html", _dossier_context(request, round_dossier, **forms), status=status
+        request,
+        "evaluation/dossier.html",
+        _dossier_context(request, round_dossier, **forms),
+        status=refused.status,
     )
 
 
@@ -571,7 +556,7 @@ def _paper_page(request, round_dossier, member_user):
         comment = request.POST.get("comment", "")[:5000]
         action = request.POST.get("action", "save")
         expected = _int(request.POST.get("version"))
-        try:
+        with refusal() as refused:
             if expected is None:
                 raise DomainError(_("Thiếu số phiên bản của phiếu."), code="version_required")
             refused_upload(request, "scan")
@@ -585,10 +570,6 @@ def _paper_page(request, round_dossier, member_user):
                 comment=comment,
                 on_behalf_of=member_user if on_behalf else None,
             )
-        except DomainError as failure:
-            error, status = failure, failure.status
-            sheet_version = expected if expected is not None else sheet_version
-        else:
             if action == "submit":
                 messages.success(request, _("Đã nộp phiếu giấy."))
                 return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
@@ -600,6 +581,8 @@ def _paper_page(request, round_dossier, member_user):
                     username=member_user.get_username(),
                 )
             return redirect("evaluation:score", round_dossier_id=round_dossier.pk)
+        error, status = refused.error, refused.status
+        sheet_version = expected if expected is not None else sheet_version
     stored = sheet.parts if sheet else {}
     return render(
         request,

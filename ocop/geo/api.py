@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from ocop.core.errors import Invalid, NotFound
+from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.geo.selectors import predecessors_of, successors_of, unit_get, units_search
 
 router = Router(tags=["units"])
-MAX_PAGE_SIZE = 500
 
 
-class UnitsQuery(Schema):
+class UnitsQuery(PageQuery):
     era: str = Era.CURRENT
     level: str | None = None
     parent: str | None = None
     q: str = ""
-    page: int = 1
-    page_size: int = 50
 
 
 def _item(unit: AdminUnit) -> dict:
@@ -58,21 +56,11 @@ def list_units(request, filters: Query[UnitsQuery]):
             % {"level": filters.level[:20], "levels": ", ".join(levels)},
             code="unknown_level",
         )
-    if not 1 <= filters.page_size <= MAX_PAGE_SIZE:
-        raise Invalid(_("page_size phải từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page_size")
-    if filters.page < 1:
-        raise Invalid(_("page phải từ 1 trở lên."), code="bad_page")
+    check_page(filters)
     if len(filters.q) > 200:
         raise Invalid(_("Chuỗi tìm kiếm quá dài (tối đa 200 ký tự)."), code="query_too_long")
     units = units_search(era=filters.era, level=filters.level, parent=filters.parent, q=filters.q)
-    count = units.count()
-    start = (filters.page - 1) * filters.page_size
-    if start and start >= count:
-        raise NotFound(
-            _("Trang %(page)s vượt quá số trang.") % {"page": filters.page}, code="page_out_of_range"
-        )
-    items = [_item(unit) for unit in units[start : start + filters.page_size]]
-    return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": items}
+    return page_of(units, filters, _item)
 
 
 @router.get("/{era}/{code}", summary="Một đơn vị hành chính, với đơn vị kế thừa hoặc tiền thân")

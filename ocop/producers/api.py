@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ocop.api.auth import api_user, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid
+from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers import services
 from ocop.producers.models import Producer
@@ -15,7 +16,6 @@ from ocop.producers.policies import producer_flags
 from ocop.producers.selectors import get_producer_for, pending_change, producers_search
 
 router = Router(tags=["producers"])
-MAX_PAGE_SIZE = 200
 
 
 class ProducerIn(Schema):
@@ -56,12 +56,10 @@ class VersionIn(Schema):
     version: int | None = None
 
 
-class ListQuery(Schema):
+class ProducerListQuery(PageQuery):
     q: str = ""
     status: str = ""
     legal_form: str = ""
-    page: int = 1
-    page_size: int = 50
 
 
 def producer_body(user, producer: Producer) -> dict:
@@ -116,23 +114,13 @@ def _commune(code: str) -> AdminUnit:
 
 
 @router.get("", auth=signed_in, summary="Chủ thể người gọi được xem")
-def list_producers(request, filters: Query[ListQuery]):
+def list_producers(request, filters: Query[ProducerListQuery]):
     user = require_api_user(request)
-    if not 1 <= filters.page_size <= MAX_PAGE_SIZE or filters.page < 1:
-        raise Invalid(
-            _("page phải ≥ 1 và page_size từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
-        )
+    check_page(filters)
     producers = producers_search(
         user, q=filters.q[:100], status=filters.status, legal_form=filters.legal_form
     )
-    count = producers.count()
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "items": [producer_body(user, p) for p in producers[start : start + filters.page_size]],
-    }
+    return page_of(producers, filters, lambda p: producer_body(user, p))
 
 
 @router.post("", response={201: Any}, auth=signed_in, summary="Cán bộ nhập một chủ thể (được xác nhận ngay)")

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, active_roles, has_capability
-from ocop.core.errors import DomainError
 from ocop.core.ratelimit import client_address, spend
+from ocop.core.refusals import refusal, shows_refusals
 from ocop.geo.models import Level
 from ocop.producers import services
 from ocop.producers.forms import ProducerCreateForm, ProducerEditForm, RegisterForm
@@ -55,7 +55,7 @@ def register_view(request):
         return render(request, "producers/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal(form):
             user, producer = services.producer_register(
                 username=data["username"],
                 password=data["password"],
@@ -64,9 +64,6 @@ def register_view(request):
                 tax_code=data["tax_code"],
                 **_producer_values(data),
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
@@ -137,13 +134,10 @@ def create_view(request):
     form.setup_communes(request.POST.get("province") or _default_province(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal(form):
             producer = services.producer_create(
                 actor=request.user, unit=data["commune"], tax_code=data["tax_code"], **_producer_values(data)
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             messages.success(request, _("Đã thêm chủ thể «%(name)s».") % {"name": producer.name})
             return redirect("producers:detail", producer.pk)
     return render(
@@ -155,11 +149,9 @@ def create_view(request):
 
 
 @login_required
+@shows_refusals
 def detail_view(request, pk: int):
-    try:
-        producer = get_producer_for(request.user, pk)
-    except DomainError as missing:
-        raise Http404 from missing
+    producer = get_producer_for(request.user, pk)
     return render(
         request,
         "producers/detail.html",
@@ -174,11 +166,9 @@ def detail_view(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def edit_view(request, pk: int):
-    try:
-        producer = get_producer_for(request.user, pk)
-    except DomainError as missing:
-        raise Http404 from missing
+    producer = get_producer_for(request.user, pk)
     if not producer_flags(request.user, producer)["may_edit"]:
         raise Http404
     initial = {key: getattr(producer, key) for key in EDITABLE_FIELDS}
@@ -186,7 +176,7 @@ def edit_view(request, pk: int):
     form = ProducerEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal(form) as refused:
             services.producer_update(
                 actor=request.user,
                 producer=producer,
@@ -194,20 +184,18 @@ def edit_view(request, pk: int):
                 tax_code=data["tax_code"],
                 **_producer_values(data),
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            return render(
-                request, "producers/form.html", {"form": form, "title": producer.name}, status=error.status
-            )
-        messages.success(request, _("Đã lưu thông tin chủ thể."))
-        if pending_change(producer) is not None:
-            messages.info(
-                request,
-                _(
-                    "Thay đổi tên, địa chỉ hoặc mã số thuế đang chờ cán bộ xã hoặc tỉnh duyệt; đến khi được duyệt, hồ sơ vẫn giữ thông tin cũ."
-                ),
-            )
-        return redirect("producers:detail", producer.pk)
+            messages.success(request, _("Đã lưu thông tin chủ thể."))
+            if pending_change(producer) is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Thay đổi tên, địa chỉ hoặc mã số thuế đang chờ cán bộ xã hoặc tỉnh duyệt; đến khi được duyệt, hồ sơ vẫn giữ thông tin cũ."
+                    ),
+                )
+            return redirect("producers:detail", producer.pk)
+        return render(
+            request, "producers/form.html", {"form": form, "title": producer.name}, status=refused.status
+        )
     return render(
         request,
         "producers/form.html",
@@ -218,17 +206,13 @@ def edit_view(request, pk: int):
 
 @login_required
 @require_POST
+@shows_refusals
 def confirm_view(request, pk: int):
-    try:
-        producer = get_producer_for(request.user, pk)
+    producer = get_producer_for(request.user, pk)
+    with refusal(request):
         services.producer_confirm(
             actor=request.user, producer=producer, expected_version=_int(request.POST.get("version"))
         )
-    except DomainError as error:
-        if error.status == 404:
-            raise Http404 from error
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã xác nhận chủ thể «%(name)s».") % {"name": producer.name})
     return redirect("producers:detail", pk)
 

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ocop.api.auth import api_user, require_api_user, signed_in
 from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid
+from ocop.core.paging import MAX_PAGE_SIZE, PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.producers.models import RecordChangeRequest
@@ -34,7 +35,6 @@ from ocop.products.selectors import (
 )
 
 router = Router(tags=["products"])
-MAX_PAGE_SIZE = 200
 
 
 class ProductIn(Schema):
@@ -70,11 +70,9 @@ class ProductPatch(Schema):
     sales_channels: list[str] | None = None
 
 
-class ListQuery(Schema):
+class ProductListQuery(PageQuery):
     q: str = ""
     producer: int | None = None
-    page: int = 1
-    page_size: int = 50
 
 
 def photo_body(photo: ProductPhoto) -> dict:
@@ -163,25 +161,18 @@ def _producer_for(user, producer_id: int | None):
 
 
 @router.get("", auth=signed_in, summary="Sản phẩm người gọi được xem")
-def list_products(request, filters: Query[ListQuery]):
+def list_products(request, filters: Query[ProductListQuery]):
     user = require_api_user(request)
-    if not 1 <= filters.page_size <= MAX_PAGE_SIZE or filters.page < 1:
-        raise Invalid(
-            _("page phải ≥ 1 và page_size từ 1 đến %(max)s.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
-        )
+    check_page(filters)
     products = products_search(user, q=filters.q[:100], producer_id=filters.producer).prefetch_related(
         "photos"
     )
-    count = products.count()
-    start = (filters.page - 1) * filters.page_size
-    page = list(products[start : start + filters.page_size])
-    pending = pending_changes_of(page)
-    return {
-        "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "items": [product_body(user, p, pending) for p in page],
-    }
+
+    def bodies(page: list) -> list:
+        pending = pending_changes_of(page)
+        return [product_body(user, p, pending) for p in page]
+
+    return page_of(products, filters, render_all=bodies)
 
 
 @router.post("", response={201: Any}, auth=signed_in, summary="Chủ thể thêm một sản phẩm")
@@ -199,7 +190,7 @@ class ChangeListQuery(Schema):
     status: str = "pending"  # pending, approved, rejected, or "" for all
 
 
-class DecisionIn(Schema):
+class ChangeNoteIn(Schema):
     note: str = ""
 
 
@@ -229,10 +220,10 @@ def get_change(request, change_id: int):
     summary="Cán bộ duyệt đề nghị thay đổi (không phải người đề nghị)",
 )
 @idempotent
-def approve_change(request, change_id: int, payload: DecisionIn | None = None):
+def approve_change(request, change_id: int, payload: ChangeNoteIn | None = None):
     user = require_api_user(request)
     change = get_change_request_for(user, change_id)
-    services.record_change_approve(actor=user, request=change, note=(payload or DecisionIn()).note)
+    services.record_change_approve(actor=user, request=change, note=(payload or ChangeNoteIn()).note)
     return Status(200, change_body(user, get_change_request_for(user, change_id)))
 
 

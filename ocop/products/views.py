@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ocop.core.errors import DomainError
+from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.producers.models import ChangeRequestStatus
@@ -38,13 +38,6 @@ def _values(data: dict) -> dict:
     return {key: data[key] for key in EDITABLE_FIELDS if key in data}
 
 
-def _product(request, pk: int):
-    try:
-        return get_product_for(request.user, pk)
-    except DomainError as missing:
-        raise Http404 from missing
-
-
 def _pending(producer, product=None) -> dict | None:
     """The change of certified details that waits for an officer, as its lines."""
     change = pending_change(producer, product)
@@ -63,25 +56,20 @@ def _say_pending(request, change) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def create_view(request):
     producer_id = request.GET.get("producer") or request.POST.get("producer")
-    try:
-        producer = (
-            get_producer_for(request.user, producer_id) if producer_id else producers_of(request.user).first()
-        )
-    except DomainError as missing:
-        raise Http404 from missing
+    producer = (
+        get_producer_for(request.user, producer_id) if producer_id else producers_of(request.user).first()
+    )
     if producer is None or not can_add_product(request.user, producer):
         raise Http404
     form = ProductForm(request.POST or None, initial={"ip_status": "none"})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal(form):
             product = services.product_create(
                 actor=request.user, producer=producer, **_values(form.cleaned_data)
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
             messages.success(request, _("Đã thêm sản phẩm «%(name)s».") % {"name": product.name})
             return redirect("products:detail", product.pk)
     return render(
@@ -93,8 +81,9 @@ def create_view(request):
 
 
 @login_required
+@shows_refusals
 def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
-    product = _product(request, pk)
+    product = get_product_for(request.user, pk)
     return render(
         request,
         "products/detail.html",
@@ -112,8 +101,9 @@ def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def edit_view(request, pk: int):
-    product = _product(request, pk)
+    product = get_product_for(request.user, pk)
     if not product_flags(request.user, product)["may_edit"]:
         raise Http404
     initial = {key: getattr(product, key) for key in EDITABLE_FIELDS}
@@ -121,21 +111,19 @@ def edit_view(request, pk: int):
     form = ProductEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal(form) as refused:
             services.product_update(
                 actor=request.user, product=product, expected_version=data["version"], **_values(data)
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            return render(
-                request,
-                "products/form.html",
-                {"form": form, "producer": product.producer, "title": product.name},
-                status=error.status,
-            )
-        messages.success(request, _("Đã lưu sản phẩm."))
-        _say_pending(request, pending_change(product.producer, product))
-        return redirect("products:detail", product.pk)
+            messages.success(request, _("Đã lưu sản phẩm."))
+            _say_pending(request, pending_change(product.producer, product))
+            return redirect("products:detail", product.pk)
+        return render(
+            request,
+            "products/form.html",
+            {"form": form, "producer": product.producer, "title": product.name},
+            status=refused.status,
+        )
     return render(
         request,
         "products/form.html",
@@ -146,11 +134,12 @@ def edit_view(request, pk: int):
 
 @login_required
 @require_POST
+@shows_refusals
 def photo_add_view(request, pk: int):
-    product = _product(request, pk)
+    product = get_product_for(request.user, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusal(form) as refused:
             refused_upload(request, "file")
             services.product_photo_add(
                 actor=request.user,
@@ -158,20 +147,16 @@ def photo_add_view(request, pk: int):
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
             )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-            return detail_view(request, pk, photo_form=form, status=error.status)
-        messages.success(request, _("Đã tải ảnh lên."))
-        return redirect("products:detail", pk)
+            messages.success(request, _("Đã tải ảnh lên."))
+            return redirect("products:detail", pk)
+        return detail_view(request, pk, photo_form=form, status=refused.status)
     return detail_view(request, pk, photo_form=form, status=400)
 
 
 @login_required
+@shows_refusals
 def photo_view(request, pk: int, photo_id: int):
-    try:
-        photo = get_photo_for(request.user, pk, photo_id)
-    except DomainError as missing:
-        raise Http404 from missing
+    photo = get_photo_for(request.user, pk, photo_id)
     return download_response(
         request, photo.file.name, filename=photo.original_name, content_type=photo.content_type
     )
@@ -179,13 +164,6 @@ def photo_view(request, pk: int, photo_id: int):
 
 # ---------------------------------------------------------------------------------------------------------
 # Changes of certified details: the officer's queue and decision
-
-
-def _change(request, pk: int):
-    try:
-        return get_change_request_for(request.user, pk)
-    except DomainError as missing:
-        raise Http404 from missing
 
 
 @login_required
@@ -199,8 +177,9 @@ def changes_view(request):
 
 
 @login_required
+@shows_refusals
 def change_view(request, pk: int):
-    change = _change(request, pk)
+    change = get_change_request_for(request.user, pk)
     return render(
         request,
         "products/change.html",
@@ -216,32 +195,28 @@ def change_view(request, pk: int):
 
 @login_required
 @require_POST
+@shows_refusals
 def change_approve_view(request, pk: int):
-    change = _change(request, pk)
+    change = get_change_request_for(request.user, pk)
     form = ChangeNoteForm(request.POST)
-    try:
+    with refusal(request):
         services.record_change_approve(
             actor=request.user, request=change, note=form.cleaned_data["note"] if form.is_valid() else ""
         )
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã duyệt đề nghị thay đổi."))
     return redirect("products:change", pk=pk)
 
 
 @login_required
 @require_POST
+@shows_refusals
 def change_reject_view(request, pk: int):
-    change = _change(request, pk)
+    change = get_change_request_for(request.user, pk)
     form = ChangeRejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do trả lại."))
         return redirect("products:change", pk=pk)
-    try:
+    with refusal(request):
         services.record_change_reject(actor=request.user, request=change, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã trả lại đề nghị thay đổi."))
     return redirect("products:change", pk=pk)

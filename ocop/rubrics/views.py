@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, can, has_capability
-from ocop.core.errors import DomainError
+from ocop.core.refusals import refusal, shows_refusals
 
 from . import models as m
 from .advice import held_back
@@ -47,13 +47,6 @@ def _lang() -> str:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
-def _get_version(code: str):
-    try:
-        return get_rubric_version(code)
-    except DomainError as missing:
-        raise Http404 from missing
-
-
 def version_list(request):
     return render(
         request,
@@ -65,8 +58,9 @@ def version_list(request):
     )
 
 
+@shows_refusals
 def version_detail(request, code: str):
-    row = _get_version(code)
+    row = get_rubric_version(code)
     v = engine_version(code)
     nodes = [
         {
@@ -95,9 +89,10 @@ def version_detail(request, code: str):
     )
 
 
+@shows_refusals
 def sheet_view(request, code: str, product_set: str):
     """The sheet as a form: anyone may try options and see the score and what held it back (a GET form)."""
-    _get_version(code)
+    get_rubric_version(code)
     v = engine_version(code)
     sheet = v.sheet(product_set)
     if sheet is None:
@@ -176,32 +171,32 @@ def _unsigned(token: str) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@shows_refusals
 def sheet_import(request, code: str):
     """Upload → preview with every problem → confirm: a central officer keys in a sheet without a developer."""
     if not has_capability(request.user, Capability.MANAGE_RUBRICS):
         raise Http404
-    row = _get_version(code)
+    row = get_rubric_version(code)
     form = SheetUploadForm(request.POST or None, request.FILES or None, product_sets=product_sets_of(row))
     preview = token = None
     if request.method == "POST" and request.POST.get("confirm"):
         data = _unsigned(request.POST["confirm"])
-        try:
-            result = rubric_sheet_import_apply(
-                actor=request.user,
-                version=row,
-                product_set=data["product_set"],
-                content=bytes.fromhex(data["content"]),
-                filename=data["filename"],
-            )
-        except RubricFileInvalid as invalid:
-            messages.error(request, "; ".join(invalid.describe(_lang())[:5]))
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(
-                request, _("Đã nạp phiếu đánh giá vào bộ tiêu chí %(code)s.") % {"code": result.code}
-            )
-            return redirect("rubrics:sheet", code=code, product_set=data["product_set"])
+        with refusal(request):
+            try:
+                result = rubric_sheet_import_apply(
+                    actor=request.user,
+                    version=row,
+                    product_set=data["product_set"],
+                    content=bytes.fromhex(data["content"]),
+                    filename=data["filename"],
+                )
+            except RubricFileInvalid as invalid:
+                messages.error(request, "; ".join(invalid.describe(_lang())[:5]))
+            else:
+                messages.success(
+                    request, _("Đã nạp phiếu đánh giá vào bộ tiêu chí %(code)s.") % {"code": result.code}
+                )
+                return redirect("rubrics:sheet", code=code, product_set=data["product_set"])
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
@@ -237,20 +232,19 @@ def history_import(request):
     preview = token = None
     if request.method == "POST" and request.POST.get("confirm"):
         data = _unsigned(request.POST["confirm"])
-        try:
-            batch = history_import_apply(
-                actor=request.user,
-                content=bytes.fromhex(data["content"]),
-                filename=data["filename"],
-                mapping=data.get("mapping") or None,
-            )
-        except RubricFileInvalid as invalid:
-            messages.error(request, "; ".join(invalid.describe(_lang())[:5]))
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Đã nhập %(rows)s quyết định công nhận.") % {"rows": batch.rows})
-            return redirect("rubrics:history_import")
+        with refusal(request):
+            try:
+                batch = history_import_apply(
+                    actor=request.user,
+                    content=bytes.fromhex(data["content"]),
+                    filename=data["filename"],
+                    mapping=data.get("mapping") or None,
+                )
+            except RubricFileInvalid as invalid:
+                messages.error(request, "; ".join(invalid.describe(_lang())[:5]))
+            else:
+                messages.success(request, _("Đã nhập %(rows)s quyết định công nhận.") % {"rows": batch.rows})
+                return redirect("rubrics:history_import")
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
@@ -285,11 +279,8 @@ def history_undo(request, batch_id: int):
         can(request.user, Capability.RECOGNISE, r.unit) for r in batch.recognitions.select_related("unit")
     ):
         raise Http404
-    try:
+    with refusal(request):
         history_import_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", "")[:300])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã hủy lần nhập %(file)s.") % {"file": batch.filename})
     return redirect("rubrics:history_import")
 
@@ -303,12 +294,13 @@ def _require_rubric_manager(request) -> None:
 
 
 @login_required
+@shows_refusals
 def missing_sheets(request):
     """For the version in force (or the one asked for), the product sets still scored on paper, each with the
     XLSX template to fill and the import that loads it."""
     _require_rubric_manager(request)
     code = request.GET.get("version", "")[:20]
-    row = _get_version(code) if code else version_in_force(timezone.localdate())
+    row = get_rubric_version(code) if code else version_in_force(timezone.localdate())
     if row is None:
         raise Http404
     loaded = engine_version(row.code)
@@ -330,10 +322,11 @@ def missing_sheets(request):
 
 
 @login_required
+@shows_refusals
 def sheet_template(request, code: str, product_set: str):
     """The XLSX template of one product set's sheet, with the columns the sheet import reads."""
     _require_rubric_manager(request)
-    _get_version(code)
+    get_rubric_version(code)
     loaded = engine_version(code)
     chosen = loaded.product_set(product_set)
     if chosen is None:

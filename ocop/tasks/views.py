@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.policies import Capability, can, has_capability
-from ocop.core.errors import DomainError, NotFound
+from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.tasks import services
 from ocop.tasks.models import Status
@@ -47,16 +47,12 @@ def task_list(request):
 
 @login_required
 @require_POST
+@shows_refusals
 def task_retry(request, run_id: int):
     _require_officer(request)
-    try:
-        run = get_task_run_for(request.user, run_id)
+    run = get_task_run_for(request.user, run_id)
+    with refusal(request):
         services.task_run_retry(actor=request.user, run=run, reason=request.POST.get("reason", "")[:500])
-    except NotFound as missing:
-        raise Http404 from missing
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã đưa công việc vào hàng chờ để chạy lại."))
     return redirect("tasks:list")
 
@@ -65,22 +61,17 @@ def task_retry(request, run_id: int):
 @require_POST
 def task_probe(request):
     _require_officer(request)
-    try:
+    with refusal(request):
         services.probe_request(actor=request.user, note=request.POST.get("note", ""))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("Đã gửi yêu cầu kiểm tra hệ thống."))
     return redirect("tasks:list")
 
 
 @login_required
+@shows_refusals
 def task_output(request, run_id: int):
     _require_officer(request)
-    try:
-        run = get_task_run_for(request.user, run_id)
-    except NotFound as missing:
-        raise Http404 from missing
+    run = get_task_run_for(request.user, run_id)
     if not run.output:
         raise Http404
     return download_response(request, run.output.name, filename=run.output_filename or "ket-qua")

@@ -61,7 +61,7 @@ def test_children_by_parent_code(client):
         ("/api/v1/units", {"era": "future"}, 400, "unknown_era"),
         ("/api/v1/units", {"level": "district"}, 400, "unknown_level"),
         ("/api/v1/units", {"page": 100000}, 404, "page_out_of_range"),
-        ("/api/v1/units", {"page_size": 10**6}, 400, "bad_page_size"),
+        ("/api/v1/units", {"page_size": 10**6}, 400, "bad_page"),
         ("/api/v1/units", {"page": "abc"}, 400, "invalid"),
         ("/api/v1/units/current/99999", {}, 404, "unknown_unit"),
         ("/api/v1/units/ancient/01", {}, 400, "unknown_era"),

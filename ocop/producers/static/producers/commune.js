@@ -9,7 +9,7 @@
       blank.value = ""; blank.textContent = "—";
       commune.appendChild(blank);
       if (!province.value) { return; }
-      var url = "/api/v1/units?level=commune&page_size=500&parent=" + encodeURIComponent(province.value);
+      var url = "/api/v1/units?level=commune&page_size=200&parent=" + encodeURIComponent(province.value);
       fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (response) { return response.ok ? response.json() : {items: []}; })
         .then(function (body) {
