@@ -39,8 +39,8 @@ REFRESH = "Refresh docs/errors.md with `make api-docs` (python manage.py error_c
 RUBRIC_ISSUES = "a rubric issue code: ocop.rubrics.issues.MESSAGES"
 DYNAMIC: dict[tuple[str, str], str | frozenset[str]] = {
     # The first problem's code; the problems are tuples and dicts the scan reads.
-    ("certification/services.py", "decision_create"): "problems",
-    ("certification/services.py", "_refuse_unsupported"): "problems",
+    ("certification/services/decisions.py", "decision_create"): "problems",
+    ("certification/policies.py", "_unsupported_refusal"): "problems",
     # The scoring engine's issue mapped to the sheet's code (the dict in invalid_answers).
     ("evaluation/rules.py", "invalid_answers"): frozenset(
         {
@@ -127,6 +127,7 @@ def scan() -> tuple[dict[str, set[str]], dict[tuple[str, str], set[str]]]:
         where = str(path.relative_to(SOURCE))
         parents = _parents(tree)
         forwarded: dict[str, tuple[int, str]] = {}  # function → (position, name) of a parameter used as code
+        defaulted: set[str] = set()  # such parameters that have a literal default
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Call)
@@ -151,6 +152,31 @@ def scan() -> tuple[dict[str, set[str]], dict[tuple[str, str], set[str]]]:
                             dynamic[(where, function.name if function else "")].add(ast.unparse(value))
                             for branch in _branches(value):  # `problems[0]["code"] if ... else "literal"`
                                 codes[branch].add(where)
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Refusal":
+                # A policy's refusal: `Refusal(ErrorClass, "code", message)`, raised later by the service.
+                value = next((k.value for k in node.keywords if k.arg == "code"), None)
+                if value is None and len(node.args) > 1:
+                    value = node.args[1]
+                found = _literals(value) if value is not None else None
+                if found is None:
+                    function = _function_of(node, parents)
+                    parameters = [a.arg for a in function.args.args] if function else []
+                    if function and isinstance(value, ast.Name) and value.id in parameters:
+                        # a code handed in by the caller (read below), or the parameter's literal default
+                        forwarded[function.name] = (parameters.index(value.id), value.id)
+                        defaults = dict(zip(parameters[::-1], function.args.defaults[::-1], strict=False))
+                        if value.id in defaults:
+                            defaulted.add(value.id)
+                            for code in _literals(defaults[value.id]) or []:
+                                codes[code].add(where)
+                    else:
+                        dynamic[(where, function.name if function else "")].add(
+                            ast.unparse(value) if value else "?"
+                        )
+                        for branch in _branches(value) if value is not None else []:
+                            codes[branch].add(where)
+                for code in found or []:
+                    codes[code].add(where)
             elif isinstance(node, ast.ClassDef):
                 for statement in node.body:
                     if (
@@ -180,6 +206,8 @@ def scan() -> tuple[dict[str, set[str]], dict[tuple[str, str], set[str]]]:
                 argument = next((k.value for k in node.keywords if k.arg == name), None)
                 if argument is None and position < len(node.args):
                     argument = node.args[position]
+                if argument is None and name in defaulted:
+                    continue  # the parameter's default, counted where the function is defined
                 found = _literals(argument) if argument is not None else None
                 if found is None:
                     dynamic[(where, node.func.id)].add(ast.unparse(argument) if argument else "?")

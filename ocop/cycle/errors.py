@@ -51,3 +51,11 @@ class CycleCode(ErrorCode):
     )
     TARGET_STARS_INVALID = "target_stars_invalid", "The star level applied for must be 3, 4 or 5."
     YEAR_INVALID = "year_invalid", "The year must be between {first} and {last}."
+    PRODUCER_NOT_CONFIRMED = "producer_not_confirmed", "The producer is not yet confirmed by the commune."
+    CHECKLIST_INCOMPLETE = "checklist_incomplete", "The dossier lacks documents its checklist requires."
+    PLAN_INCOMPLETE = "plan_incomplete", "The business plan lacks parts it must have."
+    UNKNOWN_ACTION = "unknown_action", "The action does not exist."
+    TRANSITION_NOT_ALLOWED = (
+        "transition_not_allowed",
+        "The action is not allowed in the record's current state.",
+    )

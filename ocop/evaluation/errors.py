@@ -141,3 +141,4 @@ class EvaluationCode(ErrorCode):
     UNIT_NOT_FOUND = "unit_not_found", "No current unit has this code."
     USER_NOT_FOUND = "user_not_found", "No such user."
     VERSION_REQUIRED = "version_required", "The sheet's version number is missing."
+    RESULT_NOT_VISIBLE = "result_not_visible", "The council's result is not shown to you (yet)."
