@@ -50,8 +50,9 @@ layers: install
 audit: install
 	@$(BIN)/python scripts/audit_deps.py
 
+# Types of core, the rubric engine, and every app's services and policies (a module or a package).
 types: install
-	@$(BIN)/mypy ocop/core ocop/rubrics/engine.py --ignore-missing-imports
+	@$(BIN)/mypy ocop/core ocop/rubrics/engine.py $(wildcard ocop/*/services.py ocop/*/services ocop/*/policies.py)
 
 migrations-check: install
 	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run -v1
