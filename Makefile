@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install system-deps demo serve test check lint types audit migrations-check openapi api-docs lock clean engines-test
+.PHONY: install system-deps demo serve test check lint layers types audit migrations-check openapi api-docs lock clean engines-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,12 +42,17 @@ lint: install
 	@$(BIN)/ruff format --check ocop tests
 	@$(BIN)/ruff check ocop tests
 
+# The import contract: an app imports only the apps below it in INSTALLED_APPS (scripts/check_layers.py).
+layers: install
+	@$(BIN)/python scripts/check_layers.py
+
 # Known vulnerabilities in the locked dependencies (scripts/audit_deps.py says how many it could audit).
 audit: install
 	@$(BIN)/python scripts/audit_deps.py
 
+# Types of core, the rubric engine, and every app's services and policies (a module or a package).
 types: install
-	@$(BIN)/mypy ocop/core ocop/rubrics/engine.py --ignore-missing-imports
+	@$(BIN)/mypy ocop/core ocop/rubrics/engine.py $(wildcard ocop/*/services.py ocop/*/services ocop/*/policies.py)
 
 migrations-check: install
 	@OCOP_ENV=test OCOP_DATA_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run -v1
@@ -60,8 +65,8 @@ api-docs: install
 
 openapi: api-docs
 
-# Every check CI runs: format, lint, types, migrations up to date, dependency audit, then the whole suite.
-check: lint types migrations-check audit test
+# Every check CI runs: format, lint, layers, types, migrations up to date, dependency audit, then the whole suite.
+check: lint layers types migrations-check audit test
 
 # The production form on real engines (PostgreSQL, Redis, S3, Celery): docs/deploy.md's rehearsal, bounded.
 engines-test: install

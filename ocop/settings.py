@@ -47,12 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Domain apps, lowest first: an app imports only apps listed above it.
+    # Domain apps, lowest first: an app imports only apps listed above it (`make layers` checks it).
     "ocop.core",
     "ocop.audit",
-    "ocop.tasks",
     "ocop.geo",
     "ocop.accounts",
+    "ocop.tasks",
     "ocop.rubrics",
     "ocop.producers",
     "ocop.products",

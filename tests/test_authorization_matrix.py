@@ -94,8 +94,7 @@ from routes_support import operations, pages
 from test_route_inventory import ACCESS, MATRIX, PUBLIC
 
 from ocop.accounts import services as accounts
-from ocop.accounts.models import ApiToken, Role, RoleKind, User
-from ocop.api.models import IdempotentResponse
+from ocop.accounts.models import ApiToken, IdempotentResponse, Role, RoleKind, User
 from ocop.audit.models import AuditEvent
 from ocop.certification import services as certification
 from ocop.certification.models import (

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from ocop.accounts import services
+from ocop.accounts.api_auth import api_token_used, require_api_user, signed_in
 from ocop.accounts.selectors import token_of, tokens_of
-from ocop.api.auth import api_token_used, require_api_user, signed_in
 from ocop.core.errors import Invalid, NotFound
 from ocop.core.ratelimit import client_address
 

@@ -117,3 +117,19 @@ class LoginThrottle(models.Model):
     username = models.CharField(max_length=150, unique=True)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class IdempotentResponse(models.Model):
+    """The first response of an API POST sent with an `Idempotency-Key`, replayed when the caller sends the same
+    key again (`ocop.accounts.idempotency`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    method_path = models.CharField(max_length=300)
+    body_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_unique_key")]

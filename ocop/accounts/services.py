@@ -224,9 +224,10 @@ def token_for(raw: str, *, address: str = "") -> ApiToken | None:
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken, because: str = TokenEnd.REVOKED) -> ApiToken:
     """The holder ends one of their tokens (signing out of the API, or from the list of their tokens)."""
-    token = ApiToken.objects.select_for_update().filter(pk=token.pk).first()
-    if token is None or not can_end_token(actor, token):
+    locked = ApiToken.objects.select_for_update().filter(pk=token.pk).first()
+    if locked is None or not can_end_token(actor, locked):
         raise NotFound(_("Không tìm thấy token này."), code="token_not_found")
+    token = locked
     if token.revoked_at is not None or token.expires_at <= timezone.now():
         raise Conflict(_("Token này đã hết hiệu lực."), code="token_already_ended")
     token.revoked_at, token.revoked_because = timezone.now(), because

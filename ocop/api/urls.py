@@ -7,8 +7,8 @@ from importlib import import_module
 from django.urls import path
 from ninja import NinjaAPI
 
+from ocop.accounts.api_auth import any_caller
 from ocop.api import errors
-from ocop.api.auth import any_caller
 from ocop.api.parser import TextParser
 
 api = NinjaAPI(

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from ocop.api.auth import any_caller, require_api_user, signed_in
-from ocop.api.idempotency import idempotent
+from ocop.accounts.api_auth import any_caller, require_api_user, signed_in
+from ocop.accounts.idempotency import idempotent
 from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.models import (
     Certificate,

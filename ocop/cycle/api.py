@@ -9,8 +9,9 @@ from typing import Any
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ocop.api.auth import api_user, require_api_user, signed_in
-from ocop.api.idempotency import idempotent
+from ocop.accounts.api_auth import api_user, require_api_user, signed_in
+from ocop.accounts.idempotency import idempotent
+from ocop.core.errors import Invalid
 from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from ocop.accounts.api_auth import require_api_user, signed_in
+from ocop.accounts.idempotency import idempotent
 from ocop.accounts.models import User
 from ocop.accounts.usernames import normalise_username
-from ocop.api.auth import require_api_user, signed_in
-from ocop.api.idempotency import idempotent
 from ocop.core.errors import Invalid, NotFound
 from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response

@@ -5,8 +5,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from ocop.api.auth import api_user, require_api_user, signed_in
-from ocop.api.idempotency import idempotent
+from ocop.accounts.api_auth import api_user, require_api_user, signed_in
+from ocop.accounts.idempotency import idempotent
 from ocop.core.errors import Invalid
 from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.geo.models import AdminUnit, Era, Level

@@ -6,11 +6,13 @@ Every function runs in one transaction, checks the actor's right, and records an
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,8 +90,7 @@ def producer_search_text(producer: Producer) -> str:
 def _check_unit(unit: AdminUnit | None, *, allow_legacy: bool = False) -> AdminUnit:
     """A producer sits in a commune of today's map; only the system (importing old records) may use a legacy
     commune, which officers of the commune it became then reach through `current_commune`."""
-    current_ok = unit is not None and (unit.era == Era.CURRENT or allow_legacy)
-    if not current_ok or unit.level != Level.COMMUNE:
+    if unit is None or not (unit.era == Era.CURRENT or allow_legacy) or unit.level != Level.COMMUNE:
         raise Invalid(
             _("Hãy chọn xã, phường hoặc đặc khu hiện hành nơi chủ thể đặt trụ sở."),
             code="producer_unit_invalid",
@@ -110,7 +111,10 @@ def _clean(fields: dict) -> dict:
             if len(value) > _TEXT_LIMITS[key]:
                 raise Invalid(
                     _("«%(field)s» dài quá %(max)s ký tự.")
-                    % {"field": Producer._meta.get_field(key).verbose_name, "max": _TEXT_LIMITS[key]},
+                    % {
+                        "field": cast(Field, Producer._meta.get_field(key)).verbose_name,
+                        "max": _TEXT_LIMITS[key],
+                    },
                     code="producer_field_too_long",
                 )
         elif key == "legal_form":
@@ -163,7 +167,10 @@ def _tax_code_free(tax_code: str | None, *, exclude: int | None = None) -> None:
     told how to join it instead: there is no claim flow, so through the commune officer."""
     if not tax_code:
         return
-    if Producer.objects.filter(tax_code=tax_code).exclude(pk=exclude).exists():
+    holders = Producer.objects.filter(tax_code=tax_code)
+    if exclude is not None:
+        holders = holders.exclude(pk=exclude)
+    if holders.exists():
         raise Conflict(
             _(
                 "Mã số thuế %(tax_code)s đã được đăng ký trên hệ thống. Nếu đó là đơn vị của bạn, hãy liên hệ cán bộ xã, phường nơi đơn vị đặt trụ sở để được gắn tài khoản vào chủ thể đã có."

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ocop.api.auth import api_user, require_api_user, signed_in
-from ocop.api.idempotency import idempotent
+from ocop.accounts.api_auth import api_user, require_api_user, signed_in
+from ocop.accounts.idempotency import idempotent
 from ocop.core.errors import Invalid
 from ocop.core.paging import MAX_PAGE_SIZE, PageQuery, check_page, page_of
 from ocop.core.storage import download_response

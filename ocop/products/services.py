@@ -6,8 +6,10 @@ Every function runs in one transaction, checks the actor's right, and records an
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +81,10 @@ def _clean(fields: dict, *, for_actor: bool) -> dict:
             if len(value) > _TEXT_LIMITS[key]:
                 raise Invalid(
                     _("«%(field)s» dài quá %(max)s ký tự.")
-                    % {"field": Product._meta.get_field(key).verbose_name, "max": _TEXT_LIMITS[key]},
+                    % {
+                        "field": cast(Field, Product._meta.get_field(key)).verbose_name,
+                        "max": _TEXT_LIMITS[key],
+                    },
                     code="product_field_too_long",
                 )
         elif key == "ip_status":
@@ -128,7 +133,10 @@ def _refresh_catalog(actor, product: Product) -> None:
 
 
 def _gtin_free(gtin: str, *, exclude: int | None = None) -> None:
-    if gtin and Product.objects.filter(gtin=gtin).exclude(pk=exclude).exists():
+    holders = Product.objects.filter(gtin=gtin)
+    if exclude is not None:
+        holders = holders.exclude(pk=exclude)
+    if gtin and holders.exists():
         raise Conflict(
             _("Mã vạch %(gtin)s đã được khai báo cho một sản phẩm khác.") % {"gtin": gtin},
             code="product_gtin_taken",
@@ -273,7 +281,8 @@ def product_photo_remove(*, actor, photo: ProductPhoto) -> None:
     photo.delete()
     product.version += 1
     product.save(update_fields=["version"])
-    transaction.on_commit(lambda: uploads.discard(stored))
+    if stored:
+        transaction.on_commit(lambda: uploads.discard(stored))
     _refresh_catalog(actor, product)
 
 
@@ -314,7 +323,7 @@ def record_change_approve(*, actor, request: RecordChangeRequest, note: str = ""
     certified; public pages then show the new name with "formerly" the certified one."""
     request = _locked_request(request)
     _check_decider(actor, request)
-    if request.product_id:
+    if request.product is not None:
         product = _lock(request.product, None)
         _apply_to_product(product, request.new_values)
         product_ids = [product.pk]

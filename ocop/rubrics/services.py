@@ -176,7 +176,7 @@ def _store_tables(row: m.RubricVersion, version: schema.RubricVersion) -> None:
     parent_of = {n.code: n.parent for n in version.nodes}
     sets: dict[str, m.ProductSet] = {}
     for position, product_set in enumerate(version.product_sets):
-        node = nodes[product_set.node]
+        taxon = nodes[product_set.node]
         top_code = product_set.node
         while parent_of.get(top_code):
             top_code = parent_of[top_code] or top_code
@@ -187,7 +187,7 @@ def _store_tables(row: m.RubricVersion, version: schema.RubricVersion) -> None:
             defaults={
                 "name": product_set.name,
                 "group": top,
-                "subgroup": node if node is not top else None,
+                "subgroup": taxon if taxon is not top else None,
                 "position": position,
                 "ministry": product_set.ministry,
                 "note": product_set.note,
@@ -195,12 +195,12 @@ def _store_tables(row: m.RubricVersion, version: schema.RubricVersion) -> None:
         )
     try:
         m.ProductSet.objects.filter(version=row).exclude(code__in=sets).delete()
-        for node in sorted(
+        for unused in sorted(
             m.TaxonNode.objects.filter(version=row).exclude(code__in=nodes),
             key=lambda n: n.level,
             reverse=True,
         ):
-            node.delete()
+            unused.delete()
     except ProtectedError as in_use:
         raise Conflict(
             _("Không thể bỏ bộ sản phẩm hoặc nhóm đang được sản phẩm sử dụng."), code="product_set_in_use"

@@ -11,6 +11,7 @@
 by default (`OCOP_TASKS=inline`), on Celery workers with `OCOP_TASKS=celery`. See docs/CONVENTIONS.md.
 """
 
-from ocop.tasks.registry import Permanent, enqueue, task
+from ocop.tasks.queue import enqueue
+from ocop.tasks.registry import Permanent, task
 
 __all__ = ["Permanent", "enqueue", "task"]

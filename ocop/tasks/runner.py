@@ -21,6 +21,8 @@ from django.utils import timezone
 from ocop.core.errors import DomainError
 from ocop.core.requestlog import new_request_id, request_id_bound
 from ocop.core.storage import StoredFile
+from ocop.tasks.broker import EXECUTE
+from ocop.tasks.broker import app as celery_app
 from ocop.tasks.models import Status, TaskRun
 from ocop.tasks.registry import REGISTRY, Permanent
 
@@ -134,9 +136,8 @@ def run_inline(run_id: int) -> Outcome:
 
 def send_to_celery(run_id: int, name: str, countdown: float = 0) -> None:
     """Hand a run to the workers. If the broker is down the run stays queued, and the scheduler's
-    `tasks.requeue_stale` job sends it again later: nothing is lost between commit and broker."""
-    from ocop.celery import execute_run
-
+    `tasks.requeue_stale` job sends it again later: nothing is lost between commit and broker. The message
+    names the task the workers run (`ocop/celery.py`), so the web needs nothing from their side."""
     options = {}
     spec = REGISTRY.get(name)
     if spec is not None:
@@ -146,6 +147,6 @@ def send_to_celery(run_id: int, name: str, countdown: float = 0) -> None:
             "soft_time_limit": spec.time_limit,
         }
     try:
-        execute_run.apply_async(args=[run_id], countdown=countdown or None, **options)
+        celery_app.send_task(EXECUTE, args=[run_id], countdown=countdown or None, **options)
     except Exception:
         log.exception("could not send task run %s to the broker; the scheduler will send it again", run_id)

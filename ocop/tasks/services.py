@@ -9,7 +9,8 @@ from ocop.accounts.policies import Capability, can
 from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden
 from ocop.tasks.models import Status, TaskRun
-from ocop.tasks.registry import dispatch, enqueue, spec_of
+from ocop.tasks.queue import dispatch, enqueue
+from ocop.tasks.registry import spec_of
 
 
 @transaction.atomic

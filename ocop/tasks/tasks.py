@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from ocop.core.storage import StoredFile, checksum, store
 from ocop.tasks.models import Status, TaskRun
-from ocop.tasks.registry import dispatch, task
+from ocop.tasks.queue import dispatch
+from ocop.tasks.registry import task
 
 STALE_AFTER = timedelta(minutes=15)
 

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ocop.tasks.registry import REGISTRY, enqueue
+from ocop.tasks.queue import enqueue
+from ocop.tasks.registry import REGISTRY
 
 
 class Command(BaseCommand):

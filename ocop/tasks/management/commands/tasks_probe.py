@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop.tasks.models import Status
-from ocop.tasks.registry import enqueue
+from ocop.tasks.queue import enqueue
 from ocop.tasks.tasks import probe
 
 

@@ -25,8 +25,8 @@ from django.http import HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from ninja import Status
 
-from ocop.api.auth import require_api_user
-from ocop.api.models import IdempotentResponse
+from ocop.accounts.api_auth import require_api_user
+from ocop.accounts.models import IdempotentResponse
 from ocop.core.errors import Conflict, Invalid
 
 
