@@ -11,7 +11,6 @@ from ninja.files import UploadedFile
 
 from ocop.accounts.api_auth import api_user, require_api_user, signed_in
 from ocop.accounts.idempotency import idempotent
-from ocop.core.errors import Invalid
 from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
