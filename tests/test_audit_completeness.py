@@ -780,11 +780,11 @@ def _(w: World) -> Act:
     )
 
 
-@recipe("evaluation.assign_all", "assignment.create")
+@recipe("evaluation.assignments_create_all", "assignment.create")
 def _(w: World) -> Act:
     c, scene = w.cast, build_scene(w.cast, assign=False, open_scoring=False)
     return Act(
-        lambda: evaluation.assign_all(actor=c.province_officer, evaluation_round=scene.round),
+        lambda: evaluation.assignments_create_all(actor=c.province_officer, evaluation_round=scene.round),
         c.province_officer,
         None,
     )
@@ -837,21 +837,21 @@ def _(w: World) -> Act:
     )
 
 
-@recipe("evaluation.propose_upward", "round_dossier.propose_upward")
+@recipe("evaluation.round_dossier_propose_upward", "round_dossier.propose_upward")
 def _(w: World) -> Act:
     c, concluded = w.cast, _concluded(w, answers())  # 100 points: the province proposes it to the centre
     return Act(
-        lambda: evaluation.propose_upward(actor=c.province_officer, round_dossier=concluded),
+        lambda: evaluation.round_dossier_propose_upward(actor=c.province_officer, round_dossier=concluded),
         c.province_officer,
         concluded,
     )
 
 
-@recipe("evaluation.mark_recognised", "round_dossier.recognised")
+@recipe("evaluation.round_dossier_mark_recognised", "round_dossier.recognised")
 def _(w: World) -> Act:
     c, concluded = w.cast, _concluded(w, FOUR_STARS)
     return Act(
-        lambda: evaluation.mark_recognised(
+        lambda: evaluation.round_dossier_mark_recognised(
             actor=c.province_officer, round_dossier=concluded, decision_number="125/QĐ-UBND"
         ),
         c.province_officer,
@@ -1097,12 +1097,12 @@ def _certified_rename(w: World):
     return certificate.product.change_requests.get()
 
 
-@recipe("producers.open_change_request", "record_change.request")
+@recipe("producers.change_request_open", "record_change.request")
 def _(w: World) -> Act:
     _authorities, certificate = _certificate(w)
     product = certificate.product
     return Act(
-        lambda: producers.open_change_request(
+        lambda: producers.change_request_open(
             actor=w.cast.producer_user,
             producer=product.producer,
             product=product,

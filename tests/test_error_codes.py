@@ -53,7 +53,7 @@ DYNAMIC: dict[tuple[str, str], str | frozenset[str]] = {
         }
     ),
     ("rubrics/api.py", "scoring_error"): RUBRIC_ISSUES,
-    ("rubrics/services.py", "invalid_from"): RUBRIC_ISSUES,
+    ("rubrics/services/versions.py", "invalid_from"): RUBRIC_ISSUES,
 }
 
 

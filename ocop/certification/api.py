@@ -236,7 +236,7 @@ def create_decision_from_round(request, payload: FromRoundIn):
     user = require_api_user(request)
     decision = services.decision_draft_from_round(
         actor=user,
-        evaluation_round=selectors.get_round_for_decision(user, payload.round),
+        evaluation_round=selectors.round_for_decision_get(user, payload.round),
         number=payload.number,
         date=payload.date,
         signer=payload.signer,
@@ -249,7 +249,7 @@ def create_decision_from_round(request, payload: FromRoundIn):
 @router.get("/decisions/{int:decision_id}", summary="Một quyết định công nhận")
 def get_decision(request, decision_id: int):
     user = require_api_user(request)
-    return decision_dict(selectors.get_decision_for(user, decision_id), user, items=True)
+    return decision_dict(selectors.decision_get(user, decision_id), user, items=True)
 
 
 @router.post(
@@ -259,9 +259,9 @@ def get_decision(request, decision_id: int):
 def approve_decision(request, decision_id: int, payload: NoteIn):
     user = require_api_user(request)
     decision = services.decision_approve(
-        actor=user, decision=selectors.get_decision_for(user, decision_id), note=payload.note
+        actor=user, decision=selectors.decision_get(user, decision_id), note=payload.note
     )
-    return Status(200, decision_dict(selectors.get_decision_for(user, decision.pk), user, items=True))
+    return Status(200, decision_dict(selectors.decision_get(user, decision.pk), user, items=True))
 
 
 @router.post("/decisions/{int:decision_id}/reject", summary="Trả lại dự thảo quyết định")
@@ -269,7 +269,7 @@ def approve_decision(request, decision_id: int, payload: NoteIn):
 def reject_decision(request, decision_id: int, payload: ReasonIn):
     user = require_api_user(request)
     decision = services.decision_reject(
-        actor=user, decision=selectors.get_decision_for(user, decision_id), reason=payload.reason
+        actor=user, decision=selectors.decision_get(user, decision_id), reason=payload.reason
     )
     return Status(200, decision_dict(decision, user))
 
@@ -287,7 +287,7 @@ def list_certificates(request, query: Query[PageQuery]):
 @router.get("/{int:certificate_id}", summary="Một giấy chứng nhận")
 def get_certificate(request, certificate_id: int):
     user = require_api_user(request)
-    return certificate_dict(selectors.get_certificate_for(user, certificate_id), user)
+    return certificate_dict(selectors.certificate_get(user, certificate_id), user)
 
 
 @router.post("/{int:certificate_id}/revoke", response={201: dict}, summary="Đề nghị thu hồi (người lập)")
@@ -296,7 +296,7 @@ def request_revocation(request, certificate_id: int, payload: RevokeIn):
     user = require_api_user(request)
     change = services.certificate_revoke_request(
         actor=user,
-        certificate=selectors.get_certificate_for(user, certificate_id),
+        certificate=selectors.certificate_get(user, certificate_id),
         reason=payload.reason,
         decision_number=payload.decision_number,
         decision_date=payload.decision_date,
@@ -312,7 +312,7 @@ def request_stars_change(request, certificate_id: int, payload: StarsIn):
     user = require_api_user(request)
     change = services.certificate_change_stars_request(
         actor=user,
-        certificate=selectors.get_certificate_for(user, certificate_id),
+        certificate=selectors.certificate_get(user, certificate_id),
         stars=payload.stars,
         reason=payload.reason,
         decision_number=payload.decision_number,
@@ -332,7 +332,7 @@ def list_changes(request, query: Query[PageQuery]):
 def approve_change(request, change_id: int, payload: NoteIn):
     user = require_api_user(request)
     change = services.certificate_change_approve(
-        actor=user, change=selectors.get_change_for(user, change_id), note=payload.note
+        actor=user, change=selectors.change_get(user, change_id), note=payload.note
     )
     return Status(200, change_dict(change, user))
 
@@ -342,6 +342,6 @@ def approve_change(request, change_id: int, payload: NoteIn):
 def reject_change(request, change_id: int, payload: ReasonIn):
     user = require_api_user(request)
     change = services.certificate_change_reject(
-        actor=user, change=selectors.get_change_for(user, change_id), reason=payload.reason
+        actor=user, change=selectors.change_get(user, change_id), reason=payload.reason
     )
     return Status(200, change_dict(change, user))

@@ -196,7 +196,7 @@ def proposals_for_form(user, evaluation_round_id: int | None = None, limit: int 
     ]
 
 
-def get_round_for_decision(user, round_id: int) -> EvaluationRound:
+def round_for_decision_get(user, round_id: int) -> EvaluationRound:
     """A round of a unit whose authority the user acts for (others are not found, as missing ones)."""
     in_range = isinstance(round_id, int) and 0 < round_id < 2**63
     found = (
@@ -241,7 +241,7 @@ def decisions_visible_to(user) -> QuerySet[RecognitionDecision]:
     )
 
 
-def get_decision_for(user, decision_id: int) -> RecognitionDecision:
+def decision_get(user, decision_id: int) -> RecognitionDecision:
     decision = decisions_visible_to(user).filter(pk=decision_id).first()
     if decision is None:
         raise NotFound(_("Không tìm thấy quyết định."), code="decision_not_found")
@@ -267,7 +267,7 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
     )
 
 
-def get_certificate_for(user, certificate_id: int) -> Certificate:
+def certificate_get(user, certificate_id: int) -> Certificate:
     certificate = certificates_visible_to(user).filter(pk=certificate_id).first()
     if certificate is None:
         raise NotFound(_("Không tìm thấy giấy chứng nhận."), code="certificate_not_found")
@@ -284,7 +284,7 @@ def changes_pending_for(user) -> QuerySet[CertificateChange]:
     )
 
 
-def get_change_for(user, change_id: int) -> CertificateChange:
+def change_get(user, change_id: int) -> CertificateChange:
     change = (
         CertificateChange.objects.filter(scope_q(user, Capability.RECOGNISE, "certificate__authority__unit"))
         .select_related("certificate__authority", "requested_by")

@@ -31,7 +31,7 @@ def certificate_list(request):
 
 @login_required
 def certificate_detail(request, pk: int):
-    certificate = _found(selectors.get_certificate_for, request.user, pk)
+    certificate = _found(selectors.certificate_get, request.user, pk)
     changes = list(certificate.changes.select_related("requested_by", "checked_by"))
     pending = next((c for c in changes if c.status == ChangeStatus.PENDING), None)
     pending_flags = policies.flags(request.user, pending) if pending else {}
@@ -64,7 +64,7 @@ def certificate_pdf(request, pk: int):
     """The PDF as an attachment, only to those who may see the certificate. One that does not read as the
     certificate stands today (never rendered, or revoked, replaced or expired since) is asked of the
     rendering task, and the page says it is being prepared: a page never renders a PDF itself."""
-    certificate = _found(selectors.get_certificate_for, request.user, pk)
+    certificate = _found(selectors.certificate_get, request.user, pk)
     if selectors.certificate_pdf_ready(certificate):
         return download_response(
             request,
@@ -77,7 +77,7 @@ def certificate_pdf(request, pk: int):
 
 
 def _change_request(request, pk: int, form_class, prefix: str, action):
-    certificate = _found(selectors.get_certificate_for, request.user, pk)
+    certificate = _found(selectors.certificate_get, request.user, pk)
     form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
         messages.error(request, _("Vui lòng điền đủ và đúng các ô của đề nghị."))
@@ -119,7 +119,7 @@ def certificate_stars(request, pk: int):
 @login_required
 @require_POST
 def change_approve(request, pk: int):
-    change = _found(selectors.get_change_for, request.user, pk)
+    change = _found(selectors.change_get, request.user, pk)
     form = NoteForm(request.POST)
     with refusal(request, details=True):
         services.certificate_change_approve(
@@ -132,7 +132,7 @@ def change_approve(request, pk: int):
 @login_required
 @require_POST
 def change_reject(request, pk: int):
-    change = _found(selectors.get_change_for, request.user, pk)
+    change = _found(selectors.change_get, request.user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do trả lại."))
@@ -239,7 +239,7 @@ def _int_or_none(raw) -> int | None:
 @login_required
 def decision_detail(request, pk: int):
     _require_recognise(request)
-    decision = _found(selectors.get_decision_for, request.user, pk)
+    decision = _found(selectors.decision_get, request.user, pk)
     draft = decision.status == DecisionStatus.DRAFT
     decision_flags = policies.flags(request.user, decision)
     certificates = {c.item_id: c for c in decision.certificates.all()}
@@ -271,7 +271,7 @@ def decision_detail(request, pk: int):
 @require_POST
 def decision_approve(request, pk: int):
     _require_recognise(request)
-    decision = _found(selectors.get_decision_for, request.user, pk)
+    decision = _found(selectors.decision_get, request.user, pk)
     form = NoteForm(request.POST)
     with refusal(request, details=True):
         services.decision_approve(
@@ -285,7 +285,7 @@ def decision_approve(request, pk: int):
 @require_POST
 def decision_reject(request, pk: int):
     _require_recognise(request)
-    decision = _found(selectors.get_decision_for, request.user, pk)
+    decision = _found(selectors.decision_get, request.user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do trả lại."))

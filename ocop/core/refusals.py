@@ -4,7 +4,7 @@ Two tools, one line each at the call site:
 
 - `@shows_refusals` on a view: a refusal that escapes the view is its answer. `NotFound` becomes the ordinary 404
   page (a forbidden object and a missing one look the same); any other refusal the error page with its status
-  and message. So a view reads its object with the selector directly (`get_dossier_for(user, pk)`), no
+  and message. So a view reads its object with the selector directly (`dossier_get(user, pk)`), no
   try/except. `@shows_refusals(on_refusal=page)` draws the view's own page instead:
   `page(request, error, *args, **kwargs)` returns the response (say, the dossier with the reason on top and
   the error's status); a `NotFound` it raises itself (reading the object again) is the 404 page.

@@ -23,14 +23,14 @@ from ocop.cycle.selectors import (
     capped_count,
     checklist_status,
     deadline_of,
+    document_get,
+    dossier_get,
     dossier_queue_for,
     dossiers_visible_to,
-    get_document_for,
-    get_dossier_for,
     transitions_of,
 )
 from ocop.cycle.workflow import workflow
-from ocop.products.selectors import get_product_for
+from ocop.products.selectors import product_get
 
 router = Router(tags=["dossiers"])
 CREATED = {201: Any}
@@ -144,7 +144,7 @@ def dossier_body(user, dossier: Dossier) -> dict:
 
 
 def _fresh(user, dossier_id) -> dict:
-    return dossier_body(user, get_dossier_for(user, dossier_id))
+    return dossier_body(user, dossier_get(user, dossier_id))
 
 
 @router.get(
@@ -185,7 +185,7 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
 @idempotent
 def create_dossier(request, payload: DossierIn):
     user = require_api_user(request)
-    product = get_product_for(user, payload.product)
+    product = product_get(user, payload.product)
     dossier = services.dossier_create(
         actor=user,
         product=product,
@@ -208,7 +208,7 @@ def create_dossier(request, payload: DossierIn):
 @idempotent
 def forward_bulk(request, payload: BulkIn):
     user = require_api_user(request)
-    dossiers = [get_dossier_for(user, pk) for pk in dict.fromkeys(payload.ids)]
+    dossiers = [dossier_get(user, pk) for pk in dict.fromkeys(payload.ids)]
     moved = services.dossiers_forward_bulk(actor=user, dossiers=dossiers, note=payload.note)
     return Status(200, {"count": len(moved), "items": [_fresh(user, d.pk) for d in moved]})
 
@@ -216,7 +216,7 @@ def forward_bulk(request, payload: BulkIn):
 @router.get("/{dossier_id}", summary="Một hồ sơ, với danh mục thành phần và các quyền may_*")
 def get_dossier(request, dossier_id: int):
     user = api_user(request)
-    return dossier_body(user, get_dossier_for(user, dossier_id))
+    return dossier_body(user, dossier_get(user, dossier_id))
 
 
 @router.patch(
@@ -226,7 +226,7 @@ def get_dossier(request, dossier_id: int):
 )
 def update_dossier(request, dossier_id: int, payload: DossierPatch):
     user = require_api_user(request)
-    dossier = get_dossier_for(user, dossier_id)
+    dossier = dossier_get(user, dossier_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version", None)
     services.dossier_update(actor=user, dossier=dossier, expected_version=version, **changes)
@@ -236,7 +236,7 @@ def update_dossier(request, dossier_id: int, payload: DossierPatch):
 @router.get("/{dossier_id}/documents", summary="Mọi tệp của hồ sơ, kể cả các bản cũ")
 def list_documents(request, dossier_id: int):
     user = api_user(request)
-    dossier = get_dossier_for(user, dossier_id)
+    dossier = dossier_get(user, dossier_id)
     documents = dossier.documents.order_by("item", "-revision")
     return {"count": documents.count(), "items": [document_body(d) for d in documents]}
 
@@ -256,7 +256,7 @@ def upload_document(
     version: Form[int | None] = None,
 ):
     user = require_api_user(request)
-    dossier = get_dossier_for(user, dossier_id)
+    dossier = dossier_get(user, dossier_id)
     refused_upload(request, "file")
     document = services.document_upload(
         actor=user, dossier=dossier, item=item, upload=file, expected_version=version
@@ -269,7 +269,7 @@ def upload_document(
 )
 def download_document(request, dossier_id: int, document_id: int):
     user = api_user(request)
-    document = get_document_for(user, dossier_id, document_id)
+    document = document_get(user, dossier_id, document_id)
     return download_response(
         request, document.file.name, filename=document.original_name, content_type=document.content_type
     )
@@ -278,7 +278,7 @@ def download_document(request, dossier_id: int, document_id: int):
 @router.get("/{dossier_id}/history", summary="Lịch sử chuyển trạng thái của hồ sơ")
 def history(request, dossier_id: int):
     user = api_user(request)
-    dossier = get_dossier_for(user, dossier_id)
+    dossier = dossier_get(user, dossier_id)
     flow = workflow(Dossier.WORKFLOW)
     return {
         "items": [
@@ -299,7 +299,7 @@ def history(request, dossier_id: int):
 
 def _step(request, dossier_id: int, action: str, payload: StepIn | None):
     user = require_api_user(request)
-    dossier = get_dossier_for(user, dossier_id)
+    dossier = dossier_get(user, dossier_id)
     payload = payload or StepIn()
     arguments: dict[str, Any] = {"actor": user, "dossier": dossier, "expected_version": payload.version}
     if action == "return" or action == "withdraw":

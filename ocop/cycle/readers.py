@@ -3,7 +3,7 @@
 Besides the producer's people and the officers over its unit, an app may let someone read a dossier's current
 documents for a while: the evaluation app lets a council member read the dossiers assigned to them, while
 their round is open and they are not conflicted. Each reader is a function `user -> Q over Dossier`; the
-download path (`selectors.get_document_for`) asks them after its own rule.
+download path (`selectors.document_get`) asks them after its own rule.
 """
 
 from __future__ import annotations

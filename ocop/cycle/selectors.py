@@ -60,11 +60,11 @@ def _get(queryset, pk, message: str, code: str):
         raise NotFound(message, code=code) from missing
 
 
-def get_idea_for(user, idea_id) -> ProductIdea:
+def idea_get(user, idea_id) -> ProductIdea:
     return _get(ideas_visible_to(user), idea_id, _("Không tìm thấy ý tưởng sản phẩm."), "idea_not_found")
 
 
-def get_plan_for(user, plan_id) -> BusinessPlan:
+def plan_get(user, plan_id) -> BusinessPlan:
     return _get(
         plans_visible_to(user).prefetch_related("attachments"),
         plan_id,
@@ -73,17 +73,17 @@ def get_plan_for(user, plan_id) -> BusinessPlan:
     )
 
 
-def get_dossier_for(user, dossier_id) -> Dossier:
+def dossier_get(user, dossier_id) -> Dossier:
     return _get(dossiers_visible_to(user), dossier_id, _("Không tìm thấy hồ sơ."), "dossier_not_found")
 
 
-def get_document_for(user, dossier_id, document_id, *, readers: bool = False) -> Document:
+def document_get(user, dossier_id, document_id, *, readers: bool = False) -> Document:
     """A document (any revision) of a dossier the user may see. With `readers` (the download page), a
     registered read-only reader (a council member assigned the dossier, `readers.py`) gets its current
     documents too; the API keeps to the producer and the officers."""
     documents = Document.objects.select_related("dossier", "uploaded_by")
     try:
-        dossier = get_dossier_for(user, dossier_id)
+        dossier = dossier_get(user, dossier_id)
     except NotFound:
         if not readers:
             raise
@@ -99,8 +99,8 @@ def get_document_for(user, dossier_id, document_id, *, readers: bool = False) ->
     )
 
 
-def get_plan_attachment_for(user, plan_id, attachment_id):
-    plan = get_plan_for(user, plan_id)
+def plan_attachment_get(user, plan_id, attachment_id):
+    plan = plan_get(user, plan_id)
     return _get(plan.attachments.all(), attachment_id, _("Không tìm thấy tệp."), "document_not_found")
 
 

@@ -36,7 +36,7 @@ from ocop.cycle.workflow import workflow
 from ocop.producers.models import ProducerStatus
 from ocop.producers.policies import acts_for
 from ocop.producers.selectors import producers_search
-from ocop.products.selectors import get_product_for
+from ocop.products.selectors import product_get
 from ocop.rubrics.models import TaxonLevel, TaxonNode
 
 
@@ -138,7 +138,7 @@ def queue_view(request):
 @shows_refusals
 def bulk_forward_view(request):
     ids = [pk for pk in (_int(v) for v in request.POST.getlist("ids")) if pk is not None]
-    dossiers = [selectors.get_dossier_for(request.user, pk) for pk in dict.fromkeys(ids)]
+    dossiers = [selectors.dossier_get(request.user, pk) for pk in dict.fromkeys(ids)]
     with refusal(request):
         moved = services.dossiers_forward_bulk(
             actor=request.user, dossiers=dossiers, note=request.POST.get("note", "")
@@ -204,14 +204,14 @@ def _dossier_page(request, dossier: Dossier, *, error: DomainError | None = None
 @login_required
 @shows_refusals
 def dossier_view(request, pk: int):
-    return _dossier_page(request, selectors.get_dossier_for(request.user, pk))
+    return _dossier_page(request, selectors.dossier_get(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_refusals
 def dossier_create_view(request):
-    product = get_product_for(request.user, request.GET.get("product") or request.POST.get("product"))
+    product = product_get(request.user, request.GET.get("product") or request.POST.get("product"))
     form = DossierCreateForm(
         request.POST or None,
         initial={"application_type": "first"},
@@ -247,7 +247,7 @@ def dossier_create_view(request):
 @require_POST
 @shows_refusals
 def dossier_edit_view(request, pk: int):
-    dossier = selectors.get_dossier_for(request.user, pk)
+    dossier = selectors.dossier_get(request.user, pk)
     form = DossierEditForm(request.POST, certificate_choices=certificates.choices(dossier.producer_id))
     if not form.is_valid():
         return _dossier_page(
@@ -270,14 +270,14 @@ def dossier_edit_view(request, pk: int):
         )
         messages.success(request, _("Đã lưu; danh mục thành phần hồ sơ đã được cập nhật."))
         return redirect("cycle:dossier", pk)
-    return _dossier_page(request, selectors.get_dossier_for(request.user, pk), error=refused.error)
+    return _dossier_page(request, selectors.dossier_get(request.user, pk), error=refused.error)
 
 
 @login_required
 @require_POST
 @shows_refusals
 def upload_view(request, pk: int):
-    dossier = selectors.get_dossier_for(request.user, pk)
+    dossier = selectors.dossier_get(request.user, pk)
     with refusal() as refused:
         refused_upload(request, "file")
         document = services.document_upload(
@@ -289,14 +289,14 @@ def upload_view(request, pk: int):
         )
         messages.success(request, _("Đã tải lên «%(name)s».") % {"name": document.original_name})
         return redirect(f"{reverse('cycle:dossier', args=[pk])}#item-{document.item}")
-    return _dossier_page(request, selectors.get_dossier_for(request.user, pk), error=refused.error)
+    return _dossier_page(request, selectors.dossier_get(request.user, pk), error=refused.error)
 
 
 @login_required
 @shows_refusals
 def document_view(request, pk: int, document_id: int):
     # Council members assigned the dossier read its current documents from their sheet page (evaluation).
-    document = selectors.get_document_for(request.user, pk, document_id, readers=True)
+    document = selectors.document_get(request.user, pk, document_id, readers=True)
     return download_response(
         request, document.file.name, filename=document.original_name, content_type=document.content_type
     )
@@ -308,7 +308,7 @@ def document_view(request, pk: int, document_id: int):
 def dossier_act_view(request, pk: int, action: str):
     if action not in services.DOSSIER_ACTIONS:
         raise Http404
-    dossier = selectors.get_dossier_for(request.user, pk)
+    dossier = selectors.dossier_get(request.user, pk)
     text = request.POST.get("reason", "") or request.POST.get("note", "")
     arguments = {
         "actor": request.user,
@@ -332,14 +332,14 @@ def dossier_act_view(request, pk: int, action: str):
             % {"status": workflow(Dossier.WORKFLOW).label_of(moved.status)},
         )
         return redirect("cycle:dossier", pk)
-    return _dossier_page(request, selectors.get_dossier_for(request.user, pk), error=refused.error)
+    return _dossier_page(request, selectors.dossier_get(request.user, pk), error=refused.error)
 
 
 @login_required
 @require_POST
 @shows_refusals
 def message_view(request, pk: int):
-    dossier = selectors.get_dossier_for(request.user, pk)
+    dossier = selectors.dossier_get(request.user, pk)
     with refusal() as refused:
         services.dossier_message_post(actor=request.user, dossier=dossier, body=request.POST.get("body", ""))
         messages.success(request, _("Đã gửi tin nhắn."))
@@ -354,7 +354,7 @@ def message_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @shows_refusals
 def idea_create_view(request):
-    product = get_product_for(request.user, request.GET.get("product") or request.POST.get("product"))
+    product = product_get(request.user, request.GET.get("product") or request.POST.get("product"))
     form = IdeaCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -415,7 +415,7 @@ def _idea_page(request, idea: ProductIdea, *, error: DomainError | None = None, 
 @require_http_methods(["GET", "POST"])
 @shows_refusals
 def idea_view(request, pk: int):
-    idea = selectors.get_idea_for(request.user, pk)
+    idea = selectors.idea_get(request.user, pk)
     if request.method == "POST":
         form = IdeaEditForm(request.POST)
         if not form.is_valid():
@@ -454,7 +454,7 @@ IDEA_ACTIONS = {
 def idea_act_view(request, pk: int, action: str):
     if action not in IDEA_ACTIONS:
         raise Http404
-    idea = selectors.get_idea_for(request.user, pk)
+    idea = selectors.idea_get(request.user, pk)
     with refusal() as refused:
         moved = IDEA_ACTIONS[action](
             request.user, idea, request.POST.get("reason", ""), _int(request.POST.get("version"))
@@ -465,7 +465,7 @@ def idea_act_view(request, pk: int, action: str):
             % {"status": workflow(ProductIdea.WORKFLOW).label_of(moved.status)},
         )
         return redirect("cycle:idea", pk)
-    return _idea_page(request, selectors.get_idea_for(request.user, pk), error=refused.error)
+    return _idea_page(request, selectors.idea_get(request.user, pk), error=refused.error)
 
 
 # -- business plans ---------------------------------------------------------------------------------------
@@ -486,7 +486,7 @@ PLAN_FIELDS = (
 @require_POST
 @shows_refusals
 def plan_create_view(request, pk: int):
-    idea = selectors.get_idea_for(request.user, pk)
+    idea = selectors.idea_get(request.user, pk)
     with refusal() as refused:
         plan = services.plan_create(actor=request.user, idea=idea)
         return redirect("cycle:plan", plan.pk)
@@ -522,7 +522,7 @@ def _plan_page(request, plan: BusinessPlan, *, error: DomainError | None = None,
 @require_http_methods(["GET", "POST"])
 @shows_refusals
 def plan_view(request, pk: int):
-    plan = selectors.get_plan_for(request.user, pk)
+    plan = selectors.plan_get(request.user, pk)
     if request.method == "POST":
         form = PlanForm(request.POST)
         if not form.is_valid():
@@ -540,7 +540,7 @@ def plan_view(request, pk: int):
                 _("Đã nộp phương án cho xã.") if plan.status == PLAN.submitted else _("Đã lưu phương án."),
             )
             return redirect("cycle:plan", pk)
-        return _plan_page(request, selectors.get_plan_for(request.user, pk), form=form, error=refused.error)
+        return _plan_page(request, selectors.plan_get(request.user, pk), form=form, error=refused.error)
     return _plan_page(request, plan)
 
 
@@ -548,7 +548,7 @@ def plan_view(request, pk: int):
 @require_POST
 @shows_refusals
 def plan_act_view(request, pk: int, action: str):
-    plan = selectors.get_plan_for(request.user, pk)
+    plan = selectors.plan_get(request.user, pk)
     version = _int(request.POST.get("version"))
     with refusal() as refused:
         if action == "submit":
@@ -560,14 +560,14 @@ def plan_act_view(request, pk: int, action: str):
         else:
             raise Http404
         return redirect("cycle:plan", pk)
-    return _plan_page(request, selectors.get_plan_for(request.user, pk), error=refused.error)
+    return _plan_page(request, selectors.plan_get(request.user, pk), error=refused.error)
 
 
 @login_required
 @require_POST
 @shows_refusals
 def plan_attach_view(request, pk: int):
-    plan = selectors.get_plan_for(request.user, pk)
+    plan = selectors.plan_get(request.user, pk)
     with refusal() as refused:
         refused_upload(request, "file")
         services.plan_attach(
@@ -578,13 +578,13 @@ def plan_attach_view(request, pk: int):
         )
         messages.success(request, _("Đã đính kèm tệp."))
         return redirect("cycle:plan", pk)
-    return _plan_page(request, selectors.get_plan_for(request.user, pk), error=refused.error)
+    return _plan_page(request, selectors.plan_get(request.user, pk), error=refused.error)
 
 
 @login_required
 @shows_refusals
 def plan_file_view(request, pk: int, attachment_id: int):
-    attachment = selectors.get_plan_attachment_for(request.user, pk, attachment_id)
+    attachment = selectors.plan_attachment_get(request.user, pk, attachment_id)
     return download_response(
         request, attachment.file.name, filename=attachment.original_name, content_type=attachment.content_type
     )

@@ -217,7 +217,7 @@ def seed_past_round() -> EvaluationRound | None:
         evaluation.round_dossier_add(actor=officer, evaluation_round=evaluation_round, dossier=dossier)
         for dossier in dossiers
     ]
-    evaluation.assign_all(actor=officer, evaluation_round=evaluation_round)
+    evaluation.assignments_create_all(actor=officer, evaluation_round=evaluation_round)
     evaluation.round_advance(actor=officer, evaluation_round=evaluation_round, to=RoundStatus.SCORING)
     items = []
     for round_dossier in round_dossiers:
@@ -287,7 +287,7 @@ def seed_current_round() -> EvaluationRound | None:
         council_date=today - datetime.timedelta(days=7),
     )
     evaluation.round_dossier_add(actor=officer, evaluation_round=evaluation_round, dossier=dossier)
-    evaluation.assign_all(actor=officer, evaluation_round=evaluation_round)
+    evaluation.assignments_create_all(actor=officer, evaluation_round=evaluation_round)
     return evaluation.round_advance(actor=officer, evaluation_round=evaluation_round, to=RoundStatus.SCORING)
 
 

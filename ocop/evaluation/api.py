@@ -255,12 +255,12 @@ def sheet_dict(
 
 def _round(request, round_id: int) -> tuple[Any, EvaluationRound]:
     user = require_api_user(request)
-    return user, selectors.get_round_for(user, round_id)
+    return user, selectors.round_get(user, round_id)
 
 
 def _round_dossier(request, round_dossier_id: int) -> tuple[Any, RoundDossier]:
     user = require_api_user(request)
-    return user, selectors.get_round_dossier_for(user, round_dossier_id)
+    return user, selectors.round_dossier_get(user, round_dossier_id)
 
 
 # Rounds ----------------------------------------------------------------------------------------------------
@@ -367,7 +367,7 @@ def add_member(request, round_id: int, payload: MemberIn):
 @idempotent
 def add_dossier(request, round_id: int, payload: RoundDossierIn):
     user, evaluation_round = _round(request, round_id)
-    dossier = dossier_gateway.get_dossier_for(user, payload.dossier)
+    dossier = dossier_gateway.dossier_get(user, payload.dossier)
     round_dossier = services.round_dossier_add(actor=user, evaluation_round=evaluation_round, dossier=dossier)
     body = round_dossier_dict(round_dossier, user)
     notice = selectors.paper_notice(round_dossier)
@@ -376,9 +376,9 @@ def add_dossier(request, round_id: int, payload: RoundDossierIn):
 
 
 @router.post("/rounds/{round_id}/assign-all", summary="Phân công mọi thành viên chấm mọi hồ sơ, trừ xung đột")
-def assign_all(request, round_id: int):
+def assignments_create_all(request, round_id: int):
     user, evaluation_round = _round(request, round_id)
-    return {"created": services.assign_all(actor=user, evaluation_round=evaluation_round)}
+    return {"created": services.assignments_create_all(actor=user, evaluation_round=evaluation_round)}
 
 
 @router.get("/rounds/{round_id}/progress", summary="Tiến độ chấm: ai đã chấm hồ sơ nào")
@@ -531,7 +531,7 @@ def conclude(request, round_dossier_id: int, payload: ConclusionIn):
 )
 def propose(request, round_dossier_id: int, payload: ProposalIn):
     user, round_dossier = _round_dossier(request, round_dossier_id)
-    done = services.propose_upward(actor=user, round_dossier=round_dossier, note=payload.note)
+    done = services.round_dossier_propose_upward(actor=user, round_dossier=round_dossier, note=payload.note)
     return round_dossier_dict(done, user)
 
 
@@ -620,7 +620,7 @@ def submit_paper_sheet(
 )
 def download_scan(request, round_dossier_id: int, sheet_id: int):
     user, round_dossier = _round_dossier(request, round_dossier_id)
-    sheet = selectors.get_sheet_for(user, round_dossier, sheet_id)
+    sheet = selectors.sheet_get(user, round_dossier, sheet_id)
     if not sheet.scan:
         raise NotFound(_("Phiếu này không có bản quét."), code="scan_not_found")
     return download_response(

@@ -47,8 +47,8 @@ def is_ready_for_evaluation(dossier) -> bool:
     return dossier.status == ACCEPTED
 
 
-def get_dossier_for(user, dossier_id: int):
-    return cycle_selectors.get_dossier_for(user, dossier_id)
+def dossier_get(user, dossier_id: int):
+    return cycle_selectors.dossier_get(user, dossier_id)
 
 
 def dossiers_ready_for(user, evaluation_round) -> list:
@@ -109,7 +109,7 @@ def mark_proposed_upward(*, actor, dossier, level: str) -> None:
     _move(actor=actor, dossier=dossier, action="propose_central")
 
 
-def mark_recognised(*, actor, dossier, level: str) -> None:
+def round_dossier_mark_recognised(*, actor, dossier, level: str) -> None:
     # A province's own recognition (4★) of a product it proposed to the centre leaves the dossier with the centre.
     status = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()
     if status == PROPOSED_TO_CENTRAL and level != "central":

@@ -56,7 +56,7 @@ def rounds_visible_to(user) -> QuerySet[EvaluationRound]:
     )
 
 
-def get_round_for(user, round_id: int) -> EvaluationRound:
+def round_get(user, round_id: int) -> EvaluationRound:
     found = rounds_visible_to(user).filter(pk=round_id).first()
     if found is None:
         raise NotFound(_("Không tìm thấy đợt đánh giá."), code="round_not_found")
@@ -78,7 +78,7 @@ def round_dossiers_of(user, evaluation_round: EvaluationRound) -> QuerySet[Round
     return rows.filter(Q(assignments__member=member) | Q(pk__in=conflicted)).distinct()
 
 
-def get_round_dossier_for(user, round_dossier_id: int) -> RoundDossier:
+def round_dossier_get(user, round_dossier_id: int) -> RoundDossier:
     found = RoundDossier.objects.select_related(*_DOSSIER_RELATED).filter(pk=round_dossier_id).first()
     if found is None or not policies.can_view_round_dossier(user, found):
         raise NotFound(_("Không tìm thấy hồ sơ trong đợt đánh giá."), code="round_dossier_not_found")
@@ -206,7 +206,7 @@ def results_of_producer(user) -> QuerySet[RoundDossier]:
     )
 
 
-def get_result_for_producer(user, round_dossier_id: int) -> RoundDossier:
+def producer_result_get(user, round_dossier_id: int) -> RoundDossier:
     found = results_of_producer(user).filter(pk=round_dossier_id).first()
     if found is None:
         raise NotFound(_("Không tìm thấy kết quả đánh giá."), code="result_not_found")
@@ -274,7 +274,7 @@ def paper_entries(user, round_dossier: RoundDossier) -> list[CouncilMember]:
     return [member for member in missing_sheets(round_dossier) if member.user_id != user.pk]
 
 
-def get_sheet_for(user, round_dossier: RoundDossier, sheet_id: int) -> ScoreSheet:
+def sheet_get(user, round_dossier: RoundDossier, sheet_id: int) -> ScoreSheet:
     """A sheet of the dossier the user may read (its scan too); NotFound otherwise."""
     sheet = (
         ScoreSheet.objects.filter(round_dossier=round_dossier, pk=sheet_id)

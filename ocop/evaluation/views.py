@@ -139,7 +139,7 @@ def _round_rows(user, round_dossiers) -> list:
 
 @login_required
 def round_detail(request, round_id: int):
-    evaluation_round = _found(selectors.get_round_for, request.user, round_id)
+    evaluation_round = _found(selectors.round_get, request.user, round_id)
     return render(request, "evaluation/round.html", _round_context(request, evaluation_round))
 
 
@@ -148,7 +148,7 @@ def round_detail(request, round_id: int):
 def round_action(request, round_id: int, action: str):
     """The officer's actions on a round: set up the council, add a member or a dossier, assign, advance."""
     user = request.user
-    evaluation_round = _found(selectors.get_round_for, user, round_id)
+    evaluation_round = _found(selectors.round_get, user, round_id)
     if not policies.can_run(user, evaluation_round):
         raise Http404
     forms = {}
@@ -190,7 +190,7 @@ def round_action(request, round_id: int, action: str):
                     messages.warning(request, notice)
                 return redirect("evaluation:round", round_id=round_id)
         elif action == "assign_all":
-            count = services.assign_all(actor=user, evaluation_round=evaluation_round)
+            count = services.assignments_create_all(actor=user, evaluation_round=evaluation_round)
             messages.success(request, _("Đã phân công %(count)s lượt chấm.") % {"count": count})
             return redirect("evaluation:round", round_id=round_id)
         elif action == "advance":
@@ -225,7 +225,7 @@ def _int(value) -> int | None:
 
 @login_required
 def progress(request, round_id: int):
-    evaluation_round = _found(selectors.get_round_for, request.user, round_id)
+    evaluation_round = _found(selectors.round_get, request.user, round_id)
     members, rows = _found(selectors.progress, request.user, evaluation_round)
     return render(
         request, "evaluation/progress.html", {"round": evaluation_round, "members": members, "rows": rows}
@@ -312,7 +312,7 @@ def _posted_sheet(request, version, product_set: str):
 @require_http_methods(["GET", "POST"])
 def score(request, round_dossier_id: int):
     user = request.user
-    round_dossier = _found(selectors.get_round_dossier_for, user, round_dossier_id)
+    round_dossier = _found(selectors.round_dossier_get, user, round_dossier_id)
     evaluation_round = round_dossier.round
     sheet = selectors.own_sheet(user, round_dossier)
     why_not = policies.why_not_score(user, round_dossier)
@@ -417,7 +417,7 @@ def _preview(version, product_set, answers, gates, legal_form) -> dict:
 @login_required
 def dossier(request, round_dossier_id: int):
     user = request.user
-    round_dossier = _found(selectors.get_round_dossier_for, user, round_dossier_id)
+    round_dossier = _found(selectors.round_dossier_get, user, round_dossier_id)
     return render(request, "evaluation/dossier.html", _dossier_context(request, round_dossier))
 
 
@@ -456,7 +456,7 @@ def _dossier_context(request, round_dossier, **forms) -> dict:
 @require_POST
 def dossier_action(request, round_dossier_id: int, action: str):
     user = request.user
-    round_dossier = _found(selectors.get_round_dossier_for, user, round_dossier_id)
+    round_dossier = _found(selectors.round_dossier_get, user, round_dossier_id)
     forms = {}
     with refusal(request) as refused:
         if action == "conflict":
@@ -483,14 +483,14 @@ def dossier_action(request, round_dossier_id: int, action: str):
                 messages.success(request, _("Đã ghi kết luận của Hội đồng."))
                 return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
         elif action == "propose":
-            services.propose_upward(
+            services.round_dossier_propose_upward(
                 actor=user, round_dossier=round_dossier, note=request.POST.get("note", "")[:500]
             )
             messages.success(request, _("Đã đề xuất sản phẩm lên cấp trên."))
             return redirect("evaluation:dossier", round_dossier_id=round_dossier.pk)
         else:
             raise Http404
-    round_dossier = selectors.get_round_dossier_for(user, round_dossier.pk)
+    round_dossier = selectors.round_dossier_get(user, round_dossier.pk)
     return render(
         request,
         "evaluation/dossier.html",
@@ -506,7 +506,7 @@ def dossier_action(request, round_dossier_id: int, action: str):
 def result(request, round_dossier_id: int):
     """The council's result for the producer: score, stars, the reasons, and what held the product back (the
     rubric's advice on the sheet in the middle of the council's sheets)."""
-    round_dossier = _found(selectors.get_result_for_producer, request.user, round_dossier_id)
+    round_dossier = _found(selectors.producer_result_get, request.user, round_dossier_id)
     version = rules.loaded_version(round_dossier.round.rubric_version)
     held = score_of_median = None
     median = selectors.median_sheet(round_dossier)
@@ -621,7 +621,7 @@ def _paper_page(request, round_dossier, member_user):
 @require_http_methods(["GET", "POST"])
 def paper_for(request, round_dossier_id: int, username: str):
     """The council secretary enters a member's paper sheet on their behalf."""
-    round_dossier = _found(selectors.get_round_dossier_for, request.user, round_dossier_id)
+    round_dossier = _found(selectors.round_dossier_get, request.user, round_dossier_id)
     if selectors.sheet_mode_of(round_dossier) != "paper":
         raise Http404
     member = (
@@ -637,8 +637,8 @@ def paper_for(request, round_dossier_id: int, username: str):
 @login_required
 def sheet_scan(request, round_dossier_id: int, sheet_id: int):
     """The scanned paper sheet, to whoever may read the sheet (and the secretary who entered it)."""
-    round_dossier = _found(selectors.get_round_dossier_for, request.user, round_dossier_id)
-    sheet = _found(selectors.get_sheet_for, request.user, round_dossier, sheet_id)
+    round_dossier = _found(selectors.round_dossier_get, request.user, round_dossier_id)
+    sheet = _found(selectors.sheet_get, request.user, round_dossier, sheet_id)
     if not sheet.scan:
         raise Http404
     return download_response(

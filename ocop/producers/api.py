@@ -13,7 +13,7 @@ from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers import services
 from ocop.producers.models import Producer
 from ocop.producers.policies import producer_flags
-from ocop.producers.selectors import get_producer_for, pending_change, producers_search
+from ocop.producers.selectors import pending_change, producer_get, producers_search
 
 router = Router(tags=["producers"])
 
@@ -130,13 +130,13 @@ def create_producer(request, payload: ProducerIn):
     values = payload.dict()
     unit = _commune(values.pop("commune"))
     producer = services.producer_create(actor=user, unit=unit, **values)
-    return Status(201, producer_body(user, get_producer_for(user, producer.pk)))
+    return Status(201, producer_body(user, producer_get(user, producer.pk)))
 
 
 @router.get("/{producer_id}", summary="Một chủ thể")
 def get_producer(request, producer_id: int):
     user = api_user(request)
-    return producer_body(user, get_producer_for(user, producer_id))
+    return producer_body(user, producer_get(user, producer_id))
 
 
 @router.patch(
@@ -144,12 +144,12 @@ def get_producer(request, producer_id: int):
 )
 def update_producer(request, producer_id: int, payload: ProducerPatch):
     user = require_api_user(request)
-    producer = get_producer_for(user, producer_id)
+    producer = producer_get(user, producer_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version", None)
     extra = {"tax_code": changes.pop("tax_code")} if "tax_code" in changes else {}
     services.producer_update(actor=user, producer=producer, expected_version=version, **changes, **extra)
-    return producer_body(user, get_producer_for(user, producer_id))
+    return producer_body(user, producer_get(user, producer_id))
 
 
 @router.post(
@@ -161,8 +161,8 @@ def update_producer(request, producer_id: int, payload: ProducerPatch):
 @idempotent
 def confirm_producer(request, producer_id: int, payload: VersionIn | None = None):
     user = require_api_user(request)
-    producer = get_producer_for(user, producer_id)
+    producer = producer_get(user, producer_id)
     services.producer_confirm(
         actor=user, producer=producer, expected_version=(payload or VersionIn()).version
     )
-    return Status(200, producer_body(user, get_producer_for(user, producer_id)))
+    return Status(200, producer_body(user, producer_get(user, producer_id)))

@@ -23,7 +23,7 @@ def producers_visible_to(user) -> QuerySet[Producer]:
     return Producer.objects.filter(visible).select_related("unit", "unit__parent")
 
 
-def get_producer_for(user, producer_id) -> Producer:
+def producer_get(user, producer_id) -> Producer:
     """One producer, or NotFound whether it is missing or out of the user's reach."""
     try:
         return producers_visible_to(user).get(pk=int(producer_id))
@@ -97,7 +97,7 @@ def change_requests_visible_to(user) -> QuerySet[RecordChangeRequest]:
     )
 
 
-def get_change_request_for(user, request_id) -> RecordChangeRequest:
+def change_request_get(user, request_id) -> RecordChangeRequest:
     try:
         return change_requests_visible_to(user).get(pk=int(request_id))
     except (RecordChangeRequest.DoesNotExist, TypeError, ValueError, OverflowError) as missing:

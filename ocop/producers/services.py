@@ -293,7 +293,7 @@ def _lock(producer: Producer, expected_version: int | None) -> Producer:
 
 
 @transaction.atomic
-def open_change_request(*, actor, producer: Producer, product, record, changes: dict) -> RecordChangeRequest:
+def change_request_open(*, actor, producer: Producer, product, record, changes: dict) -> RecordChangeRequest:
     """Put `changes` of a guarded field on hold for an officer (the caller holds the record's row lock).
     Refused while another change of the same record waits, so nothing of this edit is saved either."""
     reason = why_not_edit_producer(actor, producer)
@@ -368,7 +368,7 @@ def producer_update(
             changed["tax_code"] = normalised
     changed, held = _split_guarded(changed, producer_guarded_fields(producer))
     if held:
-        open_change_request(actor=actor, producer=producer, product=None, record=producer, changes=held)
+        change_request_open(actor=actor, producer=producer, product=None, record=producer, changes=held)
     if not changed:
         return producer
     producer_fields_save(producer, changed)

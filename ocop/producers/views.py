@@ -22,9 +22,9 @@ from ocop.producers.models import ProducerStatus
 from ocop.producers.policies import producer_flags
 from ocop.producers.sections import sections_for
 from ocop.producers.selectors import (
-    get_producer_for,
     pending_change,
     pending_lines,
+    producer_get,
     producers_of,
     producers_search,
 )
@@ -151,7 +151,7 @@ def create_view(request):
 @login_required
 @shows_refusals
 def detail_view(request, pk: int):
-    producer = get_producer_for(request.user, pk)
+    producer = producer_get(request.user, pk)
     return render(
         request,
         "producers/detail.html",
@@ -168,7 +168,7 @@ def detail_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @shows_refusals
 def edit_view(request, pk: int):
-    producer = get_producer_for(request.user, pk)
+    producer = producer_get(request.user, pk)
     if not producer_flags(request.user, producer)["may_edit"]:
         raise Http404
     initial = {key: getattr(producer, key) for key in EDITABLE_FIELDS}
@@ -208,7 +208,7 @@ def edit_view(request, pk: int):
 @require_POST
 @shows_refusals
 def confirm_view(request, pk: int):
-    producer = get_producer_for(request.user, pk)
+    producer = producer_get(request.user, pk)
     with refusal(request):
         services.producer_confirm(
             actor=request.user, producer=producer, expected_version=_int(request.POST.get("version"))

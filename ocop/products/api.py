@@ -16,19 +16,19 @@ from ocop.core.uploads import refused_upload
 from ocop.producers.models import RecordChangeRequest
 from ocop.producers.policies import change_request_flags
 from ocop.producers.selectors import (
+    change_request_get,
     change_requests_visible_to,
-    get_change_request_for,
-    get_producer_for,
     pending_change,
     pending_changes_of,
+    producer_get,
     producers_of,
 )
 from ocop.products import services
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.policies import product_flags
 from ocop.products.selectors import (
-    get_photo_for,
-    get_product_for,
+    photo_get,
+    product_get,
     product_set_by_code,
     products_search,
     sheet_status,
@@ -149,7 +149,7 @@ def change_body(user, request: RecordChangeRequest | None, *, brief: bool = Fals
 
 def _producer_for(user, producer_id: int | None):
     if producer_id is not None:
-        return get_producer_for(user, producer_id)
+        return producer_get(user, producer_id)
     mine = list(producers_of(user)[:2])
     if not mine:
         raise Invalid(
@@ -183,7 +183,7 @@ def create_product(request, payload: ProductIn):
     producer = _producer_for(user, values.pop("producer"))
     product_set = product_set_by_code(values.pop("product_set"), values.pop("version"))
     product = services.product_create(actor=user, producer=producer, product_set=product_set, **values)
-    return Status(201, product_body(user, get_product_for(user, product.pk)))
+    return Status(201, product_body(user, product_get(user, product.pk)))
 
 
 class ChangeListQuery(Schema):
@@ -210,7 +210,7 @@ def list_changes(request, filters: Query[ChangeListQuery]):
 @router.get("/changes/{change_id}", auth=signed_in, summary="Một đề nghị thay đổi")
 def get_change(request, change_id: int):
     user = require_api_user(request)
-    return change_body(user, get_change_request_for(user, change_id))
+    return change_body(user, change_request_get(user, change_id))
 
 
 @router.post(
@@ -222,9 +222,9 @@ def get_change(request, change_id: int):
 @idempotent
 def approve_change(request, change_id: int, payload: ChangeNoteIn | None = None):
     user = require_api_user(request)
-    change = get_change_request_for(user, change_id)
+    change = change_request_get(user, change_id)
     services.record_change_approve(actor=user, request=change, note=(payload or ChangeNoteIn()).note)
-    return Status(200, change_body(user, get_change_request_for(user, change_id)))
+    return Status(200, change_body(user, change_request_get(user, change_id)))
 
 
 @router.post(
@@ -233,27 +233,27 @@ def approve_change(request, change_id: int, payload: ChangeNoteIn | None = None)
 @idempotent
 def reject_change(request, change_id: int, payload: RejectIn):
     user = require_api_user(request)
-    change = get_change_request_for(user, change_id)
+    change = change_request_get(user, change_id)
     services.record_change_reject(actor=user, request=change, reason=payload.reason)
-    return Status(200, change_body(user, get_change_request_for(user, change_id)))
+    return Status(200, change_body(user, change_request_get(user, change_id)))
 
 
 @router.get("/{product_id}", summary="Một sản phẩm")
 def get_product(request, product_id: int):
     user = api_user(request)
-    return product_body(user, get_product_for(user, product_id))
+    return product_body(user, product_get(user, product_id))
 
 
 @router.patch("/{product_id}", auth=signed_in, summary="Sửa sản phẩm (gửi kèm version để tránh ghi đè)")
 def update_product(request, product_id: int, payload: ProductPatch):
     user = require_api_user(request)
-    product = get_product_for(user, product_id)
+    product = product_get(user, product_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version", None)
     if "product_set" in changes:
         changes["product_set"] = product_set_by_code(changes["product_set"])
     services.product_update(actor=user, product=product, expected_version=version, **changes)
-    return product_body(user, get_product_for(user, product_id))
+    return product_body(user, product_get(user, product_id))
 
 
 @router.post(
@@ -265,7 +265,7 @@ def update_product(request, product_id: int, payload: ProductPatch):
 @idempotent
 def upload_photo(request, product_id: int, file: File[UploadedFile | None] = None, kind: Form[str] = "photo"):
     user = require_api_user(request)
-    product = get_product_for(user, product_id)
+    product = product_get(user, product_id)
     refused_upload(request, "file")
     photo = services.product_photo_add(actor=user, product=product, upload=file, kind=kind)
     return Status(201, photo_body(photo))
@@ -274,7 +274,7 @@ def upload_photo(request, product_id: int, file: File[UploadedFile | None] = Non
 @router.get("/{product_id}/photos/{photo_id}/file", summary="Tải ảnh về (sau khi kiểm tra quyền)")
 def download_photo(request, product_id: int, photo_id: int):
     user = api_user(request)
-    photo = get_photo_for(user, product_id, photo_id)
+    photo = photo_get(user, product_id, photo_id)
     return download_response(
         request, photo.file.name, filename=photo.original_name, content_type=photo.content_type
     )

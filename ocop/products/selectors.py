@@ -26,7 +26,7 @@ def products_visible_to(user) -> QuerySet[Product]:
     )
 
 
-def get_product_for(user, product_id) -> Product:
+def product_get(user, product_id) -> Product:
     try:
         return products_visible_to(user).get(pk=int(product_id))
     except (Product.DoesNotExist, TypeError, ValueError) as missing:
@@ -42,8 +42,8 @@ def products_search(user, *, q: str = "", producer_id: int | None = None) -> Que
     return products.order_by("name", "pk")
 
 
-def get_photo_for(user, product_id, photo_id) -> ProductPhoto:
-    product = get_product_for(user, product_id)
+def photo_get(user, product_id, photo_id) -> ProductPhoto:
+    product = product_get(user, product_id)
     try:
         return product.photos.get(pk=int(photo_id))
     except (ProductPhoto.DoesNotExist, TypeError, ValueError) as missing:

@@ -21,7 +21,7 @@ from ocop.core.text import fold, nfc
 from ocop.producers.models import ChangeRequestStatus, Producer, RecordChangeRequest
 from ocop.producers.policies import why_not_decide_change
 from ocop.producers.selectors import PRODUCT_GUARDED, holds_active_certificate
-from ocop.producers.services import open_change_request, producer_fields_save
+from ocop.producers.services import change_request_open, producer_fields_save
 from ocop.products.models import IpStatus, PhotoKind, Product, ProductPhoto, SalesChannel
 from ocop.products.policies import can_add_product, why_not_edit_product
 from ocop.products.selectors import current_rubric_version
@@ -194,7 +194,7 @@ def product_update(*, actor, product: Product, expected_version: int | None = No
     held = {key: value for key, value in changed.items() if key in PRODUCT_GUARDED}
     if held and holds_active_certificate(product.producer, product):
         # What the certificate names changes only with an officer's approval; the rest is saved now.
-        open_change_request(
+        change_request_open(
             actor=actor, producer=product.producer, product=product, record=product, changes=held
         )
         changed = {key: value for key, value in changed.items() if key not in held}

@@ -15,10 +15,10 @@ from ocop.core.uploads import refused_upload
 from ocop.producers.models import ChangeRequestStatus
 from ocop.producers.policies import change_request_flags
 from ocop.producers.selectors import (
+    change_request_get,
     change_requests_visible_to,
-    get_change_request_for,
-    get_producer_for,
     pending_change,
+    producer_get,
     producers_of,
 )
 from ocop.products import services
@@ -30,7 +30,7 @@ from ocop.products.forms import (
     ProductForm,
 )
 from ocop.products.policies import can_add_product, product_flags
-from ocop.products.selectors import change_lines, get_photo_for, get_product_for, sheet_status
+from ocop.products.selectors import change_lines, photo_get, product_get, sheet_status
 from ocop.products.services import EDITABLE_FIELDS
 
 
@@ -59,9 +59,7 @@ def _say_pending(request, change) -> None:
 @shows_refusals
 def create_view(request):
     producer_id = request.GET.get("producer") or request.POST.get("producer")
-    producer = (
-        get_producer_for(request.user, producer_id) if producer_id else producers_of(request.user).first()
-    )
+    producer = producer_get(request.user, producer_id) if producer_id else producers_of(request.user).first()
     if producer is None or not can_add_product(request.user, producer):
         raise Http404
     form = ProductForm(request.POST or None, initial={"ip_status": "none"})
@@ -83,7 +81,7 @@ def create_view(request):
 @login_required
 @shows_refusals
 def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
-    product = get_product_for(request.user, pk)
+    product = product_get(request.user, pk)
     return render(
         request,
         "products/detail.html",
@@ -103,7 +101,7 @@ def detail_view(request, pk: int, *, photo_form=None, status: int = 200):
 @require_http_methods(["GET", "POST"])
 @shows_refusals
 def edit_view(request, pk: int):
-    product = get_product_for(request.user, pk)
+    product = product_get(request.user, pk)
     if not product_flags(request.user, product)["may_edit"]:
         raise Http404
     initial = {key: getattr(product, key) for key in EDITABLE_FIELDS}
@@ -136,7 +134,7 @@ def edit_view(request, pk: int):
 @require_POST
 @shows_refusals
 def photo_add_view(request, pk: int):
-    product = get_product_for(request.user, pk)
+    product = product_get(request.user, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         with refusal(form) as refused:
@@ -156,7 +154,7 @@ def photo_add_view(request, pk: int):
 @login_required
 @shows_refusals
 def photo_view(request, pk: int, photo_id: int):
-    photo = get_photo_for(request.user, pk, photo_id)
+    photo = photo_get(request.user, pk, photo_id)
     return download_response(
         request, photo.file.name, filename=photo.original_name, content_type=photo.content_type
     )
@@ -179,7 +177,7 @@ def changes_view(request):
 @login_required
 @shows_refusals
 def change_view(request, pk: int):
-    change = get_change_request_for(request.user, pk)
+    change = change_request_get(request.user, pk)
     return render(
         request,
         "products/change.html",
@@ -197,7 +195,7 @@ def change_view(request, pk: int):
 @require_POST
 @shows_refusals
 def change_approve_view(request, pk: int):
-    change = get_change_request_for(request.user, pk)
+    change = change_request_get(request.user, pk)
     form = ChangeNoteForm(request.POST)
     with refusal(request):
         services.record_change_approve(
@@ -211,7 +209,7 @@ def change_approve_view(request, pk: int):
 @require_POST
 @shows_refusals
 def change_reject_view(request, pk: int):
-    change = get_change_request_for(request.user, pk)
+    change = change_request_get(request.user, pk)
     form = ChangeRejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Cần ghi lý do trả lại."))

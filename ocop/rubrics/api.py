@@ -14,7 +14,7 @@ from ocop.core.errors import Invalid
 from . import schema
 from .classify import classify, number
 from .issues import ScoringError
-from .selectors import engine_version, get_rubric_version, rubric_versions
+from .selectors import engine_version, rubric_version_get, rubric_versions
 
 router = Router(tags=["rubrics"])
 
@@ -62,13 +62,13 @@ def list_versions(request):
 
 @router.get("/{code}", summary="Một phiên bản: phân loại sản phẩm, phiếu đánh giá, hạng sao, phân cấp")
 def get_version(request, code: str):
-    row = get_rubric_version(code)
+    row = rubric_version_get(code)
     return version_detail(row, engine_version(code))
 
 
 @router.post("/{code}/classify", summary="Xếp hạng sao từ tổng điểm hoặc từ các lựa chọn của một phiếu")
 def classify_product(request, code: str, payload: ClassifyIn):
-    get_rubric_version(code)
+    rubric_version_get(code)
     engine = engine_version(code)
     body = payload.dict(exclude_none=True)
     try:

@@ -42,7 +42,7 @@ def rubric_versions() -> QuerySet[m.RubricVersion]:
     return m.RubricVersion.objects.select_related("content").order_by("effective_from")
 
 
-def get_rubric_version(code: str) -> m.RubricVersion:
+def rubric_version_get(code: str) -> m.RubricVersion:
     row = rubric_versions().filter(code=code).first()
     if row is None:
         raise NotFound(_("Không có bộ tiêu chí «%(code)s».") % {"code": code}, code="unknown_rubric_version")

@@ -23,10 +23,10 @@ from .forms import HistoryUploadForm, SheetUploadForm
 from .issues import RubricFileInvalid, ScoringError
 from .selectors import (
     engine_version,
-    get_rubric_version,
     history_imports_visible_to,
     product_sets_of,
     product_sets_without_sheet,
+    rubric_version_get,
     rubric_versions,
     sheet_additions,
     version_in_force,
@@ -60,7 +60,7 @@ def version_list(request):
 
 @shows_refusals
 def version_detail(request, code: str):
-    row = get_rubric_version(code)
+    row = rubric_version_get(code)
     v = engine_version(code)
     nodes = [
         {
@@ -92,7 +92,7 @@ def version_detail(request, code: str):
 @shows_refusals
 def sheet_view(request, code: str, product_set: str):
     """The sheet as a form: anyone may try options and see the score and what held it back (a GET form)."""
-    get_rubric_version(code)
+    rubric_version_get(code)
     v = engine_version(code)
     sheet = v.sheet(product_set)
     if sheet is None:
@@ -176,7 +176,7 @@ def sheet_import(request, code: str):
     """Upload → preview with every problem → confirm: a central officer keys in a sheet without a developer."""
     if not has_capability(request.user, Capability.MANAGE_RUBRICS):
         raise Http404
-    row = get_rubric_version(code)
+    row = rubric_version_get(code)
     form = SheetUploadForm(request.POST or None, request.FILES or None, product_sets=product_sets_of(row))
     preview = token = None
     if request.method == "POST" and request.POST.get("confirm"):
@@ -300,7 +300,7 @@ def missing_sheets(request):
     XLSX template to fill and the import that loads it."""
     _require_rubric_manager(request)
     code = request.GET.get("version", "")[:20]
-    row = get_rubric_version(code) if code else version_in_force(timezone.localdate())
+    row = rubric_version_get(code) if code else version_in_force(timezone.localdate())
     if row is None:
         raise Http404
     loaded = engine_version(row.code)
@@ -326,7 +326,7 @@ def missing_sheets(request):
 def sheet_template(request, code: str, product_set: str):
     """The XLSX template of one product set's sheet, with the columns the sheet import reads."""
     _require_rubric_manager(request)
-    get_rubric_version(code)
+    rubric_version_get(code)
     loaded = engine_version(code)
     chosen = loaded.product_set(product_set)
     if chosen is None:

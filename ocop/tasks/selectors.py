@@ -18,7 +18,7 @@ def task_runs_visible_to(user) -> QuerySet[TaskRun]:
     )
 
 
-def get_task_run_for(user, run_id: int) -> TaskRun:
+def task_run_get(user, run_id: int) -> TaskRun:
     run = task_runs_visible_to(user).filter(pk=run_id).first()
     if run is None:
         raise NotFound("Không tìm thấy công việc này.", code="task_run_not_found")

@@ -15,7 +15,7 @@ from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.tasks import services
 from ocop.tasks.models import Status
-from ocop.tasks.selectors import get_task_run_for, task_runs_visible_to
+from ocop.tasks.selectors import task_run_get, task_runs_visible_to
 
 
 def _require_officer(request) -> None:
@@ -50,7 +50,7 @@ def task_list(request):
 @shows_refusals
 def task_retry(request, run_id: int):
     _require_officer(request)
-    run = get_task_run_for(request.user, run_id)
+    run = task_run_get(request.user, run_id)
     with refusal(request):
         services.task_run_retry(actor=request.user, run=run, reason=request.POST.get("reason", "")[:500])
         messages.success(request, _("Đã đưa công việc vào hàng chờ để chạy lại."))
@@ -71,7 +71,7 @@ def task_probe(request):
 @shows_refusals
 def task_output(request, run_id: int):
     _require_officer(request)
-    run = get_task_run_for(request.user, run_id)
+    run = task_run_get(request.user, run_id)
     if not run.output:
         raise Http404
     return download_response(request, run.output.name, filename=run.output_filename or "ket-qua")

@@ -23,7 +23,7 @@ from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_qr_text
 from ocop.core.errors import Conflict, Forbidden
 from ocop.producers.models import ChangeRequestStatus, Producer, RecordChangeRequest
-from ocop.producers.services import open_change_request, producer_create, producer_update
+from ocop.producers.services import change_request_open, producer_create, producer_update
 from ocop.products import services as products
 from ocop.products.models import Product
 from ocop.rubrics.models import ProductSet
@@ -365,7 +365,7 @@ def test_only_the_records_people_open_a_change_request(story, issue):
     issue([(story.honey, 4, None, None)])
     for outsider in (story.cast.other_producer_user, story.cast.other_province_officer):
         with nothing_changes(), pytest.raises(Forbidden):
-            open_change_request(
+            change_request_open(
                 actor=outsider,
                 producer=story.honey.producer,
                 product=story.honey,

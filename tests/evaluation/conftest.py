@@ -220,7 +220,7 @@ def build_scene(
         actor=officer, evaluation_round=evaluation_round, dossier=dossier
     )
     if assign:
-        services.assign_all(actor=officer, evaluation_round=evaluation_round)
+        services.assignments_create_all(actor=officer, evaluation_round=evaluation_round)
     if open_scoring:
         evaluation_round = services.round_advance(
             actor=officer, evaluation_round=evaluation_round, to=RoundStatus.SCORING

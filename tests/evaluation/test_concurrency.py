@@ -127,7 +127,7 @@ def _new_round_dossier(cast, trial: int, producer=None) -> RoundDossier:
     round_dossier = services.round_dossier_add(
         actor=cast.province_officer, evaluation_round=cast.round, dossier=dossier
     )
-    services.assign_all(actor=cast.province_officer, evaluation_round=cast.round)
+    services.assignments_create_all(actor=cast.province_officer, evaluation_round=cast.round)
     return round_dossier
 
 

@@ -113,7 +113,9 @@ def _round_actions(cast, evaluation_round, newcomer, spare_dossier) -> dict:
         "may_add_dossier": lambda actor: services.round_dossier_add(
             actor=actor, evaluation_round=evaluation_round, dossier=spare_dossier
         ),
-        "may_assign_all": lambda actor: services.assign_all(actor=actor, evaluation_round=evaluation_round),
+        "may_assign_all": lambda actor: services.assignments_create_all(
+            actor=actor, evaluation_round=evaluation_round
+        ),
         "may_start_scoring": lambda actor: services.round_advance(
             actor=actor, evaluation_round=evaluation_round, to=RoundStatus.SCORING
         ),
@@ -155,7 +157,9 @@ def _dossier_actions(cast, round_dossier) -> dict:
             conclusion=Conclusion.RECOGNISE,
             minutes="Hội đồng thống nhất đề nghị công nhận.",
         ),
-        "may_propose": lambda actor: services.propose_upward(actor=actor, round_dossier=round_dossier),
+        "may_propose": lambda actor: services.round_dossier_propose_upward(
+            actor=actor, round_dossier=round_dossier
+        ),
     }
 
 
@@ -201,7 +205,7 @@ def test_page_and_api_flags_agree_with_what_each_round_service_allows(cast, clie
         assert _disagreements(trial, trial.round_flags, actions, current) == [], current.name
     page, api = trial.round_flags("province_officer", evaluation_round)
     assert page["may_start_scoring"] and api["may_assign_all"] and api["may_add_member"]
-    services.assign_all(actor=cast.province_officer, evaluation_round=evaluation_round)
+    services.assignments_create_all(actor=cast.province_officer, evaluation_round=evaluation_round)
     services.round_advance(
         actor=cast.province_officer, evaluation_round=evaluation_round, to=RoundStatus.SCORING
     )
@@ -242,7 +246,7 @@ def test_page_and_api_flags_agree_with_what_each_dossier_service_allows(cast, cl
         minutes="Hội đồng thống nhất đề nghị công nhận.",
     )
     check("concluded")
-    services.propose_upward(actor=cast.province_officer, round_dossier=scene.refresh())
+    services.round_dossier_propose_upward(actor=cast.province_officer, round_dossier=scene.refresh())
     check("proposed upward")
     # Every flag but the paper one (this dossier is scored on the digital sheet) was true for someone.
     assert {flag for flag, values in seen.items() if True not in values} == {"may_enter_on_behalf"}

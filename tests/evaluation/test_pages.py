@@ -222,7 +222,7 @@ def test_the_progress_page_costs_the_same_queries_whatever_the_number_of_dossier
     services.round_dossier_add(
         actor=scene.cast.province_officer, evaluation_round=scene.round, dossier=dossier
     )
-    services.assign_all(actor=scene.cast.province_officer, evaluation_round=scene.round)
+    services.assignments_create_all(actor=scene.cast.province_officer, evaluation_round=scene.round)
     with CaptureQueriesContext(connection) as two:
         page = client.get(url)
     assert page.content.decode().count('data-state="not_started"') == 6

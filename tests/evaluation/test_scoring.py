@@ -209,7 +209,7 @@ def test_a_member_who_belongs_to_the_producer_is_detected_and_never_assigned(cas
             member=scene.council.members.get(user=cast.council3),
         )
     assert refused.value.code == "member_conflicted"
-    services.assign_all(actor=cast.province_officer, evaluation_round=scene.round)
+    services.assignments_create_all(actor=cast.province_officer, evaluation_round=scene.round)
     assigned = set(
         Assignment.objects.filter(round_dossier=scene.round_dossier).values_list(
             "member__user__username", flat=True
@@ -340,7 +340,7 @@ def test_the_council_concludes_with_minutes_and_proposes_the_product_to_the_cent
         expected_version=result.version,
     )
     assert done.status == EvaluationStatus.RECOGNITION_PROPOSED
-    proposed = services.propose_upward(actor=cast.province_officer, round_dossier=done)
+    proposed = services.round_dossier_propose_upward(actor=cast.province_officer, round_dossier=done)
     assert proposed.forwarded_at is not None
     assert Dossier.objects.get(pk=scene.dossier.pk).status == "proposed_to_central"
     # The central round gathers it.
@@ -421,7 +421,7 @@ def test_after_the_decision_the_round_dossier_and_the_cycle_dossier_are_recognis
     result = services.council_result_compute(actor=cast.province_officer, round_dossier=scene.round_dossier)
     assert (result.recognised_stars, result.forward_to) == (4, "")
     with nothing_changes(), pytest.raises(Invalid):
-        services.propose_upward(actor=cast.province_officer, round_dossier=result)
+        services.round_dossier_propose_upward(actor=cast.province_officer, round_dossier=result)
     concluded = services.council_conclude(
         actor=cast.province_officer,
         round_dossier=result,
@@ -429,8 +429,10 @@ def test_after_the_decision_the_round_dossier_and_the_cycle_dossier_are_recognis
         minutes="Đề nghị công nhận 4 sao.",
     )
     with nothing_changes(), pytest.raises(Forbidden):
-        services.mark_recognised(actor=cast.council1, round_dossier=concluded, decision_number="125/QĐ-UBND")
-    done = services.mark_recognised(
+        services.round_dossier_mark_recognised(
+            actor=cast.council1, round_dossier=concluded, decision_number="125/QĐ-UBND"
+        )
+    done = services.round_dossier_mark_recognised(
         actor=cast.province_officer, round_dossier=concluded, decision_number="125/QĐ-UBND"
     )
     assert done.status == EvaluationStatus.RECOGNISED

@@ -31,7 +31,7 @@ from ocop.certification.services.keys import _active_key, _publish, authority_en
 from ocop.core.errors import Conflict, Invalid
 from ocop.core.text import nfc
 from ocop.evaluation.models import EvaluationStatus, RoundDossier
-from ocop.evaluation.services import mark_recognised
+from ocop.evaluation.services import round_dossier_mark_recognised
 from ocop.products.models import Product
 from ocop.rubrics.engine import band_for_total
 from ocop.rubrics.issues import RubricError
@@ -330,7 +330,9 @@ def _close_evaluations(*, actor, decision: RecognitionDecision, authority: Issui
         round__unit=authority.unit,
     ).select_related("round", "dossier")
     for round_dossier in proposals:
-        mark_recognised(actor=actor, round_dossier=round_dossier, decision_number=decision.number)
+        round_dossier_mark_recognised(
+            actor=actor, round_dossier=round_dossier, decision_number=decision.number
+        )
 
 
 @transaction.atomic

@@ -12,8 +12,8 @@ records an audit event. Reads are in `ocop.evaluation.selectors`. Callers import
 """
 
 from ocop.evaluation.services.council import (
-    assign_all,
     assignment_create,
+    assignments_create_all,
     conflict_declare,
     council_set_up,
     member_add,
@@ -22,23 +22,23 @@ from ocop.evaluation.services.paper import paper_parts, sheet_paper_save, sheet_
 from ocop.evaluation.services.results import (
     council_conclude,
     council_result_compute,
-    mark_recognised,
-    propose_upward,
+    round_dossier_mark_recognised,
+    round_dossier_propose_upward,
 )
 from ocop.evaluation.services.rounds import round_advance, round_create, round_dossier_add
 from ocop.evaluation.services.sheets import sheet_save_draft, sheet_submit
 
 __all__ = [
-    "assign_all",
+    "assignments_create_all",
     "assignment_create",
     "conflict_declare",
     "council_conclude",
     "council_result_compute",
     "council_set_up",
-    "mark_recognised",
+    "round_dossier_mark_recognised",
     "member_add",
     "paper_parts",
-    "propose_upward",
+    "round_dossier_propose_upward",
     "round_advance",
     "round_create",
     "round_dossier_add",

@@ -172,7 +172,7 @@ def council_conclude(
 
 
 @transaction.atomic
-def propose_upward(*, actor, round_dossier: RoundDossier, note: str = "") -> RoundDossier:
+def round_dossier_propose_upward(*, actor, round_dossier: RoundDossier, note: str = "") -> RoundDossier:
     """Send a product the duty table forwards to the next level (a province's ≥ 90 product to the central
     council as a 5★ candidate). Forwarding is recorded beside the status: the province still recognises its own
     star for the product."""
@@ -197,7 +197,9 @@ def propose_upward(*, actor, round_dossier: RoundDossier, note: str = "") -> Rou
 
 
 @transaction.atomic
-def mark_recognised(*, actor, round_dossier: RoundDossier, decision_number: str = "") -> RoundDossier:
+def round_dossier_mark_recognised(
+    *, actor, round_dossier: RoundDossier, decision_number: str = ""
+) -> RoundDossier:
     """After the recognition decision is approved (certification), the round dossier is recognised."""
     round_dossier = lock_round_dossier(round_dossier)
     policies.require(actor, "recognise", round_dossier)
@@ -206,7 +208,7 @@ def mark_recognised(*, actor, round_dossier: RoundDossier, decision_number: str 
     move(round_dossier, EvaluationStatus.RECOGNISED)
     round_dossier.version += 1
     round_dossier.save(update_fields=["status", "version"])
-    dossier_gateway.mark_recognised(
+    dossier_gateway.round_dossier_mark_recognised(
         actor=actor, dossier=round_dossier.dossier, level=round_dossier.round.level
     )
     record_event(

@@ -1,4 +1,4 @@
-"""Writes of the rubrics app: load a version's data into tables, freeze it, import a sheet from a spreadsheet.
+"""Rubric versions: load a version's data into tables, freeze it, import a sheet from a spreadsheet.
 
 Every load is validated first and applied in one transaction: a file with any error loads nothing. Loading
 the same content again changes nothing (the fingerprint matches). A frozen version (one that has been used
@@ -19,19 +19,19 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, can, has_capability
+from ocop.accounts.policies import Capability, has_capability
 from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden, Invalid
 
-from . import models as m
-from . import schema
-from .freeze import added_fields, added_sheets, frozen_changes
-from .issues import Issue, RubricFileInvalid, errors_only
-from .loader import parse_version, read_version_file
-from .sheet_import import SheetImport, merge_sheet, sheet_from_rows
-from .tables import read_rows
+from .. import models as m
+from .. import schema
+from ..freeze import added_fields, added_sheets, frozen_changes
+from ..issues import Issue, RubricFileInvalid, errors_only
+from ..loader import parse_version, read_version_file
+from ..sheet_import import SheetImport, merge_sheet, sheet_from_rows
+from ..tables import read_rows
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -111,7 +111,7 @@ def _load_into_frozen(
 ) -> LoadResult:
     """A frozen version receives only sheets for sets that have none and were never scored (see `freeze`);
     any other change is refused with each change named, and nothing is written."""
-    from .selectors import scored_product_sets
+    from ..selectors import scored_product_sets
 
     content = m.RubricVersionContent.objects.get(version=row)
     place = (("file", source),) if source else ()
@@ -147,7 +147,7 @@ def _load_into_frozen(
 
 def _loaded_changed() -> None:
     """Readers follow the new content now (this transaction) and again once it is committed (every process)."""
-    from .selectors import loaded_changed
+    from ..selectors import loaded_changed
 
     loaded_changed()
     transaction.on_commit(loaded_changed)
@@ -332,7 +332,7 @@ def rubric_sheet_import_preview(
 ) -> SheetImport:
     """Read a sheet from XLSX/CSV and check it against the version, without writing anything."""
     _require_rubric_manager(actor)
-    from .selectors import engine_version
+    from ..selectors import engine_version
 
     engine = engine_version(version.code)
     try:
@@ -370,7 +370,7 @@ def rubric_sheet_import_preview(
 
 def _frozen_refusals(version: m.RubricVersion, product_set: str, sheet_data: dict | None) -> list[Issue]:
     """Why a sheet for `product_set` cannot go into the frozen version (empty: it can)."""
-    from .selectors import scored_product_sets
+    from ..selectors import scored_product_sets
 
     document = m.RubricVersionContent.objects.get(version=version).document
     scored = scored_product_sets(version)
@@ -411,92 +411,3 @@ def invalid_from(error: RubricFileInvalid, lang: str) -> Invalid:
 
 def issues_text(issues: Iterable[Issue], lang: str = "vi") -> list[str]:
     return [issue.describe(lang) for issue in issues]
-
-
-# -- Historical results ----------------------------------------------------------------------------------
-
-
-def history_import_preview(
-    *, actor, content: bytes, filename: str = "", mapping: dict[str, str] | None = None
-):
-    """Read and check past recognition decisions; rows outside the actor's area are errors. Writes nothing."""
-    from .history import HistoryPreview, read_history
-
-    if not has_capability(actor, Capability.RECOGNISE):
-        raise Forbidden(_("Vai trò của bạn không được nhập kết quả công nhận."), code="forbidden")
-    try:
-        rows = read_rows(content, filename)
-    except RubricFileInvalid as unreadable:
-        return HistoryPreview([], unreadable.issues)
-    preview = read_history(rows, mapping=mapping)
-    for row in preview.rows:
-        if row.unit is not None and not can(actor, Capability.RECOGNISE, row.unit):
-            row.issues.append(
-                Issue(
-                    "outside_scope",
-                    (("row", str(row.row_number)), ("column", "Địa chỉ")),
-                    {"value": row.unit.full_name},
-                )
-            )
-    return preview
-
-
-def history_import_apply(
-    *, actor, content: bytes, filename: str = "", mapping: dict[str, str] | None = None
-) -> m.HistoryImport:
-    """Apply the whole file or nothing: any error refuses it; flagged rows (warnings) are kept with their flags."""
-    preview = history_import_preview(actor=actor, content=content, filename=filename, mapping=mapping)
-    if not preview.ok:
-        raise RubricFileInvalid(errors_only(preview.all_issues) or [Issue("empty_sheet_file")])
-    with transaction.atomic():
-        batch = m.HistoryImport.objects.create(
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            filename=filename[:200],
-            rows=len(preview.rows),
-            flagged=sum(r.flagged for r in preview.rows),
-        )
-        m.HistoricalRecognition.objects.bulk_create(
-            m.HistoricalRecognition(
-                batch=batch,
-                row_number=r.row_number,
-                product_name=r.product_name[:300],
-                producer_name=r.producer_name[:300],
-                address_as_written=r.address[:500],
-                unit=r.unit,
-                current_province=r.current_province,
-                stars=r.stars,
-                score=r.score,
-                decision_number=r.decision_number[:100],
-                decision_date=r.decision_date,
-                level=r.level,
-                rubric_version=r.version,
-                product_set_name=r.product_set_name[:300],
-                expires_on=r.expires_on,
-                flagged=r.flagged,
-                flags=[i.as_dict("vi") for i in r.issues],
-            )
-            for r in preview.rows
-        )
-        record_event(
-            actor=actor,
-            action="history_import.apply",
-            target=batch,
-            data={"rows": batch.rows, "flagged": batch.flagged, "file": filename},
-        )
-    return batch
-
-
-@transaction.atomic
-def history_import_undo(*, actor, batch: m.HistoryImport, reason: str) -> m.HistoryImport:
-    """Remove a batch's rows (the batch itself stays, marked undone, for the record)."""
-    batch = m.HistoryImport.objects.select_for_update().get(pk=batch.pk)
-    if batch.undone_at is not None:
-        raise Conflict(_("Lần nhập này đã được hủy."), code="already_undone")
-    units = list(m.HistoricalRecognition.objects.filter(batch=batch).select_related("unit")[:1000])
-    if any(not can(actor, Capability.RECOGNISE, r.unit) for r in units):
-        raise Forbidden(_("Lần nhập có dòng ngoài địa bàn bạn phụ trách."), code="forbidden")
-    m.HistoricalRecognition.objects.filter(batch=batch).delete()
-    batch.undone_at = timezone.now()
-    batch.save(update_fields=["undone_at"])
-    record_event(actor=actor, action="history_import.undo", target=batch, reason=reason)
-    return batch
