@@ -1,7 +1,7 @@
 """Notices to people (*thông báo*): the one way every app tells someone that something concerns them.
 
 `notify_people(people=, actor=, unit=, title=, url=)` writes an in-app notice to each person (not the actor)
-and sends them one e-mail after commit (`cycle.send_notice`, retried; a mail outage never undoes the change).
+and sends them one e-mail after commit (the one mail task `mail.send`, retried; a mail outage never undoes the change).
 `notify(record=, actor=, title=)` does the same for a step of a routed record (idea, plan, dossier): to the
 producer's members and the officers who now hold it. Call them inside the action's transaction, beside its
 audit event. `notifications_mark_read` is the reader's own bookkeeping (no audit event).
@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import Role
 from ocop.cycle.models import Dossier, Notification
 from ocop.cycle.policies import route_of
-from ocop.cycle.tasks import send_notice
 from ocop.cycle.workflow import PRODUCER, routing, workflow
 from ocop.geo.models import Level
 from ocop.producers.models import ProducerMember
 from ocop.tasks import enqueue
+from ocop.tasks.tasks import send_mail
 
 RECORD_PAGES = {"dossier": "cycle:dossier", "idea": "cycle:idea", "plan": "cycle:plan"}
 
@@ -63,7 +63,7 @@ def _send(*, people: set, actor, unit, title: str, url: str, body: str, dossier=
         link = f"{settings.SITE_URL}{url}" if getattr(settings, "SITE_URL", "") else url
         text = "\n\n".join(part for part in (title, body, _("Xem chi tiết: %(url)s") % {"url": link}) if part)
         # Sent after commit, retried on failure; a mail outage never undoes or hides the change itself.
-        enqueue(send_notice, unit=unit, actor=actor, subject=title, text=text, addresses=addresses)
+        enqueue(send_mail, unit=unit, actor=actor, to=addresses, subject=f"[OCOP] {title}"[:200], body=text)
 
 
 def notify(*, record, actor, title: str, body: str = "") -> None:
