@@ -23,6 +23,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import translation
+
 from ocop.core.text import fold
 from ocop.geo.models import AdminUnit, Era, Level
 
@@ -344,11 +346,17 @@ def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str) -> None:
         problem("level", error.code, "warning", **error.issues[0].params)
         return
     if recognition.recognised_stars != row.stars:
+        named = engine.level(row.level)
+        name = named.name if named is not None else row.level
+        with translation.override("en"):
+            name_en = translation.gettext(name)
         problem(
             "level",
             "level_cannot_recognise",
             "warning",
             date=row.decision_date.strftime("%d/%m/%Y"),
             level=row.level,
+            level_name=name,  # as the version's `levels` name it
+            level_name_en=name_en,
             stars=row.stars,
         )
