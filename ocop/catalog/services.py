@@ -27,7 +27,7 @@ from ocop.catalog import display_order, facet_cache, index_sql
 from ocop.catalog.models import CatalogEntry, PartnerKey, SearchWord
 from ocop.catalog.policies import why_not_manage_partner_keys
 from ocop.catalog.search import vocabulary_words
-from ocop.certification.models import Certificate
+from ocop.certification.models import Certificate, CertificateStatus, EffectiveStatus
 from ocop.certification.selectors import api_status, certificate_qr_text
 from ocop.core.errors import Forbidden, Invalid
 from ocop.core.text import fold, nfc
@@ -121,7 +121,7 @@ class CertificateFacts:
 
     @property
     def recognised(self) -> bool:
-        return self.status == "active" and self.stars in self.recognised_stars
+        return self.status == EffectiveStatus.ACTIVE and self.stars in self.recognised_stars
 
 
 def certificates_for(product_ids: Iterable[int]) -> dict[int, CertificateFacts]:
@@ -142,7 +142,9 @@ def certificates_for(product_ids: Iterable[int]) -> dict[int, CertificateFacts]:
         "product_name",
     ):
         known = facts.get(certificate.product_id)
-        if known is not None and (known.status == "active" or certificate.status != "active"):
+        if known is not None and (
+            known.status == EffectiveStatus.ACTIVE or certificate.status != CertificateStatus.ACTIVE
+        ):
             continue
         facts[certificate.product_id] = CertificateFacts(
             id=certificate.id,

@@ -108,3 +108,4 @@ class CertificationCode(ErrorCode):
         "verify_rate_limited",
         "Too many codes checked in one minute; please try again later.",
     )
+    NO_RUBRIC_LOADED = "no_rubric_loaded", "No rubric version is loaded, so no certificate validity is known."

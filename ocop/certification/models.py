@@ -94,7 +94,7 @@ class RecognitionDecision(models.Model):
             # A returned draft frees its number for the corrected one.
             models.UniqueConstraint(
                 fields=["authority", "number"],
-                condition=~models.Q(status="rejected"),
+                condition=~models.Q(status=DecisionStatus.REJECTED),
                 name="certification_decision_number_unique",
             )
         ]
@@ -155,6 +155,13 @@ class EffectiveStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Đã được thay thế")
 
 
+class CertificateQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date) -> CertificateQuerySet:
+        """Certificates in force on `on`: not revoked, not replaced, not expired. Apps below this one (a
+        producer's guarded fields) ask through here, so the state's name stays with its table."""
+        return self.filter(status=CertificateStatus.ACTIVE, valid_until__gte=on)
+
+
 def certificate_pdf_name(instance, filename: str) -> str:
     """Generated names only: nothing a user typed reaches the storage path."""
     import uuid
@@ -208,6 +215,8 @@ class Certificate(models.Model):
     producer_place = models.CharField("Đơn vị hành chính", max_length=300, blank=True)  # unit names then
     producer_tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
 
+    objects = CertificateQuerySet.as_manager()
+
     product_id: int
     authority_id: int
     decision_id: int
@@ -220,7 +229,7 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["product"],
-                condition=models.Q(status="active"),
+                condition=models.Q(status=CertificateStatus.ACTIVE),
                 name="certification_one_active_certificate_per_product",
             ),
             models.CheckConstraint(
@@ -279,7 +288,7 @@ class CertificateChange(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(status=ChangeStatus.PENDING),
                 name="certification_one_pending_change_per_certificate",
             )
         ]

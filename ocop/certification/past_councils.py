@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocop.cycle.models import Dossier
+from ocop.cycle.states import DOSSIER
 from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier, RoundStatus
 from ocop.rubrics.models import RubricVersion
 from ocop.rubrics.selectors import engine_version, version_in_force
@@ -48,7 +49,9 @@ def record_past_results(
             Decimal(str(rest[0])) if rest and rest[0] is not None else TYPICAL_SCORE.get(stars, Decimal("40"))
         )
         dossier = (
-            Dossier.objects.filter(product=product, year=held_on.year).exclude(status="withdrawn").first()
+            Dossier.objects.filter(product=product, year=held_on.year)
+            .exclude(status=DOSSIER.withdrawn)
+            .first()
         )
         if dossier is None:
             dossier = Dossier.objects.create(
@@ -56,7 +59,7 @@ def record_past_results(
                 product=product,
                 unit=product.producer.unit,
                 year=held_on.year,
-                status="recognised",  # history: the cycle need not move again
+                status=DOSSIER.recognised,  # history: the cycle need not move again
                 rubric_version=rubric,
                 checklist_version="past",
                 checklist=[],

@@ -63,6 +63,7 @@ def context(certificate) -> dict:
         "decision": certificate.decision,
         "change": certificate.change,
         "status": status,
+        "statuses": EffectiveStatus,
         "status_label": str(EffectiveStatus(status).label),
         "replaced_by": certificate.replaced_by.first() if status == EffectiveStatus.SUPERSEDED else None,
         "stars_range": range(certificate.stars),

@@ -9,7 +9,6 @@ loaded. The selectors parse a version once per content fingerprint, so a reload 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.utils.translation import gettext as _
@@ -60,17 +59,11 @@ def recognisable_stars(unit, day: datetime.date) -> tuple[int, ...]:
     return tuple(duty.recognises) if duty is not None else ()
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def valid_until(decision_date: datetime.date) -> datetime.date:
-    """The last day a certificate is valid: `validity_months` from the decision's date (36 months: a decision of
-    10/07/2025 gives certificates valid through 09/07/2028)."""
-    months = certificate_rule(decision_date).validity_months
-    return add_months(decision_date, months) - datetime.timedelta(days=1)
+    """The last day a certificate is valid: `validity_months` from the decision's date, less a day (36 months: a
+    decision of 10/07/2025 gives certificates valid through 09/07/2028). The same rule dates the certificates
+    of an imported past decision (`rubrics.history`)."""
+    return certificate_rule(decision_date).valid_until(decision_date)
 
 
 def expiry_notice_days(day: datetime.date) -> int:

@@ -30,7 +30,7 @@ from ocop.certification.models import (
     RevocationList,
     SigningKey,
 )
-from ocop.core.errors import NotFound
+from ocop.core.errors import Invalid, NotFound
 from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
 
@@ -109,14 +109,21 @@ def reminder_recipients(certificate: Certificate) -> list[str]:
     return sorted({address.strip() for address in [producer.email, *owners] if address and address.strip()})
 
 
+def _longest_expiry_notice() -> int:
+    """The longest notice period of the loaded rubric versions; none loaded is said, not a bare ValueError."""
+    days = [v.certificate.expiry_notice_days for v in rules.versions()]
+    if not days:
+        raise Invalid(
+            _("Chưa nạp bộ tiêu chí nào: chưa biết thời hạn nhắc giấy chứng nhận sắp hết hạn."),
+            code="no_rubric_loaded",
+        )
+    return max(days)
+
+
 def certificates_due_for_reminder(today: datetime.date, lead_days: int | None = None) -> list[Certificate]:
     """Active certificates not yet reminded that expire within their notice period (the rubric data of their
     issue date, or `lead_days`), soonest first."""
-    horizon = (
-        lead_days
-        if lead_days is not None
-        else max(v.certificate.expiry_notice_days for v in rules.versions())
-    )
+    horizon = lead_days if lead_days is not None else _longest_expiry_notice()
     candidates = (
         Certificate.objects.filter(
             status=CertificateStatus.ACTIVE,
@@ -320,7 +327,7 @@ def key_list() -> dict[str, Any]:
                 "public_key": key.public_key,
                 "valid_from": key.valid_from.isoformat(timespec="seconds"),
                 "valid_until": key.retired_at.isoformat(timespec="seconds") if key.retired_at else None,
-                "status": "retired" if key.retired_at else "active",
+                "status": "retired" if key.retired_at else "active",  # the key's, not a certificate's
             }
             for key in keys
         ],
@@ -393,15 +400,25 @@ def _verify_number(number: str, today: datetime.date) -> tuple[offline.Result, C
         result.notes.append(NUMBER_TYPED)
         return result, None
     authority = certificate.authority
-    result = offline.Result(True, "active", None, None, authority.code, authority.name)
-    result.revocation_checked = True
+    result = _checked_against_record(
+        offline.Result(True, EffectiveStatus.ACTIVE.value, None, None, authority.code, authority.name),
+        certificate,
+        today,
+    )
     result.notes.append(NUMBER_TYPED)
-    status = certificate.effective_status(today)
-    if status in (EffectiveStatus.REVOKED, EffectiveStatus.SUPERSEDED):
-        result.status, result.problem = "revoked", status
-    elif status == EffectiveStatus.EXPIRED:
-        result.status, result.problem = "expired", "expired"
     return result, certificate
+
+
+def _checked_against_record(
+    result: offline.Result, certificate: Certificate, today: datetime.date
+) -> offline.Result:
+    """A genuine certificate's status as the database has it on `today`, in the verifier's words: the API's
+    status (a replaced certificate reads revoked), and what ended it as the problem."""
+    result.revocation_checked = True
+    status = certificate.effective_status(today)
+    if status != EffectiveStatus.ACTIVE:
+        result.status, result.problem = str(api_status(certificate, today)), str(status)
+    return result
 
 
 def certificate_verify(
@@ -443,14 +460,8 @@ def certificate_verify(
     ):
         return offline.Result(False, "not_genuine", "unknown_certificate", claim), None
     authority = certificate.authority
-    result = offline.Result(True, "active", None, claim, authority.code, authority.name)
-    result.revocation_checked = True
-    status = certificate.effective_status(today)
-    if status in (EffectiveStatus.REVOKED, EffectiveStatus.SUPERSEDED):
-        result.status, result.problem = "revoked", status
-    elif status == EffectiveStatus.EXPIRED:
-        result.status, result.problem = "expired", "expired"
-    return result, certificate
+    result = offline.Result(True, EffectiveStatus.ACTIVE.value, None, claim, authority.code, authority.name)
+    return _checked_against_record(result, certificate, today), certificate
 
 
 def verification_body(result: offline.Result, certificate: Certificate | None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ocop.accounts.policies import Capability, has_capability
 from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
-from ocop.certification.models import ChangeStatus, DecisionStatus
+from ocop.certification.models import ChangeStatus, DecisionStatus, EffectiveStatus
 from ocop.core.refusals import found as _found  # a selector's NotFound is the ordinary 404 page
 from ocop.core.refusals import refusal
 from ocop.core.storage import download_response
@@ -42,6 +42,7 @@ def certificate_detail(request, pk: int):
         {
             "certificate": certificate,
             "status": certificate.effective_status(),
+            "statuses": EffectiveStatus,
             "qr_text": selectors.certificate_qr_text(certificate),
             "replaced_by": certificate.replaced_by.first(),
             "changes": changes,
@@ -258,6 +259,7 @@ def decision_detail(request, pk: int):
         "certification/decision_detail.html",
         {
             "decision": decision,
+            "draft": draft,
             "items": items,
             **decision_flags,
             "why_not_approve": why_not,
@@ -319,6 +321,7 @@ def _verification(request, code: str):
         "certification/verify.html",
         {
             "result": result,
+            "statuses": EffectiveStatus,
             "body": body,
             "certificate": certificate,
             "form": VerifyForm(initial={"code": code}),

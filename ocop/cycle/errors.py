@@ -49,7 +49,10 @@ class CycleCode(ErrorCode):
         "previous_certificate_not_own",
         "The previous certificate must be one of this producer's own certificates (chosen by its number).",
     )
-    TARGET_STARS_INVALID = "target_stars_invalid", "The star level applied for must be 3, 4 or 5."
+    TARGET_STARS_INVALID = (
+        "target_stars_invalid",
+        "The star level applied for must be one the dossier's rubric version recognises.",
+    )
     YEAR_INVALID = "year_invalid", "The year must be between {first} and {last}."
     PRODUCER_NOT_CONFIRMED = "producer_not_confirmed", "The producer is not yet confirmed by the commune."
     CHECKLIST_INCOMPLETE = "checklist_incomplete", "The dossier lacks documents its checklist requires."

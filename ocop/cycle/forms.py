@@ -7,8 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.cycle.models import ApplicationType
+from ocop.rubrics.selectors import engine_version_on
 
-STAR_CHOICES = [("", _("Chưa chọn")), ("3", _("3 sao")), ("4", _("4 sao")), ("5", _("5 sao"))]
+
+def star_choices() -> list[tuple[str, str]]:
+    """The stars a dossier may apply for: the bands the rubric version in force today recognises."""
+    version = engine_version_on(timezone.localdate())
+    stars = sorted(version.recognised_stars) if version is not None else []
+    return [("", _("Chưa chọn")), *((str(n), _("%(n)s sao") % {"n": n}) for n in stars)]
 
 
 def year_choices():
@@ -72,7 +78,7 @@ class PlanForm(forms.Form):
 class DossierForm(forms.Form):
     application_type = forms.ChoiceField(label=_("Loại đăng ký"), choices=ApplicationType.choices)
     target_stars = forms.TypedChoiceField(
-        label=_("Hạng sao đăng ký"), choices=STAR_CHOICES, required=False, coerce=int, empty_value=None
+        label=_("Hạng sao đăng ký"), choices=star_choices, required=False, coerce=int, empty_value=None
     )
     previous_certificate = forms.ChoiceField(
         label=_("Giấy chứng nhận trước đó (nâng hạng, đánh giá lại)"),

@@ -13,7 +13,7 @@ from ocop.core.errors import Invalid
 from ocop.core.paging import MAX_PAGE_SIZE, PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
-from ocop.producers.models import RecordChangeRequest
+from ocop.producers.models import ChangeRequestStatus, RecordChangeRequest
 from ocop.producers.policies import change_request_flags
 from ocop.producers.selectors import (
     change_request_get,
@@ -187,7 +187,7 @@ def create_product(request, payload: ProductIn):
 
 
 class ChangeListQuery(Schema):
-    status: str = "pending"  # pending, approved, rejected, or "" for all
+    status: str = ChangeRequestStatus.PENDING.value  # pending, approved, rejected, or "" for all
 
 
 class ChangeNoteIn(Schema):

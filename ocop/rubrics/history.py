@@ -8,20 +8,22 @@ decision number and date, and the level that recognised it. For each row:
   current ones after (falling back to the other generation), and rolls up to today's province;
 - the rubric version in force on the decision date is found; a score whose band disagrees with the star, or a
   level that could not recognise that star then, flags the row (a warning: the decision is what it is);
-- the certificate's expiry is the decision date plus the version's validity (36 months).
+- the certificate's last valid day is the decision date plus the version's validity (36 months), less a day,
+  as for a certificate ocop issues (`CertificateRule.valid_until`).
 
 Unknown places, bad stars or dates are errors; `services.history_import_apply` refuses a file with any.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.utils import translation
 
 from ocop.core.text import fold
 from ocop.geo.models import AdminUnit, Era, Level
@@ -119,13 +121,6 @@ class HistoryPreview:
     @property
     def ok(self) -> bool:
         return bool(self.rows) and not errors_only(self.all_issues)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole months; the 31st becomes the month's last day (31/01 + 1 month = 28/02 or 29/02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_day(value: Any) -> date | None:
@@ -323,7 +318,7 @@ def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str) -> None:
         problem("decision_date", "no_version_for_date", value=row.decision_date.strftime("%d/%m/%Y"))
         return
     row.version = version
-    row.expires_on = add_months(row.decision_date, engine.certificate.validity_months)
+    row.expires_on = engine.certificate.valid_until(row.decision_date)  # as a certificate's `valid_until`
     if row.stars is None:
         return
     if row.score is not None:
@@ -351,11 +346,17 @@ def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str) -> None:
         problem("level", error.code, "warning", **error.issues[0].params)
         return
     if recognition.recognised_stars != row.stars:
+        named = engine.level(row.level)
+        name = named.name if named is not None else row.level
+        with translation.override("en"):
+            name_en = translation.gettext(name)
         problem(
             "level",
             "level_cannot_recognise",
             "warning",
             date=row.decision_date.strftime("%d/%m/%Y"),
             level=row.level,
+            level_name=name,  # as the version's `levels` name it
+            level_name_en=name_en,
             stars=row.stars,
         )

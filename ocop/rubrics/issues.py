@@ -326,8 +326,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A score of {score} is a {band}-star band under rubric {version}, but the decision says {stars} stars.",
     ),
     "level_cannot_recognise": (
-        "Theo phân cấp ngày {date}, {level} không công nhận hạng {stars} sao.",
-        "Under the duties in force on {date}, {level} does not recognise {stars} stars.",
+        "{level} không công nhận hạng {stars} sao theo phân cấp ngày {date}.",
+        "Under the duties in force on {date}, the {level} level does not recognise {stars} stars.",
     ),
     "outside_scope": (
         "Địa chỉ thuộc {value}, ngoài địa bàn bạn phụ trách.",
@@ -383,17 +383,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-# Level codes of the duty tables, named for messages ("district không công nhận…" read as code words).
-_LEVEL_NAMES = {
-    "vi": {"commune": "cấp xã", "district": "cấp huyện", "province": "cấp tỉnh", "central": "Trung ương"},
-    "en": {
-        "commune": "the commune level",
-        "district": "the district level",
-        "province": "the province level",
-        "central": "the central level",
-    },
-}
-# Messages whose {level} is a sentence's subject, not a quoted value.
+# Messages whose {level} names a level of the duty tables, not a quoted value: the caller gives the name the
+# rubric version's `levels` give it (`level_name`, e.g. "Cấp huyện", first in the sentence so its capitals
+# stand) and its English entry (`level_name_en`, from the catalogue this module cannot read); the level's code
+# stands in only when the caller gives no name.
 _NAMED_LEVEL = frozenset({"level_cannot_recognise"})
 
 
@@ -410,9 +403,9 @@ class Issue:
         templates = MESSAGES.get(self.code, (self.code, self.code))
         template = templates[1] if lang.startswith("en") else templates[0]
         params = dict(self.params)
-        if self.code in _NAMED_LEVEL and "level" in params:
-            names = _LEVEL_NAMES["en" if lang.startswith("en") else "vi"]
-            params["level"] = names.get(str(params["level"]), params["level"])
+        if self.code in _NAMED_LEVEL:
+            name = params.get("level_name_en") if lang.startswith("en") else None
+            params["level"] = name or params.get("level_name") or params.get("level", "")
         try:
             return template.format(**{k: _show(v) for k, v in params.items()})
         except (KeyError, IndexError):

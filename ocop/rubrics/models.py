@@ -327,8 +327,8 @@ class HistoricalRecognition(models.Model):
     """A past recognition (*quyết định công nhận* before this system) as the province recorded it.
 
     The address keeps the units of its time (`unit`, legacy or current) and rolls up through
-    `current_province`. `expires_on` is the decision date plus the certificate validity of the rubric version
-    loaded for that date. Nothing turns these rows into certificates yet: they are kept, listed with their
+    `current_province`. `expires_on` is the last day its certificate was valid, dated as a certificate's
+    `valid_until` by the rubric version loaded for the decision's date (`CertificateRule.valid_until`). Nothing turns these rows into certificates yet: they are kept, listed with their
     batch and undone with it, and neither the catalogue nor the expiry reminders read them.
     """
 

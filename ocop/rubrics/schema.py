@@ -7,10 +7,12 @@ Points are `Decimal` so that council means and band edges (89.99 vs 90) compare 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
+
+from ocop.core.dates import add_months
 
 DISQUALIFY = "disqualify"  # bị loại nếu…: the product is out, whatever its points
 STOP = (
@@ -266,6 +268,11 @@ class Aggregation:
 class CertificateRule:
     validity_months: int
     expiry_notice_days: int
+
+    def valid_until(self, decision_date: date) -> date:
+        """The last day a certificate of a decision of `decision_date` is valid: `validity_months` later, less
+        a day (36 months: a decision of 10/07/2025 gives certificates valid through 09/07/2028)."""
+        return add_months(decision_date, self.validity_months) - timedelta(days=1)
 
 
 @dataclass(frozen=True)

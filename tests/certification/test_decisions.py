@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from ocop.audit.models import AuditEvent
-from ocop.certification import qr, rules, services
+from ocop.certification import qr, services
 from ocop.certification.models import (
     ApplicationKind,
     Certificate,
@@ -17,6 +17,7 @@ from ocop.certification.models import (
     RecognitionDecision,
     RevocationList,
 )
+from ocop.core.dates import add_months
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.evaluation.models import RoundDossier
 from tests.council_support import council_backs
@@ -68,7 +69,7 @@ def test_a_draft_issues_nothing_until_a_second_official_approves(story):
     assert (honey.stars, lychee.stars) == (4, 3)
     assert honey.issued_on == decision.date
     # 36 months from the decision's date, read from the rubric data: valid through the day before.
-    assert honey.valid_until == rules.add_months(decision.date, 36) - datetime.timedelta(days=1)
+    assert honey.valid_until == add_months(decision.date, 36) - datetime.timedelta(days=1)
     assert honey.status == CertificateStatus.ACTIVE and honey.effective_status() == "active"
     claim, _signature = qr.unpack(honey.qr_payload)
     assert (claim.key_id, claim.number, claim.stars, claim.valid_until) == (

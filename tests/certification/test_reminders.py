@@ -15,6 +15,7 @@ from ocop.audit.models import AuditEvent
 from ocop.certification import rules
 from ocop.certification.models import Certificate
 from ocop.certification.services import expiry_reminders_send
+from ocop.core.dates import add_months
 from ocop.tasks.models import TaskRun
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ TODAY = datetime.date.today()
 def decision_date_expiring_in(days: int) -> datetime.date:
     """A decision date whose certificates' last valid day is `days` from today (36 months of validity)."""
     target = TODAY + datetime.timedelta(days=days + 1)
-    return rules.add_months(target, -36)
+    return add_months(target, -36)
 
 
 def test_a_certificate_near_expiry_is_reminded_once(story, issue, django_capture_on_commit_callbacks):

@@ -16,16 +16,15 @@ def test_a_notice_is_mailed_by_the_mail_task_after_commit(
     member = cast.commune_officer
     member.email = "thanh.vien@example.vn"
     member.save(update_fields=["email"])
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            notify_people(
-                people=[member],
-                actor=cast.province_officer,
-                unit=cast.province,
-                title="Bạn được phân công chấm hồ sơ",
-                url="/evaluation/",
-            )
-            assert mailoutbox == []  # nothing leaves before the action commits
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notify_people(
+            people=[member],
+            actor=cast.province_officer,
+            unit=cast.province,
+            title="Bạn được phân công chấm hồ sơ",
+            url="/evaluation/",
+        )
+        assert mailoutbox == []  # nothing leaves before the action commits
 
     assert Notification.objects.filter(user=member).count() == 1
     assert [run.name for run in TaskRun.objects.all()] == ["mail.send"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ocop.certification.rules import valid_until
+from ocop.core.dates import add_months
 from ocop.core.errors import Forbidden
-from ocop.rubrics.history import add_months
 from ocop.rubrics.issues import RubricFileInvalid
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport
 from ocop.rubrics.services import (
@@ -44,7 +46,7 @@ def test_addresses_land_in_the_units_of_their_time_and_roll_up(cast):
     first, second, third = preview.rows
     assert (first.unit.era, first.unit.code, first.unit.name) == ("legacy", "07804", "Xã Vân Hà")
     assert first.current_province == cast.province  # Bắc Giang merged into Bắc Ninh
-    assert (first.version.code, first.expires_on) == ("2019", date(2024, 8, 21))
+    assert (first.version.code, first.expires_on) == ("2019", date(2024, 8, 20))
     assert (second.version.code, second.level, second.stars) == ("2023", "district", 3)
     assert (third.unit.era, third.unit.code) == ("current", "07798")
     assert not any(r.flagged for r in preview.rows)
@@ -128,7 +130,7 @@ def test_apply_then_undo_an_xlsx_with_the_provinces_own_headers(cast):
         actor=cast.province_officer, content=buffer.getvalue(), filename="cu.xlsx", mapping=mapping
     )
     row = HistoricalRecognition.objects.get(batch=batch)
-    assert (row.stars, row.score, row.expires_on, row.level) == (4, 75.5, date(2025, 1, 31), "province")
+    assert (row.stars, row.score, row.expires_on, row.level) == (4, 75.5, date(2025, 1, 30), "province")
     history_import_undo(actor=cast.province_officer, batch=batch, reason="Nhập nhầm tệp")
     assert not HistoricalRecognition.objects.filter(batch=batch).exists()
     assert HistoryImport.objects.get(pk=batch.pk).undone_at is not None
@@ -139,6 +141,29 @@ def test_expiry_adds_whole_months_and_clamps_the_day():
     assert add_months(date(2021, 2, 28), 36) == date(2024, 2, 28)
     assert add_months(date(2020, 2, 29), 36) == date(2023, 2, 28)
     assert add_months(date(2021, 5, 31), 1) == date(2021, 6, 30)
+
+
+@pytest.mark.parametrize(
+    "decided", [date(2021, 8, 21), date(2020, 2, 29), date(2024, 3, 1), date(2025, 8, 10)]
+)
+def test_an_imported_decision_ends_the_day_a_certificate_of_that_decision_would(cast, decided):
+    """The last valid day shown for a past decision is the `valid_until` certification gives a certificate of a
+    decision of the same date (36 months less a day), not one day later."""
+    row = f'Mật ong,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,,9/QĐ-UBND,{decided:%d/%m/%Y},tỉnh'
+    preview = history_import_preview(actor=cast.province_officer, content=csv(row), filename="qd.csv")
+    (found,) = preview.rows
+    assert found.expires_on == valid_until(decided)
+    assert found.expires_on == add_months(decided, 36) - timedelta(days=1)
+
+
+def test_the_preview_names_the_column_as_the_last_valid_day(cast, login):
+    officer = login(cast.province_officer)
+    row = 'Mật ong,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,,9/QĐ-UBND,21/08/2021,tỉnh'
+    upload = SimpleUploadedFile("qd.csv", csv(row), content_type="text/csv")
+    response = officer.post("/rubrics/history/", {"file": upload})
+    assert response.context["token"], response.context["issues"]
+    page = response.content.decode()
+    assert "Có giá trị đến hết ngày" in page and "20/08/2024" in page and "21/08/2024" not in page
 
 
 def test_the_stars_a_row_may_carry_are_the_bands_the_loaded_version_recognises(cast):

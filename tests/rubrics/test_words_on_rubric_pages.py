@@ -9,17 +9,38 @@ import pytest
 
 from ocop.rubrics.issues import Issue
 from ocop.rubrics.models import HistoricalRecognition
+from ocop.rubrics.services import history_import_preview, rubric_version_load
+from tests.rubrics.helpers import raw
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_level_that_cannot_recognise_is_named_not_coded():
-    issue = Issue("level_cannot_recognise", (), {"date": "21/08/2021", "level": "district", "stars": 4})
-    assert issue.message("vi") == "Theo phân cấp ngày 21/08/2021, cấp huyện không công nhận hạng 4 sao."
-    assert (
-        issue.message("en")
-        == "Under the duties in force on 21/08/2021, the district level does not recognise 4 stars."
+def test_a_level_that_cannot_recognise_is_named_as_the_version_names_it(cast):
+    row = 'Chè xanh,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,,2/QĐ-UBND,15/03/2024,huyện'
+    header = "Tên sản phẩm,Chủ thể,Địa chỉ,Hạng sao,Điểm,Số quyết định,Ngày quyết định,Cấp công nhận"
+    preview = history_import_preview(actor=cast.province_officer, content=f"{header}\n{row}".encode())
+    (issue,) = preview.rows[0].issues
+    assert issue.code == "level_cannot_recognise"
+    assert issue.message("vi") == "Cấp huyện không công nhận hạng 4 sao theo phân cấp ngày 15/03/2024."
+    assert issue.message("en") == (
+        "Under the duties in force on 15/03/2024, the District level does not recognise 4 stars."
     )
+
+
+def test_a_renamed_level_is_named_as_the_loaded_version_names_it(cast):
+    data = raw("2023")
+    next(lv for lv in data["levels"] if lv["code"] == "district")["name"] = "Cấp huyện (cũ)"
+    rubric_version_load(actor=None, data=data, source="2023-sua-doi.yaml")
+    row = 'Chè xanh,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,,2/QĐ-UBND,15/03/2024,huyện'
+    header = "Tên sản phẩm,Chủ thể,Địa chỉ,Hạng sao,Điểm,Số quyết định,Ngày quyết định,Cấp công nhận"
+    preview = history_import_preview(actor=cast.province_officer, content=f"{header}\n{row}".encode())
+    (issue,) = preview.rows[0].issues
+    assert issue.message("vi") == "Cấp huyện (cũ) không công nhận hạng 4 sao theo phân cấp ngày 15/03/2024."
+
+
+def test_a_level_named_by_no_caller_reads_as_its_code():
+    issue = Issue("level_cannot_recognise", (), {"date": "21/08/2021", "level": "district", "stars": 4})
+    assert issue.message("vi") == "district không công nhận hạng 4 sao theo phân cấp ngày 21/08/2021."
 
 
 def test_the_version_page_names_levels_and_keeps_source_notes_for_maintainers(client, cast, login):

@@ -31,15 +31,35 @@ from ocop.cycle.services.transitions import (
 from ocop.cycle.states import DOSSIER
 from ocop.cycle.workflow import Transition, workflow
 from ocop.products.selectors import current_rubric_version
+from ocop.rubrics.selectors import engine_version
+
+
+def _check_target_stars(target_stars, rubric_code: str) -> None:
+    """The stars applied for are one of the bands the dossier's rubric version recognises (its bands marked
+    `recognised`, as loaded: 3★, 4★ and 5★ in both shipped versions)."""
+    if target_stars is None:
+        return
+    recognised = sorted(engine_version(rubric_code).recognised_stars)
+    if isinstance(target_stars, bool) or target_stars not in recognised:
+        raise Invalid(
+            _("Hạng sao đăng ký phải là một trong các hạng %(stars)s mà bộ tiêu chí %(version)s công nhận.")
+            % {"stars": ", ".join(str(stars) for stars in recognised), "version": rubric_code},
+            code="target_stars_invalid",
+        )
 
 
 def _application(
-    application_type: str, target_stars, previous_certificate_id, *, producer_id: int, previous_number=None
+    application_type: str,
+    target_stars,
+    previous_certificate_id,
+    *,
+    producer_id: int,
+    rubric_code: str,
+    previous_number=None,
 ) -> tuple[str, int | None, int | None]:
     if application_type not in APPLICATION_TYPES:
         raise Invalid(_("Loại đăng ký không hợp lệ."), code="application_type_invalid")
-    if target_stars is not None and (isinstance(target_stars, bool) or target_stars not in (3, 4, 5)):
-        raise Invalid(_("Hạng sao đăng ký phải là 3, 4 hoặc 5."), code="target_stars_invalid")
+    _check_target_stars(target_stars, rubric_code)
     if previous_number:
         previous_certificate_id = certificates.resolve(producer_id, number=str(previous_number))
     if previous_certificate_id is not None:
@@ -92,6 +112,7 @@ def dossier_create(
         target_stars,
         previous_certificate_id,
         producer_id=product.producer_id,
+        rubric_code=product.product_set.version.code,
         previous_number=previous_certificate,
     )
     version = current_rubric_version()
@@ -153,6 +174,7 @@ def dossier_update(*, actor, dossier: Dossier, expected_version: int | None = No
         fields.get("target_stars", dossier.target_stars),
         fields.get("previous_certificate_id", dossier.previous_certificate_id),
         producer_id=dossier.producer_id,
+        rubric_code=dossier.rubric_version.code,
         previous_number=fields.get("previous_certificate"),
     )
     dossier.application_type, dossier.target_stars, dossier.previous_certificate_id = (
