@@ -20,11 +20,12 @@ from ocop.cycle import notifications
 from ocop.cycle import selectors as cycle_selectors
 from ocop.cycle import services as cycle_services
 from ocop.cycle.models import Dossier
+from ocop.cycle.states import DOSSIER
 from ocop.cycle.workflow import workflow
+from ocop.evaluation.models import EvaluationStatus
 
-ACCEPTED = "accepted"
-UNDER_EVALUATION = "under_evaluation"
-PROPOSED_TO_CENTRAL = "proposed_to_central"
+ACCEPTED = DOSSIER.accepted
+PROPOSED_TO_CENTRAL = DOSSIER.proposed_to_central
 
 
 def producer_of(dossier):
@@ -109,7 +110,7 @@ def mark_proposed_upward(*, actor, dossier, level: str) -> None:
     _move(actor=actor, dossier=dossier, action="propose_central")
 
 
-def round_dossier_mark_recognised(*, actor, dossier, level: str) -> None:
+def dossier_mark_recognised(*, actor, dossier, level: str) -> None:
     # A province's own recognition (4★) of a product it proposed to the centre leaves the dossier with the centre.
     status = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()
     if status == PROPOSED_TO_CENTRAL and level != "central":
@@ -120,7 +121,7 @@ def round_dossier_mark_recognised(*, actor, dossier, level: str) -> None:
 def certification_links(user, round_dossier) -> list[dict]:
     """Where an officer goes next: the certification app's decision form (an app above this one, reached by URL
     name only, so it is skipped when not installed)."""
-    if round_dossier.status != "recognition_proposed" or not round_dossier.recognised_stars:
+    if round_dossier.status != EvaluationStatus.RECOGNITION_PROPOSED or not round_dossier.recognised_stars:
         return []
     try:
         url = reverse("certification:decision_create")

@@ -305,6 +305,10 @@ class ScoreSheet(models.Model):
         return f"Phiếu #{self.pk} – {self.member.user}"
 
     @property
+    def is_submitted(self) -> bool:
+        return self.status == SheetStatus.SUBMITTED
+
+    @property
     def is_paper(self) -> bool:
         return self.mode == SheetMode.PAPER
 

@@ -24,6 +24,7 @@ from ocop.evaluation.models import (
     CouncilMember,
     CouncilRole,
     EvaluationRound,
+    EvaluationStatus,
     RoundDossier,
     ScoreSheet,
     SheetStatus,
@@ -194,7 +195,11 @@ def progress(user, evaluation_round: EvaluationRound) -> tuple[list[CouncilMembe
 
 # What the producer sees: the council's conclusion, once it is recorded -----------------------------------
 
-CONCLUDED = ("recognition_proposed", "not_recognised", "recognised")
+CONCLUDED = (
+    EvaluationStatus.RECOGNITION_PROPOSED,
+    EvaluationStatus.NOT_RECOGNISED,
+    EvaluationStatus.RECOGNISED,
+)
 
 
 def results_of_producer(user) -> QuerySet[RoundDossier]:

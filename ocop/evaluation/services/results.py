@@ -208,7 +208,7 @@ def round_dossier_mark_recognised(
     move(round_dossier, EvaluationStatus.RECOGNISED)
     round_dossier.version += 1
     round_dossier.save(update_fields=["status", "version"])
-    dossier_gateway.round_dossier_mark_recognised(
+    dossier_gateway.dossier_mark_recognised(
         actor=actor, dossier=round_dossier.dossier, level=round_dossier.round.level
     )
     record_event(
