@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs' Swagger UI from its own static files: no CDN, no inline script (CSP)
     # Domain apps, lowest first: an app imports only apps listed above it (`make layers` checks it).
     "ocop.core",
     "ocop.audit",

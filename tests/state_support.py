@@ -19,7 +19,7 @@ from django.apps import apps
 SKIPPED_MODELS = {
     "core.RateCounter",
     "accounts.LoginThrottle",
-    "api.IdempotentResponse",
+    "accounts.IdempotentResponse",
     "geo.AdminUnit",
     "geo.UnitSuccession",
 }

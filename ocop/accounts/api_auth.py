@@ -51,11 +51,23 @@ def require_api_user(request):
     return user
 
 
-def signed_in(request):
+class BearerToken:
     """Operation or router auth: checked before the body is read, so an anonymous write is a 401, never a 400
-    that describes the expected input."""
-    user = api_user(request)
-    return user if user.is_authenticated else None
+    that describes the expected input. The OpenAPI document declares it (django-ninja reads
+    `openapi_security_schema` and names the scheme by the class), so clients know to send the token."""
+
+    openapi_security_schema = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Token from POST /api/v1/auth/token (a browser session also counts for GET).",
+    }
+
+    def __call__(self, request):
+        user = api_user(request)
+        return user if user.is_authenticated else None
+
+
+signed_in = BearerToken()
 
 
 def any_caller(request):

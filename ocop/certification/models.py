@@ -1,5 +1,5 @@
 """Recognition decisions (*quyết định công nhận*), OCOP certificates (*giấy chứng nhận*) and the keys that sign
-their QR codes. States and transitions: docs/certification.md; every change is a service in `services.py`."""
+their QR codes. States and transitions: docs/certification.md; every change is a service in `services/`."""
 
 from __future__ import annotations
 

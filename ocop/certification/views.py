@@ -66,15 +66,18 @@ def certificate_pdf(request, pk: int):
     certificate stands today (never rendered, or revoked, replaced or expired since) is asked of the
     rendering task, and the page says it is being prepared: a page never renders a PDF itself."""
     certificate = _found(selectors.certificate_get, request.user, pk)
-    if selectors.certificate_pdf_ready(certificate):
-        return download_response(
-            request,
-            certificate.pdf.name,
-            filename=f"giay-chung-nhan-ocop-{certificate.number}.pdf",
-            content_type="application/pdf",
-        )
-    services.certificate_pdf_request(actor=request.user, certificate=certificate)
-    return render(request, "certification/pdf_pending.html", {"certificate": certificate})
+    if not selectors.certificate_pdf_ready(certificate):
+        services.certificate_pdf_request(actor=request.user, certificate=certificate)
+        # With tasks run in-process (the default) the run has already finished: serve what it made.
+        certificate.refresh_from_db()
+        if not selectors.certificate_pdf_ready(certificate):
+            return render(request, "certification/pdf_pending.html", {"certificate": certificate})
+    return download_response(
+        request,
+        certificate.pdf.name,
+        filename=f"giay-chung-nhan-ocop-{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def _change_request(request, pk: int, form_class, prefix: str, action):

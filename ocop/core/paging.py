@@ -80,8 +80,10 @@ def page_of(
         count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     start = (query.page - 1) * query.page_size
     if exact and start and start >= count:
+        pages = -(-count // query.page_size)  # the last page, rounded up
         raise NotFound(
-            _("Trang %(page)s vượt quá số trang.") % {"page": query.page}, code="page_out_of_range"
+            _("Trang %(page)s không có: kết quả có %(pages)s trang.") % {"page": query.page, "pages": pages},
+            code="page_out_of_range",
         )
     chosen = list(rows[start : start + query.page_size])
     if render_all is not None:

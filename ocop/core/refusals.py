@@ -80,7 +80,7 @@ def shows_refusals(view=None, *, on_refusal=None):
 
 
 def found(read: Callable[..., T], *args: Any) -> T:
-    """`read(*args)` (a selector's `get_*_for`); a NotFound is the 404 page."""
+    """`read(*args)` (a selector's `<noun>_get`); a NotFound is the 404 page."""
     try:
         return read(*args)
     except NotFound as missing:

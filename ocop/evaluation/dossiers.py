@@ -94,19 +94,19 @@ def step_refusal(user, dossier, action: str):
     return cycle_policies.refusal_for(user, current, action)
 
 
-def mark_under_evaluation(*, actor, dossier) -> None:
+def dossier_mark_under_evaluation(*, actor, dossier) -> None:
     _move(actor=actor, dossier=dossier, action="evaluate")
 
 
-def mark_scored(*, actor, dossier) -> None:
+def dossier_mark_scored(*, actor, dossier) -> None:
     _move(actor=actor, dossier=dossier, action="score")
 
 
-def mark_not_recognised(*, actor, dossier) -> None:
+def dossier_mark_not_recognised(*, actor, dossier) -> None:
     _move(actor=actor, dossier=dossier, action="not_recognise")
 
 
-def mark_proposed_upward(*, actor, dossier, level: str) -> None:
+def dossier_mark_proposed_upward(*, actor, dossier, level: str) -> None:
     _move(actor=actor, dossier=dossier, action="propose_central")
 
 

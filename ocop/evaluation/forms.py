@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.models import User
 from ocop.accounts.usernames import normalise_username
 from ocop.cycle.programme import FIRST_YEAR
+from ocop.cycle.routes import level_label
 from ocop.evaluation.models import Conclusion, ConflictReason, CouncilRole
 from ocop.geo.models import AdminUnit, Era
 from ocop.rubrics.models import RubricVersion
+from ocop.rubrics.selectors import engine_versions
 
 
 class DateInput(forms.DateInput):
@@ -21,16 +23,22 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def scoring_levels() -> list[tuple[str, str]]:
+    """The levels that hold a scoring council in some period of a loaded rubric version, named as the versions
+    name them (a level that scored only before a reform, like the district, stays choosable for past rounds)."""
+    codes: dict[str, None] = {}
+    for version in reversed(engine_versions()):
+        for level in version.levels:
+            if any(
+                (duty := period.duty(level.code)) is not None and duty.scores for period in version.duties
+            ):
+                codes.setdefault(level.code, None)
+    return [(code, level_label(code)) for code in codes]
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Tên đợt"), max_length=200, help_text=_("Ví dụ: Đợt 1 năm 2025"))
-    level = forms.ChoiceField(
-        label=_("Cấp đánh giá"),
-        choices=[
-            ("province", _("Cấp tỉnh")),
-            ("central", _("Trung ương")),
-            ("district", _("Cấp huyện (trước 01/7/2025)")),
-        ],
-    )
+    level = forms.ChoiceField(label=_("Cấp đánh giá"), choices=[])
     unit_code = forms.CharField(
         label=_("Mã đơn vị tổ chức"), max_length=8, help_text=_("Tỉnh: mã tỉnh; Trung ương: VN")
     )
@@ -49,6 +57,10 @@ class RoundForm(forms.Form):
         decimal_places=2,
         initial=3,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = scoring_levels()  # read per form: a version loaded since counts
 
     def clean_unit_code(self) -> AdminUnit:
         code = self.cleaned_data["unit_code"].strip()

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,7 +36,7 @@ from ocop.evaluation.reading import member_reading
 from ocop.rubrics import engine
 from ocop.rubrics.advice import held_back
 from ocop.rubrics.issues import ScoringError
-from ocop.rubrics.selectors import engine_version
+from ocop.rubrics.selectors import engine_version, engine_version_on
 
 
 @login_required
@@ -69,6 +70,12 @@ def home(request):
     )
 
 
+def _level_of_unit(unit) -> str | None:
+    """The rubric level whose councils sit at this unit's level, in the version in force today."""
+    version = engine_version_on(timezone.localdate())
+    return version.level_of_unit(unit.level) if version is not None else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_create(request):
@@ -80,7 +87,7 @@ def round_create(request):
         request.POST or None,
         initial={
             "unit_code": initial_unit.code,
-            "level": "central" if initial_unit.level == "country" else "province",
+            "level": _level_of_unit(initial_unit),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.certification import pdf, selectors, services
 from ocop.certification.models import Certificate, CertificateStatus, EffectiveStatus
@@ -148,3 +149,16 @@ def test_reminders_without_a_loaded_rubric_refuse_with_a_reason(story, issue):
     assert refused.value.code == "no_rubric_loaded"
     assert "Chưa nạp bộ tiêu chí nào" in str(refused.value.message)
     assert selectors.certificates_due_for_reminder(TODAY, lead_days=30) == []
+
+
+def test_the_public_check_names_the_revocation_decision_by_its_own_date(client, story, issue):
+    (certificate,) = issue([(story.honey, 4, None, None)])
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=EffectiveStatus.REVOKED.value,
+        ended_at=timezone.now(),  # approved today
+        revocation_decision_number="301/QĐ-UBND",
+        revocation_decision_date=datetime.date(2026, 12, 4),
+    )
+    page = client.get("/certificates/verify/", {"code": certificate.number}).content.decode()
+    assert "Quyết định số 301/QĐ-UBND ngày 04/12/2026" in page
+    assert TODAY.isoformat() not in page  # no raw ISO date of the approval

@@ -214,6 +214,7 @@ def assignment_create(*, actor, round_dossier: RoundDossier, member: CouncilMemb
     return assignment
 
 
+@transaction.atomic  # all the assignments or none
 def assignments_create_all(*, actor, evaluation_round: EvaluationRound) -> int:
     """Assign every scoring member to every dossier under evaluation, except where a conflict stands."""
     policies.require(actor, "assign_all", evaluation_round)

@@ -112,7 +112,7 @@ def council_result_compute(*, actor, round_dossier: RoundDossier) -> RoundDossie
     round_dossier.running_mean = council_score.total
     round_dossier.version += 1
     round_dossier.save()
-    dossier_gateway.mark_scored(actor=actor, dossier=round_dossier.dossier)
+    dossier_gateway.dossier_mark_scored(actor=actor, dossier=round_dossier.dossier)
     record_event(
         actor=actor,
         action="council.result",
@@ -159,7 +159,7 @@ def council_conclude(
     round_dossier.version += 1
     round_dossier.save()
     if conclusion == Conclusion.NOT_RECOGNISE:
-        dossier_gateway.mark_not_recognised(actor=actor, dossier=round_dossier.dossier)
+        dossier_gateway.dossier_mark_not_recognised(actor=actor, dossier=round_dossier.dossier)
     record_event(
         actor=actor,
         action="council.conclude",
@@ -182,7 +182,7 @@ def round_dossier_propose_upward(*, actor, round_dossier: RoundDossier, note: st
     round_dossier.forwarded_by = actor
     round_dossier.version += 1
     round_dossier.save(update_fields=["forwarded_at", "forwarded_by", "version"])
-    dossier_gateway.mark_proposed_upward(
+    dossier_gateway.dossier_mark_proposed_upward(
         actor=actor, dossier=round_dossier.dossier, level=round_dossier.forward_to
     )
     record_event(

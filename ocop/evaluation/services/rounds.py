@@ -178,7 +178,7 @@ def round_dossier_add(*, actor, evaluation_round: EvaluationRound, dossier) -> R
     except IntegrityError as error:
         raise Conflict(_("Hồ sơ đã có trong đợt đánh giá này."), code="dossier_already_in_round") from error
     if not proposed_here:
-        dossier_gateway.mark_under_evaluation(actor=actor, dossier=dossier)
+        dossier_gateway.dossier_mark_under_evaluation(actor=actor, dossier=dossier)
     record_event(
         actor=actor,
         action="round.dossier_add",
