@@ -181,7 +181,7 @@ def _authority_for(user, code: str) -> IssuingAuthority:
     """The authority named by its code; the caller's own is set up on first use. Whether the caller may act for
     it is the service's decision."""
     for unit in selectors.authority_units_for(user):
-        if code == ("TW" if unit.level == "country" else unit.code):
+        if code == selectors.authority_default_code(unit):
             return services.authority_ensure(actor=user, unit=unit)
     authority = IssuingAuthority.objects.filter(code=code[:8]).first()
     if authority is None:

@@ -146,6 +146,12 @@ def certificates_due_for_reminder(today: datetime.date, lead_days: int | None = 
 # Officers and producers
 
 
+def authority_default_code(unit) -> str:
+    """The code an authority gets when none is given (it prefixes certificate numbers): `TW` for the ministry,
+    the province's code otherwise."""
+    return "TW" if unit.level == Level.COUNTRY else unit.code
+
+
 def authority_default_name(unit) -> str:
     """The name an authority gets when none is given: `Ủy ban nhân dân tỉnh Bắc Ninh`, or the ministry."""
     if unit.level == Level.COUNTRY:

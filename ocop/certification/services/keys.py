@@ -23,7 +23,7 @@ from ocop.certification.models import (
     SigningKey,
 )
 from ocop.certification.policies import acts_for_unit, refusal_for
-from ocop.certification.selectors import authority_default_name
+from ocop.certification.selectors import authority_default_code, authority_default_name
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.text import nfc
 from ocop.geo.models import Era, Level
@@ -61,7 +61,7 @@ def authority_create(*, actor, unit, name: str = "", code: str = "") -> IssuingA
         raise Forbidden(_("Bạn không phải cán bộ của đơn vị này."), code="not_authority_officer")
     if IssuingAuthority.objects.filter(unit=unit).exists():
         raise Conflict(_("Đơn vị này đã có cơ quan cấp giấy chứng nhận."), code="authority_exists")
-    code = qr.check_token(code or ("TW" if unit.level == Level.COUNTRY else unit.code), "authority code")
+    code = qr.check_token(code or authority_default_code(unit), "authority code")
     authority = IssuingAuthority.objects.create(
         code=code, name=nfc(name) or authority_default_name(unit), unit=unit
     )
