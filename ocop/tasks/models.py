@@ -65,6 +65,22 @@ class TaskRun(models.Model):
         return f"{self.name} #{self.pk} ({self.status})"
 
     @property
+    def can_retry(self) -> bool:
+        """Another round of attempts is given only to a failed run (the retry service's rule; the page asks it)."""
+        return self.status == Status.FAILED
+
+    @property
+    def is_waiting_to_retry(self) -> bool:
+        return self.status == Status.RETRYING and self.next_attempt_at is not None
+
+    @property
+    def tone(self) -> str:
+        """The badge's colour class for the run's state."""
+        return {Status.SUCCEEDED: "badge-ok", Status.FAILED: "badge-bad"}.get(
+            Status(self.status), "badge-warn"
+        )
+
+    @property
     def label(self) -> str:
         """The task's name in the reader's language (the code stays in `name`)."""
         from ocop.tasks.labels import task_label

@@ -19,7 +19,7 @@ def task_run_retry(*, actor, run: TaskRun, reason: str = "") -> TaskRun:
     run = TaskRun.objects.select_for_update().get(pk=run.pk)
     if not can(actor, Capability.VIEW_WORK, run.unit):
         raise Forbidden(_("Bạn không có quyền chạy lại công việc này."), code="task_retry_forbidden")
-    if run.status != Status.FAILED:
+    if not run.can_retry:
         raise Conflict(_("Chỉ chạy lại được công việc đã thất bại."), code="task_not_failed")
     spec = spec_of(run.name)
     run.status = Status.QUEUED
