@@ -21,9 +21,9 @@ from ocop.certification import council
 from ocop.certification.models import (
     Certificate,
     CertificateChange,
-    CertificateStatus,
     ChangeStatus,
     DecisionStatus,
+    EffectiveStatus,
     IssuingAuthority,
     RecognitionDecision,
 )
@@ -118,8 +118,18 @@ def _checker_refusal(user, authority, maker) -> Refusal | None:
 
 
 def _not_active(certificate) -> Refusal | None:
-    if certificate.status == CertificateStatus.ACTIVE:
+    """Only a certificate in force may be revoked or have its stars changed: one past its validity (or revoked,
+    or replaced) vouches for nothing any more, so a request about it, or its approval, is refused."""
+    status = certificate.effective_status()
+    if status == EffectiveStatus.ACTIVE:
         return None
+    if status == EffectiveStatus.EXPIRED:
+        return Refusal(
+            Conflict,
+            "certificate_not_active",
+            _("Giấy chứng nhận %(number)s đã hết hiệu lực ngày %(day)s.")
+            % {"number": certificate.number, "day": certificate.valid_until.strftime("%d/%m/%Y")},
+        )
     return Refusal(
         Conflict,
         "certificate_not_active",

@@ -312,3 +312,23 @@ def test_api_flow_with_idempotency(client, api_token, story):
     assert done.json()["status"] == "approved"
     detail = client.get(f"/api/v1/certificates/{certificate.pk}", **maker).json()
     assert detail["status"] == "revoked" and detail["may_request_revocation"] is False
+
+
+def test_a_certificate_past_its_validity_is_not_put_up_for_revocation_nor_approved(story, issue, login):
+    (certificate,) = issue([(story.honey, 4, None, None)])
+    valid_until = certificate.valid_until
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=TODAY - datetime.timedelta(days=1))
+    certificate.refresh_from_db()
+
+    page = login(story.cast.province_officer).get(f"/certificates/{certificate.pk}/")
+    assert page.context["may_request_revocation"] is False
+    with nothing_changes(), pytest.raises(Conflict) as refused:
+        revoke_request(story, certificate)
+    assert refused.value.code == "certificate_not_active" and "hết hiệu lực" in str(refused.value.message)
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=valid_until)
+    certificate.refresh_from_db()
+    change = revoke_request(story, certificate)  # asked while it was in force
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=TODAY - datetime.timedelta(days=1))
+    with nothing_changes(), pytest.raises(Conflict):  # and not approved once it has lapsed
+        services.certificate_change_approve(actor=story.checker, change=change)
