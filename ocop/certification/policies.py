@@ -225,6 +225,13 @@ def refusal_for(user, action: str, obj) -> Refusal | None:
     raise ValueError(f"Unknown certification action {action!r}.")
 
 
+def require(user, action: str, obj) -> None:
+    """Raise the refusal of `action`, if any (the services' first step)."""
+    refusal = refusal_for(user, action, obj)
+    if refusal is not None:
+        refusal.raise_it()
+
+
 def why_not(user, action: str, obj) -> str | None:
     refusal = refusal_for(user, action, obj)
     return refusal.message if refusal else None

@@ -19,7 +19,7 @@ from ocop.certification.models import (
     ChangeStatus,
     IssuingAuthority,
 )
-from ocop.certification.policies import refusal_for
+from ocop.certification.policies import require
 from ocop.certification.services.issuing import _after_change, _decision_date, _decision_number, _end, _issue
 from ocop.certification.services.keys import _active_key, _publish
 from ocop.core.errors import Invalid
@@ -33,9 +33,7 @@ def _request_change(*, actor, certificate, kind, reason, decision_number, decisi
         .get(pk=certificate.pk)
     )
     action = "request_revocation" if kind == ChangeKind.REVOKE else "request_stars_change"
-    refusal = refusal_for(actor, action, certificate)
-    if refusal is not None:
-        refusal.raise_it()
+    require(actor, action, certificate)
     reason = nfc(reason)
     if not reason or len(reason) > 2000:
         raise Invalid(_("Cần ghi lý do (tối đa 2000 ký tự)."), code="reason_required")
@@ -118,9 +116,7 @@ def certificate_change_approve(*, actor, change: CertificateChange, note: str = 
     )
     authority = certificate.authority
     change.certificate = certificate
-    refusal = refusal_for(actor, "approve_change", change)
-    if refusal is not None:
-        refusal.raise_it()
+    require(actor, "approve_change", change)
     note = nfc(note)
     changed = [certificate]
     if change.kind == ChangeKind.REVOKE:
@@ -204,9 +200,7 @@ def certificate_change_reject(*, actor, change: CertificateChange, reason: str) 
         pk=change.certificate_id
     )
     change.certificate = certificate
-    refusal = refusal_for(actor, "reject_change", change)
-    if refusal is not None:
-        refusal.raise_it()
+    require(actor, "reject_change", change)
     reason = nfc(reason)
     if not reason:
         raise Invalid(_("Cần ghi lý do trả lại."), code="reason_required")

@@ -24,7 +24,7 @@ from ocop.certification.models import (
     IssuingAuthority,
     RecognitionDecision,
 )
-from ocop.certification.policies import refusal_for
+from ocop.certification.policies import require
 from ocop.certification.selectors import round_proposals
 from ocop.certification.services.issuing import _after_change, _decision_date, _decision_number, _end, _issue
 from ocop.certification.services.keys import _active_key, _publish, authority_ensure
@@ -88,9 +88,7 @@ def decision_create(
 ) -> RecognitionDecision:
     """Draft a recognition decision (the maker). `items` are `(product, stars, score or None, dossier or None)`
     (a dossier may be given as an object or its id). Nothing is issued until another official approves."""
-    refusal = refusal_for(actor, "act_for", authority)
-    if refusal is not None:
-        refusal.raise_it()
+    require(actor, "act_for", authority)
     number = _decision_number(number)
     day = _decision_date(date)
     signer = nfc(signer)
@@ -268,9 +266,7 @@ def decision_approve(*, actor, decision: RecognitionDecision, note: str = "") ->
         IssuingAuthority.objects.select_for_update().select_related("unit").get(pk=decision.authority_id)
     )
     decision.authority = authority
-    refusal = refusal_for(actor, "approve_decision", decision)
-    if refusal is not None:
-        refusal.raise_it()
+    require(actor, "approve_decision", decision)
     key = _active_key(authority)
     until = rules.valid_until(decision.date)
     replaced_from: set[int] = set()
@@ -339,9 +335,7 @@ def _close_evaluations(*, actor, decision: RecognitionDecision, authority: Issui
 def decision_reject(*, actor, decision: RecognitionDecision, reason: str) -> RecognitionDecision:
     """Return a draft (the checker), or withdraw it (its maker). Its number may then be used again."""
     decision = RecognitionDecision.objects.select_for_update().select_related("authority").get(pk=decision.pk)
-    refusal = refusal_for(actor, "reject_decision", decision)
-    if refusal is not None:
-        refusal.raise_it()
+    require(actor, "reject_decision", decision)
     reason = nfc(reason)
     if not reason:
         raise Invalid(_("Cần ghi lý do trả lại."), code="reason_required")

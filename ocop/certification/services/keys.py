@@ -22,7 +22,7 @@ from ocop.certification.models import (
     RevocationList,
     SigningKey,
 )
-from ocop.certification.policies import acts_for_unit, refusal_for
+from ocop.certification.policies import acts_for_unit, require
 from ocop.certification.selectors import authority_default_code, authority_default_name
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.text import nfc
@@ -93,9 +93,7 @@ def signing_key_rotate(*, actor, authority: IssuingAuthority, reason: str = "") 
     """A new key signs from now on; the old one is retired but stays published, so its QR codes still verify."""
     authority = IssuingAuthority.objects.select_for_update().get(pk=authority.pk)
     if actor is not None:
-        refusal = refusal_for(actor, "act_for", authority)
-        if refusal is not None:
-            refusal.raise_it()
+        require(actor, "act_for", authority)
     old = _active_key(authority)
     old.retired_at = timezone.now()
     old.save(update_fields=["retired_at"])
