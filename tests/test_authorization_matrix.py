@@ -1365,6 +1365,13 @@ RECORD_CHANGES = [
     ),
 ]
 
+# --- issue 16: planning ---
+PLANNING = [
+    Row("GET /api/v1/indicators", None, expect(OFFICERS)),
+    Row("GET /api/v1/indicators/values", None, expect("central")),  # the country by default
+    Row("GET /api/v1/indicators/{code}/records", "indicator", expect("central")),
+]
+
 MATRIX_ROWS = {
     "accounts": ACCOUNTS,
     "rubrics": RUBRICS,
@@ -1381,6 +1388,7 @@ MATRIX_ROWS = {
     "certification_pages": CERTIFICATION_PAGES,
     "certification_api": CERTIFICATION_API,
     "record_changes": RECORD_CHANGES,  # --- issue 13: certificate snapshot ---
+    "planning": PLANNING,  # --- issue 16: planning ---
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -1809,7 +1817,12 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         if isinstance(record, BusinessPlan):
             targets[key]["attachment_id"] = record.attachments.first().pk
     targets.update(_record_changes(cast, certificates))  # --- issue 13: certificate snapshot ---
+    targets.update(_planning(cast))  # --- issue 16: planning ---
     return targets
+
+
+def _planning(cast) -> dict[str, dict]:
+    return {"indicator": {"code": "products_recognised"}}
 
 
 def _record_changes(cast, certificates: dict[str, dict]) -> dict[str, dict]:

@@ -236,6 +236,10 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/products/changes/{change_id}": MATRIX,
     "POST /api/v1/products/changes/{change_id}/approve": MATRIX,
     "POST /api/v1/products/changes/{change_id}/reject": MATRIX,
+    # --- issue 16: planning ---
+    "GET /api/v1/indicators": MATRIX,
+    "GET /api/v1/indicators/values": MATRIX,
+    "GET /api/v1/indicators/{code}/records": MATRIX,
 }
 
 
