@@ -29,6 +29,9 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
     (None, "accounts:security", "Mật khẩu và token"),
     (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
+    (Capability.VIEW_WORK, "planning:figures", "Chỉ tiêu và tiến độ"),
+    (Capability.VIEW_WORK, "planning:plans", "Kế hoạch OCOP"),
+    (Capability.VIEW_WORK, "planning:reports", "Báo cáo kết quả"),
 ]
 
 
