@@ -9,12 +9,13 @@ from ninja.files import UploadedFile
 
 from ocop.accounts.api_auth import require_api_user, signed_in
 from ocop.accounts.idempotency import idempotent
-from ocop.core.errors import Invalid
+from ocop.accounts.policies import has_capability
+from ocop.core.errors import Invalid, NotFound
 from ocop.core.paging import PageQuery, page_of
 from ocop.geo.models import Level
 from ocop.planning import selectors, services
 from ocop.planning.models import ProgrammePlan
-from ocop.planning.policies import plan_flags
+from ocop.planning.policies import READ, plan_flags
 
 router = Router(tags=["plans"])
 
@@ -145,6 +146,8 @@ def create_plan(request, payload: PlanIn):
 @idempotent
 def import_plans(request, file: File[UploadedFile]):
     user = require_api_user(request)
+    if not has_capability(user, READ):
+        raise NotFound(_("Không tìm thấy."), code="not_found")
     plans = services.programme_plan_import(actor=user, content=file.read(), filename=file.name or "")
     return Status(201, {"items": [plan_body(user, selectors.plan_get(user, plan.pk)) for plan in plans]})
 

@@ -85,13 +85,13 @@ def parse_date(raw: Any) -> datetime.date | None:
         return raw.date()
     if isinstance(raw, datetime.date):
         return raw
-    text = str(raw).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
+    text = str(raw).strip().replace(".", "/").replace("-", "/")
+    parts = text.split("/")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise ValueError(raw)
+    first, second, third = (int(part) for part in parts)
+    # ISO (yyyy-mm-dd) or as Vietnamese write it (dd/mm/yyyy); `date` refuses an impossible day.
+    return datetime.date(first, second, third) if len(parts[0]) == 4 else datetime.date(third, second, first)
 
 
 def parse_period(raw: Any) -> tuple[int, int]:
