@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden, Invalid
-from ocop.core.text import fold, nfc
+from ocop.core.text import nfc
 from ocop.cycle.programme import FIRST_YEAR
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.planning import catalogue
@@ -484,10 +484,6 @@ def current_unit(code: str) -> AdminUnit | None:
     return AdminUnit.objects.filter(
         era=Era.CURRENT, level__in=(Level.PROVINCE, Level.COMMUNE), code=code
     ).first()
-
-
-def header_key(text: str) -> str:
-    return fold(text).strip()
 
 
 # --- importing plans from a sheet ---------------------------------------------------------------------------
