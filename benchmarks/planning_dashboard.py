@@ -145,7 +145,7 @@ def main() -> None:
         "indicator_values(central, VN, year)",
         *measure(lambda: indicator_values(central, country, today.year), args.repeat),
     )
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(central)
 
     def api() -> None:

@@ -138,15 +138,20 @@ def is_available(item: Indicator) -> bool:
     return _function(item.compute) is not None
 
 
+def share(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """A share in percent to one decimal; "no data" when either count is missing or the denominator is 0."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return (numerator * HUNDRED / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def compute(item: Indicator, *, province_id: int | None, commune_id: int | None, year: int) -> Decimal | None:
     """The indicator's value from the records: a count (or amount), or a share in percent to one decimal."""
     place = {"province_id": province_id, "commune_id": commune_id, "year": year}
     if item.is_share:
-        numerator = compute(_by_code()[item.numerator], **place)
-        denominator = compute(_by_code()[item.denominator], **place)
-        if numerator is None or denominator is None or denominator == 0:
-            return None
-        return (numerator * HUNDRED / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return share(
+            compute(_by_code()[item.numerator], **place), compute(_by_code()[item.denominator], **place)
+        )
     function = _function(item.compute)
     if function is None:
         return None

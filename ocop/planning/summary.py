@@ -27,12 +27,23 @@ def place_of(unit: AdminUnit) -> dict[str, int | None]:
 def compute_all(unit: AdminUnit, year: int, codes: list[str] | None = None) -> dict[str, Decimal | None]:
     """Every indicator (or those of `codes`) computed from the records now, counts before shares."""
     place = place_of(unit)
-    wanted = set(codes) if codes is not None else None
+    wanted = set(codes) if codes is not None else {item.code for item in catalogue.indicators()}
+    counts: dict[str, Decimal | None] = {}
+
+    def count(code: str) -> Decimal | None:  # each count once, even when two shares divide by it
+        if code not in counts:
+            counts[code] = catalogue.compute(catalogue.indicator(code), year=year, **place)
+        return counts[code]
+
     values: dict[str, Decimal | None] = {}
     for item in catalogue.indicators():
-        if wanted is not None and item.code not in wanted:
+        if item.code not in wanted:
             continue
-        values[item.code] = catalogue.compute(item, year=year, **place)
+        values[item.code] = (
+            catalogue.share(count(item.numerator), count(item.denominator))
+            if item.is_share
+            else count(item.code)
+        )
     return values
 
 

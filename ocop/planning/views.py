@@ -281,7 +281,10 @@ def reports_view(request):
             return redirect("planning:reports")
     reports = Paginator(selectors.reports_visible_to(request.user), 50).get_page(request.GET.get("page"))
     return render(
-        request, "planning/reports.html", {"form": form, "page": reports, "ready": ReportStatus.READY}
+        request,
+        "planning/reports.html",
+        {"form": form, "page": reports, "ready": ReportStatus.READY},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -14,12 +14,13 @@ from ocop.producers.models import Producer, ProducerStatus
 
 def producers_registered_records(*, province_id, commune_id, year) -> QuerySet[Producer]:
     """Producers confirmed by their commune and registered in the system by the reference day."""
-    day = reference_day(year, timezone.localdate())
-    return Producer.objects.filter(
-        place_q("unit", province_id=province_id, commune_id=commune_id),
-        status=ProducerStatus.CONFIRMED,
-        created_at__date__lte=day,
+    today = timezone.localdate()
+    rows = Producer.objects.filter(
+        place_q("unit", province_id=province_id, commune_id=commune_id), status=ProducerStatus.CONFIRMED
     )
+    if year < today.year:  # a past year: those registered by its last day
+        rows = rows.filter(created_at__date__lte=reference_day(year, today))
+    return rows
 
 
 def producers_registered(*, province_id, commune_id, year) -> int | None:
