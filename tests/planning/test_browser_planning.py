@@ -21,7 +21,9 @@ shot = partial(take_shot, folder="planning")
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900})
+    context = chromium.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
+    )
     context.set_default_timeout(15_000)
     tab = context.new_page()
     tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
