@@ -15,6 +15,7 @@ from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
 from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
 from ocop.certification.models import ChangeStatus, DecisionStatus, EffectiveStatus
+from ocop.certification.templatetags.certification_tags import status_badge_class
 from ocop.core import listing
 from ocop.core.exports import Column
 from ocop.core.listing import EXPIRY_WINDOWS
@@ -74,7 +75,11 @@ def certificate_list(request):
         Column(_("Hạng sao"), lambda c: c.stars),
         Column(_("Ngày cấp"), lambda c: c.issued_on),
         Column(_("Có giá trị đến"), lambda c: c.valid_until),
-        Column(_("Tình trạng"), lambda c: c.get_effective_status_display()),
+        Column(
+            _("Tình trạng"),
+            lambda c: c.get_effective_status_display(),
+            badge=lambda c: status_badge_class(c.effective_status()),
+        ),
         Column(_("Địa bàn hiện nay"), lambda c: eras.place_today(c.product.producer.unit)),
         Column(_("Địa bàn thời đó"), lambda c: eras.place_of_its_time(c.product.producer.unit)),
     ]

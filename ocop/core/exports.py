@@ -37,16 +37,22 @@ class Column:
     label: str
     value: Callable[[Any], Any]
     link: Callable[[Any], str] | None = None  # on the page, the cell links there (the file has the text)
+    badge: Callable[[Any], str] | None = (
+        None  # on the page, the cell is a badge of this class (a state's tone)
+    )
 
 
-def page_rows(columns: Sequence[Column], records: Iterable[Any]) -> list[list[tuple[str, str]]]:
-    """The cells of a page as the file writes them (same values, same order), each with its link or ""."""
+def page_rows(columns: Sequence[Column], records: Iterable[Any]) -> list[list[tuple[str, str, str]]]:
+    """The cells of a page as the file writes them (same values, same order), each with its link and its
+    badge class ("" for none)."""
     rows = []
     for record in records:
         cells = []
         for column in columns:
             value = column.value(record)
-            cells.append(("" if value is None else str(value), column.link(record) if column.link else ""))
+            text = "" if value is None else str(value)
+            link = column.link(record) if column.link else ""
+            cells.append((text, link, column.badge(record) if column.badge else ""))
         rows.append(cells)
     return rows
 

@@ -145,7 +145,11 @@ def list_view(request):
         Column(_("Mã số thuế"), lambda p: p.tax_code or ""),
         Column(_("Địa bàn hiện nay"), lambda p: eras.place_today(p.unit)),
         Column(_("Địa bàn thời đó"), lambda p: eras.place_of_its_time(p.unit)),
-        Column(_("Trạng thái"), lambda p: p.get_status_display()),
+        Column(
+            _("Trạng thái"),
+            lambda p: p.get_status_display(),
+            badge=lambda p: "badge-ok" if p.is_confirmed else "badge-warn",
+        ),
     ]
     return listing.list_response(
         request,

@@ -75,7 +75,7 @@ def test_the_download_is_what_the_list_shows(cast, login, bac_ninh_shelf):
     shown = [cells for cells in page.context["rows"]]
     rows = csv_rows(client.get("/certificates/?star=3&format=csv"))
     assert rows[0] == [str(column.label) for column in page.context["columns"]]
-    assert rows[1:] == [[text for text, _link in cells] for cells in shown]
+    assert rows[1:] == [[text for text, _link, _badge in cells] for cells in shown]
     assert len(rows) - 1 == page.context["tools"].count > 0
 
     workbook = load_workbook(
