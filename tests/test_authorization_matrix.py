@@ -1367,6 +1367,65 @@ RECORD_CHANGES = [
     ),
 ]
 
+# --- issue 16: planning ---
+_PLAN_API = {
+    "unit": "07798",
+    "year": YEAR + 1,
+    "decision_number": "12/KH-UBND",
+    "targets": [{"indicator": "products_recognised", "value": 3}],
+}
+_PLAN_FORM = {"unit": "07798", "year": YEAR + 1, "target_products_recognised": "3"}
+_PLAN_SHEET = f"Mã đơn vị,Năm,Mã chỉ tiêu,Giá trị\n07798,{YEAR + 1},products_recognised,3\n".encode()
+PLANNING = [
+    Row("GET /api/v1/indicators", None, expect(OFFICERS)),
+    Row("GET /api/v1/indicators/values", None, expect("central")),  # the country by default
+    Row("GET /api/v1/indicators/{code}/records", "indicator", expect("central")),
+    Row("GET /api/v1/plans", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row("POST /api/v1/plans", None, expect(HERE), body=_PLAN_API),
+    Row(
+        "POST /api/v1/plans/import",
+        None,
+        expect(HERE, other_commune=STATE, other_province=STATE),
+        body=lambda w: {"file": upload("ke-hoach.csv", _PLAN_SHEET)},
+    ),
+    Row("GET /api/v1/plans/{plan_id}", "programme_plan", expect(HERE)),
+    Row("GET /api/v1/reports/{unit}/{year}.xlsx", "report_unit", expect(HERE)),
+    Row("planning:figures", None, expect(OFFICERS)),
+    Row("planning:records", "indicator", expect(OFFICERS)),
+    Row("planning:plans", None, expect(OFFICERS)),
+    Row("planning:plan_create", None, expect(OFFICERS)),
+    Row(
+        "planning:plan_create",
+        None,
+        expect(HERE, other_commune=STATE, other_province=STATE),
+        method="POST",
+        body=_PLAN_FORM,
+    ),
+    Row("planning:plan_import", None, expect(OFFICERS)),
+    Row("planning:plan", "programme_plan", expect(HERE)),
+    Row("planning:plan_edit", "programme_plan", expect(HERE)),
+    Row(
+        "planning:plan_edit",
+        "programme_plan",
+        expect(HERE),
+        method="POST",
+        body=lambda w: {
+            "title": "Kế hoạch OCOP phường Vân Hà",
+            "version": w["version"],
+            "target_products_recognised": "4",
+        },
+    ),
+    Row("planning:reports", None, expect(OFFICERS)),
+    Row(
+        "planning:reports",
+        None,
+        expect(HERE, other_commune=STATE, other_province=STATE),
+        method="POST",
+        body={"unit": "07798", "year": YEAR},
+    ),
+    Row("planning:report_download", "programme_report", expect(HERE)),
+]
+
 MATRIX_ROWS = {
     "accounts": ACCOUNTS,
     "rubrics": RUBRICS,
@@ -1383,6 +1442,7 @@ MATRIX_ROWS = {
     "certification_pages": CERTIFICATION_PAGES,
     "certification_api": CERTIFICATION_API,
     "record_changes": RECORD_CHANGES,  # --- issue 13: certificate snapshot ---
+    "planning": PLANNING,  # --- issue 16: planning ---
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -1811,7 +1871,28 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         if isinstance(record, BusinessPlan):
             targets[key]["attachment_id"] = record.attachments.first().pk
     targets.update(_record_changes(cast, certificates))  # --- issue 13: certificate snapshot ---
+    targets.update(_planning(cast))  # --- issue 16: planning ---
     return targets
+
+
+def _planning(cast) -> dict[str, dict]:
+    """Phường Vân Hà's plan for this year and its report, made by the commune officer."""
+    from ocop.planning.services import programme_plan_create, programme_report_request, report_build
+
+    plan = programme_plan_create(
+        actor=cast.commune_officer,
+        unit=cast.commune,
+        year_from=YEAR,
+        targets=[{"indicator": "products_recognised", "value": 2}],
+    )
+    report = programme_report_request(actor=cast.commune_officer, unit=cast.commune, year=YEAR)
+    report_build(report_id=report.pk)
+    return {
+        "indicator": {"code": "products_recognised"},
+        "programme_plan": {"plan_id": plan.pk, "pk": plan.pk, "version": plan.version},
+        "report_unit": {"unit": cast.commune.code, "year": YEAR},
+        "programme_report": {"pk": report.pk, "fmt": "xlsx"},
+    }
 
 
 def _record_changes(cast, certificates: dict[str, dict]) -> dict[str, dict]:

@@ -238,6 +238,24 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/products/changes/{change_id}": MATRIX,
     "POST /api/v1/products/changes/{change_id}/approve": MATRIX,
     "POST /api/v1/products/changes/{change_id}/reject": MATRIX,
+    # --- issue 16: planning ---
+    "GET /api/v1/indicators": MATRIX,
+    "GET /api/v1/indicators/values": MATRIX,
+    "GET /api/v1/indicators/{code}/records": MATRIX,
+    "GET /api/v1/plans": MATRIX,
+    "POST /api/v1/plans": MATRIX,
+    "POST /api/v1/plans/import": MATRIX,
+    "GET /api/v1/plans/{plan_id}": MATRIX,
+    "GET /api/v1/reports/{unit}/{year}.xlsx": MATRIX,
+    "planning:figures": MATRIX,
+    "planning:records": MATRIX,
+    "planning:plans": MATRIX,
+    "planning:plan_create": MATRIX,
+    "planning:plan_import": MATRIX,
+    "planning:plan": MATRIX,
+    "planning:plan_edit": MATRIX,
+    "planning:reports": MATRIX,
+    "planning:report_download": MATRIX,
 }
 
 

@@ -31,6 +31,9 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
     (Capability.VIEW_WORK, "products:list", "Sản phẩm"),
     (Capability.RUN_EVALUATION, "evaluation:results", "Kết quả đánh giá"),
+    (Capability.VIEW_WORK, "planning:figures", "Chỉ tiêu và tiến độ"),
+    (Capability.VIEW_WORK, "planning:plans", "Kế hoạch OCOP"),
+    (Capability.VIEW_WORK, "planning:reports", "Báo cáo kết quả"),
 ]
 
 

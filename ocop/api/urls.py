@@ -34,6 +34,9 @@ ROUTERS = [
     ("/evaluation", "ocop.evaluation.api"),
     ("/certificates", "ocop.certification.api"),
     ("/catalog", "ocop.catalog.api"),
+    ("/indicators", "ocop.planning.api"),
+    ("/plans", "ocop.planning.api_plans"),
+    ("/reports", "ocop.planning.api_reports"),
 ]
 for prefix, module_name in ROUTERS:
     api.add_router(prefix, import_module(module_name).router)

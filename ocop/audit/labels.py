@@ -82,6 +82,10 @@ ACTION_LABELS = {
     "task.retry": _("Chạy lại công việc nền"),
     "token.issue": _("Cấp mã truy cập API"),
     "user.create": _("Tạo người dùng"),
+    "programme_plan.create": _("Lập kế hoạch thực hiện Chương trình OCOP"),
+    "programme_plan.update": _("Sửa kế hoạch thực hiện Chương trình OCOP"),
+    "programme_plan.import": _("Nhập kế hoạch thực hiện Chương trình OCOP từ tệp"),
+    "programme_report.request": _("Yêu cầu tạo báo cáo kết quả thực hiện Chương trình OCOP"),
 }
 
 # Functions code → label (already translated) or None, registered by the apps whose data names actions.

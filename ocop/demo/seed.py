@@ -287,6 +287,7 @@ def seed_demo() -> DemoReport:
     _cycle_in_progress()
     _catalog_certified()
     _rounds()
+    _plans()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -305,6 +306,13 @@ def _rounds() -> None:
 
     seed_past_round()
     seed_current_round()
+
+
+def _plans() -> None:
+    """The national 919 targets, and this year's plans of the demo province and commune (docs/planning.md)."""
+    from ocop.demo.plans import seed_plans
+
+    seed_plans(DEMO_PROVINCE, DEMO_COMMUNE)
 
 
 def _cycle_in_progress() -> None:

@@ -43,3 +43,13 @@ def predecessors_of(unit: AdminUnit) -> QuerySet[AdminUnit]:
 def current_province_of(unit: AdminUnit) -> AdminUnit | None:
     """Which current province a unit of either generation rolls up into (for reports)."""
     return unit.current_province
+
+
+def place_q(field: str, *, province_id: int | None, commune_id: int | None) -> Q:
+    """Records whose unit (`field`, a path to an AdminUnit) lies today in that current commune or province;
+    always true for the whole country (both None). Legacy units count where they belong today."""
+    if commune_id is not None:
+        return Q(**{f"{field}__current_commune_id": commune_id})
+    if province_id is not None:
+        return Q(**{f"{field}__current_province_id": province_id})
+    return Q(pk__isnull=False)

@@ -33,6 +33,8 @@ class ProducerIn(Schema):
     worker_count: int | None = None
     in_craft_village: bool = False
     craft_village: str = ""
+    led_by_woman: bool | None = None
+    led_by_ethnic_minority: bool | None = None
 
 
 class ProducerPatch(Schema):
@@ -50,6 +52,8 @@ class ProducerPatch(Schema):
     worker_count: int | None = None
     in_craft_village: bool | None = None
     craft_village: str | None = None
+    led_by_woman: bool | None = None
+    led_by_ethnic_minority: bool | None = None
 
 
 class VersionIn(Schema):
@@ -80,6 +84,8 @@ def producer_body(user, producer: Producer) -> dict:
         "worker_count": producer.worker_count,
         "in_craft_village": producer.in_craft_village,
         "craft_village": producer.craft_village,
+        "led_by_woman": producer.led_by_woman,
+        "led_by_ethnic_minority": producer.led_by_ethnic_minority,
         "status": producer.status,
         "status_label": producer.get_status_display(),
         "version": producer.version,

@@ -46,6 +46,14 @@ class CommuneMixin(forms.Form):
         return unit
 
 
+class _Answer(forms.NullBooleanSelect):
+    """Yes, no, or not recorded (the indicators count "not recorded" as no data, never as no)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Chưa ghi nhận")), ("true", _("Có")), ("false", _("Không"))]
+
+
 class ProducerFields(forms.Form):
     name = forms.CharField(label=_("Tên chủ thể"), max_length=255)
     legal_form = forms.ChoiceField(label=_("Loại hình"), choices=LegalForm.choices)
@@ -67,6 +75,10 @@ class ProducerFields(forms.Form):
     worker_count = forms.IntegerField(label=_("Số lao động"), min_value=0, required=False)
     in_craft_village = forms.BooleanField(label=_("Thuộc làng nghề"), required=False)
     craft_village = forms.CharField(label=_("Tên làng nghề"), max_length=200, required=False)
+    led_by_woman = forms.NullBooleanField(label=_("Người đứng đầu là phụ nữ"), widget=_Answer)
+    led_by_ethnic_minority = forms.NullBooleanField(
+        label=_("Người đứng đầu là người dân tộc thiểu số"), widget=_Answer
+    )
 
 
 class RegisterForm(CommuneMixin, ProducerFields):

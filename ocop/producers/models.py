@@ -40,6 +40,12 @@ class Producer(models.Model):
     worker_count = models.PositiveIntegerField("Số lao động", null=True, blank=True)
     in_craft_village = models.BooleanField("Thuộc làng nghề", default=False)
     craft_village = models.CharField("Tên làng nghề", max_length=200, blank=True)
+    # Asked by the programme's reports (share of producers led by women, by ethnic-minority people); None
+    # while not recorded, which the indicators show as "no data" rather than as "no".
+    led_by_woman = models.BooleanField("Người đứng đầu là phụ nữ", null=True, blank=True)
+    led_by_ethnic_minority = models.BooleanField(
+        "Người đứng đầu là người dân tộc thiểu số", null=True, blank=True
+    )
     status = models.CharField(max_length=10, choices=ProducerStatus.choices, default=ProducerStatus.PENDING)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

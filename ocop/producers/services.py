@@ -48,6 +48,8 @@ EDITABLE_FIELDS = (
     "worker_count",
     "in_craft_village",
     "craft_village",
+    "led_by_woman",
+    "led_by_ethnic_minority",
 )
 _TEXT_LIMITS = {
     "name": 255,
@@ -155,6 +157,8 @@ def _clean(fields: dict) -> dict:
                 )
         elif key == "in_craft_village":
             value = bool(value)
+        elif key in ("led_by_woman", "led_by_ethnic_minority"):
+            value = None if value in ("", None) else bool(value)
         clean[key] = value
     if "name" in clean and not clean["name"]:
         raise Invalid(_("Cần nhập tên chủ thể."), code="producer_name_missing")

@@ -18,6 +18,8 @@ TASK_LABELS = {
     "tasks.probe": _("Kiểm tra hệ thống"),
     "tasks.purge_finished": _("Dọn công việc đã xong"),
     "tasks.requeue_stale": _("Đưa lại công việc bị treo vào hàng đợi"),
+    "planning.refresh_values": _("Cập nhật số liệu chỉ tiêu OCOP"),
+    "planning.generate_report": _("Tạo báo cáo kết quả thực hiện Chương trình OCOP"),
 }
 
 
