@@ -34,6 +34,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "planning:figures", "Chỉ tiêu và tiến độ"),
     (Capability.VIEW_WORK, "planning:plans", "Kế hoạch OCOP"),
     (Capability.VIEW_WORK, "planning:reports", "Báo cáo kết quả"),
+    (Capability.VIEW_WORK, "dashboards:home", "Bảng điều khiển"),
 ]
 
 

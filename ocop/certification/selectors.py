@@ -30,6 +30,7 @@ from ocop.certification.models import (
     RevocationList,
     SigningKey,
 )
+from ocop.core.dates import add_months
 from ocop.core.errors import Invalid, NotFound
 from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
@@ -489,18 +490,6 @@ def verification_body(result: offline.Result, certificate: Certificate | None) -
 
 # ---------------------------------------------------------------------------------------------------------
 # The officers' certificate list: filters, search by number, "expiring soon"
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day when it has fewer days)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def effective_status_q(status: str, today: datetime.date) -> Q:
