@@ -1391,6 +1391,9 @@ PLANNING = [
     Row("GET /api/v1/plans/{plan_id}", "programme_plan", expect(HERE)),
     Row("GET /api/v1/reports/{unit}/{year}.xlsx", "report_unit", expect(HERE)),
     Row("planning:figures", None, expect(OFFICERS)),
+    Row("dashboards:home", None, expect(OFFICERS)),
+    Row("dashboards:unit", None, expect(HERE), args={"code": "07798"}),  # Phường Vân Hà, the cast's commune
+    Row("dashboards:unit", None, expect("central"), args={"code": "VN"}),
     Row("planning:records", "indicator", expect(OFFICERS)),
     Row("planning:plans", None, expect(OFFICERS)),
     Row("planning:plan_create", None, expect(OFFICERS)),

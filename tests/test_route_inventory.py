@@ -100,6 +100,8 @@ ACCESS: dict[str, str] = {
     # evaluation pages
     "evaluation:home": MATRIX,
     "evaluation:results": MATRIX,
+    "dashboards:home": MATRIX,
+    "dashboards:unit": MATRIX,
     "evaluation:round_create": MATRIX,
     "evaluation:round": MATRIX,
     "evaluation:progress": MATRIX,

@@ -8,6 +8,7 @@ run in the reader's spreadsheet. The open data files of the catalogue and every 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,6 +43,18 @@ class Column:
     )
 
 
+DATE_FORMAT = "%d/%m/%Y"  # as Vietnamese readers write dates; XLSX keeps a real date shown the same way
+
+
+def shown(value: Any) -> str:
+    """A cell as the page and the CSV show it: dates as dd/mm/yyyy, nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime(DATE_FORMAT)
+    return str(value)
+
+
 def page_rows(columns: Sequence[Column], records: Iterable[Any]) -> list[list[tuple[str, str, str]]]:
     """The cells of a page as the file writes them (same values, same order), each with its link and its
     badge class ("" for none)."""
@@ -50,18 +63,20 @@ def page_rows(columns: Sequence[Column], records: Iterable[Any]) -> list[list[tu
         cells = []
         for column in columns:
             value = column.value(record)
-            text = "" if value is None else str(value)
+            text = shown(value)
             link = column.link(record) if column.link else ""
             cells.append((text, link, column.badge(record) if column.badge else ""))
         rows.append(cells)
     return rows
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, *, keep_dates: bool = False) -> Any:
     if value is None:
         return ""
-    if not isinstance(value, (int, float, str)) and not hasattr(value, "isoformat"):
-        value = str(value)  # lazy translations, decimals: written as people read them
+    if isinstance(value, datetime.date) and keep_dates:
+        return value
+    if not isinstance(value, (int, float)):
+        value = shown(value)  # dates, lazy translations, decimals: written as people read them
     return neutralise(value)
 
 
@@ -91,9 +106,11 @@ def xlsx_temp_file(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, she
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=_cell(value))
+            cell = WriteOnlyCell(sheet, value=_cell(value, keep_dates=True))
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, always: never a formula, whatever the value looks like
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = "dd/mm/yyyy"
             cells.append(cell)
         sheet.append(cells)
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the response, which closes it)

@@ -62,7 +62,9 @@ def test_the_national_dashboard_counts_stars_by_group_and_by_province(cast, logi
 def test_a_legacy_record_counts_in_the_commune_it_belongs_to_today(cast, login, certified):
     board = board_of(login(cast.province_officer), cast.province.code)
     places = {place.pk: counts for place, counts, _ in board.place_rows}
-    assert certified["legacy_commune"].current_commune == cast.commune  # the former Xã Vân Hà is Phường Vân Hà
+    assert (
+        certified["legacy_commune"].current_commune == cast.commune
+    )  # the former Xã Vân Hà is Phường Vân Hà
     assert places[cast.commune.pk] == {3: 2, 4: 1}
     assert sum(sum(counts.values()) for counts in places.values()) == 3
     assert board.total == 3 and board.map is not None
