@@ -18,6 +18,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 shot = partial(take_shot, folder="dashboards")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """The catalogue's provinces are cached per process: each test reads its own database's (a transactional
+    test reloads the units under new ids)."""
+    from ocop.catalog import reference
+
+    reference.forget()
+    yield
+    reference.forget()
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(

@@ -17,6 +17,17 @@ pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """The catalogue's provinces are cached per process: each test reads its own database's (a transactional
+    test reloads the units under new ids)."""
+    from ocop.catalog import reference
+
+    reference.forget()
+    yield
+    reference.forget()
+
+
 @pytest.fixture
 def certified(programme, django_capture_on_commit_callbacks):
     """Bắc Ninh: a cooperative of Phường Vân Hà (4★ honey, 3★ lychee) and an enterprise recorded at a commune of
