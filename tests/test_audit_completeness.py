@@ -1132,6 +1132,75 @@ def _(w: World) -> Act:
     )
 
 
+# --- issue 16: planning ---
+def _plan_of(w: World):
+    from ocop.planning import services as planning
+
+    return planning.programme_plan_create(
+        actor=w.cast.province_officer,
+        unit=w.cast.province,
+        year_from=THIS_YEAR,
+        targets=[{"indicator": "products_recognised", "value": 45}],
+    )
+
+
+@recipe("planning.programme_plan_create", "programme_plan.create")
+def _(w: World) -> Act:
+    from ocop.planning import services as planning
+
+    officer = w.cast.province_officer
+    return Act(
+        lambda: planning.programme_plan_create(
+            actor=officer,
+            unit=w.cast.province,
+            year_from=THIS_YEAR,
+            targets=[{"indicator": "shops", "value": 5}],
+        ),
+        officer,
+        _result,
+    )
+
+
+@recipe("planning.programme_plan_update", "programme_plan.update")
+def _(w: World) -> Act:
+    from ocop.planning import services as planning
+
+    plan = _plan_of(w)
+    officer = w.cast.province_officer
+    return Act(
+        lambda: planning.programme_plan_update(
+            actor=officer, plan=plan, expected_version=plan.version, title="Kế hoạch OCOP tỉnh", targets=[]
+        ),
+        officer,
+        plan,
+    )
+
+
+@recipe("planning.programme_plan_import", "programme_plan.import")
+def _(w: World) -> Act:
+    from ocop.planning import services as planning
+
+    officer = w.cast.province_officer
+    sheet = f"Mã đơn vị,Năm,Mã chỉ tiêu,Giá trị\n24,{THIS_YEAR},products_recognised,45\n".encode()
+    return Act(
+        lambda: planning.programme_plan_import(actor=officer, content=sheet, filename="ke-hoach.csv"),
+        officer,
+        _first,
+    )
+
+
+@recipe("planning.programme_report_request", "programme_report.request")
+def _(w: World) -> Act:
+    from ocop.planning import services as planning
+
+    officer = w.cast.province_officer
+    return Act(
+        lambda: planning.programme_report_request(actor=officer, unit=w.cast.province, year=THIS_YEAR),
+        officer,
+        _result,
+    )
+
+
 READ = "a read: it changes nothing"
 PURE = "a pure helper: no database, no files"
 DERIVED_INDEX = "rebuilds derived catalogue entries from products and certificates whose changes are audited"
@@ -1167,6 +1236,16 @@ EXEMPT = {
     "rubrics.data_files": READ,
     "rubrics.invalid_from": PURE,
     "rubrics.issues_text": PURE,
+    # --- issue 16: planning ---
+    "planning.parse_number": PURE,
+    "planning.parse_date": PURE,
+    "planning.parse_period": PURE,
+    "planning.check_target": PURE,
+    "planning.check_activity": PURE,
+    "planning.default_title": PURE,
+    "planning.current_unit": READ,
+    "planning.programme_plan_import_preview": "reads and checks a file; writes nothing",
+    "planning.report_build": "the report task writing the files of a report whose request was audited",
 }
 assert not set(EXEMPT) & set(SERVICES), set(EXEMPT) & set(SERVICES)
 SERVICES.update({name: Exempt(reason) for name, reason in EXEMPT.items()})

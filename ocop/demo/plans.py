@@ -132,3 +132,120 @@ def seed_plans(province_code: str, commune_code: str) -> int:
         programme_plan_create(actor=None, unit=unit, year_from=year_from, year_to=year_to, **fields)
         created += 1
     return created
+
+
+# Recognised products of the demo province this year, so its plan's targets stand beside real figures:
+# (producer, legal form, tax code, craft village, led by a woman, [(product, product-set keywords, stars, channels)])
+BAC_NINH_RECORDS = [
+    (
+        "Hợp tác xã Gốm Phù Lãng",
+        "cooperative",
+        "2300998801",
+        "Làng gốm Phù Lãng",
+        False,
+        [("Gốm sành nâu Phù Lãng", "thu cong", 4, ["local", "ecommerce"])],
+    ),
+    (
+        "Hợp tác xã Tranh dân gian Đông Hồ",
+        "cooperative",
+        "2300998802",
+        "Làng tranh Đông Hồ",
+        True,
+        [("Tranh dân gian Đông Hồ", "thu cong", 4, ["ocop_shop"])],
+    ),
+    (
+        "Công ty TNHH Bánh phu thê Đình Bảng",
+        "enterprise",
+        "2300998803",
+        "",
+        True,
+        [("Bánh phu thê Đình Bảng", "gao", 3, ["supermarket", "local"])],
+    ),
+    (
+        "Hộ kinh doanh Rượu làng Vân",
+        "household",
+        "2300998804",
+        "Làng nghề nấu rượu Vân",
+        False,
+        [("Rượu làng Vân", "ruou", 3, ["ecommerce"])],
+    ),
+    (
+        "Hợp tác xã Du lịch cộng đồng Quan họ Diềm",
+        "cooperative",
+        "2300998805",
+        "",
+        True,
+        [("Trải nghiệm quan họ làng Diềm", "du lich", 3, [])],
+    ),
+]
+
+
+def seed_province_records(province_code: str, commune_code: str) -> int:
+    """Producers of the demo province with products recognised this year by a decision that `province` drafts
+    and `province2` approves (after the council of a past round). Returns how many certificates were issued."""
+    from ocop.accounts.models import User
+    from ocop.certification import services as certification
+    from ocop.certification.models import Certificate
+    from ocop.certification.past_councils import record_past_results
+    from ocop.demo.seed import _product_set
+    from ocop.producers.models import Producer, ProducerStatus
+    from ocop.producers.services import producer_create
+    from ocop.products.models import Product
+    from ocop.products.services import product_create
+
+    province = AdminUnit.objects.filter(era=Era.CURRENT, code=province_code).first()
+    maker = User.objects.filter(username="province").first()
+    checker = User.objects.filter(username="province2").first()
+    if province is None or maker is None or checker is None:
+        return 0
+    communes = list(
+        AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, current_province=province).order_by(
+            "code"
+        )[:5]
+    )
+    items = []
+    for index, (name, form, tax_code, village, woman, products) in enumerate(BAC_NINH_RECORDS):
+        producer = Producer.objects.filter(tax_code=tax_code).first()
+        if producer is None:
+            producer = producer_create(
+                actor=None,
+                name=name,
+                legal_form=form,
+                unit=communes[index % len(communes)],
+                tax_code=tax_code,
+                status=ProducerStatus.CONFIRMED,
+                in_craft_village=bool(village),
+                craft_village=village,
+                led_by_woman=woman,
+                led_by_ethnic_minority=False,
+            )
+        for product_name, keywords, stars, channels in products:
+            product_set = _product_set(keywords)
+            if product_set is None:
+                continue
+            product = Product.objects.filter(producer=producer, name=product_name).first() or product_create(
+                actor=None,
+                producer=producer,
+                name=product_name,
+                product_set=product_set,
+                sales_channels=channels,
+            )
+            if not Certificate.objects.filter(product=product).exists():
+                items.append((product, stars))
+    if not items:
+        return 0
+    day = timezone.localdate() - datetime.timedelta(days=20)
+    authority = certification.authority_ensure(actor=None, unit=province)
+    record_past_results(
+        unit=province, items=items, held_on=day - datetime.timedelta(days=10), created_by=maker
+    )
+    decision = certification.decision_create(
+        actor=maker,
+        authority=authority,
+        number=f"{990 + day.month}/QĐ-UBND",
+        date=day,
+        signer=f"Người ký – {authority.name}",
+        items=items,
+    )
+    certification.decision_approve(actor=checker, decision=decision)
+    return len(items)

@@ -310,9 +310,13 @@ def _rounds() -> None:
 
 def _plans() -> None:
     """The national 919 targets, and this year's plans of the demo province and commune (docs/planning.md)."""
-    from ocop.demo.plans import seed_plans
+    from ocop.catalog.services import reindex_products
+    from ocop.demo.plans import BAC_NINH_RECORDS, seed_plans, seed_province_records
 
     seed_plans(DEMO_PROVINCE, DEMO_COMMUNE)
+    if seed_province_records(DEMO_PROVINCE, DEMO_COMMUNE):
+        names = [product[0] for row in BAC_NINH_RECORDS for product in row[5]]
+        reindex_products(Product.objects.filter(name__in=names).values_list("id", flat=True))
 
 
 def _cycle_in_progress() -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.audit.services import record_event
 from ocop.core.errors import Conflict, Forbidden, Invalid
-from ocop.core.text import fold, nfc
+from ocop.core.text import nfc
 from ocop.cycle.programme import FIRST_YEAR
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.planning import catalogue
@@ -240,14 +240,16 @@ def default_title(unit: AdminUnit, year_from: int, year_to: int) -> str:
     }
 
 
-def _refuse(problems: Problems, code: str = "programme_plan_invalid") -> None:
-    if problems:
-        first = problems.items[0]["message"]
-        more = len(problems.items) - 1
-        message = (
-            first if not more else _("%(first)s (và %(more)s lỗi khác)") % {"first": first, "more": more}
-        )
-        raise Invalid(message, code=code, details=problems.items)
+def _refuse(problems: Problems, *, file: bool = False) -> None:
+    """Nothing is stored while there is a problem: the error names the first and carries them all."""
+    if not problems:
+        return
+    first = problems.items[0]["message"]
+    more = len(problems.items) - 1
+    message = first if not more else _("%(first)s (và %(more)s lỗi khác)") % {"first": first, "more": more}
+    if file:
+        raise Invalid(message, code="programme_plan_import_invalid", details=problems.items)
+    raise Invalid(message, code="programme_plan_invalid", details=problems.items)
 
 
 def _check_unit(actor, unit: AdminUnit | None) -> AdminUnit:
@@ -486,10 +488,6 @@ def current_unit(code: str) -> AdminUnit | None:
     ).first()
 
 
-def header_key(text: str) -> str:
-    return fold(text).strip()
-
-
 # --- importing plans from a sheet ---------------------------------------------------------------------------
 
 
@@ -518,7 +516,7 @@ def programme_plan_import(*, actor, content: bytes, filename: str = "") -> list[
     preview = programme_plan_import_preview(actor=actor, content=content, filename=filename)
     if not preview.plans and not preview.problems:
         preview.problems.add("programme_plan_import_invalid", _("Tệp không có kế hoạch nào."))
-    _refuse(preview.problems, code="programme_plan_import_invalid")
+    _refuse(preview.problems, file=True)
     plans = [
         programme_plan_create(
             actor=actor,
