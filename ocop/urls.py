@@ -24,6 +24,7 @@ APP_URLS = [
     ("catalog/", "ocop.catalog.urls"),
     ("tasks/", "ocop.tasks.urls"),
     ("planning/", "ocop.planning.urls"),
+    ("dashboards/", "ocop.planning.dashboard_urls"),
 ]
 urlpatterns += [path(prefix, include(module_name)) for prefix, module_name in APP_URLS]
 

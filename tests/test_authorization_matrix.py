@@ -303,6 +303,7 @@ EVALUATION_PAGES = [
         hide_from=("other_province", "council_unassigned", "council_conflicted"),
     ),
     Row("evaluation:round_create", None, expect(RUNNERS)),
+    Row("evaluation:results", None, expect(RUNNERS), hide_from=("other_province",)),
     Row("evaluation:round", "round", expect(PROVINCE_UP, COUNCIL), hide_from=("council_unassigned",)),
     Row("evaluation:progress", "round", expect(PROVINCE_UP)),
     *(
@@ -810,6 +811,7 @@ PRODUCT_PAGES = [
         method="POST",
         body=lambda w: {**_PRODUCT_FORM, "producer": w["pk"], "product_set": w["product_set"]},
     ),
+    Row("products:list", None, expect(OFFICERS), hide_from=("other_commune", "other_province")),
     Row("products:detail", "product", expect(OWNER, HERE)),
     Row("products:edit", "product", expect(OWNER, HERE)),
     Row(
@@ -1389,6 +1391,9 @@ PLANNING = [
     Row("GET /api/v1/plans/{plan_id}", "programme_plan", expect(HERE)),
     Row("GET /api/v1/reports/{unit}/{year}.xlsx", "report_unit", expect(HERE)),
     Row("planning:figures", None, expect(OFFICERS)),
+    Row("dashboards:home", None, expect(OFFICERS)),
+    Row("dashboards:unit", None, expect(HERE), args={"code": "07798"}),  # Phường Vân Hà, the cast's commune
+    Row("dashboards:unit", None, expect("central"), args={"code": "VN"}),
     Row("planning:records", "indicator", expect(OFFICERS)),
     Row("planning:plans", None, expect(OFFICERS)),
     Row("planning:plan_create", None, expect(OFFICERS)),

@@ -67,6 +67,7 @@ ACCESS: dict[str, str] = {
     "producers:edit": MATRIX,
     "producers:confirm": MATRIX,
     "products:create": MATRIX,
+    "products:list": MATRIX,
     "products:detail": MATRIX,
     "products:edit": MATRIX,
     "products:photo_add": MATRIX,
@@ -98,6 +99,9 @@ ACCESS: dict[str, str] = {
     "rubrics:sheet_import": MATRIX,
     # evaluation pages
     "evaluation:home": MATRIX,
+    "evaluation:results": MATRIX,
+    "dashboards:home": MATRIX,
+    "dashboards:unit": MATRIX,
     "evaluation:round_create": MATRIX,
     "evaluation:round": MATRIX,
     "evaluation:progress": MATRIX,

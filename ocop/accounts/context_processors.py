@@ -29,9 +29,12 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
     (None, "accounts:security", "Mật khẩu và token"),
     (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
+    (Capability.VIEW_WORK, "products:list", "Sản phẩm"),
+    (Capability.RUN_EVALUATION, "evaluation:results", "Kết quả đánh giá"),
     (Capability.VIEW_WORK, "planning:figures", "Chỉ tiêu và tiến độ"),
     (Capability.VIEW_WORK, "planning:plans", "Kế hoạch OCOP"),
     (Capability.VIEW_WORK, "planning:reports", "Báo cáo kết quả"),
+    (Capability.VIEW_WORK, "dashboards:home", "Bảng điều khiển"),
 ]
 
 

@@ -8,10 +8,7 @@ as the API does.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,20 +17,13 @@ from django.utils import translation
 
 from ocop.catalog.models import CERTIFICATE_STATES
 from ocop.catalog.selectors import EXPORT_COLUMNS, export_rows
+from ocop.core.exports import FORMULA_STARTS, csv_lines, neutralise, xlsx_temp_file  # noqa: F401
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value that no spreadsheet evaluates: text starting like a formula gets a leading `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _cell(row: dict[str, Any], key: str) -> Any:
@@ -51,19 +41,14 @@ def _headers() -> list[str]:
     return [label for _, label in EXPORT_COLUMNS]
 
 
+def _cells(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [_cell(row, key) for key, _ in EXPORT_COLUMNS]
+
+
 def csv_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """CSV with a BOM (so spreadsheets read UTF-8), a header row in Vietnamese, every cell neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(_headers())
-    for count, row in enumerate(rows, 1):
-        writer.writerow([_cell(row, key) for key, _ in EXPORT_COLUMNS])
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_lines(_headers(), _cells(rows))
 
 
 def json_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -74,25 +59,8 @@ def json_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def xlsx_file(rows: Iterable[dict[str, Any]]):
-    """An XLSX in a temporary file (openpyxl's write-only mode keeps memory flat), opened for reading."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("San pham OCOP")
-    sheet.append(_headers())
-    for row in rows:
-        cells = []
-        for key, _ in EXPORT_COLUMNS:
-            cell = WriteOnlyCell(sheet, value=_cell(row, key))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, always: never a formula, whatever the value looks like
-            cells.append(cell)
-        sheet.append(cells)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the response, which closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    """An XLSX in a temporary file, opened for reading."""
+    return xlsx_temp_file(_headers(), _cells(rows), sheet_title="San pham OCOP")
 
 
 def response(fmt: str):

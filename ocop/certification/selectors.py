@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from ocop.certification.models import (
     RevocationList,
     SigningKey,
 )
+from ocop.core.dates import add_months
 from ocop.core.errors import Invalid, NotFound
 from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
@@ -485,3 +486,93 @@ def verification_body(result: offline.Result, certificate: Certificate | None) -
         "signature_checked": NUMBER_TYPED not in result.notes and result.problem != "malformed",
         "note": _(offline.NUMBER_TYPED_NOTE) if NUMBER_TYPED in result.notes else None,
     }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The officers' certificate list: filters, search by number, "expiring soon"
+
+
+def effective_status_q(status: str, today: datetime.date) -> Q:
+    """Certificates in an effective state on `today` ("expired" is not stored: it follows from the dates)."""
+    if status == EffectiveStatus.ACTIVE:
+        return Q(status=CertificateStatus.ACTIVE, valid_until__gte=today)
+    if status == EffectiveStatus.EXPIRED:
+        return Q(status=CertificateStatus.ACTIVE, valid_until__lt=today)
+    return Q(status=status)
+
+
+def expiring_q(months: int, today: datetime.date) -> Q:
+    """In force today and ending within `months`: the "expiring soon" view."""
+    return Q(
+        status=CertificateStatus.ACTIVE, valid_until__gte=today, valid_until__lte=add_months(today, months)
+    )
+
+
+def certificates_listed(
+    user,
+    *,
+    number: str = "",
+    unit_q: Q | None = None,
+    year: int | None = None,
+    status: str = "",
+    star: int | None = None,
+    group: str = "",
+    expiring_months: int | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Certificate]:
+    """The certificates `user` sees, filtered as the officer's list asks; "expiring soon" lists the nearest
+    end first. `number` finds a certificate by (part of) its number, case and spacing ignored."""
+    today = today or timezone.localdate()
+    certificates = certificates_visible_to(user).select_related(
+        "product__product_set__group",
+        "product__producer__unit__current_commune",
+        "product__producer__unit__current_province",
+        "product__producer__unit__parent__parent",
+    )
+    if number:
+        certificates = certificates.filter(number__icontains=re.sub(r"\s+", "", number))
+    if unit_q:
+        certificates = certificates.filter(unit_q)
+    if year:
+        certificates = certificates.filter(issued_on__year=year)
+    if status:
+        certificates = certificates.filter(effective_status_q(status, today))
+    if star:
+        certificates = certificates.filter(stars=star)
+    if group:
+        certificates = certificates.filter(product__product_set__group__code=group)
+    if expiring_months:
+        certificates = certificates.filter(expiring_q(expiring_months, today)).order_by("valid_until", "id")
+    return certificates
+
+
+def decisions_listed(
+    user,
+    *,
+    unit_q: Q | None = None,
+    year: int | None = None,
+    status: str = "",
+    star: int | None = None,
+    group: str = "",
+) -> QuerySet[RecognitionDecision]:
+    """The decisions `user` sees, filtered as the officer's list asks, each with its number of products."""
+    decisions = decisions_visible_to(user).select_related(
+        "authority__unit__current_commune",
+        "authority__unit__current_province",
+        "authority__unit__parent__parent",
+    )
+    if unit_q:
+        decisions = decisions.filter(unit_q)
+    if year:
+        decisions = decisions.filter(date__year=year)
+    if status:
+        decisions = decisions.filter(status=status)
+    if star:
+        decisions = decisions.filter(Exists(DecisionItem.objects.filter(decision=OuterRef("pk"), stars=star)))
+    if group:
+        in_group = DecisionItem.objects.filter(
+            decision=OuterRef("pk"), product__product_set__group__code=group
+        )
+        decisions = decisions.filter(Exists(in_group))
+    items = DecisionItem.objects.filter(decision=OuterRef("pk")).order_by().values("decision")
+    return decisions.annotate(item_count=Subquery(items.annotate(n=Count("pk")).values("n")[:1]))

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ocop.accounts.policies import Capability, has_capability
+from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
 from ocop.certification import policies, selectors, services, throttle
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
 from ocop.certification.models import ChangeStatus, DecisionStatus, EffectiveStatus
+from ocop.certification.templatetags.certification_tags import status_badge_class
+from ocop.core import listing
+from ocop.core.exports import Column
+from ocop.core.listing import EXPIRY_WINDOWS
 from ocop.core.refusals import found as _found  # a selector's NotFound is the ordinary 404 page
 from ocop.core.refusals import refusal
 from ocop.core.storage import download_response
+from ocop.cycle.programme import FIRST_YEAR
+from ocop.geo import eras
+from ocop.rubrics.selectors import product_group_choices
 
 # ---------------------------------------------------------------------------------------------------------
 # Certificates
@@ -25,8 +32,66 @@ from ocop.core.storage import download_response
 
 @login_required
 def certificate_list(request):
-    page = Paginator(selectors.certificates_visible_to(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "certification/list.html", {"page": page})
+    """Certificates the reader sees, filtered (number, unit of today or of its time, year, state, stars,
+    group, expiry window), with the "expiring soon" view and the download of what it shows."""
+    query = request.GET
+    unit = eras.unit_from_param(query.get("unit"))
+    statuses = [(code, str(label)) for code, label in EffectiveStatus.choices]
+    groups = product_group_choices()
+    windows = [
+        (str(months), _("Trong %(months)s tháng tới") % {"months": months}) for months in EXPIRY_WINDOWS
+    ]
+    number = listing.text_param(query, "q", 32)
+    expiring = listing.expiry_param(query)
+    records = selectors.certificates_listed(
+        request.user,
+        number=number,
+        unit_q=eras.unit_q(unit, "product__producer__unit") if unit else None,
+        year=listing.year_param(query),
+        status=listing.choice_param(query, "status", statuses),
+        star=listing.star_param(query),
+        group=listing.choice_param(query, "group", groups),
+        expiring_months=expiring,
+    )
+    unit_choices = eras.unit_filter_choices(scope_unit_ids(request.user, Capability.VIEW_WORK), unit)
+    filters = [
+        listing.ListFilter("q", _("Số giấy chứng nhận"), number),
+        listing.ListFilter(
+            "unit", _("Địa bàn (hiện nay hoặc cũ)"), query.get("unit", "") if unit else "", unit_choices
+        ),
+        listing.ListFilter("year", _("Năm cấp"), query.get("year", ""), listing.year_choices(FIRST_YEAR)),
+        listing.ListFilter("status", _("Tình trạng"), query.get("status", ""), statuses),
+        listing.ListFilter("star", _("Hạng sao"), query.get("star", ""), listing.STAR_CHOICES),
+        listing.ListFilter("group", _("Nhóm sản phẩm"), query.get("group", ""), groups),
+        listing.ListFilter("expiring", _("Sắp hết hạn"), str(expiring or ""), windows),
+    ]
+    if not unit_choices:
+        filters.pop(1)  # a producer's own certificates: no area to choose
+    columns = [
+        Column(_("Số"), lambda c: c.number, lambda c: reverse("certification:detail", args=[c.pk])),
+        Column(_("Sản phẩm"), lambda c: c.product.name),
+        Column(_("Chủ thể"), lambda c: c.product.producer.name),
+        Column(_("Nhóm sản phẩm"), lambda c: c.product.product_set.group.name),
+        Column(_("Hạng sao"), lambda c: c.stars),
+        Column(_("Ngày cấp"), lambda c: c.issued_on),
+        Column(_("Có giá trị đến"), lambda c: c.valid_until),
+        Column(
+            _("Tình trạng"),
+            lambda c: c.get_effective_status_display(),
+            badge=lambda c: status_badge_class(c.effective_status()),
+        ),
+        Column(_("Địa bàn hiện nay"), lambda c: eras.place_today(c.product.producer.unit)),
+        Column(_("Địa bàn thời đó"), lambda c: eras.place_of_its_time(c.product.producer.unit)),
+    ]
+    return listing.list_response(
+        request,
+        "certification/list.html",
+        records=records,
+        columns=columns,
+        filters=filters,
+        filename="giay-chung-nhan-ocop",
+        context={"expiring": expiring},
+    )
 
 
 @login_required
@@ -160,19 +225,57 @@ def _require_recognise(request) -> None:
 
 @login_required
 def decision_list(request):
+    """Recognition decisions of the officer's authorities, filtered (unit of today or of its time, year,
+    state, stars and group of their products), with the download of what it shows."""
     _require_recognise(request)
-    decisions = selectors.decisions_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status in DecisionStatus.values:
-        decisions = decisions.filter(status=status)
-    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
-    return render(
+    query = request.GET
+    unit = eras.unit_from_param(query.get("unit"))
+    statuses = [(code, str(label)) for code, label in DecisionStatus.choices]
+    groups = product_group_choices()
+    records = selectors.decisions_listed(
+        request.user,
+        unit_q=eras.unit_q(unit, "authority__unit") if unit else None,
+        year=listing.year_param(query),
+        status=listing.choice_param(query, "status", statuses),
+        star=listing.star_param(query),
+        group=listing.choice_param(query, "group", groups),
+    )
+    filters = [
+        listing.ListFilter(
+            "unit",
+            _("Địa bàn (hiện nay hoặc cũ)"),
+            query.get("unit", "") if unit else "",
+            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.RECOGNISE), unit),
+        ),
+        listing.ListFilter(
+            "year", _("Năm quyết định"), query.get("year", ""), listing.year_choices(FIRST_YEAR)
+        ),
+        listing.ListFilter("status", _("Trạng thái"), query.get("status", ""), statuses),
+        listing.ListFilter("star", _("Có sản phẩm hạng"), query.get("star", ""), listing.STAR_CHOICES),
+        listing.ListFilter("group", _("Nhóm sản phẩm"), query.get("group", ""), groups),
+    ]
+    columns = [
+        Column(
+            _("Số quyết định"),
+            lambda d: d.number,
+            lambda d: reverse("certification:decision_detail", args=[d.pk]),
+        ),
+        Column(_("Ngày"), lambda d: d.date),
+        Column(_("Cơ quan"), lambda d: d.authority.name),
+        Column(_("Số sản phẩm"), lambda d: d.item_count),
+        Column(_("Người lập"), lambda d: str(d.created_by)),
+        Column(_("Trạng thái"), lambda d: d.get_status_display()),
+        Column(_("Địa bàn hiện nay"), lambda d: eras.place_today(d.authority.unit)),
+        Column(_("Địa bàn thời đó"), lambda d: eras.place_of_its_time(d.authority.unit)),
+    ]
+    return listing.list_response(
         request,
         "certification/decisions.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": DecisionStatus.choices,
+        records=records,
+        columns=columns,
+        filters=filters,
+        filename="quyet-dinh-cong-nhan-ocop",
+        context={
             "changes": selectors.changes_pending_for(request.user)[:50],
             "may_create": bool(selectors.authority_units_for(request.user)),
         },

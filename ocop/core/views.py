@@ -15,11 +15,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ocop.core import work_queue
+
 log = logging.getLogger("ocop.health")
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """The landing page; a signed-in officer finds their work queue on it (`ocop.core.work_queue`)."""
+    return render(request, "core/home.html", {"work_items": work_queue.work_items(request.user)})
 
 
 def health(request):

@@ -14,3 +14,8 @@ class CycleConfig(AppConfig):
         states.verify()  # a state the code names but the data file lacks stops the start here
         sections.register()
         register_label_source(audit_label)
+
+        from ocop.core.work_queue import register_work_source
+        from ocop.cycle import work
+
+        register_work_source(work.pending_work)  # its lines of the officer's work queue on the home page

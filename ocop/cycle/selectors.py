@@ -15,6 +15,8 @@ from ocop.core.errors import NotFound
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
 from ocop.cycle.readers import readable_q
 from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER, routing, workflow
+from ocop.geo import eras
+from ocop.geo.models import AdminUnit
 from ocop.producers.policies import member_producer_ids
 from ocop.products.models import Product
 
@@ -156,6 +158,7 @@ class QueueFilters:
     group: str = ""
     overdue: bool = False
     waiting: bool = True  # only what waits on an officer (submitted, checked, forwarded...)
+    unit: AdminUnit | None = None  # a unit of today or of its time (`ocop.geo.eras.unit_q`)
 
 
 def acting_levels(user) -> frozenset[str]:
@@ -222,6 +225,8 @@ def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(year=filters.year)
     if filters.group:
         dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+    if filters.unit is not None:
+        dossiers = dossiers.filter(eras.unit_q(filters.unit, "unit"))
     if filters.overdue:  # late on the officers' side; a producer late in answering is not the queue's
         dossiers = dossiers.filter(due_on__lt=timezone.localdate()).exclude(
             status__in=flow.codes_held_by(PRODUCER)
@@ -233,7 +238,8 @@ def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
 
 def _queue_related() -> tuple:
     products = Product.objects.select_related("product_set", "product_set__group", "product_set__version")
-    return ("producer", "unit", Prefetch("product", queryset=products))
+    units = AdminUnit.objects.select_related(*eras.PLACE_RELATED)  # today's place and the place of its time
+    return ("producer", Prefetch("unit", queryset=units), Prefetch("product", queryset=products))
 
 
 def dossiers_of_producer(user, producer_id: int) -> QuerySet[Dossier]:

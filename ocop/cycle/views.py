@@ -14,8 +14,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ocop.accounts.policies import Capability, has_capability, scope_q
+from ocop.accounts.policies import Capability, has_capability, scope_q, scope_unit_ids
+from ocop.core import listing
 from ocop.core.errors import DomainError
+from ocop.core.exports import Column, table_download
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
@@ -33,6 +35,7 @@ from ocop.cycle.policies import flags, refusal_for, route_of
 from ocop.cycle.routes import level_label
 from ocop.cycle.states import IDEA, PLAN
 from ocop.cycle.workflow import workflow
+from ocop.geo import eras
 from ocop.producers.models import ProducerStatus
 from ocop.producers.policies import acts_for
 from ocop.producers.selectors import producers_search
@@ -63,6 +66,20 @@ class CappedPaginator(Paginator):
         return self.capped.value
 
 
+def _queue_columns(flow) -> list[Column]:
+    """The queue's file: the columns the page shows, the place of today beside the place of its time."""
+    return [
+        Column(_("Sản phẩm"), lambda d: d.product.name),
+        Column(_("Bộ sản phẩm"), lambda d: f"{d.product.product_set.code} – {d.product.product_set.name}"),
+        Column(_("Chủ thể"), lambda d: d.producer.name),
+        Column(_("Địa bàn hiện nay"), lambda d: eras.place_today(d.unit)),
+        Column(_("Địa bàn thời đó"), lambda d: eras.place_of_its_time(d.unit)),
+        Column(_("Năm"), lambda d: d.year),
+        Column(_("Trạng thái"), lambda d: flow.label_of(d.status)),
+        Column(_("Hạn"), lambda d: d.due_on),
+    ]
+
+
 @login_required
 def queue_view(request):
     """Dossiers of the officer's units waiting on them (or all, filtered), with bulk forward."""
@@ -75,9 +92,20 @@ def queue_view(request):
     group = request.GET.get("group", "")[:20]
     overdue = request.GET.get("overdue") == "1"
     show_all = request.GET.get("all") == "1"
+    unit = eras.unit_from_param(request.GET.get("unit"))
     filters = selectors.QueueFilters(
-        status=status, year=year, group=group, overdue=overdue, waiting=not show_all
+        status=status, year=year, group=group, overdue=overdue, waiting=not show_all, unit=unit
     )
+    fmt = listing.export_format(request.GET)
+    if fmt:  # every dossier the filters keep, in the columns the page shows
+        records = selectors.dossier_queue_for(request.user, filters)
+        return table_download(
+            fmt,
+            _queue_columns(flow),
+            records.iterator(chunk_size=2000),
+            filename="ho-so-ocop",
+            sheet_title="ho-so-ocop",
+        )
     paginator = CappedPaginator(selectors.dossier_queue_for(request.user, filters), 50)
     page = paginator.get_page(request.GET.get("page"))
     rows = []
@@ -88,6 +116,8 @@ def queue_view(request):
                 "status_label": flow.label_of(dossier.status),
                 "deadline": selectors.deadline_of(dossier),
                 "may_forward": refusal_for(request.user, dossier, "forward") is None,
+                "today": eras.place_today(dossier.unit),
+                "of_its_time": eras.place_of_its_time(dossier.unit),
             }
         )
     groups = (
@@ -110,6 +140,7 @@ def queue_view(request):
     )[:50]
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("format", None)
     return render(
         request,
         "cycle/queue.html",
@@ -124,6 +155,8 @@ def queue_view(request):
             "overdue": overdue,
             "show_all": show_all,
             "groups": groups,
+            "unit": unit,
+            "units": eras.unit_filter_choices(scope_unit_ids(request.user, Capability.CHECK_DOSSIERS), unit),
             "query": query.urlencode(),
             "ideas": waiting_ideas,
             "plans": waiting_plans,

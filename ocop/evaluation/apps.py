@@ -11,3 +11,8 @@ class EvaluationConfig(AppConfig):
 
         sections.register()
         reading.register()
+
+        from ocop.core.work_queue import register_work_source
+        from ocop.evaluation import work
+
+        register_work_source(work.pending_work)  # its lines of the officer's work queue on the home page

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
@@ -26,9 +27,11 @@ from ocop.evaluation.models import (
     EvaluationRound,
     EvaluationStatus,
     RoundDossier,
+    RoundStatus,
     ScoreSheet,
     SheetStatus,
 )
+from ocop.geo import eras
 from ocop.geo.models import Level
 from ocop.producers.models import ProducerMember
 from ocop.producers.policies import member_producer_ids
@@ -325,3 +328,52 @@ def detected_reasons(member: CouncilMember, round_dossier: RoundDossier) -> list
     if member.employer and fold(member.employer) == fold(producer.name):
         reasons.append(ConflictReason.EMPLOYER)
     return reasons
+
+
+def results_listed(
+    user,
+    *,
+    unit_q: Q | None = None,
+    year: int | None = None,
+    status: str = "",
+    star: int | None = None,
+    group: str = "",
+) -> QuerySet[RoundDossier]:
+    """Dossiers of the rounds an officer runs, with the council's scores, filtered as the officer's list
+    asks; the stars are the recognised ones once decided, else those the score reaches."""
+    rows = (
+        RoundDossier.objects.filter(scope_q(user, Capability.RUN_EVALUATION, "round__unit"))
+        .select_related(
+            *_DOSSIER_RELATED,
+            "dossier__product__product_set__group",
+            *[f"dossier__{path}" for path in eras.related("unit")],
+        )
+        .annotate(stars=Coalesce("recognised_stars", "band_stars"))
+        .order_by("-round__year", "-round__held_on", "round_id", "id")
+    )
+    if unit_q:
+        rows = rows.filter(unit_q)
+    if year:
+        rows = rows.filter(round__year=year)
+    if status:
+        rows = rows.filter(status=status)
+    if star:
+        rows = rows.filter(stars=star)
+    if group:
+        rows = rows.filter(dossier__product__product_set__group__code=group)
+    return rows
+
+
+def sheets_to_score(user) -> QuerySet[Assignment]:
+    """The council member's assignments still waiting for their sheet: the round is scoring, the dossier is
+    under evaluation, and the member has not submitted a sheet on it."""
+    if not getattr(user, "is_authenticated", False):
+        return Assignment.objects.none()
+    submitted = ScoreSheet.objects.filter(
+        round_dossier=OuterRef("round_dossier"), member=OuterRef("member"), status=SheetStatus.SUBMITTED
+    )
+    return Assignment.objects.filter(
+        member__user=user,
+        round_dossier__round__status=RoundStatus.SCORING,
+        round_dossier__status=EvaluationStatus.UNDER_EVALUATION,
+    ).exclude(Exists(submitted))

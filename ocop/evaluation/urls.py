@@ -5,6 +5,7 @@ from ocop.evaluation import views
 app_name = "evaluation"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("results/", views.results, name="results"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
     path("rounds/<int:round_id>/progress/", views.progress, name="progress"),

@@ -11,16 +11,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ocop.accounts.policies import Capability, has_capability, roles_with
+from ocop.accounts.policies import Capability, has_capability, roles_with, scope_unit_ids
+from ocop.core import listing
 from ocop.core.errors import DomainError
+from ocop.core.exports import Column
 from ocop.core.refusals import found as _found
 from ocop.core.refusals import refusal
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
+from ocop.cycle.programme import FIRST_YEAR
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import policies, rules, selectors, services
 from ocop.evaluation.forms import (
@@ -31,12 +35,13 @@ from ocop.evaluation.forms import (
     MemberForm,
     RoundForm,
 )
-from ocop.evaluation.models import Council, CouncilMember, RoundStatus
+from ocop.evaluation.models import Council, CouncilMember, EvaluationStatus, RoundStatus
 from ocop.evaluation.reading import member_reading
+from ocop.geo import eras
 from ocop.rubrics import engine
 from ocop.rubrics.advice import held_back
 from ocop.rubrics.issues import ScoringError
-from ocop.rubrics.selectors import engine_version, engine_version_on
+from ocop.rubrics.selectors import engine_version, engine_version_on, product_group_choices
 
 
 @login_required
@@ -650,4 +655,65 @@ def sheet_scan(request, round_dossier_id: int, sheet_id: int):
         raise Http404
     return download_response(
         request, sheet.scan.name, filename=sheet.scan_name, content_type=sheet.scan_content_type
+    )
+
+
+@login_required
+def results(request):
+    """The officers' list of rounds with scores: every dossier of the rounds they run, its council's mean
+    and stars, filtered (unit of today or of its time, year, state, stars, group), downloadable as shown."""
+    if not has_capability(request.user, Capability.RUN_EVALUATION):
+        raise Http404
+    query = request.GET
+    unit = eras.unit_from_param(query.get("unit"))
+    statuses = [(code, str(label)) for code, label in EvaluationStatus.choices]
+    groups = product_group_choices()
+    records = selectors.results_listed(
+        request.user,
+        unit_q=eras.unit_q(unit, "dossier__unit") if unit else None,
+        year=listing.year_param(query),
+        status=listing.choice_param(query, "status", statuses),
+        star=listing.star_param(query),
+        group=listing.choice_param(query, "group", groups),
+    )
+    filters = [
+        listing.ListFilter(
+            "unit",
+            _("Địa bàn (hiện nay hoặc cũ)"),
+            query.get("unit", "") if unit else "",
+            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.RUN_EVALUATION), unit),
+        ),
+        listing.ListFilter("year", _("Năm"), query.get("year", ""), listing.year_choices(FIRST_YEAR)),
+        listing.ListFilter("status", _("Trạng thái"), query.get("status", ""), statuses),
+        listing.ListFilter("star", _("Hạng sao"), query.get("star", ""), listing.STAR_CHOICES),
+        listing.ListFilter("group", _("Nhóm sản phẩm"), query.get("group", ""), groups),
+    ]
+    columns = [
+        Column(
+            _("Đợt đánh giá"),
+            lambda rd: rd.round.name,
+            lambda rd: reverse("evaluation:round", args=[rd.round_id]),
+        ),
+        Column(_("Năm"), lambda rd: rd.round.year),
+        Column(
+            _("Sản phẩm"),
+            lambda rd: rd.dossier.product.name,
+            lambda rd: reverse("evaluation:dossier", args=[rd.pk]),
+        ),
+        Column(_("Nhóm sản phẩm"), lambda rd: rd.dossier.product.product_set.group.name),
+        Column(_("Chủ thể"), lambda rd: rd.dossier.producer.name),
+        Column(_("Điểm trung bình"), lambda rd: rd.mean_score),
+        Column(_("Hạng theo điểm"), lambda rd: rd.band_stars),
+        Column(_("Hạng sao được công nhận"), lambda rd: rd.recognised_stars),
+        Column(_("Trạng thái"), lambda rd: rd.get_status_display()),
+        Column(_("Địa bàn hiện nay"), lambda rd: eras.place_today(rd.dossier.unit)),
+        Column(_("Địa bàn thời đó"), lambda rd: eras.place_of_its_time(rd.dossier.unit)),
+    ]
+    return listing.list_response(
+        request,
+        "evaluation/results.html",
+        records=records,
+        columns=columns,
+        filters=filters,
+        filename="ket-qua-danh-gia-ocop",
     )

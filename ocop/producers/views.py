@@ -6,19 +6,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ocop.accounts.policies import Capability, active_roles, has_capability
+from ocop.accounts.policies import Capability, active_roles, has_capability, scope_unit_ids
+from ocop.core import listing
+from ocop.core.exports import Column
 from ocop.core.ratelimit import client_address, spend
 from ocop.core.refusals import refusal, shows_refusals
+from ocop.geo import eras
 from ocop.geo.models import Level
 from ocop.producers import services
 from ocop.producers.forms import ProducerCreateForm, ProducerEditForm, RegisterForm
-from ocop.producers.models import ProducerStatus
+from ocop.producers.models import LegalForm, ProducerStatus
 from ocop.producers.policies import producer_flags
 from ocop.producers.sections import sections_for
 from ocop.producers.selectors import (
@@ -27,6 +30,7 @@ from ocop.producers.selectors import (
     producer_get,
     producers_of,
     producers_search,
+    producers_visible_to,
 )
 from ocop.producers.services import EDITABLE_FIELDS
 
@@ -95,24 +99,66 @@ def portal_view(request):
 
 @login_required
 def list_view(request):
+    """Producers of the officer's area, filtered (name, unit of today or of its time, status, legal form,
+    year of entry), with the unit of today beside the unit of its time, and the download of what it shows."""
     if not has_capability(request.user, Capability.VIEW_WORK):
         raise Http404
-    q = request.GET.get("q", "").strip()[:100]
-    status = request.GET.get("status", "")
-    status = status if status in ProducerStatus.values else ""
-    producers = producers_search(request.user, q=q, status=status)
-    page = Paginator(producers, 50).get_page(request.GET.get("page"))
-    can_create = has_capability(request.user, Capability.MANAGE_PRODUCERS)
-    return render(
+    query = request.GET
+    unit = eras.unit_from_param(query.get("unit"))
+    statuses = [(code, str(label)) for code, label in ProducerStatus.choices]
+    forms = [(code, str(label)) for code, label in LegalForm.choices]
+    q = listing.text_param(query)
+    year = listing.year_param(query)
+    records = producers_search(
+        request.user,
+        q=q,
+        status=listing.choice_param(query, "status", statuses),
+        legal_form=listing.choice_param(query, "legal_form", forms),
+    ).select_related(*eras.related("unit"))
+    if unit:
+        records = records.filter(eras.unit_q(unit, "unit"))
+    if year:
+        records = records.filter(created_at__year=year)
+    filters = [
+        listing.ListFilter("q", _("Tìm (không dấu cũng được)"), q),
+        listing.ListFilter(
+            "unit",
+            _("Địa bàn (hiện nay hoặc cũ)"),
+            query.get("unit", "") if unit else "",
+            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.VIEW_WORK), unit),
+        ),
+        listing.ListFilter("status", _("Trạng thái"), query.get("status", ""), statuses),
+        listing.ListFilter("legal_form", _("Loại hình"), query.get("legal_form", ""), forms),
+        listing.ListFilter(
+            "year",
+            _("Năm đăng ký"),
+            query.get("year", ""),
+            [
+                (str(d.year), str(d.year))
+                for d in producers_visible_to(request.user).dates("created_at", "year", order="DESC")
+            ],
+        ),
+    ]
+    columns = [
+        Column(_("Tên"), lambda p: p.name, lambda p: reverse("producers:detail", args=[p.pk])),
+        Column(_("Loại hình"), lambda p: p.get_legal_form_display()),
+        Column(_("Mã số thuế"), lambda p: p.tax_code or ""),
+        Column(_("Địa bàn hiện nay"), lambda p: eras.place_today(p.unit)),
+        Column(_("Địa bàn thời đó"), lambda p: eras.place_of_its_time(p.unit)),
+        Column(
+            _("Trạng thái"),
+            lambda p: p.get_status_display(),
+            badge=lambda p: "badge-ok" if p.is_confirmed else "badge-warn",
+        ),
+    ]
+    return listing.list_response(
         request,
         "producers/list.html",
-        {
-            "page": page,
-            "q": q,
-            "status": status,
-            "statuses": ProducerStatus.choices,
-            "can_create": can_create,
-        },
+        records=records,
+        columns=columns,
+        filters=filters,
+        filename="chu-the-ocop",
+        context={"can_create": has_capability(request.user, Capability.MANAGE_PRODUCERS)},
     )
 
 

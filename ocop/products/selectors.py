@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, scope_q
 from ocop.core.errors import Invalid, NotFound
 from ocop.core.text import fold
+from ocop.geo import eras
 from ocop.producers.models import Producer, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
 from ocop.products.models import Product, ProductPhoto
@@ -116,3 +118,34 @@ def sheet_status(product_set: ProductSet) -> dict[str, str]:
     """Whether the set is scored on a digital sheet or on paper, and what that means (issue 12)."""
     mode = rubric_selectors.sheet_mode(product_set.version, product_set.code)
     return {"sheet_mode": mode, "sheet_mode_note": rubric_selectors.sheet_mode_help(mode)}
+
+
+def products_listed(
+    user,
+    *,
+    q: str = "",
+    unit_q: Q | None = None,
+    group: str = "",
+    star: int | None = None,
+    year: int | None = None,
+) -> QuerySet[Product]:
+    """The officers' product list: each product with the stars of its certificate in force today
+    (`stars_in_force`, None without one), filtered by name, place, group, those stars and year of entry.
+    The certification app sits above this one: its model is looked up by name and asked which certificates
+    are in force, as the producers' guarded fields do."""
+    certificates = apps.get_model("certification", "Certificate").objects.in_force(timezone.localdate())
+    in_force = certificates.filter(product=OuterRef("pk")).order_by("-stars").values("stars")[:1]
+    products = (
+        products_search(user, q=q)
+        .select_related(*[f"producer__{path}" for path in eras.related("unit")])
+        .annotate(stars_in_force=Subquery(in_force))
+    )
+    if unit_q:
+        products = products.filter(unit_q)
+    if group:
+        products = products.filter(product_set__group__code=group)
+    if star:
+        products = products.filter(stars_in_force=star)
+    if year:
+        products = products.filter(created_at__year=year)
+    return products

@@ -4,6 +4,7 @@ from ocop.products import views
 
 app_name = "products"
 urlpatterns = [
+    path("", views.list_view, name="list"),
     path("new/", views.create_view, name="create"),
     path("changes/", views.changes_view, name="changes"),
     path("changes/<int:pk>/", views.change_view, name="change"),

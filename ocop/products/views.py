@@ -6,12 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
+from ocop.core import listing
+from ocop.core.exports import Column
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
+from ocop.geo import eras
 from ocop.producers.models import ChangeRequestStatus
 from ocop.producers.policies import change_request_flags
 from ocop.producers.selectors import (
@@ -30,8 +35,16 @@ from ocop.products.forms import (
     ProductForm,
 )
 from ocop.products.policies import can_add_product, product_flags
-from ocop.products.selectors import change_lines, photo_get, product_get, sheet_status
+from ocop.products.selectors import (
+    change_lines,
+    photo_get,
+    product_get,
+    products_listed,
+    products_visible_to,
+    sheet_status,
+)
 from ocop.products.services import EDITABLE_FIELDS
+from ocop.rubrics.selectors import product_group_choices
 
 
 def _values(data: dict) -> dict:
@@ -218,3 +231,59 @@ def change_reject_view(request, pk: int):
         services.record_change_reject(actor=request.user, request=change, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã trả lại đề nghị thay đổi."))
     return redirect("products:change", pk=pk)
+
+
+@login_required
+def list_view(request):
+    """Products of the officer's area, filtered (name, unit of today or of its time, group, stars in force,
+    year of entry), with the download of what it shows."""
+    if not has_capability(request.user, Capability.VIEW_WORK):
+        raise Http404
+    query = request.GET
+    unit = eras.unit_from_param(query.get("unit"))
+    groups = product_group_choices()
+    q = listing.text_param(query)
+    records = products_listed(
+        request.user,
+        q=q,
+        unit_q=eras.unit_q(unit, "producer__unit") if unit else None,
+        group=listing.choice_param(query, "group", groups),
+        star=listing.star_param(query),
+        year=listing.year_param(query),
+    )
+    years = products_visible_to(request.user).dates("created_at", "year", order="DESC")
+    filters = [
+        listing.ListFilter("q", _("Tìm (không dấu cũng được)"), q),
+        listing.ListFilter(
+            "unit",
+            _("Địa bàn (hiện nay hoặc cũ)"),
+            query.get("unit", "") if unit else "",
+            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.VIEW_WORK), unit),
+        ),
+        listing.ListFilter("group", _("Nhóm sản phẩm"), query.get("group", ""), groups),
+        listing.ListFilter("star", _("Hạng sao đang có"), query.get("star", ""), listing.STAR_CHOICES),
+        listing.ListFilter(
+            "year", _("Năm đăng ký"), query.get("year", ""), [(str(d.year), str(d.year)) for d in years]
+        ),
+    ]
+    columns = [
+        Column(_("Sản phẩm"), lambda p: p.name, lambda p: reverse("products:detail", args=[p.pk])),
+        Column(_("Bộ sản phẩm"), lambda p: f"{p.product_set.code} – {p.product_set.name}"),
+        Column(_("Nhóm sản phẩm"), lambda p: p.product_set.group.name),
+        Column(
+            _("Chủ thể"),
+            lambda p: p.producer.name,
+            lambda p: reverse("producers:detail", args=[p.producer_id]),
+        ),
+        Column(_("Hạng sao đang có"), lambda p: p.stars_in_force),
+        Column(_("Địa bàn hiện nay"), lambda p: eras.place_today(p.producer.unit)),
+        Column(_("Địa bàn thời đó"), lambda p: eras.place_of_its_time(p.producer.unit)),
+    ]
+    return listing.list_response(
+        request,
+        "products/list.html",
+        records=records,
+        columns=columns,
+        filters=filters,
+        filename="san-pham-ocop",
+    )

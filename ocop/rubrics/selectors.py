@@ -228,3 +228,14 @@ def history_imports_visible_to(user) -> QuerySet[m.HistoryImport]:
         .filter(Q(created_by_id=user.pk) | ~Exists(outside))
         .order_by("-created_at", "-id")
     )
+
+
+def product_group_choices() -> list[tuple[str, str]]:
+    """The product groups a list filters by, one per code across the loaded versions (the newest name)."""
+    names: dict[str, str] = {}
+    groups = m.TaxonNode.objects.filter(level=m.TaxonLevel.GROUP).order_by(
+        "version__effective_from", "position"
+    )
+    for code, name in groups.values_list("code", "name"):
+        names[code] = name
+    return [(code, f"{code}. {name}") for code, name in names.items()]

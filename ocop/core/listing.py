@@ -1,0 +1,133 @@
+"""The filters every officer list shares (year, status, star, group, expiry window, text), read from the query
+string once, and the pieces its template draws: the filter form, the count, the export links, the pages.
+
+A list keeps its own selector (already scoped) and applies the values it understands; an unknown or malformed
+value is ignored (the list shows everything for that filter), never an error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.shortcuts import render
+
+from ocop.core.exports import Column, page_rows, table_download
+
+EXPORT_FORMATS = ("csv", "xlsx")
+STAR_CHOICES = [(str(stars), f"{stars}★") for stars in range(3, 6)]
+EXPIRY_WINDOWS = (1, 3, 6, 12)  # months: "expiring within"
+YEAR_RANGE = (2018, 2100)
+
+
+@dataclass
+class ListFilter:
+    """One field of the filter form: `choices` None draws a text box."""
+
+    name: str
+    label: str
+    value: str = ""
+    choices: Sequence[tuple[str, str]] | None = None
+    any_label: str = ""
+
+
+@dataclass
+class ListTools:
+    """What the shared list template draws around a table."""
+
+    filters: list[ListFilter] = field(default_factory=list)
+    query: str = ""  # the filters as a query string, without the page or the format
+    count: int = 0
+
+
+def int_param(query: QueryDict, name: str, *, low: int, high: int) -> int | None:
+    try:
+        value = int(query.get(name, ""))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def year_param(query: QueryDict) -> int | None:
+    return int_param(query, "year", low=YEAR_RANGE[0], high=YEAR_RANGE[1])
+
+
+def star_param(query: QueryDict) -> int | None:
+    return int_param(query, "star", low=1, high=5)
+
+
+def expiry_param(query: QueryDict) -> int | None:
+    months = int_param(query, "expiring", low=1, high=24)
+    return months if months in EXPIRY_WINDOWS else None
+
+
+def choice_param(query: QueryDict, name: str, choices: Sequence[tuple[str, str]]) -> str:
+    value = query.get(name, "")
+    return value if value in {code for code, _ in choices} else ""
+
+
+def text_param(query: QueryDict, name: str = "q", limit: int = 100) -> str:
+    return query.get(name, "").strip()[:limit]
+
+
+def export_format(query: QueryDict) -> str | None:
+    """ "csv" or "xlsx" when the list is asked as a download (`?format=`), else None."""
+    fmt = query.get("format", "")
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def filter_query(query: QueryDict, names: Sequence[str]) -> str:
+    """The query string of the filters in use (not the page nor the format), for links that keep them."""
+    kept = QueryDict(mutable=True)
+    for name in names:
+        value = query.get(name, "")
+        if value:
+            kept[name] = value
+    return kept.urlencode()
+
+
+PAGE_SIZE = 50
+
+
+def list_response(
+    request,
+    template: str,
+    *,
+    records: QuerySet,
+    columns: Sequence[Column],
+    filters: list[ListFilter],
+    filename: str,
+    context: dict | None = None,
+):
+    """The page of a filtered list, or (`?format=csv|xlsx`) the file of every record it lists, with the
+    same columns: what the officer downloads is exactly what the list shows, all pages of it."""
+    names = [f.name for f in filters]
+    fmt = export_format(request.GET)
+    if fmt:
+        return table_download(
+            fmt, columns, records.iterator(chunk_size=2000), filename=filename, sheet_title=filename
+        )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    tools = ListTools(filters=filters, query=filter_query(request.GET, names), count=page.paginator.count)
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "tools": tools,
+            "columns": columns,
+            "rows": page_rows(columns, page),
+            **(context or {}),
+        },
+    )
+
+
+def year_choices(first: int, last: int | None = None) -> list[tuple[str, str]]:
+    """Years from `first` (the programme's first year) to this one, newest first."""
+    from django.utils import timezone
+
+    last = last or timezone.localdate().year
+    return [(str(year), str(year)) for year in range(last, first - 1, -1)]

@@ -1,0 +1,19 @@
+"""The evaluation's line of the work queue on the home page: sheets I have to score."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ocop.core.work_queue import WorkItem
+from ocop.evaluation import selectors
+
+
+def pending_work(user) -> list[WorkItem]:
+    """Dossiers assigned to the council member whose sheet is not submitted yet, in rounds that are scoring.
+    Shown only to people who sit on a council."""
+    assignments = selectors.assignments_of(user)
+    if not assignments.exists():
+        return []
+    count = selectors.sheets_to_score(user).count()
+    return [WorkItem("sheets", _("Phiếu tôi cần chấm"), count, reverse("evaluation:home"), position=20)]

@@ -1,0 +1,159 @@
+"""Officer lists (issue 16 item 6, issue 15 item 4): each list filters by the unit of today or of its time,
+shows both places side by side, and downloads exactly what it shows as CSV and XLSX, formulas neutralised.
+
+The story: Bắc Ninh's honey cooperative of Phường Vân Hà holds certificates; a household of the former Xã Vân
+Hà, huyện Việt Yên, Bắc Giang (a legacy commune, now in Bắc Ninh) was entered from the old records.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ocop.certification.models import Certificate
+from ocop.geo.models import AdminUnit, Era, Level
+from ocop.producers.models import LegalForm, ProducerStatus
+from ocop.producers.services import producer_create
+from tests.catalog.conftest import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def legacy_bac_giang() -> AdminUnit:
+    return AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, short_name="Bắc Giang")
+
+
+@pytest.fixture
+def legacy_household(cast):
+    """Entered from the records of the former Xã Vân Hà, huyện Việt Yên, Bắc Giang."""
+    return producer_create(
+        actor=None,
+        name="Hộ nuôi ong Thân Văn Lực",
+        legal_form=LegalForm.HOUSEHOLD,
+        unit=AdminUnit.objects.get(era=Era.LEGACY, code="07804"),
+        status=ProducerStatus.CONFIRMED,
+    )
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_producers_filter_by_unit_of_today_or_of_its_time(cast, login, bac_ninh_shelf, legacy_household):
+    client = login(cast.province_officer)
+    everything = client.get("/producers/").content.decode()
+    assert "Hộ nuôi ong Thân Văn Lực" in everything and "Hợp tác xã Vải thiều" in everything
+    assert "Bắc Giang (cũ)" in everything  # the column of its time, and the filter's choice
+
+    old_province = client.get(f"/producers/?unit={legacy_bac_giang().pk}").content.decode()
+    assert "Hộ nuôi ong Thân Văn Lực" in old_province
+    assert "Hợp tác xã Vải thiều" not in old_province
+
+    today = client.get(f"/producers/?unit={cast.province.pk}").content.decode()
+    assert "Hộ nuôi ong Thân Văn Lực" in today and "Hợp tác xã Vải thiều" in today
+
+
+def test_a_legacy_record_shows_today_place_beside_the_place_of_its_time(
+    cast, login, bac_ninh_shelf, legacy_household
+):
+    client = login(cast.province_officer)
+    rows = csv_rows(client.get(f"/producers/?unit={legacy_bac_giang().pk}&format=csv"))
+    header, (row,) = rows[0], rows[1:]
+    place = dict(zip(header, row, strict=True))
+    assert place["Địa bàn thời đó"].endswith("Bắc Giang (cũ)")
+    assert place["Địa bàn hiện nay"].endswith("Bắc Ninh")
+
+
+def test_the_download_is_what_the_list_shows(cast, login, bac_ninh_shelf):
+    client = login(cast.province_officer)
+    page = client.get("/certificates/?star=3")
+    shown = [cells for cells in page.context["rows"]]
+    rows = csv_rows(client.get("/certificates/?star=3&format=csv"))
+    assert rows[0] == [str(column.label) for column in page.context["columns"]]
+    assert rows[1:] == [[text for text, _link, _badge in cells] for cells in shown]
+    assert len(rows) - 1 == page.context["tools"].count > 0
+
+    workbook = load_workbook(
+        io.BytesIO(b"".join(client.get("/certificates/?star=3&format=xlsx").streaming_content))
+    )
+    sheet = workbook.active
+    assert sheet.max_row - 1 == page.context["tools"].count
+    assert [cell.value for cell in sheet[1]] == rows[0]
+
+
+def test_a_name_that_looks_like_a_formula_never_runs(cast, login, bac_ninh_shelf):
+    make_product('=HYPERLINK("http://x","bấm")', "@Hộ kinh doanh Dấu A", "07798", "2.2")
+    client = login(cast.province_officer)
+    rows = csv_rows(client.get("/products/?format=csv"))
+    names = [row[0] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://x","bấm")' in names
+    assert all(not name.startswith(("=", "+", "-", "@")) for row in rows[1:] for name in row)
+    content = b"".join(client.get("/products/?format=xlsx").streaming_content)
+    cells = [cell.value for row in load_workbook(io.BytesIO(content)).active.iter_rows() for cell in row]
+    assert '\'=HYPERLINK("http://x","bấm")' in cells and "'@Hộ kinh doanh Dấu A" in cells
+
+
+def test_certificates_by_number_and_expiring_soon(cast, login, bac_ninh_shelf):
+    honey = next(c for c in bac_ninh_shelf["certificates"] if c.product == bac_ninh_shelf["honey"])
+    soon = datetime.date.today() + datetime.timedelta(days=40)
+    Certificate.objects.filter(pk=honey.pk).update(valid_until=soon)
+    client = login(cast.province_officer)
+
+    found = client.get("/certificates/", {"q": honey.number.lower()})
+    assert [cells[0][0] for cells in found.context["rows"]] == [honey.number]
+
+    expiring = client.get("/certificates/?expiring=6")
+    assert [cells[0][0] for cells in expiring.context["rows"]] == [honey.number]
+    assert "Giấy chứng nhận hết hạn trong 6 tháng tới" in expiring.content.decode()
+
+
+def test_products_filter_by_stars_in_force_and_group(cast, login, bac_ninh_shelf):
+    client = login(cast.province_officer)
+    five = [cells[0][0] for cells in client.get("/products/?star=5").context["rows"]]
+    assert five == ["Tương Đình Tổ"]
+    honey_group = [cells[0][0] for cells in client.get("/products/?group=I").context["rows"]]
+    assert "Mật ong hoa vải Vân Hà" in honey_group
+
+
+def test_lists_keep_their_scope_whatever_the_filter(cast, login, bac_ninh_shelf, legacy_household):
+    """The officer of Hà Nội asking for Bắc Ninh's records by unit meets none of them."""
+    client = login(cast.other_province_officer)
+    for path in (
+        "/producers/",
+        "/products/",
+        "/certificates/",
+        "/certificates/decisions/",
+        "/evaluation/results/",
+    ):
+        response = client.get(path, {"unit": cast.province.pk})
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        assert "Vân Hà" not in body and "Thân Văn Lực" not in body, path
+        rows = csv_rows(client.get(path, {"unit": cast.province.pk, "format": "csv"}))
+        assert rows[1:] == [], path
+
+
+def test_decisions_and_results_lists_download(cast, login, bac_ninh_shelf):
+    client = login(cast.province_officer)
+    decisions = csv_rows(client.get("/certificates/decisions/?format=csv"))
+    assert decisions[0][:2] == ["Số quyết định", "Ngày"] and len(decisions) > 1
+    results = client.get("/evaluation/results/?star=4")
+    assert [cells[2][0] for cells in results.context["rows"]] == ["Mật ong hoa vải Vân Hà"]
+
+
+def test_dossier_queue_filters_by_unit_and_downloads(cast, login):
+    from tests.cycle_support import dossier_story
+
+    dossier_story(cast, until="submitted")
+    client = login(cast.commune_officer)
+    page = client.get(f"/dossiers/?unit={cast.commune.pk}").content.decode()
+    assert "Địa bàn thời đó" in page
+    rows = csv_rows(client.get(f"/dossiers/?unit={cast.commune.pk}&format=csv"))
+    assert len(rows) == 2 and rows[0][3] == "Địa bàn hiện nay"
+    elsewhere = csv_rows(client.get(f"/dossiers/?unit={cast.other_commune.pk}&format=csv"))
+    assert elsewhere[1:] == []
