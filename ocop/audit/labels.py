@@ -82,6 +82,9 @@ ACTION_LABELS = {
     "task.retry": _("Chạy lại công việc nền"),
     "token.issue": _("Cấp mã truy cập API"),
     "user.create": _("Tạo người dùng"),
+    "address_alias.create": _("Ghép địa chỉ với đơn vị hành chính"),
+    "address_alias.update": _("Sửa địa chỉ đã ghép"),
+    "address_alias.delete": _("Xóa địa chỉ đã ghép"),
 }
 
 # Functions code → label (already translated) or None, registered by the apps whose data names actions.
