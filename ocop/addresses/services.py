@@ -62,7 +62,7 @@ def address_alias_create(*, actor, address: str, unit: AdminUnit | None) -> Addr
     address = " ".join(nfc(address or "").split())
     province = _province_of(address)
     _refuse_unless_allowed(actor, province)
-    _check_unit(unit, province)
+    unit = _check_unit(unit, province)
     key = alias_key(address)
     existing = AddressAlias.objects.filter(province=province, key=key).select_related("unit").first()
     if existing is not None:
@@ -94,7 +94,7 @@ def address_alias_update(*, actor, alias: AddressAlias, unit: AdminUnit | None) 
     """Point an alias at another unit of its province; later previews use the new unit."""
     alias = AddressAlias.objects.select_for_update().select_related("province", "unit").get(pk=alias.pk)
     _refuse_unless_allowed(actor, alias.province)
-    _check_unit(unit, alias.province)
+    unit = _check_unit(unit, alias.province)
     before = alias.unit
     alias.unit, alias.updated_by = unit, actor
     alias.save(update_fields=["unit", "updated_by", "updated_at"])

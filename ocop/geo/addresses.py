@@ -20,8 +20,9 @@ first time an address names it, and its aliases in one. A file of 20,000 rows co
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,6 +32,7 @@ from ocop.geo.models import AddressAlias, AdminUnit, Era, Level, UnitFormerName
 REFORM_DAY = date(2025, 7, 1)  # two-level local government: communes and provinces only from this day
 SUGGESTIONS = 5
 MIN_SIMILARITY = 0.5
+PREFILTER = 40  # candidates (by shared letter pairs) that difflib then ranks
 
 # Type words that start an address part (folded), longest first so "thi xa" is not read as "xa".
 TYPE_WORDS = sorted(
@@ -56,6 +58,7 @@ def split_parts(address: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,;]", address or "") if p.strip()]
 
 
+@functools.lru_cache(maxsize=65536)
 def part_key(part: str) -> str:
     """One part folded, punctuation and spaces normalised, a leading abbreviation spelled out."""
     words = re.sub(r"[.\-_/()]+", " ", fold(part)).split()
@@ -72,26 +75,21 @@ def bare(key: str) -> str:
     return key
 
 
+def bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset([text])
+
+
 def compact(key: str) -> str:
     return key.replace(" ", "")
 
 
-def text_keys(part: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def text_keys(part: str) -> tuple[str, ...]:
     """The keys a written part may match, spaces dropped: as written first, then without its type word (so
     "Phượng Sơn" is not first read as "phường Sơn")."""
     key = part_key(part)
     keys = [compact(key), compact(bare(key))]
-    return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
-
-
-def matching(part: str, units: Iterable[AdminUnit], keys_of) -> list[AdminUnit]:
-    """Units one of whose keys is the part's, trying the part as written before the part without its type."""
-    units = list(units)
-    for wanted in text_keys(part):
-        found = [u for u in units if wanted in keys_of(u)]
-        if found:
-            return narrow(part, found)
-    return []
+    return tuple(k for i, k in enumerate(keys) if k and k not in keys[:i])
 
 
 def unit_keys(unit: AdminUnit) -> set[str]:
@@ -137,6 +135,7 @@ class Resolution:
     candidates: list[AdminUnit] = field(default_factory=list)
     suggestions: list[tuple[AdminUnit, float]] = field(default_factory=list)
     province: AdminUnit | None = None  # today's province the address names (where an alias is kept)
+    near: tuple[_ProvinceIndex, str, AdminUnit | None] | None = field(default=None, repr=False)
 
     @property
     def key(self) -> str:
@@ -157,9 +156,12 @@ class Resolution:
 
 
 class _ProvinceIndex:
-    """One province's districts and communes (one era) with their former names, read in three queries."""
+    """One province's districts and communes (one era) with their former names, read in three queries and
+    kept in dictionaries by key, so a lookup costs no scan."""
 
-    def __init__(self, province: AdminUnit, provinces_by_pk: dict[int, AdminUnit]) -> None:
+    def __init__(
+        self, province: AdminUnit, provinces_by_pk: dict[int, AdminUnit], current_communes: Callable[[], dict]
+    ) -> None:
         self.province = province
         era = province.era
         self.districts: list[AdminUnit] = []
@@ -169,7 +171,11 @@ class _ProvinceIndex:
         else:
             communes_q = AdminUnit.objects.filter(era=era, level=Level.COMMUNE, parent=province)
         districts_by_pk = {d.pk: d for d in self.districts}
-        self.communes: list[AdminUnit] = list(communes_q.select_related("current_commune"))
+        self.communes: list[AdminUnit] = list(communes_q)
+        today = current_communes() if era == Era.LEGACY else {c.pk: c for c in self.communes}
+        for unit in self.communes:
+            if unit.current_commune_id in today:
+                unit.current_commune = today[unit.current_commune_id]
         for unit in [*self.districts, *self.communes]:
             # Parents and roll-ups from what is already read: `full_name` and `current_province` cost no query.
             parent = districts_by_pk.get(unit.parent_id) if unit.parent_id != province.pk else province
@@ -177,42 +183,69 @@ class _ProvinceIndex:
                 unit.parent = parent
             if unit.current_province_id in provinces_by_pk:
                 unit.current_province = provinces_by_pk[unit.current_province_id]
-        self.by_district: dict[int, list[AdminUnit]] = {}
-        for unit in self.communes:
-            self.by_district.setdefault(unit.parent_id, []).append(unit)
-        self.keys = {unit.pk: unit_keys(unit) for unit in [*self.districts, *self.communes]}
         units = {u.pk: u for u in [*self.districts, *self.communes]}
-        self.former: dict[int, set[str]] = {}
+        former: dict[int, set[str]] = {}
         for unit_id, key in UnitFormerName.objects.filter(unit_id__in=list(units)).values_list(
             "unit_id", "key"
         ):
-            self.former.setdefault(unit_id, set()).add(key)
+            former.setdefault(unit_id, set()).add(key)
+        self.district_names = _table((d, unit_keys(d)) for d in self.districts)
+        self.district_former = _table((d, former.get(d.pk, set())) for d in self.districts)
+        self.names = _table((c, unit_keys(c)) for c in self.communes)
+        self.former = _table((c, former.get(c.pk, set())) for c in self.communes)
+        self._similar_keys = [
+            (
+                c,
+                [
+                    (k, bigrams(k))
+                    for k in (compact(part_key(c.short_name)), *sorted(former.get(c.pk, set())))
+                ],
+            )
+            for c in self.communes
+        ]
+        self._similar: dict[tuple[str, int | None], list[tuple[AdminUnit, float]]] = {}
 
-    def by_name(self, part: str, units: Iterable[AdminUnit]) -> list[AdminUnit]:
-        return matching(part, units, lambda u: self.keys[u.pk])
+    def district(self, part: str) -> list[AdminUnit]:
+        return _lookup(part, self.district_names) or _lookup(part, self.district_former)
 
-    def by_former_name(self, part: str, units: Iterable[AdminUnit]) -> list[AdminUnit]:
-        return matching(part, units, lambda u: self.former.get(u.pk, ()))
+    def communes_named(self, part: str, within: AdminUnit | None, *, former: bool = False) -> list[AdminUnit]:
+        return _lookup(part, self.former if former else self.names, within.pk if within else None)
 
     def similar(self, part: str, near: AdminUnit | None) -> list[tuple[AdminUnit, float]]:
         """Communes whose folded name (or former name) is closest to the part; those of `near` first on ties."""
+        key = (part_key(part), near.pk if near else None)
+        if key not in self._similar:
+            self._similar[key] = self._rank(part, near)
+        return self._similar[key]
+
+    def _rank(self, part: str, near: AdminUnit | None) -> list[tuple[AdminUnit, float]]:
         target_words = bare(part_key(part)).split()
         target = "".join(target_words)
         if not target:
             return []
+        # Bigrams first (cheap set arithmetic) keep the likeliest few; difflib's ratio ranks those.
+        grams = bigrams(target)
+        likely: list[tuple[float, AdminUnit, str]] = []
+        for unit, keys in self._similar_keys:
+            for candidate, candidate_grams in keys:
+                shared = len(grams & candidate_grams)
+                if shared:
+                    likely.append((2 * shared / (len(grams) + len(candidate_grams)), unit, candidate))
+        likely.sort(key=lambda item: -item[0])
+        best: dict[int, tuple[float, AdminUnit]] = {}
+        matcher = difflib.SequenceMatcher(b=target, autojunk=False)  # the second sequence is the one cached
+        for _dice, unit, candidate in likely[:PREFILTER]:
+            matcher.set_seq1(candidate)
+            score = matcher.ratio()
+            if score >= MIN_SIMILARITY and score > best.get(unit.pk, (0.0, unit))[0]:
+                best[unit.pk] = (score, unit)
         scored: list[tuple[float, AdminUnit]] = []
-        matcher = difflib.SequenceMatcher(a=target, autojunk=False)
-        for unit in self.communes:
-            best = 0.0
-            for key in {compact(part_key(unit.short_name)), *self.former.get(unit.pk, set())}:
-                matcher.set_seq2(key)
-                if matcher.real_quick_ratio() < MIN_SIMILARITY or matcher.quick_ratio() < MIN_SIMILARITY:
-                    continue
-                best = max(best, matcher.ratio())
-            if best >= MIN_SIMILARITY:
-                inside = near is not None and unit.parent_id == near.pk
-                scored.append((best + (0.05 if inside else 0.0), unit))
+        for score, unit in best.values():
+            inside = near is not None and unit.parent_id == near.pk
+            scored.append((score + (0.05 if inside else 0.0), unit))
         # Ties of folded names ("Phương Sơn", "Phượng Sơn") are broken by the names with their tone marks.
+        scored.sort(key=lambda item: (-round(item[0], 3), item[1].code))
+        scored = scored[: SUGGESTIONS * 3]
         words = max(len(target_words), 1)
         written = toned(part, words)
 
@@ -225,6 +258,25 @@ class _ProvinceIndex:
         return [(unit, min(score, 1.0)) for score, unit in scored[:SUGGESTIONS]]
 
 
+def _table(pairs: Iterable[tuple[AdminUnit, Iterable[str]]]) -> dict[str, list[AdminUnit]]:
+    table: dict[str, list[AdminUnit]] = {}
+    for unit, keys in pairs:
+        for key in keys:
+            table.setdefault(key, []).append(unit)
+    return table
+
+
+def _lookup(part: str, table: dict[str, list[AdminUnit]], parent_id: int | None = None) -> list[AdminUnit]:
+    """The units a part names, as written first, then without its type word; within a parent if given."""
+    for wanted in text_keys(part):
+        found = table.get(wanted, [])
+        if parent_id is not None:
+            found = [u for u in found if u.parent_id == parent_id]
+        if found:
+            return narrow(part, found)
+    return []
+
+
 class AddressResolver:
     """Resolves written addresses to units, reading each province once; one resolver serves a whole file."""
 
@@ -235,9 +287,12 @@ class AddressResolver:
         for province in provinces:
             if province.current_province_id in self._provinces_by_pk:
                 province.current_province = self._provinces_by_pk[province.current_province_id]
-        self._keys = {p: unit_keys(p) for p in provinces}
-        self._provinces = {era: [p for p in provinces if p.era == era] for era in (Era.LEGACY, Era.CURRENT)}
+        self._provinces = {
+            era: _table((p, unit_keys(p)) for p in provinces if p.era == era)
+            for era in (Era.LEGACY, Era.CURRENT)
+        }
         self._indexes: dict[int, _ProvinceIndex] = {}
+        self._today: dict[int, AdminUnit] | None = None
         self._aliases: dict[int, dict[str, AdminUnit]] = {}
         self._done: dict[tuple[str, bool], Resolution] = {}
 
@@ -245,8 +300,19 @@ class AddressResolver:
 
     def _index(self, province: AdminUnit) -> _ProvinceIndex:
         if province.pk not in self._indexes:
-            self._indexes[province.pk] = _ProvinceIndex(province, self._provinces_by_pk)
+            self._indexes[province.pk] = _ProvinceIndex(
+                province, self._provinces_by_pk, self._current_communes
+            )
         return self._indexes[province.pk]
+
+    def _current_communes(self) -> dict[int, AdminUnit]:
+        """Every current commune (the successors of legacy ones), read once when a legacy province is first read."""
+        if self._today is None:
+            self._today = {}
+            for unit in AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE):
+                unit.parent = unit.current_province = self._provinces_by_pk.get(unit.parent_id)
+                self._today[unit.pk] = unit
+        return self._today
 
     def aliases_of(self, province: AdminUnit) -> dict[str, AdminUnit]:
         if province.pk not in self._aliases:
@@ -263,11 +329,7 @@ class AddressResolver:
 
     def province_of(self, part: str) -> list[AdminUnit]:
         """Provinces of either era the part names (legacy first)."""
-        return [
-            p
-            for era in (Era.LEGACY, Era.CURRENT)
-            for p in matching(part, self._provinces[era], self._keys.get)
-        ]
+        return [p for era in (Era.LEGACY, Era.CURRENT) for p in _lookup(part, self._provinces[era])]
 
     # -- resolving ---------------------------------------------------------------------------------------
 
@@ -297,6 +359,9 @@ class AddressResolver:
                 return result
             first = first or result
         assert first is not None
+        if first.near is not None:  # the closest units, for the era the decision date falls in only
+            index, part, district = first.near
+            first.suggestions = index.similar(part, district)
         return first
 
     def _resolve_in(
@@ -314,9 +379,7 @@ class AddressResolver:
         district: AdminUnit | None = None
         commune_part = rest[-1]
         if era == Era.LEGACY:
-            found = index.by_name(rest[-1], index.districts) or index.by_former_name(
-                rest[-1], index.districts
-            )
+            found = index.district(rest[-1])
             if len(found) == 1:
                 district = found[0]
                 if len(rest) < 2:
@@ -333,27 +396,23 @@ class AddressResolver:
                 result.candidates = []
                 if len(found) > 1:
                     result.problem, result.candidates = "ambiguous_place", found
-                result.suggestions = index.similar(commune_part, None)
+                result.near = (index, commune_part, None)
                 return result
         if self._commune(index, commune_part, district, result):
             return result
-        result.suggestions = index.similar(commune_part, district)
+        result.near = (index, commune_part, district)
         return result
 
     def _commune(
         self, index: _ProvinceIndex, part: str, district: AdminUnit | None, result: Resolution
     ) -> bool:
         """Find the commune the part names: in the district, then in the whole province; fills `result`."""
-        steps: list[tuple[list[AdminUnit], str]] = []
+        steps: list[tuple[AdminUnit | None, str]] = []
         if district is not None:
-            inside = index.by_district.get(district.pk, [])
-            steps += [(inside, "name"), (inside, "former_name")]
-        steps += [
-            (index.communes, "moved" if district is not None else "name"),
-            (index.communes, "former_name"),
-        ]
-        for units, via in steps:
-            found = index.by_name(part, units) if via != "former_name" else index.by_former_name(part, units)
+            steps += [(district, "name"), (district, "former_name")]
+        steps += [(None, "moved" if district is not None else "name"), (None, "former_name")]
+        for within, via in steps:
+            found = index.communes_named(part, within, former=via == "former_name")
             if len(found) == 1:
                 result.unit, result.via = found[0], via
                 return True
