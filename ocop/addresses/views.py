@@ -57,7 +57,8 @@ def _choices(address: str, q: str) -> tuple[AdminUnit | None, list[AdminUnit], l
     near = [unit for unit, _score in found.suggestions] or list(found.candidates)
     if found.unit is not None and found.unit.level in (Level.DISTRICT, Level.COMMUNE):
         near = [found.unit, *near]
-    return province, near[:6], units_to_pick(province, q)
+    near = list(dict.fromkeys(near))[:6]
+    return province, near, [unit for unit in units_to_pick(province, q) if unit not in near]
 
 
 @login_required
