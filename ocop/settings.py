@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.certification",
     "ocop.catalog",
+    "ocop.addresses",
     "ocop.planning",
     "ocop.api",
     "ocop.demo",

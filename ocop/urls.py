@@ -25,6 +25,7 @@ APP_URLS = [
     ("tasks/", "ocop.tasks.urls"),
     ("planning/", "ocop.planning.urls"),
     ("dashboards/", "ocop.planning.dashboard_urls"),
+    ("addresses/", "ocop.addresses.urls"),
 ]
 urlpatterns += [path(prefix, include(module_name)) for prefix, module_name in APP_URLS]
 

@@ -46,12 +46,14 @@ from tasks.test_background_work import failed_run
 import ocop
 from ocop.accounts import services as accounts
 from ocop.accounts.models import RoleKind
+from ocop.addresses import services as addresses
 from ocop.audit.models import AuditEvent
 from ocop.catalog import services as catalog
 from ocop.certification import services as certification
 from ocop.cycle import services as cycle
 from ocop.evaluation import services as evaluation
 from ocop.evaluation.models import ConflictReason, CouncilRole, RoundDossier, RoundStatus
+from ocop.geo.models import AdminUnit, Era
 from ocop.producers import services as producers
 from ocop.products import services as products
 from ocop.rubrics import services as rubrics
@@ -1044,6 +1046,48 @@ def _(w: World) -> Act:
 @recipe("tasks.probe_request", "task.probe")
 def _(w: World) -> Act:
     return Act(lambda: tasks.probe_request(actor=w.cast.central), w.cast.central, _result)
+
+
+# --- issue 15: address aliases ---
+CHU = "Thị trấn Chũ, huyện Lục Ngạn, tỉnh Bắc Giang"
+
+
+def _alias(w: World):
+    unit = AdminUnit.objects.get(era=Era.LEGACY, code="07525")
+    return addresses.address_alias_create(actor=w.cast.province_officer, address=CHU, unit=unit)
+
+
+@recipe("addresses.address_alias_create", "address_alias.create")
+def _(w: World) -> Act:
+    unit = AdminUnit.objects.get(era=Era.LEGACY, code="07525")
+    return Act(
+        lambda: addresses.address_alias_create(actor=w.cast.province_officer, address=CHU, unit=unit),
+        w.cast.province_officer,
+        _result,
+    )
+
+
+@recipe("addresses.address_alias_update", "address_alias.update")
+def _(w: World) -> Act:
+    alias = _alias(w)
+    unit = AdminUnit.objects.get(era=Era.LEGACY, code="07612")
+    return Act(
+        lambda: addresses.address_alias_update(actor=w.cast.central, alias=alias, unit=unit),
+        w.cast.central,
+        alias,
+    )
+
+
+@recipe("addresses.address_alias_delete", "address_alias.delete")
+def _(w: World) -> Act:
+    alias = _alias(w)
+    return Act(
+        lambda: addresses.address_alias_delete(
+            actor=w.cast.province_officer, alias=alias, reason="Ghép nhầm"
+        ),
+        w.cast.province_officer,
+        alias,
+    )
 
 
 # --- issue 12: paper sheets ---

@@ -95,6 +95,7 @@ from test_route_inventory import ACCESS, MATRIX, PUBLIC
 
 from ocop.accounts import services as accounts
 from ocop.accounts.models import ApiToken, IdempotentResponse, Role, RoleKind, User
+from ocop.addresses.services import address_alias_create
 from ocop.audit.models import AuditEvent
 from ocop.certification import services as certification
 from ocop.certification.models import (
@@ -129,7 +130,7 @@ from ocop.evaluation.models import (
     RoundStatus,
     ScoreSheet,
 )
-from ocop.geo.models import AdminUnit, Era
+from ocop.geo.models import AddressAlias, AdminUnit, Era
 from ocop.producers.models import Producer, ProducerStatus, RecordChangeRequest
 from ocop.producers.services import producer_create, producer_member_add
 from ocop.products.models import Product, ProductPhoto
@@ -1427,6 +1428,45 @@ PLANNING = [
         body={"unit": "07798", "year": YEAR},
     ),
     Row("planning:report_download", "programme_report", expect(HERE)),
+# --- issue 15: address aliases ---
+# The officers who import past decisions (province, central) keep the matches of written addresses to units of
+# their provinces: Hà Nội's officer sees an empty list, is TOLD (page) or refused (API) when saving one for Bắc
+# Giang's address, and cannot open Bắc Ninh's (404).
+CHU_ALIAS = "Thị trấn Chũ, huyện Lục Ngạn, tỉnh Bắc Giang"
+PHUONG_SON = "Xã Phượng Sơn, huyện Lục Ngạn, tỉnh Bắc Giang"
+ADDRESSES = [
+    Row("addresses:aliases", None, expect(RUNNERS), shown_to=PROVINCE_UP, shown=(CHU_ALIAS,)),
+    Row("addresses:alias_create", None, expect(RUNNERS)),
+    Row(
+        "addresses:alias_create",
+        "alias",
+        expect(PROVINCE_UP, other_province=TOLD),
+        method="POST",
+        body=lambda v: {"address": PHUONG_SON, "unit": v["phuong_son"], "next": "/"},
+    ),
+    Row("addresses:alias_edit", "alias", expect(PROVINCE_UP), shown_to=PROVINCE_UP, shown=(CHU_ALIAS,)),
+    Row(
+        "addresses:alias_edit",
+        "alias",
+        expect(PROVINCE_UP),
+        method="POST",
+        body=lambda v: {"unit": v["phuong_son"]},
+    ),
+    Row("addresses:alias_delete", "alias", expect(PROVINCE_UP), method="POST", body={"reason": "Ghép nhầm"}),
+    Row("GET /api/v1/units/aliases", None, expect(RUNNERS)),
+    Row(
+        "POST /api/v1/units/aliases",
+        "alias",
+        expect(PROVINCE_UP),
+        body=lambda v: {"address": PHUONG_SON, "unit_id": v["phuong_son"]},
+    ),
+    Row(
+        "PATCH /api/v1/units/aliases/{alias_id}",
+        "alias",
+        expect(PROVINCE_UP),
+        body=lambda v: {"unit_id": v["phuong_son"]},
+    ),
+    Row("DELETE /api/v1/units/aliases/{alias_id}", "alias", expect(PROVINCE_UP), body={}),
 ]
 
 MATRIX_ROWS = {
@@ -1446,6 +1486,7 @@ MATRIX_ROWS = {
     "certification_api": CERTIFICATION_API,
     "record_changes": RECORD_CHANGES,  # --- issue 13: certificate snapshot ---
     "planning": PLANNING,  # --- issue 16: planning ---
+    "addresses": ADDRESSES,  # --- issue 15: address aliases ---
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -1812,6 +1853,11 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         day=TODAY - datetime.timedelta(days=366),
     )
     batch = history_import_apply(actor=cast.province_officer, content=HISTORY_CSV, filename="quyet-dinh.csv")
+    alias = address_alias_create(  # --- issue 15: an address of Bắc Giang matched to its unit by Bắc Ninh
+        actor=cast.province_officer,
+        address=CHU_ALIAS,
+        unit=AdminUnit.objects.get(era=Era.LEGACY, code="07525"),
+    )
     failed = TaskRun.objects.create(
         name="tasks.probe", status=Status.FAILED, attempts=3, max_attempts=3, unit=cast.commune, error="SMTP"
     )
@@ -1875,6 +1921,8 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
             targets[key]["attachment_id"] = record.attachments.first().pk
     targets.update(_record_changes(cast, certificates))  # --- issue 13: certificate snapshot ---
     targets.update(_planning(cast))  # --- issue 16: planning ---
+    phuong_son = AdminUnit.objects.get(era=Era.LEGACY, code="07612").pk
+    targets["alias"] = {"alias_id": alias.pk, "pk": alias.pk, "phuong_son": phuong_son}  # --- issue 15
     return targets
 
 
@@ -1953,6 +2001,7 @@ def _state() -> tuple:
         rows(User, "is_active"),
         rows(ApiToken, "revoked_at"),
         rows(RecordChangeRequest, "status"),
+        rows(AddressAlias, "unit_id"),  # --- issue 15: address aliases ---
     )
 
 

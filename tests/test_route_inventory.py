@@ -258,6 +258,15 @@ ACCESS: dict[str, str] = {
     "planning:plan_edit": MATRIX,
     "planning:reports": MATRIX,
     "planning:report_download": MATRIX,
+    # --- issue 15: address aliases ---
+    "addresses:aliases": MATRIX,
+    "addresses:alias_create": MATRIX,
+    "addresses:alias_edit": MATRIX,
+    "addresses:alias_delete": MATRIX,
+    "GET /api/v1/units/aliases": MATRIX,
+    "POST /api/v1/units/aliases": MATRIX,
+    "PATCH /api/v1/units/aliases/{alias_id}": MATRIX,
+    "DELETE /api/v1/units/aliases/{alias_id}": MATRIX,
 }
 
 

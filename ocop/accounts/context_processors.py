@@ -35,6 +35,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "planning:plans", "Kế hoạch OCOP"),
     (Capability.VIEW_WORK, "planning:reports", "Báo cáo kết quả"),
     (Capability.VIEW_WORK, "dashboards:home", "Bảng điều khiển"),
+    (Capability.RECOGNISE, "addresses:aliases", "Địa chỉ đã ghép"),
 ]
 
 

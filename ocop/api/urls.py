@@ -26,6 +26,7 @@ errors.install(api)
 # (prefix, module holding `router`): every app's API, in the order the document lists them.
 ROUTERS = [
     ("/auth", "ocop.accounts.api"),
+    ("/units/aliases", "ocop.addresses.api"),  # before /units: its /{era}/{code} would take /aliases/{id}
     ("/units", "ocop.geo.api"),
     ("/rubrics", "ocop.rubrics.api"),
     ("/producers", "ocop.producers.api"),

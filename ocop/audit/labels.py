@@ -86,6 +86,9 @@ ACTION_LABELS = {
     "programme_plan.update": _("Sửa kế hoạch thực hiện Chương trình OCOP"),
     "programme_plan.import": _("Nhập kế hoạch thực hiện Chương trình OCOP từ tệp"),
     "programme_report.request": _("Yêu cầu tạo báo cáo kết quả thực hiện Chương trình OCOP"),
+    "address_alias.create": _("Ghép địa chỉ với đơn vị hành chính"),
+    "address_alias.update": _("Sửa địa chỉ đã ghép"),
+    "address_alias.delete": _("Xóa địa chỉ đã ghép"),
 }
 
 # Functions code → label (already translated) or None, registered by the apps whose data names actions.

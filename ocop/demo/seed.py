@@ -288,6 +288,7 @@ def seed_demo() -> DemoReport:
     _catalog_certified()
     _rounds()
     _plans()
+    _address_aliases()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -298,6 +299,13 @@ def _catalog_certified() -> None:
     from ocop.catalog.demo import seed_certified
 
     seed_certified()
+
+
+def _address_aliases() -> None:
+    """An address of Bắc Giang that the province officer matched to its unit (issue 15)."""
+    from ocop.addresses.demo import seed_aliases
+
+    seed_aliases()
 
 
 def _rounds() -> None:

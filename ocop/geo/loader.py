@@ -15,7 +15,7 @@ from importlib import resources
 from django.db import transaction
 
 from ocop.core.text import fold
-from ocop.geo.models import AdminUnit, Era, Level, UnitSuccession
+from ocop.geo.models import AdminUnit, Era, Level, UnitFormerName, UnitSuccession
 
 COUNTRY_CODE = "VN"
 _UPDATE_FIELDS = [
@@ -40,6 +40,7 @@ class LoadReport:
     legacy_districts: int
     legacy_communes: int
     successions: int
+    former_names: int = 0
 
 
 def _package_file(name: str):
@@ -257,6 +258,7 @@ def load_units() -> LoadReport:
         unique_fields=["legacy", "current"],
         update_fields=["is_default"],
     )
+    former_names = _load_former_names(legacy, saved_districts, saved_legacy_communes)
     return LoadReport(
         current_provinces=len(saved_provinces),
         current_communes=len(saved_communes),
@@ -264,4 +266,32 @@ def load_units() -> LoadReport:
         legacy_districts=len(saved_districts),
         legacy_communes=len(saved_legacy_communes),
         successions=len(links),
+        former_names=former_names,
     )
+
+
+def _keys(value: str | None) -> list[str]:
+    """The package's alias column: a JSON list of folded keys ("thitranchu"), or nothing."""
+    if not value:
+        return []
+    keys = json.loads(value)
+    return [k for k in keys if isinstance(k, str) and k] if isinstance(keys, list) else []
+
+
+def _load_former_names(
+    legacy: list[sqlite3.Row], districts: dict[str, AdminUnit], communes: dict[str, AdminUnit]
+) -> int:
+    """Former names of legacy districts and communes (`districtAlias`, `wardAlias`): replaced whole each load."""
+    pairs: set[tuple[int, str]] = set()
+    for row in legacy:
+        district = districts.get(row["districtCode"])
+        if district is not None:
+            pairs.update((district.pk, key[:120]) for key in _keys(row["districtAlias"]))
+        commune = communes.get(row["wardCode"]) if row["wardCode"] else None
+        if commune is not None:
+            pairs.update((commune.pk, key[:120]) for key in _keys(row["wardAlias"]))
+    UnitFormerName.objects.all().delete()
+    UnitFormerName.objects.bulk_create(
+        [UnitFormerName(unit_id=unit_id, key=key) for unit_id, key in sorted(pairs)], batch_size=1000
+    )
+    return len(pairs)

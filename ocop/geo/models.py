@@ -6,6 +6,7 @@ Since 1 July 2025 Vietnam has two levels of local government (provinces and comm
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,3 +76,51 @@ class UnitSuccession(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["legacy", "current"], name="geo_succession_unique")]
+
+
+class UnitFormerName(models.Model):
+    """A name a legacy unit (or a unit merged into it) carried before the snapshot ocop loads (*tên cũ*).
+
+    Read from the `vietnamadminunits` package (its `wardAlias` and `districtAlias` columns): the package gives
+    the names, not the dates of the changes. `key` is the name folded without spaces, as the package keys it
+    ("thitranchu" for "Thị trấn Chũ"), with or without its unit type.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="former_names")
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="geo_former_name_unique")]
+        indexes = [models.Index(fields=["key"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.unit.name}"
+
+
+class AddressAlias(models.Model):
+    """An address as a province writes it, and the unit an officer said it means (*địa chỉ đã ghép đơn vị*).
+
+    Remembered per current province: once an officer picks the unit for "Thị trấn Chũ, huyện Lục Ngạn", every
+    later row and file of that province that writes the same place lands there. `key` is the folded unit part
+    of the address (`ocop.geo.addresses.alias_key`); `written` keeps the text as first seen.
+    """
+
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="address_aliases")
+    key = models.CharField(max_length=300)
+    written = models.CharField(max_length=500)
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "key"], name="geo_alias_unique_key")]
+        ordering = ["province", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.written} → {self.unit.full_name}"

@@ -5,7 +5,9 @@ decision number and date, and the level that recognised it. For each row:
 
 - the address is matched to the units of its time: "xã Vân Hà, huyện Việt Yên, Bắc Giang" is read from the
   right (province, then district, then commune), among legacy units for decisions before 1 July 2025 and
-  current ones after (falling back to the other generation), and rolls up to today's province;
+  current ones after (falling back to the other generation), and rolls up to today's province; an alias a
+  province officer saved comes first, former names of units (merged communes, towns become wards) count, and
+  an address not found carries the closest units for the officer to pick (`ocop.geo.addresses`);
 - the rubric version in force on the decision date is found; a score whose band disagrees with the star, or a
   level that could not recognise that star then, flags the row (a warning: the decision is what it is);
 - the certificate's last valid day is the decision date plus the version's validity (36 months), less a day,
@@ -26,7 +28,8 @@ from typing import Any
 from django.utils import translation
 
 from ocop.core.text import fold
-from ocop.geo.models import AdminUnit, Era, Level
+from ocop.geo.addresses import AddressResolver, Resolution
+from ocop.geo.models import AdminUnit
 
 from . import models as m
 from .engine import band_for_total, recognise
@@ -57,7 +60,6 @@ COLUMN_LABELS = {
     "level": "Cấp công nhận",
     "product_set": "Bộ sản phẩm",
 }
-REFORM_DAY = date(2025, 7, 1)  # two-level local government: communes and provinces only from this day
 DEFAULT_LEVEL = "province"
 _LEVEL_WORDS = {
     "tinh": "province",
@@ -74,12 +76,6 @@ _LEVEL_WORDS = {
     "xa": "commune",
     "commune": "commune",
 }
-# Unit-type words that start an address part, longest first so "thị xã" is not read as "xã".
-_TYPE_WORDS = sorted(
-    ["thanh pho", "tp", "tinh", "huyen", "quan", "thi xa", "tx", "xa", "phuong", "thi tran", "tt", "dac khu"],
-    key=len,
-    reverse=True,
-)
 
 
 @dataclass
@@ -89,6 +85,9 @@ class HistoryRow:
     producer_name: str = ""
     address: str = ""
     unit: AdminUnit | None = None
+    unit_via: str = (
+        ""  # how the address was read: "alias", "name", "former_name", "moved" (ocop.geo.addresses)
+    )
     current_province: AdminUnit | None = None
     stars: int | None = None
     score: Decimal | None = None
@@ -140,79 +139,35 @@ def parse_day(value: Any) -> date | None:
 
 
 class PlaceResolver:
-    """Matches written addresses to units, reading each list of candidates once per import."""
+    """Matches written addresses to units (`ocop.geo.addresses`): aliases first, each province read once."""
 
-    def __init__(self) -> None:
-        self._children: dict[tuple[str, str, int | None], list[tuple[set[str], AdminUnit]]] = {}
-
-    def _candidates(
-        self, era: str, level: str, parent: AdminUnit | None, *, grandparent: bool = False
-    ) -> list[tuple[set[str], AdminUnit]]:
-        key = (era, level + ("+" if grandparent else ""), parent.pk if parent else None)
-        if key not in self._children:
-            units = AdminUnit.objects.filter(era=era, level=level).select_related("current_province")
-            if parent is not None:
-                units = units.filter(parent__parent=parent) if grandparent else units.filter(parent=parent)
-            self._children[key] = [({fold(u.name), fold(u.short_name)}, u) for u in units]
-        return self._children[key]
-
-    def _match(self, text: str, candidates: list[tuple[set[str], AdminUnit]]) -> list[AdminUnit]:
-        folded = fold(text)
-        keys = {folded, _strip_type(folded)}
-        return [unit for names, unit in candidates if names & keys]
+    def __init__(self, addresses: AddressResolver | None = None) -> None:
+        self.addresses = addresses or AddressResolver()
 
     def resolve(self, address: str, on: date | None) -> tuple[AdminUnit | None, Issue | None]:
-        parts = [p.strip() for p in re.split(r"[,;]", address) if p.strip()]
-        if not parts:
-            return None, Issue("not_text", (("column", COLUMN_LABELS["address"]),))
-        eras = [Era.LEGACY, Era.CURRENT] if on is None or on < REFORM_DAY else [Era.CURRENT, Era.LEGACY]
-        first_problem: Issue | None = None
-        for era in eras:
-            unit, problem = self._resolve_in(era, parts)
-            if unit is not None:
-                return unit, None
-            first_problem = first_problem or problem
-        return None, first_problem
+        found = self.addresses.resolve(address, on)
+        return found.unit, place_issue(found)
 
-    def _resolve_in(self, era: str, parts: Sequence[str]) -> tuple[AdminUnit | None, Issue | None]:
-        place = (("column", COLUMN_LABELS["address"]),)
-        provinces = self._match(parts[-1], self._candidates(era, Level.PROVINCE, None))
-        if len(provinces) != 1:
-            return None, Issue("unknown_place", place, {"value": parts[-1], "within": "danh sách tỉnh"})
-        province = provinces[0]
-        rest = list(parts[:-1])
-        if not rest:
-            return province, None
-        if era == Era.LEGACY:
-            districts = self._match(rest[-1], self._candidates(era, Level.DISTRICT, province))
-            if len(districts) == 1:
-                district = districts[0]
-                if len(rest) < 2:
-                    return district, None
-                return self._one(rest[-2], self._candidates(era, Level.COMMUNE, district), district, place)
-            candidates = self._candidates(era, Level.COMMUNE, province, grandparent=True)
-        else:
-            candidates = self._candidates(era, Level.COMMUNE, province)
-        return self._one(rest[-1], candidates, province, place)
-
-    def _one(
-        self, text: str, candidates: list[tuple[set[str], AdminUnit]], within: AdminUnit, place
-    ) -> tuple[AdminUnit | None, Issue | None]:
-        found = self._match(text, candidates)
-        if len(found) == 1:
-            return found[0], None
-        if not found:
-            return None, Issue("unknown_place", place, {"value": text, "within": within.full_name})
-        return None, Issue(
-            "ambiguous_place", place, {"value": text, "candidates": [u.full_name for u in found[:4]]}
-        )
+    def resolution(self, address: str, on: date | None) -> Resolution:
+        return self.addresses.resolve(address, on)
 
 
-def _strip_type(folded: str) -> str:
-    for word in _TYPE_WORDS:
-        if folded.startswith(word + " "):
-            return folded[len(word) + 1 :].strip()
-    return folded
+def place_issue(found: Resolution) -> Issue | None:
+    """The row's issue for an address not resolved: the part that failed, where, and units to pick from."""
+    place = (("column", COLUMN_LABELS["address"]),)
+    if found.unit is not None:
+        return None
+    if found.problem == "empty":
+        return Issue("not_text", place)
+    within = found.within.full_name if found.within is not None else "danh sách tỉnh"
+    data: dict[str, Any] = {"value": found.failed, "within": within, **found.choice()}
+    if found.problem == "ambiguous_place":
+        data["candidates"] = [u.full_name for u in found.candidates[:4]]
+        data["suggestions"] = [
+            {"id": u.pk, "name": u.full_name, "era": u.era, "score": 1.0} for u in found.candidates[:5]
+        ]
+        return Issue("ambiguous_place", place, data)
+    return Issue("unknown_place", place, data)
 
 
 def read_history(
@@ -292,14 +247,17 @@ def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: Pl
         else:
             row.level = level
 
-    unit, place_problem = resolver.resolve(row.address, row.decision_date)
+    found = resolver.resolution(row.address, row.decision_date)
+    place_problem = place_issue(found)
     if place_problem is not None:
         row.issues.append(
             Issue(place_problem.code, (("row", str(number)), *place_problem.place), place_problem.params)
         )
-    else:
-        row.unit = unit
-        row.current_province = unit.current_province or unit  # a current province rolls up to itself
+    elif found.unit is not None:
+        row.unit, row.unit_via = found.unit, found.via
+        row.current_province = (
+            found.unit.current_province or found.unit
+        )  # a current province rolls up to itself
     _check_against_rubric(row, problem, stars_text=cell_text(cell("stars")))
     return row
 

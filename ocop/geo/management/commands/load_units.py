@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from ocop.geo.loader import load_units
-from ocop.geo.models import AdminUnit, Era, Level
+from ocop.geo.models import AdminUnit, Era, Level, UnitFormerName
 
 
 class Command(BaseCommand):
@@ -13,11 +13,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["if_empty"] and AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE).exists():
+        loaded = AdminUnit.objects.filter(era=Era.LEGACY, level=Level.COMMUNE).exists()
+        if options["if_empty"] and loaded and UnitFormerName.objects.exists():
             return
         report = load_units()
         self.stdout.write(
             f"Đã nạp: {report.current_provinces} tỉnh và {report.current_communes} xã hiện hành; "
             f"{report.legacy_provinces} tỉnh, {report.legacy_districts} huyện, {report.legacy_communes} xã cũ; "
-            f"{report.successions} liên kết kế thừa."
+            f"{report.successions} liên kết kế thừa; {report.former_names} tên cũ."
         )

@@ -1,0 +1,112 @@
+"""Addresses of their time: former names, moved communes, aliases and suggestions (ocop.geo.addresses)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ocop.geo.addresses import AddressResolver, alias_key, part_key
+from ocop.geo.models import AddressAlias, AdminUnit, Era, UnitFormerName
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = date(2021, 6, 30)
+
+
+def legacy(code: str) -> AdminUnit:
+    return AdminUnit.objects.get(era=Era.LEGACY, code=code)
+
+
+@pytest.mark.parametrize(
+    ("address", "code", "name", "via"),
+    [
+        # Thị trấn Chũ became Phường Chũ of thị xã Chũ (2025), split off huyện Lục Ngạn.
+        ("Thị trấn Chũ, huyện Lục Ngạn, tỉnh Bắc Giang", "07525", "Phường Chũ", "moved"),
+        ("TT. Chũ, H. Lục Ngạn, Bắc Giang", "07525", "Phường Chũ", "moved"),
+        # Xã Phượng Sơn became Phường Phượng Sơn, thị xã Chũ.
+        ("Xã Phượng Sơn, Lục Ngạn, Bắc Giang", "07612", "Phường Phượng Sơn", "moved"),
+        # Thị trấn Cầu Gồ was renamed Thị trấn Phồn Xương (huyện Yên Thế): a former name.
+        ("Thị trấn Cầu Gồ, Yên Thế, Bắc Giang", "07288", "Thị trấn Phồn Xương", "former_name"),
+        ("Thị trấn Cầu Gồ, Bắc Giang", "07288", "Thị trấn Phồn Xương", "former_name"),
+        # Thị trấn Chũ is also a former name of Phường Chũ (with Xã Nghĩa Hồ merged into it).
+        ("Xã Nghĩa Hồ, Lục Ngạn, Bắc Giang", "07525", "Phường Chũ", "former_name"),
+        ("xã Vân Hà, huyện Việt Yên, Bắc Giang", "07804", "Xã Vân Hà", "name"),
+    ],
+)
+def test_the_three_real_world_addresses_and_their_kin_land_where_they_are(address, code, name, via):
+    found = AddressResolver().resolve(address, BEFORE)
+    assert found.unit is not None, (found.problem, found.failed)
+    assert (found.unit.era, found.unit.code, found.unit.name, found.via) == ("legacy", code, name, via)
+    assert found.unit.current_province.name == "Tỉnh Bắc Ninh"  # Bắc Giang merged into Bắc Ninh
+
+
+def test_former_names_come_from_the_package():
+    assert UnitFormerName.objects.filter(unit=legacy("07288"), key="thitrancaugo").exists()
+    assert UnitFormerName.objects.count() > 3000
+
+
+def test_an_unknown_commune_names_the_part_and_the_district_and_suggests_the_closest():
+    found = AddressResolver().resolve("xã Phượng Sưn, huyện Lục Ngạn, tỉnh Bắc Giang", BEFORE)
+    assert found.unit is None
+    assert (found.problem, found.failed, found.within.name) == (
+        "unknown_place",
+        "xã Phượng Sưn",
+        "Huyện Lục Ngạn",
+    )
+    names = [unit.full_name for unit, _ in found.suggestions]
+    assert names[0] == "Phường Phượng Sơn, Thị xã Chũ, Tỉnh Bắc Giang"
+    assert len(names) <= 5
+    choice = found.choice()
+    assert choice["province"] == "Tỉnh Bắc Ninh" and choice["suggestions"][0]["id"] == legacy("07612").pk
+
+
+def test_a_commune_of_the_wrong_district_still_resolves_in_the_province_but_a_typo_does_not():
+    assert AddressResolver().resolve("Xã Kiên Lao, huyện Lục Ngạn, Bắc Giang", BEFORE).unit == legacy("07552")
+    found = AddressResolver().resolve("Xã Không Có, huyện Không Có, Bắc Giang", BEFORE)
+    assert (found.problem, found.failed, found.within.name) == (
+        "unknown_place",
+        "huyện Không Có",
+        "Tỉnh Bắc Giang",
+    )
+
+
+def test_an_unknown_province_names_it():
+    found = AddressResolver().resolve("xã A, huyện B, tỉnh Không Có", BEFORE)
+    assert (found.problem, found.failed, found.within) == ("unknown_place", "tỉnh Không Có", None)
+
+
+def test_an_alias_comes_first_and_a_saved_one_counts_for_the_rest_of_the_file(cast):
+    resolver = AddressResolver()
+    address = "Thôn Trại, xóm Mới, Bắc Giang"
+    assert resolver.resolve(address, BEFORE).unit is None
+    unit = legacy("07612")
+    resolver.remember(cast.province, alias_key(address), unit)
+    assert resolver.resolve(address, BEFORE).unit == unit
+    AddressAlias.objects.create(province=cast.province, key=alias_key(address), written=address, unit=unit)
+    found = AddressResolver().resolve("thôn trại , XÓM MỚI, tỉnh Bắc Giang", BEFORE)
+    assert (found.unit, found.via) == (unit, "alias")
+
+
+def test_keys_fold_types_and_abbreviations():
+    assert part_key("TT. Chũ") == "thi tran chu"
+    assert alias_key("Thôn 1, Thị trấn Chũ, huyện Lục Ngạn, tỉnh Bắc Giang") == "thi tran chu, huyen luc ngan"
+
+
+def test_a_province_is_read_once_whatever_the_number_of_rows():
+    resolver = AddressResolver()
+    addresses = [
+        f"{commune}, huyện {district}, tỉnh Bắc Giang"
+        for commune, district in [
+            ("Xã Tân Sơn", "Lục Ngạn"),
+            ("Xã Vân Hà", "Việt Yên"),
+            ("Thị trấn Chũ", "Lục Ngạn"),
+        ]
+    ]
+    resolver.resolve(addresses[0], BEFORE)
+    with CaptureQueriesContext(connection) as queries:
+        for n in range(300):
+            resolver.resolve(addresses[n % 3] + " " * (n % 7), BEFORE)
+    assert len(queries) == 0
