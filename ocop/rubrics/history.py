@@ -44,6 +44,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "decision_date": ("ngày quyết định", "ngày ban hành", "ngày công nhận", "decision date", "date"),
     "level": ("cấp công nhận", "cấp", "level"),
     "product_set": ("bộ sản phẩm", "nhóm sản phẩm", "product set"),
+    "certificate_number": ("số giấy chứng nhận", "số gcn", "certificate number"),
+    "tax_code": ("mã số thuế", "mst", "tax code"),
 }
 REQUIRED = ("product", "producer", "address", "stars", "decision_number", "decision_date")
 COLUMN_LABELS = {
@@ -56,6 +58,8 @@ COLUMN_LABELS = {
     "decision_date": "Ngày quyết định",
     "level": "Cấp công nhận",
     "product_set": "Bộ sản phẩm",
+    "certificate_number": "Số giấy chứng nhận",
+    "tax_code": "Mã số thuế",
 }
 REFORM_DAY = date(2025, 7, 1)  # two-level local government: communes and provinces only from this day
 DEFAULT_LEVEL = "province"
@@ -98,6 +102,8 @@ class HistoryRow:
     version: m.RubricVersion | None = None
     product_set_name: str = ""
     expires_on: date | None = None
+    certificate_number: str = ""  # as printed, when the file has it
+    tax_code: str = ""
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -263,6 +269,8 @@ def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: Pl
     row.address = cell_text(cell("address"))
     row.decision_number = cell_text(cell("decision_number"))
     row.product_set_name = cell_text(cell("product_set"))
+    row.certificate_number = cell_text(cell("certificate_number"))
+    row.tax_code = cell_text(cell("tax_code"))
     for key, value in (
         ("product", row.product_name),
         ("producer", row.producer_name),
