@@ -18,6 +18,7 @@ TASK_LABELS = {
     "tasks.probe": _("Kiểm tra hệ thống"),
     "tasks.purge_finished": _("Dọn công việc đã xong"),
     "tasks.requeue_stale": _("Đưa lại công việc bị treo vào hàng đợi"),
+    "history.apply_import": _("Ghi tệp kết quả công nhận trước đây vào hệ thống"),
 }
 
 
