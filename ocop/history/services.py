@@ -5,7 +5,6 @@ whole; nothing is half-written. See docs/history-import.md."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -621,13 +620,6 @@ def history_import_undo(
     )
     enqueue("catalog.reindex_products", actor=actor, product_ids=sorted(touched))
     return batch
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    """(result, seconds): for the benchmark and the run's log."""
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
 
 
 __all__ = [

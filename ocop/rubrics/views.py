@@ -217,6 +217,7 @@ def sheet_import(request, code: str):
     )
 
 
+@login_required
 def history_import(request):
     """The import of past recognitions moved to `ocop.history` (it now creates the records): the old address
     leads there."""

@@ -37,7 +37,9 @@ def apply_file(actor, content: bytes, filename: str = "qd.csv", choices=None):
     upload = services.history_upload_create(actor=actor, content=content, filename=filename)
     if choices:
         upload = services.history_upload_choose(actor=actor, upload=upload, choices=choices)
-    assert upload.ok, [p["vi"] for r in upload.rows for p in r["problems"]] + [i["vi"] for i in upload.file_issues]
+    assert upload.ok, [p["vi"] for r in upload.rows for p in r["problems"]] + [
+        i["vi"] for i in upload.file_issues
+    ]
     services.history_import_start(actor=actor, upload=upload)
     upload.refresh_from_db()
     return upload

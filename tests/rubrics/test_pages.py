@@ -86,5 +86,3 @@ def test_the_old_history_address_leads_to_the_history_import(cast, login):
     officer = login(cast.province_officer)
     response = officer.get("/rubrics/history/")
     assert (response.status_code, response["Location"]) == (302, "/history/")
-
-
