@@ -19,6 +19,18 @@ class UploadStatus(models.TextChoices):
     UNDONE = "undone", _("Đã hủy")
 
 
+# The steps of the background run, as the upload page names them.
+STAGES = {
+    "queued": _("chờ đến lượt"),
+    "reading": _("đọc và đối chiếu tệp"),
+    "checking": _("kiểm tra lại các dòng"),
+    "writing": _("ghi vào cơ sở dữ liệu"),
+    "done": _("xong"),
+}
+
+STAGE_PERCENT = {"queued": 0, "reading": 5, "checking": 50, "writing": 55, "done": 100}
+
+
 class HistoryUpload(models.Model):
     """A file of past recognitions an officer uploaded (*tệp kết quả công nhận trước đây*): kept with its last
     preview (every row's matches and problems), the merge/split choices per producer group, and the progress of
@@ -65,8 +77,13 @@ class HistoryUpload(models.Model):
         return self.row_count > 0 and self.error_count == 0 and not self.file_issues
 
     @property
+    def stage_label(self) -> str:
+        return str(STAGES.get(self.stage, self.stage))
+
+    @property
     def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
+        """How far the run is, by its step: reading and matching take about half of it, writing the rest."""
+        return STAGE_PERCENT.get(self.stage, 0)
 
 
 class ImportedRow(models.Model):
