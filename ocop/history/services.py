@@ -153,7 +153,7 @@ def history_upload_create(
 
 
 def _content(upload: HistoryUpload) -> bytes:
-    with default_storage.open(upload.file.name, "rb") as handle:
+    with default_storage.open(str(upload.file.name), "rb") as handle:
         return handle.read()
 
 
@@ -276,7 +276,8 @@ def history_import_run(upload_id: int, *, progress: Callable[[str, int, int], No
 @transaction.atomic
 def write_plan(*, actor, preview: Preview, upload: HistoryUpload | None = None, filename: str = ""):
     """Write the planned records in one transaction (the caller has checked `preview.ok`)."""
-    plans = preview.plans
+    # Typed loosely: `preview.ok` means every field a record needs is set (no row has an error).
+    plans: list[Any] = list(preview.plans)
     filename = upload.filename if upload is not None else filename
     batch = rubric_models.HistoryImport.objects.create(
         created_by=actor,
@@ -312,8 +313,9 @@ def write_plan(*, actor, preview: Preview, upload: HistoryUpload | None = None, 
 
     # Authorities and keys of today's provinces: each keeps and signs the certificates of its producers.
     provinces = {p.province_id for p in plans}
+    # Set up by the system when missing (a central officer imports for provinces that have not issued yet).
     authorities = {
-        pid: authority_ensure(actor=actor, unit=unit)
+        pid: authority_ensure(actor=None, unit=unit)
         for pid, unit in AdminUnit.objects.in_bulk(provinces).items()
     }
     keys = {
@@ -411,7 +413,7 @@ def write_plan(*, actor, preview: Preview, upload: HistoryUpload | None = None, 
     by_row: dict[int, Certificate] = {}
     for p in plans:
         authority = authorities[p.province_id]
-        key = keys[authority.pk]
+        signing_key = keys[authority.pk]
         number = p.number
         if not number:
             prefix = f"{authority.code}-P{p.row.decision_date.year}-"
@@ -423,8 +425,8 @@ def write_plan(*, actor, preview: Preview, upload: HistoryUpload | None = None, 
                 )
             sequences[prefix] += 1
             number = planning.generated_number(prefix, sequences[prefix])
-        claim = qr.Claim(key.key_id, number, p.row.stars, p.row.expires_on)
-        payload = qr.pack(claim, key_store.sign(key, claim.message()))
+        claim = qr.Claim(signing_key.key_id, number, p.row.stars, p.row.expires_on)
+        payload = qr.pack(claim, key_store.sign(signing_key, claim.message()))
         if not qr.fits(qr.qr_text(settings.SITE_URL, payload)):
             raise Invalid(
                 _("Địa chỉ trang (OCOP_SITE_URL) quá dài: mã QR sẽ vượt phiên bản 8."), code="qr_too_large"
@@ -440,7 +442,7 @@ def write_plan(*, actor, preview: Preview, upload: HistoryUpload | None = None, 
             valid_until=p.row.expires_on,
             status=CertificateStatus.SUPERSEDED if p.superseded else CertificateStatus.ACTIVE,
             ended_at=now if p.superseded else None,
-            key=key,
+            key=signing_key,
             qr_payload=payload,
             created_at=now,
             origin=Origin.PAPER,

@@ -234,13 +234,14 @@ def read_history(
     if errors_only(issues):
         return HistoryPreview([], issues)
     resolver = resolver or PlaceResolver()
+    rubric = RubricOnDay()
     out: list[HistoryRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     for index in range(header_index + 1, len(rows)):
         raw = list(rows[index])
         if not any(cell_text(c) for c in raw):
             continue
-        row = _read_row(index + 1, raw, columns, resolver)
+        row = _read_row(index + 1, raw, columns, resolver, rubric)
         key = (fold(row.product_name), fold(row.producer_name), fold(row.decision_number))
         if key in seen:
             row.issues.append(
@@ -254,7 +255,13 @@ def read_history(
     return HistoryPreview(out, issues)
 
 
-def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: PlaceResolver) -> HistoryRow:
+def _read_row(
+    number: int,
+    raw: list[Any],
+    columns: dict[str, int],
+    resolver: PlaceResolver,
+    rubric: RubricOnDay | None = None,
+) -> HistoryRow:
     def cell(key: str) -> Any:
         position = columns.get(key)
         return raw[position] if position is not None and position < len(raw) else None
@@ -308,13 +315,26 @@ def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: Pl
     else:
         row.unit = unit
         row.current_province = unit.current_province or unit  # a current province rolls up to itself
-    _check_against_rubric(row, problem, stars_text=cell_text(cell("stars")))
+    _check_against_rubric(row, problem, stars_text=cell_text(cell("stars")), rubric=rubric or RubricOnDay())
     return row
 
 
-def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str) -> None:
-    version = version_in_force(row.decision_date) if row.decision_date is not None else None
-    engine = engine_version(version.code) if version is not None else None
+class RubricOnDay:
+    """The version in force on a day and its engine, read once per file: a country's file has thousands of rows
+    but a few hundred decision dates, and two queries a row were most of a large preview's time."""
+
+    def __init__(self) -> None:
+        self._days: dict[date, tuple[m.RubricVersion | None, Any]] = {}
+
+    def __call__(self, day: date) -> tuple[m.RubricVersion | None, Any]:
+        if day not in self._days:
+            version = version_in_force(day)
+            self._days[day] = (version, engine_version(version.code) if version is not None else None)
+        return self._days[day]
+
+
+def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str, rubric: RubricOnDay) -> None:
+    version, engine = rubric(row.decision_date) if row.decision_date is not None else (None, None)
     # The stars a certificate may carry are the bands the version marks recognised (3★–5★ in both shipped).
     allowed = sorted(engine.recognised_stars) if engine is not None else []
     if row.stars is None or (engine is not None and row.stars not in allowed):
