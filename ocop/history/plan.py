@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +31,16 @@ from django.utils.translation import gettext_lazy as _
 from ocop.certification import qr
 from ocop.certification.models import Certificate, CertificateStatus, Origin, RecognitionDecision
 from ocop.core.errors import Invalid
-from ocop.core.text import fold
+from ocop.core.text import fold as _fold
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers.models import Producer
 from ocop.producers.services import normalise_tax_code
 from ocop.products.models import Product
 from ocop.rubrics.history import HistoryRow
 from ocop.rubrics.models import ProductSet
+
+# Names, decision numbers and places repeat across a file's rows: each is folded once.
+fold = lru_cache(maxsize=200_000)(_fold)
 
 NEW = "new"
 MATCHED = "matched"
@@ -202,9 +205,9 @@ class RowPlan:
             "unit": self.unit_name,
             "stars": r.stars,
             "decision": r.decision_number,
-            "date": r.decision_date.isoformat() if r.decision_date else "",
+            "date": r.decision_date.strftime("%d/%m/%Y") if r.decision_date else "",  # shown as written
             "level": r.level,
-            "expires": r.expires_on.isoformat() if r.expires_on else "",
+            "expires": r.expires_on.strftime("%d/%m/%Y") if r.expires_on else "",
             "number": self.number,
             "group": self.group,
             "producer_match": self.producer_match,
@@ -226,6 +229,7 @@ class Units:
 
     def __init__(self, unit_ids: set[int]) -> None:
         self.rows: dict[int, dict[str, Any]] = {}
+        self._names: dict[int, str] = {}
         wanted = set(unit_ids)
         for _depth in range(4):
             wanted -= set(self.rows)
@@ -238,11 +242,14 @@ class Units:
             wanted = {u["parent_id"] for u in self.rows.values() if u["parent_id"]}
 
     def full_name(self, unit_id: int) -> str:
+        if unit_id in self._names:
+            return self._names[unit_id]
         names, unit = [], self.rows.get(unit_id)
         while unit is not None and unit["level"] != Level.COUNTRY:
             names.append(unit["name"])
             unit = self.rows.get(unit["parent_id"]) if unit["parent_id"] else None
-        return ", ".join(names)
+        self._names[unit_id] = ", ".join(names)
+        return self._names[unit_id]
 
     def ancestor(self, unit_id: int, level: str) -> int | None:
         unit = self.rows.get(unit_id)

@@ -31,7 +31,7 @@ from ocop.certification.models import (
 from ocop.certification.services import authority_ensure
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.storage import store
-from ocop.core.text import fold, nfc
+from ocop.core.text import nfc
 from ocop.cycle.models import Dossier
 from ocop.geo.models import AdminUnit, Level
 from ocop.producers.models import Producer, ProducerMember, ProducerStatus
@@ -45,8 +45,7 @@ from ocop.tasks import enqueue
 
 from . import plan as planning
 from .models import HistoryUpload, ImportedRow, UploadStatus
-
-PROGRESS_EVERY = 2000  # rows between two progress writes while reading and matching
+from .plan import fold
 
 
 @dataclass
