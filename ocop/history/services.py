@@ -267,7 +267,16 @@ def history_import_run(upload_id: int, *, progress: Callable[[str, int, int], No
         upload.save()
         return {"refused": preview.error_count}
     report("writing", 0, len(preview.plans))
-    batch = write_plan(actor=actor, preview=preview, upload=upload)
+    try:
+        batch = write_plan(actor=actor, preview=preview, upload=upload)
+    except Exception:
+        # Nothing was written (one transaction): the upload goes back to its preview, the run shows the error.
+        HistoryUpload.objects.filter(pk=upload_id).update(
+            status=UploadStatus.PREVIEWED,
+            stage="",
+            error=_("Không ghi được tệp; chưa ghi gì. Xem công việc nền."),
+        )
+        raise
     report("done", len(preview.plans), len(preview.plans))
     return {"batch": batch.pk, "rows": batch.rows}
 
