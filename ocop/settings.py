@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ocop.cycle",
     "ocop.evaluation",
     "ocop.certification",
+    "ocop.history",
     "ocop.catalog",
     "ocop.addresses",
     "ocop.planning",

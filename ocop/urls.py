@@ -26,6 +26,7 @@ APP_URLS = [
     ("planning/", "ocop.planning.urls"),
     ("dashboards/", "ocop.planning.dashboard_urls"),
     ("addresses/", "ocop.addresses.urls"),
+    ("history/", "ocop.history.urls"),
 ]
 urlpatterns += [path(prefix, include(module_name)) for prefix, module_name in APP_URLS]
 

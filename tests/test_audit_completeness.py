@@ -38,8 +38,9 @@ from django.conf import settings
 from django.db import models
 from django.forms.models import model_to_dict
 from evaluation.conftest import accepted_dossier, answers, build_scene, load_test_rubric, person, submit
+from history.support import csv as history_csv
+from history.support import row as history_row
 from rubrics.helpers import synthetic
-from rubrics.test_history_import import GOOD, csv
 from rubrics.test_sheet_import import rows_of, xlsx_bytes
 from tasks.test_background_work import failed_run
 
@@ -54,11 +55,12 @@ from ocop.cycle import services as cycle
 from ocop.evaluation import services as evaluation
 from ocop.evaluation.models import ConflictReason, CouncilRole, RoundDossier, RoundStatus
 from ocop.geo.models import AdminUnit, Era
+from ocop.history import services as history
 from ocop.producers import services as producers
 from ocop.products import services as products
 from ocop.rubrics import services as rubrics
 from ocop.rubrics.loader import read_version_file
-from ocop.rubrics.models import RubricVersion
+from ocop.rubrics.models import HistoryImport, RubricVersion
 from ocop.tasks import services as tasks
 from tests.council_support import council_backs
 
@@ -254,8 +256,18 @@ def _version_file(w: World) -> Path:
     return path
 
 
+_HISTORY_FILE = history_csv(history_row("Vải thiều", "HTX Vân Hà", "xã Vân Hà, huyện Việt Yên, Bắc Giang"))
+
+
+def _history_upload(w: World):
+    return history.history_upload_create(
+        actor=w.cast.province_officer, content=_HISTORY_FILE, filename="qd.csv"
+    )
+
+
 def _history(w: World):
-    return rubrics.history_import_apply(actor=w.cast.province_officer, content=csv(*GOOD), filename="qd.csv")
+    preview = history.history_preview(actor=w.cast.province_officer, content=_HISTORY_FILE, filename="qd.csv")
+    return history.write_plan(actor=w.cast.province_officer, preview=preview, filename="qd.csv")
 
 
 def _version_2023():
@@ -1015,18 +1027,56 @@ def _(w: World) -> Act:
     )
 
 
-@recipe("rubrics.history_import_apply", "history_import.apply")
+@recipe("history.write_plan", "history_import.apply")
 def _(w: World) -> Act:
     return Act(lambda: _history(w), w.cast.province_officer, _result)
 
 
-@recipe("rubrics.history_import_undo", "history_import.undo")
+@recipe("history.history_import_undo", "history_import.undo")
 def _(w: World) -> Act:
     c, batch = w.cast, _history(w)
     return Act(
-        lambda: rubrics.history_import_undo(actor=c.province_officer, batch=batch, reason="Nhập nhầm"),
+        lambda: history.history_import_undo(actor=c.province_officer, batch=batch, reason="Nhập nhầm"),
         c.province_officer,
         batch,
+    )
+
+
+@recipe("history.history_upload_create", "history_upload.create")
+def _(w: World) -> Act:
+    return Act(lambda: _history_upload(w), w.cast.province_officer, _result)
+
+
+@recipe("history.history_upload_choose", "history_upload.choose")
+def _(w: World) -> Act:
+    upload = _history_upload(w)
+    group = upload.rows[0]["group"]
+    return Act(
+        lambda: history.history_upload_choose(
+            actor=w.cast.province_officer, upload=upload, choices={group: "new"}
+        ),
+        w.cast.province_officer,
+        upload,
+    )
+
+
+@recipe("history.history_import_start", "history_import.start")
+def _(w: World) -> Act:
+    upload = _history_upload(w)
+    return Act(
+        lambda: history.history_import_start(actor=w.cast.province_officer, upload=upload),
+        w.cast.province_officer,
+        upload,
+    )
+
+
+@recipe("history.history_import_run", "history_import.apply")
+def _(w: World) -> Act:
+    upload = _history_upload(w)
+    return Act(
+        lambda: history.history_import_run(upload.pk),
+        w.cast.province_officer,
+        lambda result: HistoryImport.objects.get(pk=result["batch"]),
     )
 
 
@@ -1276,6 +1326,7 @@ EXEMPT = {
     "products.product_search_text": PURE,
     "rubrics.rubric_sheet_import_preview": "reads and checks a file; writes nothing",
     "rubrics.history_import_preview": "reads and checks a file; writes nothing",
+    "history.history_preview": "reads, checks and matches a file; writes nothing",
     "rubrics.json_document": PURE,
     "rubrics.data_files": READ,
     "rubrics.invalid_from": PURE,

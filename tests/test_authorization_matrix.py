@@ -131,12 +131,13 @@ from ocop.evaluation.models import (
     ScoreSheet,
 )
 from ocop.geo.models import AddressAlias, AdminUnit, Era
+from ocop.geo.models import AdminUnit, Era
+from ocop.history.services import history_preview, history_upload_create, write_plan
 from ocop.producers.models import Producer, ProducerStatus, RecordChangeRequest
 from ocop.producers.services import producer_create, producer_member_add
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.services import product_photo_add, product_update
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport, RubricVersion
-from ocop.rubrics.services import history_import_apply
 from ocop.tasks.models import Status, TaskRun
 from tests.conftest import PASSWORD
 
@@ -262,9 +263,14 @@ ACCOUNTS = [
 ]
 
 RUBRICS = [
-    Row("rubrics:history_import", None, expect(RUNNERS)),
-    Row("rubrics:history_import", None, expect(RUNNERS), method="POST", body={}, redraws=True),
-    Row("rubrics:history_undo", "batch", expect(PROVINCE_UP), method="POST", body={"reason": "Nhập nhầm"}),
+    Row("rubrics:history_import", None, expect(SIGNED_IN)),  # the old address: leads to history:index
+    # --- issue 15: past recognitions become records (ocop.history) ---
+    Row("history:index", None, expect(RUNNERS)),
+    Row("history:index", None, expect(RUNNERS, outcome=STATE), method="POST", body={}),  # no file: 400
+    Row("history:upload", "upload", expect(province=OK)),  # an upload is its author's
+    Row("history:choose", "upload", expect(province=OK), method="POST", body={}),
+    Row("history:apply", "upload", expect(province=OK), method="POST", body={}),
+    Row("history:undo", "batch", expect(PROVINCE_UP), method="POST", body={"reason": "Nhập nhầm"}),
     Row("rubrics:sheet_import", "rubric", expect(central=OK)),
     Row("rubrics:sheet_import", "rubric", expect(central=OK), method="POST", body={}, redraws=True),
     # --- issue 12: paper sheets ---
@@ -1761,9 +1767,12 @@ def _paper_dossier(cast, producer, evaluation_round, seat) -> dict:
 
 
 HISTORY_CSV = (
-    "Tên sản phẩm,Chủ thể,Địa chỉ,Hạng sao,Điểm,Số quyết định,Ngày quyết định,Cấp công nhận\n"
-    'Mật ong rừng,Hộ Nguyễn Văn A,"Phường Vân Hà, Bắc Ninh",4,71,9/QĐ-UBND,10/08/2025,tỉnh\n'
+    "Tên sản phẩm,Chủ thể,Địa chỉ,Hạng sao,Điểm,Số quyết định,Ngày quyết định,Cấp công nhận,Bộ sản phẩm\n"
+    'Mật ong rừng,Hộ Nguyễn Văn A,"Phường Vân Hà, Bắc Ninh",4,71,9/QĐ-UBND,10/08/2025,tỉnh,2.2\n'
 ).encode()
+HISTORY_CSV_2 = HISTORY_CSV.replace(b"9/Q", b"19/Q").replace(
+    "Mật ong rừng".encode(), "Mật ong hoa nhãn".encode()
+)
 
 SECRETS = (
     "Hợp tác xã Vải thiều và Mật ong Vân Hà",
@@ -1857,6 +1866,12 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         actor=cast.province_officer,
         address=CHU_ALIAS,
         unit=AdminUnit.objects.get(era=Era.LEGACY, code="07525"),
+    history_preview_ok = history_preview(
+        actor=cast.province_officer, content=HISTORY_CSV, filename="quyet-dinh.csv"
+    )
+    batch = write_plan(actor=cast.province_officer, preview=history_preview_ok, filename="quyet-dinh.csv")
+    history_upload = history_upload_create(
+        actor=cast.province_officer, content=HISTORY_CSV_2, filename="quyet-dinh-2.csv"
     )
     failed = TaskRun.objects.create(
         name="tasks.probe", status=Status.FAILED, attempts=3, max_attempts=3, unit=cast.commune, error="SMTP"
@@ -1881,6 +1896,7 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         "account:inactive": {"user_id": former.pk},
         "role": {"role_id": Role.objects.get(user=cast.producer_user).pk},
         "batch": {"batch_id": batch.pk},
+        "upload": {"upload_id": history_upload.pk},
         "rubric": {"code": "2023"},
         "failed_run": {"run_id": failed.pk},
         "finished_run": {"run_id": finished.pk},

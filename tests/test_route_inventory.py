@@ -95,8 +95,13 @@ ACCESS: dict[str, str] = {
     "rubrics:version": PUBLIC,
     "rubrics:sheet": PUBLIC,
     "rubrics:history_import": MATRIX,
-    "rubrics:history_undo": MATRIX,
     "rubrics:sheet_import": MATRIX,
+    # --- issue 15: past recognitions become records ---
+    "history:index": MATRIX,
+    "history:upload": MATRIX,
+    "history:choose": MATRIX,
+    "history:apply": MATRIX,
+    "history:undo": MATRIX,
     # evaluation pages
     "evaluation:home": MATRIX,
     "evaluation:results": MATRIX,

@@ -22,7 +22,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "certification:list", "Giấy chứng nhận"),
     (Capability.ACT_AS_PRODUCER, "certification:list", "Giấy chứng nhận của tôi"),
     (Capability.MANAGE_RUBRICS, "rubrics:list", "Bộ tiêu chí"),
-    (Capability.RECOGNISE, "rubrics:history_import", "Nhập kết quả công nhận cũ"),
+    (Capability.RECOGNISE, "history:index", "Nhập kết quả công nhận cũ"),
     (Capability.MANAGE_ROLES, "accounts:roles", "Phân quyền"),
     (Capability.MANAGE_ROLES, "accounts:users", "Tài khoản"),
     (Capability.READ_AUDIT, "accounts:audit", "Nhật ký"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from ocop.catalog import exports, selectors, where_to_buy
 from ocop.catalog.ratelimit import throttle
 from ocop.catalog.search import count_limit
+from ocop.certification.selectors import paper_note_of
 from ocop.core.errors import DomainError, NotFound, RateLimited
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
@@ -188,6 +189,7 @@ def product(request, product_id: int):
         "photos": selectors.photos_of(entry.product),
         "channels": channels,
         "places": where_to_buy.places_for(entry),
+        "paper_note": paper_note_of(entry.certificate_id),
     }
     return render(request, "catalog/product.html", context)
 

@@ -67,6 +67,14 @@ class DecisionStatus(models.TextChoices):
     REJECTED = "rejected", _("Đã trả lại")
 
 
+class Origin(models.TextChoices):
+    """Where a decision or certificate comes from: issued in ocop, or recorded from a paper decision made before
+    the province used ocop (a history import, `ocop.history`)."""
+
+    OCOP = "ocop", _("Cấp trên hệ thống OCOP")
+    PAPER = "paper", _("Ghi nhận từ quyết định giấy")
+
+
 class RecognitionDecision(models.Model):
     """A decision recognising evaluation results (*quyết định công nhận kết quả đánh giá, phân hạng sản phẩm
     OCOP*). Drafted by one official (maker) and approved by another (checker); approval issues the certificates."""
@@ -84,6 +92,14 @@ class RecognitionDecision(models.Model):
     )
     checked_at = models.DateTimeField(null=True, blank=True)
     check_note = models.TextField(blank=True)
+    # A paper decision recorded by a history import: who issued it then (the level and the unit of its time,
+    # e.g. "UBND tỉnh Bắc Giang" before the 2025 merger); `authority` is the province that keeps it today.
+    origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.OCOP)
+    issuing_level = models.CharField(max_length=20, blank=True)
+    issuer_name = models.CharField("Cơ quan ban hành", max_length=200, blank=True)
+    issuer_unit = models.ForeignKey(
+        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     authority_id: int
     items: RelatedManager[DecisionItem]
@@ -91,16 +107,26 @@ class RecognitionDecision(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [
-            # A returned draft frees its number for the corrected one.
+            # A returned draft frees its number for the corrected one. Paper decisions of the units of their
+            # time may share a number within today's province (two merged provinces' "123/QĐ-UBND").
             models.UniqueConstraint(
                 fields=["authority", "number"],
-                condition=~models.Q(status=DecisionStatus.REJECTED),
+                condition=~models.Q(status=DecisionStatus.REJECTED) & models.Q(origin="ocop"),
                 name="certification_decision_number_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["issuer_unit", "issuing_level", "number", "date"],
+                condition=models.Q(origin="paper"),
+                name="certification_paper_decision_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.date:%d/%m/%Y})"
+
+    @property
+    def is_paper(self) -> bool:
+        return self.origin == Origin.PAPER
 
 
 class ApplicationKind(models.TextChoices):
@@ -214,6 +240,8 @@ class Certificate(models.Model):
     producer_address = models.CharField("Địa chỉ", max_length=300, blank=True)
     producer_place = models.CharField("Đơn vị hành chính", max_length=300, blank=True)  # unit names then
     producer_tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
+    # Recorded from a paper decision by a history import (its number as printed, or one ocop generated).
+    origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.OCOP)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -249,6 +277,22 @@ class Certificate(models.Model):
 
     def get_effective_status_display(self) -> str:
         return str(EffectiveStatus(self.effective_status()).label)
+
+    @property
+    def is_paper(self) -> bool:
+        return self.origin == Origin.PAPER
+
+    @property
+    def paper_note(self) -> str:
+        """What every page showing a certificate recorded from a paper decision says about it ("" otherwise)."""
+        if self.origin != Origin.PAPER:
+            return ""
+        return _(
+            "Ghi nhận từ quyết định %(number)s ngày %(date)s, cấp bằng giấy (không do hệ thống OCOP cấp)."
+        ) % {
+            "number": self.decision.number,
+            "date": self.decision.date.strftime("%d/%m/%Y"),
+        }
 
 
 class ChangeKind(models.TextChoices):

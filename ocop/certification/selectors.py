@@ -26,6 +26,7 @@ from ocop.certification.models import (
     DecisionStatus,
     EffectiveStatus,
     IssuingAuthority,
+    Origin,
     RecognitionDecision,
     RevocationList,
     SigningKey,
@@ -59,6 +60,16 @@ def certificate_summary(certificate: Certificate, today: datetime.date | None = 
         "status": api_status(certificate, today),
         "qr": certificate_qr_text(certificate),
     }
+
+
+def paper_note_of(certificate_id: int | None) -> str:
+    """ "Recorded from decision N, issued on paper" for a certificate a history import recorded; "" otherwise."""
+    if certificate_id is None:
+        return ""
+    certificate = (
+        Certificate.objects.filter(pk=certificate_id, origin=Origin.PAPER).select_related("decision").first()
+    )
+    return certificate.paper_note if certificate is not None else ""
 
 
 def current_certificate_for(product) -> Certificate | None:

@@ -47,6 +47,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "decision_date": ("ngày quyết định", "ngày ban hành", "ngày công nhận", "decision date", "date"),
     "level": ("cấp công nhận", "cấp", "level"),
     "product_set": ("bộ sản phẩm", "nhóm sản phẩm", "product set"),
+    "certificate_number": ("số giấy chứng nhận", "số gcn", "certificate number"),
+    "tax_code": ("mã số thuế", "mst", "tax code"),
 }
 REQUIRED = ("product", "producer", "address", "stars", "decision_number", "decision_date")
 COLUMN_LABELS = {
@@ -59,6 +61,8 @@ COLUMN_LABELS = {
     "decision_date": "Ngày quyết định",
     "level": "Cấp công nhận",
     "product_set": "Bộ sản phẩm",
+    "certificate_number": "Số giấy chứng nhận",
+    "tax_code": "Mã số thuế",
 }
 DEFAULT_LEVEL = "province"
 _LEVEL_WORDS = {
@@ -97,6 +101,8 @@ class HistoryRow:
     version: m.RubricVersion | None = None
     product_set_name: str = ""
     expires_on: date | None = None
+    certificate_number: str = ""  # as printed, when the file has it
+    tax_code: str = ""
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -183,13 +189,14 @@ def read_history(
     if errors_only(issues):
         return HistoryPreview([], issues)
     resolver = resolver or PlaceResolver()
+    rubric = RubricOnDay()
     out: list[HistoryRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     for index in range(header_index + 1, len(rows)):
         raw = list(rows[index])
         if not any(cell_text(c) for c in raw):
             continue
-        row = _read_row(index + 1, raw, columns, resolver)
+        row = _read_row(index + 1, raw, columns, resolver, rubric)
         key = (fold(row.product_name), fold(row.producer_name), fold(row.decision_number))
         if key in seen:
             row.issues.append(
@@ -203,7 +210,13 @@ def read_history(
     return HistoryPreview(out, issues)
 
 
-def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: PlaceResolver) -> HistoryRow:
+def _read_row(
+    number: int,
+    raw: list[Any],
+    columns: dict[str, int],
+    resolver: PlaceResolver,
+    rubric: RubricOnDay | None = None,
+) -> HistoryRow:
     def cell(key: str) -> Any:
         position = columns.get(key)
         return raw[position] if position is not None and position < len(raw) else None
@@ -218,6 +231,8 @@ def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: Pl
     row.address = cell_text(cell("address"))
     row.decision_number = cell_text(cell("decision_number"))
     row.product_set_name = cell_text(cell("product_set"))
+    row.certificate_number = cell_text(cell("certificate_number"))
+    row.tax_code = cell_text(cell("tax_code"))
     for key, value in (
         ("product", row.product_name),
         ("producer", row.producer_name),
@@ -258,13 +273,26 @@ def _read_row(number: int, raw: list[Any], columns: dict[str, int], resolver: Pl
         row.current_province = (
             found.unit.current_province or found.unit
         )  # a current province rolls up to itself
-    _check_against_rubric(row, problem, stars_text=cell_text(cell("stars")))
+    _check_against_rubric(row, problem, stars_text=cell_text(cell("stars")), rubric=rubric or RubricOnDay())
     return row
 
 
-def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str) -> None:
-    version = version_in_force(row.decision_date) if row.decision_date is not None else None
-    engine = engine_version(version.code) if version is not None else None
+class RubricOnDay:
+    """The version in force on a day and its engine, read once per file: a country's file has thousands of rows
+    but a few hundred decision dates, and two queries a row were most of a large preview's time."""
+
+    def __init__(self) -> None:
+        self._days: dict[date, tuple[m.RubricVersion | None, Any]] = {}
+
+    def __call__(self, day: date) -> tuple[m.RubricVersion | None, Any]:
+        if day not in self._days:
+            version = version_in_force(day)
+            self._days[day] = (version, engine_version(version.code) if version is not None else None)
+        return self._days[day]
+
+
+def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str, rubric: RubricOnDay) -> None:
+    version, engine = rubric(row.decision_date) if row.decision_date is not None else (None, None)
     # The stars a certificate may carry are the bands the version marks recognised (3★–5★ in both shipped).
     allowed = sorted(engine.recognised_stars) if engine is not None else []
     if row.stars is None or (engine is not None and row.stars not in allowed):

@@ -6,7 +6,6 @@ app_name = "rubrics"
 urlpatterns = [
     path("", views.version_list, name="list"),
     path("history/", views.history_import, name="history_import"),
-    path("history/<int:batch_id>/undo/", views.history_undo, name="history_undo"),
     path("missing-sheets/", views.missing_sheets, name="missing_sheets"),
     path("<str:code>/", views.version_detail, name="version"),
     path("<str:code>/sheets/<str:product_set>/template.xlsx", views.sheet_template, name="sheet_template"),

@@ -1,5 +1,5 @@
 """Pages: rubric versions and their sheets (public), self-assessment on a sheet with "what held it back",
-the sheet import for central officers, and the import of past recognition decisions for officers."""
+the sheet import for central officers (the import of past recognition decisions lives in `ocop.history`)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from ocop.accounts.policies import Capability, can, has_capability
+from ocop.accounts.policies import Capability, has_capability
 from ocop.core.refusals import refusal, shows_refusals
 
-from . import models as m
 from .advice import held_back
 from .engine import score_sheet
-from .forms import HistoryUploadForm, SheetUploadForm
+from .forms import SheetUploadForm
 from .issues import RubricFileInvalid, ScoringError
 from .selectors import (
     engine_version,
-    history_imports_visible_to,
     product_sets_of,
     product_sets_without_sheet,
     rubric_version_get,
@@ -32,9 +30,6 @@ from .selectors import (
     version_in_force,
 )
 from .services import (
-    history_import_apply,
-    history_import_preview,
-    history_import_undo,
     rubric_sheet_import_apply,
     rubric_sheet_import_preview,
 )
@@ -223,66 +218,10 @@ def sheet_import(request, code: str):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def history_import(request):
-    """Past recognition decisions from a province's spreadsheet: preview with every problem, then apply."""
-    if not has_capability(request.user, Capability.RECOGNISE):
-        raise Http404
-    form = HistoryUploadForm(request.POST or None, request.FILES or None)
-    preview = token = None
-    if request.method == "POST" and request.POST.get("confirm"):
-        data = _unsigned(request.POST["confirm"])
-        with refusal(request):
-            try:
-                batch = history_import_apply(
-                    actor=request.user,
-                    content=bytes.fromhex(data["content"]),
-                    filename=data["filename"],
-                    mapping=data.get("mapping") or None,
-                )
-            except RubricFileInvalid as invalid:
-                messages.error(request, "; ".join(invalid.describe(_lang())[:5]))
-            else:
-                messages.success(request, _("Đã nhập %(rows)s quyết định công nhận.") % {"rows": batch.rows})
-                return redirect("rubrics:history_import")
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        mapping = form.cleaned_data["mapping"]
-        preview = history_import_preview(
-            actor=request.user, content=content, filename=upload.name, mapping=mapping
-        )
-        if preview.ok:
-            token = _signed(content, filename=upload.name, mapping=mapping)
-    batches = history_imports_visible_to(request.user)[:50]
-    return render(
-        request,
-        "rubrics/history_import.html",
-        {
-            "form": form,
-            "preview": preview,
-            "token": token,
-            "batches": batches,
-            "issues": [i.as_dict(_lang()) for i in preview.all_issues] if preview else [],
-        },
-    )
-
-
-@login_required
-@require_POST
-def history_undo(request, batch_id: int):
-    if not has_capability(request.user, Capability.RECOGNISE):
-        raise Http404
-    batch = get_object_or_404(m.HistoryImport, pk=batch_id)
-    # A batch the officer may not undo is reported like a missing one (its rows lie in another province).
-    if batch.created_by_id != request.user.pk and not all(
-        can(request.user, Capability.RECOGNISE, r.unit) for r in batch.recognitions.select_related("unit")
-    ):
-        raise Http404
-    with refusal(request):
-        history_import_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", "")[:300])
-        messages.success(request, _("Đã hủy lần nhập %(file)s.") % {"file": batch.filename})
-    return redirect("rubrics:history_import")
+    """The import of past recognitions moved to `ocop.history` (it now creates the records): the old address
+    leads there."""
+    return redirect("history:index")
 
 
 # Product sets without a digital sheet (issue 12) ------------------------------------------------------------

@@ -20,6 +20,7 @@ TASK_LABELS = {
     "tasks.requeue_stale": _("Đưa lại công việc bị treo vào hàng đợi"),
     "planning.refresh_values": _("Cập nhật số liệu chỉ tiêu OCOP"),
     "planning.generate_report": _("Tạo báo cáo kết quả thực hiện Chương trình OCOP"),
+    "history.apply_import": _("Ghi tệp kết quả công nhận trước đây vào hệ thống"),
 }
 
 

@@ -7,19 +7,11 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ocop.certification.rules import valid_until
 from ocop.core.dates import add_months
 from ocop.core.errors import Forbidden
-from ocop.rubrics.issues import RubricFileInvalid
-from ocop.rubrics.models import HistoricalRecognition, HistoryImport
-from ocop.rubrics.services import (
-    history_import_apply,
-    history_import_preview,
-    history_import_undo,
-    rubric_version_load,
-)
+from ocop.rubrics.services import history_import_preview, rubric_version_load
 from tests.state_support import nothing_changes
 
 from .helpers import raw
@@ -66,24 +58,18 @@ def test_a_score_that_disagrees_with_the_star_is_flagged_not_refused(cast):
     assert preview.rows[0].issues[0].message("vi") == (
         "Điểm 65 thuộc hạng 3 sao theo bộ tiêu chí 2019, nhưng quyết định ghi 4 sao."
     )
-    batch = history_import_apply(actor=cast.province_officer, content=content)
-    assert batch.flagged == 2
-    assert HistoricalRecognition.objects.filter(batch=batch, flagged=True).count() == 2
 
 
-def test_an_unknown_place_refuses_the_whole_file_naming_the_row(cast):
+def test_an_unknown_place_is_an_error_naming_the_row(cast):
     content = csv(
         *GOOD, 'Bánh đa,HTX X,"xã Không Có, huyện Việt Yên, Bắc Giang",3,,3/QĐ-UBND,01/02/2022,tỉnh'
     )
-    before = HistoricalRecognition.objects.count()
-    with pytest.raises(RubricFileInvalid) as excinfo:
-        history_import_apply(actor=cast.province_officer, content=content)
-    issue = excinfo.value.issues[0]
+    preview = history_import_preview(actor=cast.province_officer, content=content)
+    assert not preview.ok
+    issue = [i for i in preview.all_issues if i.severity == "error"][0]
     assert issue.code == "unknown_place"
     assert issue.where("vi") == "dòng 5 › cột Địa chỉ"
     assert "Không Có" in issue.message("vi")
-    assert HistoricalRecognition.objects.count() == before
-    assert not HistoryImport.objects.exists()
 
 
 def test_rows_outside_the_officers_province_are_refused(cast):
@@ -99,7 +85,7 @@ def test_only_officers_who_recognise_may_import(cast):
             history_import_preview(actor=person, content=csv(*GOOD))
 
 
-def test_apply_then_undo_an_xlsx_with_the_provinces_own_headers(cast):
+def test_an_xlsx_with_the_provinces_own_headers_is_read(cast):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["DANH SÁCH SẢN PHẨM OCOP ĐÃ CÔNG NHẬN"])
@@ -126,14 +112,11 @@ def test_apply_then_undo_an_xlsx_with_the_provinces_own_headers(cast):
         "decision_number": "QĐ số",
         "decision_date": "Ngày ký",
     }
-    batch = history_import_apply(
+    preview = history_import_preview(
         actor=cast.province_officer, content=buffer.getvalue(), filename="cu.xlsx", mapping=mapping
     )
-    row = HistoricalRecognition.objects.get(batch=batch)
+    (row,) = preview.rows
     assert (row.stars, row.score, row.expires_on, row.level) == (4, 75.5, date(2025, 1, 30), "province")
-    history_import_undo(actor=cast.province_officer, batch=batch, reason="Nhập nhầm tệp")
-    assert not HistoricalRecognition.objects.filter(batch=batch).exists()
-    assert HistoryImport.objects.get(pk=batch.pk).undone_at is not None
 
 
 def test_expiry_adds_whole_months_and_clamps_the_day():
@@ -154,16 +137,6 @@ def test_an_imported_decision_ends_the_day_a_certificate_of_that_decision_would(
     (found,) = preview.rows
     assert found.expires_on == valid_until(decided)
     assert found.expires_on == add_months(decided, 36) - timedelta(days=1)
-
-
-def test_the_preview_names_the_column_as_the_last_valid_day(cast, login):
-    officer = login(cast.province_officer)
-    row = 'Mật ong,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,,9/QĐ-UBND,21/08/2021,tỉnh'
-    upload = SimpleUploadedFile("qd.csv", csv(row), content_type="text/csv")
-    response = officer.post("/rubrics/history/", {"file": upload})
-    assert response.context["token"], response.context["issues"]
-    page = response.content.decode()
-    assert "Có giá trị đến hết ngày" in page and "20/08/2024" in page and "21/08/2024" not in page
 
 
 def test_the_stars_a_row_may_carry_are_the_bands_the_loaded_version_recognises(cast):

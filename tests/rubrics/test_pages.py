@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from ocop.rubrics.models import HistoricalRecognition, Sheet
+from ocop.rubrics.models import Sheet
 
 from .helpers import best_answers, version
 from .test_sheet_import import rows_of, synthetic, xlsx_bytes
@@ -82,36 +82,7 @@ def test_a_broken_sheet_shows_every_problem_and_offers_no_confirm(cast, login):
     assert "dòng 2 › cột Phần" in body and "dòng 2 › cột Điểm" in body
 
 
-def test_a_province_officer_imports_past_decisions(cast, login):
+def test_the_old_history_address_leads_to_the_history_import(cast, login):
     officer = login(cast.province_officer)
-    text = (
-        "Tên sản phẩm,Chủ thể,Địa chỉ,Hạng sao,Điểm,Số quyết định,Ngày quyết định\n"
-        'Vải thiều,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,72,1/QĐ-UBND,21/08/2021\n'
-    )
-    upload = io.BytesIO(text.encode())
-    upload.name = "qd.csv"
-    preview = officer.post("/rubrics/history/", {"file": upload})
-    assert "Xã Vân Hà, Thị Xã Việt Yên, Tỉnh Bắc Giang" in preview.content.decode()
-    officer.post("/rubrics/history/", {"confirm": preview.context["token"]})
-    assert (
-        HistoricalRecognition.objects.filter(unit__code="07804", current_province=cast.province).count() == 1
-    )
-    assert login(cast.producer_user).get("/rubrics/history/").status_code == 404
-
-
-def test_the_history_page_takes_the_provinces_own_column_names(cast, login):
-    officer = login(cast.province_officer)
-    text = (
-        "SP,Đơn vị,Nơi sản xuất,Sao,QĐ số,Ngày ký\n"
-        'Vải thiều,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,1/QĐ-UBND,21/08/2021\n'
-    )
-    mapping = "product = SP\nproducer = Đơn vị\naddress = Nơi sản xuất\nstars = Sao\ndecision_number = QĐ số\ndecision_date = Ngày ký"
-    upload = io.BytesIO(text.encode())
-    upload.name = "rieng.csv"
-    preview = officer.post("/rubrics/history/", {"file": upload, "mapping": mapping})
-    assert preview.context["token"], preview.context["issues"]
-    officer.post("/rubrics/history/", {"confirm": preview.context["token"]})
-    assert HistoricalRecognition.objects.filter(product_name="Vải thiều", unit__code="07804").exists()
-    upload.seek(0)
-    bad = officer.post("/rubrics/history/", {"file": upload, "mapping": "san pham = SP"})
-    assert "không đúng dạng" in bad.content.decode()
+    response = officer.get("/rubrics/history/")
+    assert (response.status_code, response["Location"]) == (302, "/history/")

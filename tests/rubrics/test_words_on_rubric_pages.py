@@ -8,7 +8,6 @@ import io
 import pytest
 
 from ocop.rubrics.issues import Issue
-from ocop.rubrics.models import HistoricalRecognition
 from ocop.rubrics.services import history_import_preview, rubric_version_load
 from tests.rubrics.helpers import raw
 
@@ -54,19 +53,22 @@ def test_the_version_page_names_levels_and_keeps_source_notes_for_maintainers(cl
 def test_own_column_names_are_given_by_the_standard_header(cast, login):
     officer = login(cast.province_officer)
     text = (
-        "SP,Đơn vị,Nơi sản xuất,Sao,QĐ số,Ngày ký\n"
-        'Vải thiều,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,1/QĐ-UBND,21/08/2021\n'
+        "SP,Đơn vị,Nơi sản xuất,Sao,QĐ số,Ngày ký,Nhóm\n"
+        'Vải thiều,HTX Vân Hà,"xã Vân Hà, huyện Việt Yên, Bắc Giang",4,1/QĐ-UBND,21/08/2021,1.1\n'
     )
     mapping = (
         "Tên sản phẩm = SP\nChủ thể = Đơn vị\nĐịa chỉ = Nơi sản xuất\nHạng sao = Sao\n"
-        "Số quyết định = QĐ số\nngay quyet dinh = Ngày ký"
+        "Số quyết định = QĐ số\nngay quyet dinh = Ngày ký\nBộ sản phẩm = Nhóm"
     )
     upload = io.BytesIO(text.encode())
     upload.name = "rieng.csv"
-    preview = officer.post("/rubrics/history/", {"file": upload, "mapping": mapping})
-    assert preview.context["token"], preview.context["issues"]
-    officer.post("/rubrics/history/", {"confirm": preview.context["token"]})
-    assert HistoricalRecognition.objects.filter(product_name="Vải thiều").exists()
+    page = officer.post("/history/", {"file": upload, "mapping": mapping}, follow=True)
+    upload_record = page.context["upload"]
+    assert upload_record.ok, upload_record.rows
+    assert "Vải thiều" in page.content.decode()
+    upload.seek(0)
+    bad = officer.post("/history/", {"file": upload, "mapping": "san pham = SP"})
+    assert "không đúng dạng" in bad.content.decode()
 
 
 def test_a_missing_history_column_is_named_as_the_template_writes_it(cast, login):
@@ -75,6 +77,6 @@ def test_a_missing_history_column_is_named_as_the_template_writes_it(cast, login
         "Tên sản phẩm,Chủ thể,Hạng sao,Số quyết định,Ngày quyết định\nA,B,4,1/QĐ,21/08/2021\n".encode()
     )
     upload.name = "thieu.csv"
-    page = officer.post("/rubrics/history/", {"file": upload}).content.decode()
+    page = officer.post("/history/", {"file": upload}, follow=True).content.decode()
     assert "Thiếu cột «Địa chỉ»" in page
     assert "«address»" not in page and "«địa chỉ»" not in page

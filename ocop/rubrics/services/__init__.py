@@ -1,7 +1,8 @@
 """Writes of the rubrics app, one module per lifecycle: rubric versions and their sheets (`versions`), past
-recognition decisions imported from a province's file (`past_results`). Callers import the package."""
+recognition decisions read and checked from a province's file (`past_results`; the records they become are
+written by `ocop.history`). Callers import the package."""
 
-from .past_results import history_import_apply, history_import_preview, history_import_undo
+from .past_results import history_import_preview
 from .versions import (
     CREATED,
     DATA_DIR,
@@ -26,9 +27,7 @@ __all__ = [
     "UPDATED",
     "LoadResult",
     "data_files",
-    "history_import_apply",
     "history_import_preview",
-    "history_import_undo",
     "invalid_from",
     "issues_text",
     "json_document",
