@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.certification",
     "ocop.catalog",
+    "ocop.promotion",
     "ocop.api",
     "ocop.demo",
 ]

@@ -23,6 +23,7 @@ APP_URLS = [
     ("certificates/", "ocop.certification.urls"),
     ("catalog/", "ocop.catalog.urls"),
     ("tasks/", "ocop.tasks.urls"),
+    ("promotion/", "ocop.promotion.urls"),
 ]
 urlpatterns += [path(prefix, include(module_name)) for prefix, module_name in APP_URLS]
 

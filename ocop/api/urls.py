@@ -34,6 +34,7 @@ ROUTERS = [
     ("/evaluation", "ocop.evaluation.api"),
     ("/certificates", "ocop.certification.api"),
     ("/catalog", "ocop.catalog.api"),
+    ("/promotion", "ocop.promotion.api"),
 ]
 for prefix, module_name in ROUTERS:
     api.add_router(prefix, import_module(module_name).router)

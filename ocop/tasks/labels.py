@@ -18,6 +18,7 @@ TASK_LABELS = {
     "tasks.probe": _("Kiểm tra hệ thống"),
     "tasks.purge_finished": _("Dọn công việc đã xong"),
     "tasks.requeue_stale": _("Đưa lại công việc bị treo vào hàng đợi"),
+    "promotion.check_listing_links": _("Kiểm tra liên kết gian hàng thương mại điện tử"),
 }
 
 
