@@ -14,6 +14,7 @@ from ocop.accounts.policies import active_roles
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.geo.models import Level
 from ocop.producers.forms import provinces
+from ocop.products.models import Product
 from ocop.products.selectors import products_visible_to
 from ocop.promotion import platforms, policies, selectors, services
 from ocop.promotion.forms import (
@@ -128,8 +129,10 @@ def participation_create(request, pk: int):
     found = selectors.event_get(request.user, pk)
     if not policies.may_report(request.user):
         raise Http404
+    # Offered: the person's own products (or their area's); any product is read back, and the service says
+    # whether this person may report it.
     products = products_visible_to(request.user).order_by("name", "pk")[:FORM_CHOICES]
-    form = ParticipationForm(request.POST or None, products=products_visible_to(request.user))
+    form = ParticipationForm(request.POST or None, products=Product.objects.select_related("producer"))
     form.fields["product"].choices = [("", "—")] + [(p.pk, f"{p.name} – {p.producer.name}") for p in products]
     title = _("Kết quả tham gia «%(event)s»") % {"event": found.name}
     if request.method == "POST" and form.is_valid():
@@ -270,7 +273,7 @@ def listing_create(request):
     if not policies.may_report(request.user):
         raise Http404
     products = products_visible_to(request.user).order_by("name", "pk")
-    form = ListingForm(request.POST or None, products=products)
+    form = ListingForm(request.POST or None, products=Product.objects.select_related("producer"))
     form.fields["product"].choices = [("", "—")] + [
         (p.pk, f"{p.name} – {p.producer.name}") for p in products[:FORM_CHOICES]
     ]
@@ -319,7 +322,9 @@ def gift_set_create(request):
         raise Http404
     products = selectors.certified_products_for(request.user)
     form = GiftSetForm(
-        request.POST or None, products=products, initial={"province": _default_province(request.user)}
+        request.POST or None,
+        products=selectors.certified_products(),
+        initial={"province": _default_province(request.user)},
     )
     form.setup_communes(request.POST.get("province") or _default_province(request.user))
     form.fields["products"].choices = [
