@@ -1139,8 +1139,8 @@ def _promotion_story(w: World):
     """Two certified products of the honey cooperative (the certification story) and a fair in Bắc Ninh."""
     from ocop.promotion import services as promotion
 
-    story = w.fixture("story")
-    w.fixture("issue")([(story.honey, 4, "78.50", None), (story.lychee, 3, "62.00", None)])
+    tale = w.fixture("story")
+    w.fixture("issue")([(tale.honey, 4, "78.50", None), (tale.lychee, 3, "62.00", None)])
     event = promotion.event_create(
         actor=w.cast.province_officer,
         name="Hội chợ OCOP Bắc Ninh",
@@ -1149,7 +1149,7 @@ def _promotion_story(w: World):
         ends_on=TODAY,
         organiser="Sở Nông nghiệp và Môi trường",
     )
-    return story, event
+    return tale, event
 
 
 def _shop(w: World):
@@ -1187,9 +1187,9 @@ def _(w: World) -> Act:
 def _reported(w: World):
     from ocop.promotion import services as promotion
 
-    story, event = _promotion_story(w)
+    tale, event = _promotion_story(w)
     return promotion.participation_record(
-        actor=w.cast.producer_user, event=event, product=story.honey, sales_vnd=5
+        actor=w.cast.producer_user, event=event, product=tale.honey, sales_vnd=5
     )
 
 
@@ -1197,10 +1197,10 @@ def _reported(w: World):
 def _(w: World) -> Act:
     from ocop.promotion import services as promotion
 
-    story, event = _promotion_story(w)
+    tale, event = _promotion_story(w)
     producer = w.cast.producer_user
     return Act(
-        lambda: promotion.participation_record(actor=producer, event=event, product=story.honey, sales_vnd=5),
+        lambda: promotion.participation_record(actor=producer, event=event, product=tale.honey, sales_vnd=5),
         producer,
         _result,
     )
@@ -1235,19 +1235,19 @@ def _(w: World) -> Act:
 def _(w: World) -> Act:
     from ocop.promotion import services as promotion
 
-    story, _event = _promotion_story(w)
+    tale, _event = _promotion_story(w)
     shop, officer = _shop(w), w.cast.commune_officer
     return Act(
-        lambda: promotion.shop_product_add(actor=officer, shop=shop, product=story.honey), officer, shop
+        lambda: promotion.shop_product_add(actor=officer, shop=shop, product=tale.honey), officer, shop
     )
 
 
 def _listed(w: World):
     from ocop.promotion import services as promotion
 
-    story, _event = _promotion_story(w)
+    tale, _event = _promotion_story(w)
     return promotion.listing_record(
-        actor=w.cast.producer_user, product=story.honey, url="https://shopee.vn/a-i.1.2"
+        actor=w.cast.producer_user, product=tale.honey, url="https://shopee.vn/a-i.1.2"
     )
 
 
@@ -1255,12 +1255,10 @@ def _listed(w: World):
 def _(w: World) -> Act:
     from ocop.promotion import services as promotion
 
-    story, _event = _promotion_story(w)
+    tale, _event = _promotion_story(w)
     producer = w.cast.producer_user
     return Act(
-        lambda: promotion.listing_record(
-            actor=producer, product=story.honey, url="https://shopee.vn/a-i.1.2"
-        ),
+        lambda: promotion.listing_record(actor=producer, product=tale.honey, url="https://shopee.vn/a-i.1.2"),
         producer,
         _result,
     )
@@ -1302,11 +1300,11 @@ def _(w: World) -> Act:
 def _(w: World) -> Act:
     from ocop.promotion import services as promotion
 
-    story, _event = _promotion_story(w)
+    tale, _event = _promotion_story(w)
     officer = w.cast.province_officer
     return Act(
         lambda: promotion.gift_set_create(
-            actor=officer, name="Quà Kinh Bắc", unit=w.cast.province, products=[story.honey, story.lychee]
+            actor=officer, name="Quà Kinh Bắc", unit=w.cast.province, products=[tale.honey, tale.lychee]
         ),
         officer,
         _result,

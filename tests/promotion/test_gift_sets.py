@@ -21,11 +21,16 @@ def test_a_gift_set_needs_two_certified_products_and_nothing_is_stored_otherwise
         ([shelf.honey, shelf.draft], "product_not_certified"),
     ):
         with pytest.raises(Invalid) as refused:
-            services.gift_set_create(actor=cast.province_officer, name="Quà Kinh Bắc", unit=cast.province, products=products)
+            services.gift_set_create(
+                actor=cast.province_officer, name="Quà Kinh Bắc", unit=cast.province, products=products
+            )
         assert refused.value.code == code
     with pytest.raises(Forbidden):
         services.gift_set_create(
-            actor=cast.other_province_officer, name="Quà", unit=cast.province, products=[shelf.honey, shelf.lychee]
+            actor=cast.other_province_officer,
+            name="Quà",
+            unit=cast.province,
+            products=[shelf.honey, shelf.lychee],
         )
     assert (GiftSet.objects.count(), AuditEvent.objects.count()) == before
 
@@ -40,4 +45,7 @@ def test_a_gift_set_is_shown_on_the_pages_of_its_products(client, cast, shelf):
     )
     page = client.get(reverse("catalog:product", args=[shelf.lychee.pk])).content.decode()
     assert "Bộ quà tặng «Quà tặng Kinh Bắc»" in page
-    assert "Quà tặng Kinh Bắc" not in client.get(reverse("catalog:product", args=[shelf.longan.pk])).content.decode()
+    assert (
+        "Quà tặng Kinh Bắc"
+        not in client.get(reverse("catalog:product", args=[shelf.longan.pk])).content.decode()
+    )

@@ -50,8 +50,15 @@ def platform(monkeypatch):
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "ftp://shopee.vn/mat-ong", "shopee.vn/mat-ong", "", "https://", "http://a b.vn/x",
-     "https://shopee.vn/" + "a" * 600],
+    [
+        "javascript:alert(1)",
+        "ftp://shopee.vn/mat-ong",
+        "shopee.vn/mat-ong",
+        "",
+        "https://",
+        "http://a b.vn/x",
+        "https://shopee.vn/" + "a" * 600,
+    ],
 )
 def test_a_link_that_is_not_http_is_refused_and_nothing_is_stored(cast, shelf, url):
     before = (Listing.objects.count(), AuditEvent.objects.count())
@@ -63,31 +70,50 @@ def test_a_link_that_is_not_http_is_refused_and_nothing_is_stored(cast, shelf, u
 
 def test_a_listing_shows_on_the_product_page_once_confirmed(client, cast, shelf):
     listing = services.listing_record(
-        actor=cast.producer_user, product=shelf.honey, url="https://shopee.vn/mat-ong-hoa-vai-van-ha-i.123.456"
+        actor=cast.producer_user,
+        product=shelf.honey,
+        url="https://shopee.vn/mat-ong-hoa-vai-van-ha-i.123.456",
     )
     assert (listing.status, listing.platform) == (Confirmation.PENDING, "shopee")
     page = lambda: client.get(reverse("catalog:product", args=[shelf.honey.pk])).content.decode()  # noqa: E731
     assert "shopee.vn/mat-ong" not in page()
-    assert indicators.products_listed_online(province_id=shelf.honey.producer.unit.current_province_id,
-                                             commune_id=None, year=TODAY.year) == 0
+    assert (
+        indicators.products_listed_online(
+            province_id=shelf.honey.producer.unit.current_province_id, commune_id=None, year=TODAY.year
+        )
+        == 0
+    )
     services.listing_confirm(actor=cast.commune_officer, listing=listing)
     assert 'href="https://shopee.vn/mat-ong-hoa-vai-van-ha-i.123.456"' in page()
-    assert indicators.products_listed_online(province_id=cast.province.pk, commune_id=None, year=TODAY.year) == 1
+    assert (
+        indicators.products_listed_online(province_id=cast.province.pk, commune_id=None, year=TODAY.year) == 1
+    )
     api = client.get(f"/api/v1/catalog/products/{shelf.honey.pk}").json()
     assert any(place["url"].startswith("https://shopee.vn/") for place in api["where_to_buy"])
 
 
 def test_an_unknown_platform_is_refused(cast, shelf):
     with pytest.raises(Invalid) as refused:
-        services.listing_record(actor=cast.producer_user, product=shelf.honey, url="https://x.vn/a", platform="ebay")
+        services.listing_record(
+            actor=cast.producer_user, product=shelf.honey, url="https://x.vn/a", platform="ebay"
+        )
     assert refused.value.code == "listing_platform_unknown"
 
 
-def test_the_daily_check_flags_a_link_that_stops_answering_and_the_page_drops_it(client, cast, shelf, platform):
-    alive = services.listing_record(actor=cast.commune_officer, product=shelf.honey, url=f"{platform}/san-pham/1")
-    gone = services.listing_record(actor=cast.commune_officer, product=shelf.lychee, url=f"{platform}/het-hang/2")
+def test_the_daily_check_flags_a_link_that_stops_answering_and_the_page_drops_it(
+    client, cast, shelf, platform
+):
+    alive = services.listing_record(
+        actor=cast.commune_officer, product=shelf.honey, url=f"{platform}/san-pham/1"
+    )
+    gone = services.listing_record(
+        actor=cast.commune_officer, product=shelf.lychee, url=f"{platform}/het-hang/2"
+    )
     assert gone.status == Confirmation.CONFIRMED
-    assert f"{platform}/het-hang/2" in client.get(reverse("catalog:product", args=[shelf.lychee.pk])).content.decode()
+    assert (
+        f"{platform}/het-hang/2"
+        in client.get(reverse("catalog:product", args=[shelf.lychee.pk])).content.decode()
+    )
 
     assert tasks.check_listing_links() == {"answered": 1, "broken": 1}
 
@@ -95,8 +121,14 @@ def test_the_daily_check_flags_a_link_that_stops_answering_and_the_page_drops_it
     assert (alive.link_state, alive.checked_on) == (LinkState.OK, TODAY)
     assert (gone.link_state, gone.checked_on, gone.link_detail) == (LinkState.BROKEN, TODAY, "HTTP 404")
     assert AuditEvent.objects.filter(action="listing.link_broken", target_id=str(gone.pk)).exists()
-    assert f"{platform}/het-hang/2" not in client.get(reverse("catalog:product", args=[shelf.lychee.pk])).content.decode()
-    assert f"{platform}/san-pham/1" in client.get(reverse("catalog:product", args=[shelf.honey.pk])).content.decode()
+    assert (
+        f"{platform}/het-hang/2"
+        not in client.get(reverse("catalog:product", args=[shelf.lychee.pk])).content.decode()
+    )
+    assert (
+        f"{platform}/san-pham/1"
+        in client.get(reverse("catalog:product", args=[shelf.honey.pk])).content.decode()
+    )
     # Checked today: the next run of the day leaves them.
     assert tasks.check_listing_links() == {"answered": 0, "broken": 0}
 

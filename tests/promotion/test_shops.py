@@ -82,7 +82,11 @@ def test_where_to_buy_near_a_commune_lists_its_shops_first_then_the_province_by_
     here = open_shop(cast)
     services.shop_product_add(actor=cast.commune_officer, shop=here, product=shelf.honey)
     elsewhere = open_shop(
-        cast, actor=cast.province_officer, name="Gian hàng OCOP Bắc Ninh", unit=cast.other_commune, address="Phố Lý Thái Tổ"
+        cast,
+        actor=cast.province_officer,
+        name="Gian hàng OCOP Bắc Ninh",
+        unit=cast.other_commune,
+        address="Phố Lý Thái Tổ",
     )
     services.shop_product_add(actor=cast.province_officer, shop=elsewhere, product=shelf.lychee)
     page = client.get(reverse("promotion:where_to_buy"), {"unit": cast.commune.code}).content.decode()
@@ -105,7 +109,9 @@ def test_where_to_buy_near_a_commune_lists_its_shops_first_then_the_province_by_
 
 
 def test_the_shops_indicator_counts_shops_open_at_the_end_of_the_year(cast):
-    assert indicators.shops(province_id=cast.province.pk, commune_id=None, year=TODAY.year) is None  # no data yet
+    assert (
+        indicators.shops(province_id=cast.province.pk, commune_id=None, year=TODAY.year) is None
+    )  # no data yet
     open_shop(cast, opened_on=datetime.date(TODAY.year - 1, 6, 1))
     open_shop(cast, name="Quầy OCOP chợ Vân Hà", opened_on=TODAY)
     assert indicators.shops(province_id=cast.province.pk, commune_id=None, year=TODAY.year) == 2
@@ -113,6 +119,6 @@ def test_the_shops_indicator_counts_shops_open_at_the_end_of_the_year(cast):
     assert indicators.shops(province_id=None, commune_id=cast.commune.pk, year=TODAY.year) == 2
     assert indicators.shops(province_id=cast.other_province.pk, commune_id=None, year=TODAY.year) == 0
     assert indicators.shops(province_id=None, commune_id=None, year=TODAY.year) == 2
-    assert [s.name for s in indicators.shops_records(province_id=None, commune_id=None, year=TODAY.year - 1)] == [
-        "Điểm giới thiệu và bán sản phẩm OCOP Vân Hà"
-    ]
+    assert [
+        s.name for s in indicators.shops_records(province_id=None, commune_id=None, year=TODAY.year - 1)
+    ] == ["Điểm giới thiệu và bán sản phẩm OCOP Vân Hà"]
