@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
     (Capability.MANAGE_PRODUCERS, "promotion:home", "Xúc tiến thương mại"),
     (Capability.ACT_AS_PRODUCER, "promotion:home", "Xúc tiến thương mại"),
+    (PUBLIC, "promotion:where_to_buy", "Mua ở đâu"),
 ]
 
 

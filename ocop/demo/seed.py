@@ -60,6 +60,33 @@ DEMO_PRODUCERS = [
             ("Vải thiều sấy khô Vân Hà", "che bien tu rau", "Vải thiều chín cây, sấy lạnh giữ vị ngọt."),
         ],
     ),
+    # Two more Bắc Ninh producers with certified products, for trade promotion's demo (a fair, a shop).
+    (
+        "Hợp tác xã Mỳ Chũ Nam Dương",
+        LegalForm.COOPERATIVE,
+        "2400778899",
+        "07603",
+        [
+            (
+                "Mỳ Chũ Nam Dương",
+                "che bien tu gao",
+                "Mỳ gạo Bao thai phơi nắng, làm theo nghề truyền thống Nam Dương.",
+            )
+        ],
+    ),
+    (
+        "Hợp tác xã Gốm Phù Lãng",
+        LegalForm.COOPERATIVE,
+        "2300612345",
+        "09292",
+        [
+            (
+                "Bình gốm men da lươn Phù Lãng",
+                "thu cong my nghe",
+                "Gốm đất đỏ Phù Lãng nung củi, men da lươn truyền thống.",
+            )
+        ],
+    ),
     (
         "Hợp tác xã Ong mật Quản Bạ",
         LegalForm.COOPERATIVE,
@@ -287,6 +314,7 @@ def seed_demo() -> DemoReport:
     _cycle_in_progress()
     _catalog_certified()
     _rounds()
+    _promotion()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -297,6 +325,13 @@ def _catalog_certified() -> None:
     from ocop.catalog.demo import seed_certified
 
     seed_certified()
+
+
+def _promotion() -> None:
+    """A fair with three Bắc Ninh products and their sales, a shop carrying the two certified ones (issue 17)."""
+    from ocop.promotion.demo import seed_promotion
+
+    seed_promotion()
 
 
 def _rounds() -> None:
