@@ -157,10 +157,9 @@ def test_a_shop_carrying_two_products(client, cast, shelf, api_token):
 def test_bad_input_is_answered_with_its_code_and_nothing_is_stored(
     client, cast, api_token, path, body, who, status, code
 ):
+    auth = api_token(getattr(cast, who))  # signing in is audited: before the count
     before = _stored()
-    answer = client.post(
-        f"{API}/{path}", body, content_type="application/json", **api_token(getattr(cast, who))
-    )
+    answer = client.post(f"{API}/{path}", body, content_type="application/json", **auth)
     assert (answer.status_code, answer.json()["code"]) == (status, code), answer.content
     assert answer.json()["message"]
     assert _stored() == before
