@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ocop.history",
     "ocop.catalog",
     "ocop.addresses",
+    "ocop.promotion",
     "ocop.planning",
     "ocop.api",
     "ocop.demo",

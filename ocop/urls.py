@@ -27,6 +27,7 @@ APP_URLS = [
     ("dashboards/", "ocop.planning.dashboard_urls"),
     ("addresses/", "ocop.addresses.urls"),
     ("history/", "ocop.history.urls"),
+    ("promotion/", "ocop.promotion.urls"),
 ]
 urlpatterns += [path(prefix, include(module_name)) for prefix, module_name in APP_URLS]
 

@@ -1249,6 +1249,52 @@ def _(w: World) -> Act:
             unit=w.cast.province,
             year_from=THIS_YEAR,
             targets=[{"indicator": "shops", "value": 5}],
+# --- issue 17: trade promotion ---
+
+
+def _promotion_story(w: World):
+    """Two certified products of the honey cooperative (the certification story) and a fair in Bắc Ninh."""
+    from ocop.promotion import services as promotion
+
+    tale = w.fixture("story")
+    w.fixture("issue")([(tale.honey, 4, "78.50", None), (tale.lychee, 3, "62.00", None)])
+    event = promotion.event_create(
+        actor=w.cast.province_officer,
+        name="Hội chợ OCOP Bắc Ninh",
+        unit=w.cast.province,
+        starts_on=TODAY - datetime.timedelta(days=2),
+        ends_on=TODAY,
+        organiser="Sở Nông nghiệp và Môi trường",
+    )
+    return tale, event
+
+
+def _shop(w: World):
+    from ocop.promotion import services as promotion
+
+    return promotion.shop_create(
+        actor=w.cast.commune_officer,
+        name="Điểm bán OCOP Vân Hà",
+        unit=w.cast.commune,
+        address="Số 1",
+        operator="HTX dịch vụ",
+        opened_on=TODAY,
+    )
+
+
+@recipe("promotion.event_create", "event.create")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    officer = w.cast.province_officer
+    return Act(
+        lambda: promotion.event_create(
+            actor=officer,
+            name="Tuần hàng OCOP",
+            unit=w.cast.province,
+            starts_on=TODAY,
+            ends_on=TODAY,
+            organiser="Sở",
         ),
         officer,
         _result,
@@ -1290,6 +1336,128 @@ def _(w: World) -> Act:
     officer = w.cast.province_officer
     return Act(
         lambda: planning.programme_report_request(actor=officer, unit=w.cast.province, year=THIS_YEAR),
+def _reported(w: World):
+    from ocop.promotion import services as promotion
+
+    tale, event = _promotion_story(w)
+    return promotion.participation_record(
+        actor=w.cast.producer_user, event=event, product=tale.honey, sales_vnd=5
+    )
+
+
+@recipe("promotion.participation_record", "participation.record")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    tale, event = _promotion_story(w)
+    producer = w.cast.producer_user
+    return Act(
+        lambda: promotion.participation_record(actor=producer, event=event, product=tale.honey, sales_vnd=5),
+        producer,
+        _result,
+    )
+
+
+@recipe("promotion.participation_confirm", "participation.confirm")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    row, officer = _reported(w), w.cast.commune_officer
+    return Act(lambda: promotion.participation_confirm(actor=officer, participation=row), officer, row)
+
+
+@recipe("promotion.participation_reject", "participation.reject")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    row, officer = _reported(w), w.cast.commune_officer
+    return Act(
+        lambda: promotion.participation_reject(actor=officer, participation=row, reason="Thiếu ảnh"),
+        officer,
+        row,
+    )
+
+
+@recipe("promotion.shop_create", "shop.create")
+def _(w: World) -> Act:
+    return Act(lambda: _shop(w), w.cast.commune_officer, _result)
+
+
+@recipe("promotion.shop_product_add", "shop.product_add")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    tale, _event = _promotion_story(w)
+    shop, officer = _shop(w), w.cast.commune_officer
+    return Act(
+        lambda: promotion.shop_product_add(actor=officer, shop=shop, product=tale.honey), officer, shop
+    )
+
+
+def _listed(w: World):
+    from ocop.promotion import services as promotion
+
+    tale, _event = _promotion_story(w)
+    return promotion.listing_record(
+        actor=w.cast.producer_user, product=tale.honey, url="https://shopee.vn/a-i.1.2"
+    )
+
+
+@recipe("promotion.listing_record", "listing.record")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    tale, _event = _promotion_story(w)
+    producer = w.cast.producer_user
+    return Act(
+        lambda: promotion.listing_record(actor=producer, product=tale.honey, url="https://shopee.vn/a-i.1.2"),
+        producer,
+        _result,
+    )
+
+
+@recipe("promotion.listing_confirm", "listing.confirm")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    row, officer = _listed(w), w.cast.commune_officer
+    return Act(lambda: promotion.listing_confirm(actor=officer, listing=row), officer, row)
+
+
+@recipe("promotion.listing_reject", "listing.reject")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    row, officer = _listed(w), w.cast.commune_officer
+    return Act(
+        lambda: promotion.listing_reject(actor=officer, listing=row, reason="Sai liên kết"), officer, row
+    )
+
+
+@recipe("promotion.listing_link_checked", "listing.link_broken")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    row = _listed(w)
+    return Act(
+        lambda: promotion.listing_link_checked(
+            listing_id=row.pk, answered=False, detail="HTTP 404", day=TODAY
+        ),
+        None,
+        row,
+    )
+
+
+@recipe("promotion.gift_set_create", "gift_set.create")
+def _(w: World) -> Act:
+    from ocop.promotion import services as promotion
+
+    tale, _event = _promotion_story(w)
+    officer = w.cast.province_officer
+    return Act(
+        lambda: promotion.gift_set_create(
+            actor=officer, name="Quà Kinh Bắc", unit=w.cast.province, products=[tale.honey, tale.lychee]
+        ),
         officer,
         _result,
     )
@@ -1320,6 +1488,7 @@ EXEMPT = {
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
     "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---
     "producers.normalise_tax_code": PURE,
+    "promotion.clean_url": PURE,  # --- issue 17: trade promotion ---
     "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",
     "producers.producer_search_text": PURE,
     "products.gtin_valid": PURE,

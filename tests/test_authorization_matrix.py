@@ -1473,6 +1473,171 @@ ADDRESSES = [
         body=lambda v: {"unit_id": v["phuong_son"]},
     ),
     Row("DELETE /api/v1/units/aliases/{alias_id}", "alias", expect(PROVINCE_UP), body={}),
+# --- issue 17: trade promotion ---
+# Officers (who manage producers) record events, shops and gift sets in their own units and confirm what the
+# producers of their units report; a producer's people report their own participation and listings. Events are
+# announcements every signed-in person reads; who took part is read as the rest: the producer's people and the
+# officers over the producer (or over the event's place). A form offers the person's own products; any other
+# product posted is refused by the service (403), as the API does. The producer who asks to confirm their own
+# report is TOLD on the pages, refused (403) by the API.
+_BAC_NINH, _VAN_HA = "24", "07798"
+_EVENT_FORM = {
+    "name": "Tuần hàng OCOP Vân Hà",
+    "kind": "ocop_week",
+    "level": "commune",
+    "province": _BAC_NINH,
+    "commune": _VAN_HA,
+    "venue": "Nhà văn hóa phường",
+    "starts_on": _TODAY,
+    "ends_on": _TODAY,
+    "organiser": "UBND phường Vân Hà",
+}
+_SHOP_FORM = {
+    "name": "Quầy OCOP chợ Vân Hà",
+    "province": _BAC_NINH,
+    "commune": _VAN_HA,
+    "address": "Chợ Vân Hà, gian số 5",
+    "operator": "Ban quản lý chợ Vân Hà",
+    "opened_on": _TODAY,
+}
+_WHY = {"reason": "Chưa có ảnh gian hàng tại hội chợ"}
+_ACTORS_HERE = expect(HERE)
+_REPORTERS = expect(OWNER, HERE)
+PROMOTION = [
+    Row("promotion:home", None, expect(OFFICERS, OWNER, "other_producer"), hide_from=OUTSIDERS),
+    Row("promotion:event_create", None, expect(OFFICERS)),
+    Row("promotion:event_create", None, _ACTORS_HERE, method="POST", body=_EVENT_FORM),
+    Row("promotion:event", "promotion_event", expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row("promotion:participation_create", "promotion_event", expect(OFFICERS, OWNER, "other_producer")),
+    Row(
+        "promotion:participation_create",
+        "promotion_event",
+        _REPORTERS,
+        method="POST",
+        body=lambda w: {"product": w["third"], "sales_vnd": "1500000", "contracts": "1", "buyers_met": "4"},
+    ),
+    *(
+        Row(
+            "promotion:participation_act", target, outcomes, method="POST", body=body, args={"action": action}
+        )
+        for action, target, outcomes, body in (
+            ("confirm", "participation:pending", expect(HERE, producer=TOLD), {}),
+            ("reject", "participation:pending", expect(HERE, producer=TOLD), _WHY),
+            ("confirm", "participation:confirmed", expect(HERE, OWNER, outcome=TOLD), {}),
+        )
+    ),
+    Row("promotion:shop_create", None, expect(OFFICERS)),
+    Row("promotion:shop_create", None, _ACTORS_HERE, method="POST", body=_SHOP_FORM),
+    Row("promotion:shop", "promotion_shop", _REPORTERS),
+    Row(
+        "promotion:shop_product_add",
+        "promotion_shop",
+        expect(HERE, producer=TOLD),
+        method="POST",
+        body=lambda w: {"product": w["second"], "since": _TODAY},
+    ),
+    Row("promotion:listing_create", None, expect(OFFICERS, OWNER, "other_producer")),
+    Row(
+        "promotion:listing_create",
+        "promotion_shop",  # a page without parameters: the target only lends the products' ids
+        _REPORTERS,
+        method="POST",
+        body=lambda w: {"product": w["third"], "url": "https://www.lazada.vn/products/mat-ong-i1.html"},
+    ),
+    *(
+        Row("promotion:listing_act", target, outcomes, method="POST", body=body, args={"action": action})
+        for action, target, outcomes, body in (
+            ("confirm", "listing:pending", expect(HERE, producer=TOLD), {}),
+            ("reject", "listing:pending", expect(HERE, producer=TOLD), _WHY),
+            ("confirm", "listing:confirmed", expect(HERE, OWNER, outcome=TOLD), {}),
+        )
+    ),
+    Row("promotion:gift_set_create", None, expect(OFFICERS)),
+    Row(
+        "promotion:gift_set_create",
+        "promotion_shop",
+        expect(PROVINCE_UP),  # a gift set of the province: the commune officers are refused (403)
+        method="POST",
+        body=lambda w: {"name": "Quà Kinh Bắc", "province": _BAC_NINH, "products": [w["second"], w["third"]]},
+    ),
+    Row("GET /api/v1/promotion/events", None, expect(SIGNED_IN)),
+    Row(
+        "POST /api/v1/promotion/events",
+        None,
+        _ACTORS_HERE,
+        body={
+            "name": "Hội chợ Vân Hà",
+            "unit": _VAN_HA,
+            "starts_on": _TODAY,
+            "ends_on": _TODAY,
+            "organiser": "UBND phường",
+        },
+    ),
+    Row("GET /api/v1/promotion/events/{event_id}", "promotion_event", expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row("GET /api/v1/promotion/participations", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row(
+        "POST /api/v1/promotion/participations",
+        "promotion_event",
+        _REPORTERS,
+        body=lambda w: {"event": w["event_id"], "product": w["third"], "sales_vnd": 2_000_000},
+    ),
+    Row(
+        "POST /api/v1/promotion/participations/{participation_id}/confirm",
+        "participation:pending",
+        _ACTORS_HERE,
+    ),
+    Row(
+        "POST /api/v1/promotion/participations/{participation_id}/reject",
+        "participation:pending",
+        _ACTORS_HERE,
+        body=_WHY,
+    ),
+    Row(
+        "POST /api/v1/promotion/participations/{participation_id}/confirm",
+        "participation:confirmed",
+        expect(HERE, outcome=STATE),
+    ),
+    Row("GET /api/v1/promotion/shops", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row(
+        "POST /api/v1/promotion/shops",
+        None,
+        _ACTORS_HERE,
+        body={
+            "name": "Quầy OCOP",
+            "commune": _VAN_HA,
+            "address": "Chợ",
+            "operator": "Ban quản lý chợ",
+            "opened_on": _TODAY,
+        },
+    ),
+    Row("GET /api/v1/promotion/shops/{shop_id}", "promotion_shop", _REPORTERS),
+    Row(
+        "POST /api/v1/promotion/shops/{shop_id}/products",
+        "promotion_shop",
+        _ACTORS_HERE,
+        body=lambda w: {"product": w["second"]},
+    ),
+    Row("GET /api/v1/promotion/listings", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row(
+        "POST /api/v1/promotion/listings",
+        "promotion_shop",
+        _REPORTERS,
+        body=lambda w: {"product": w["third"], "url": "https://tiki.vn/mat-ong-p123.html"},
+    ),
+    Row("POST /api/v1/promotion/listings/{listing_id}/confirm", "listing:pending", _ACTORS_HERE),
+    Row("POST /api/v1/promotion/listings/{listing_id}/reject", "listing:pending", _ACTORS_HERE, body=_WHY),
+    Row(
+        "POST /api/v1/promotion/listings/{listing_id}/confirm",
+        "listing:confirmed",
+        expect(HERE, outcome=STATE),
+    ),
+    Row("GET /api/v1/promotion/gift-sets", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row(
+        "POST /api/v1/promotion/gift-sets",
+        "promotion_shop",
+        expect(PROVINCE_UP),
+        body=lambda w: {"name": "Quà Kinh Bắc", "unit": _BAC_NINH, "products": [w["second"], w["third"]]},
+    ),
 ]
 
 MATRIX_ROWS = {
@@ -1493,6 +1658,7 @@ MATRIX_ROWS = {
     "record_changes": RECORD_CHANGES,  # --- issue 13: certificate snapshot ---
     "planning": PLANNING,  # --- issue 16: planning ---
     "addresses": ADDRESSES,  # --- issue 15: address aliases ---
+    "promotion": PROMOTION,  # --- issue 17: trade promotion ---
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -1939,6 +2105,7 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
     targets.update(_planning(cast))  # --- issue 16: planning ---
     phuong_son = AdminUnit.objects.get(era=Era.LEGACY, code="07612").pk
     targets["alias"] = {"alias_id": alias.pk, "pk": alias.pk, "phuong_son": phuong_son}  # --- issue 15
+    targets.update(_promotion(cast, certificates))  # --- issue 17: trade promotion ---
     return targets
 
 
@@ -1976,6 +2143,56 @@ def _record_changes(cast, certificates: dict[str, dict]) -> dict[str, dict]:
         request = RecordChangeRequest.objects.get(product=product)
         targets[f"record_change:{key}"] = {"pk": request.pk, "change_id": request.pk}
     return targets
+
+
+def _promotion(cast, certificates: dict[str, dict]) -> dict[str, dict]:
+    """A fair in Bắc Ninh with the cooperative's certified products: one reported by the producer (waiting), one
+    entered by the commune officer (confirmed); a shop of Phường Vân Hà carrying the first; the same two
+    products on e-commerce platforms, one waiting and one confirmed. `second` and `third` are certified
+    products not yet carried, listed or at the fair, for the rows that add them."""
+    from ocop.promotion import services as promotion
+
+    first = Certificate.objects.get(pk=certificates["certificate:active"]["pk"]).product
+    second, third = (
+        CertificateChange.objects.get(pk=certificates[key]["pk"]).certificate.product
+        for key in ("change:by_colleague", "change:by_province")
+    )
+    event = promotion.event_create(
+        actor=cast.province_officer,
+        name="Hội chợ nông sản Kinh Bắc",
+        unit=cast.province,
+        starts_on=TODAY - datetime.timedelta(days=3),
+        ends_on=TODAY - datetime.timedelta(days=1),
+        organiser="Sở Nông nghiệp và Môi trường",
+    )
+    pending = promotion.participation_record(
+        actor=cast.producer_user, event=event, product=first, sales_vnd=1
+    )
+    confirmed = promotion.participation_record(actor=cast.commune_officer, event=event, product=second)
+    shop = promotion.shop_create(
+        actor=cast.commune_officer,
+        name="Điểm bán OCOP Vân Hà",
+        unit=cast.commune,
+        address="Số 1",
+        operator="HTX dịch vụ",
+        opened_on=TODAY,
+    )
+    promotion.shop_product_add(actor=cast.commune_officer, shop=shop, product=first)
+    waiting = promotion.listing_record(
+        actor=cast.producer_user, product=first, url="https://shopee.vn/a-i.1.2"
+    )
+    listed = promotion.listing_record(
+        actor=cast.commune_officer, product=second, url="https://tiki.vn/b.html"
+    )
+    extra = {"second": second.pk, "third": third.pk, "event_id": event.pk}
+    return {
+        "promotion_event": {"pk": event.pk, "event_id": event.pk, **extra},
+        "participation:pending": {"pk": pending.pk, "participation_id": pending.pk, **extra},
+        "participation:confirmed": {"pk": confirmed.pk, "participation_id": confirmed.pk, **extra},
+        "promotion_shop": {"pk": shop.pk, "shop_id": shop.pk, **extra},
+        "listing:pending": {"pk": waiting.pk, "listing_id": waiting.pk, **extra},
+        "listing:confirmed": {"pk": listed.pk, "listing_id": listed.pk, **extra},
+    }
 
 
 def _state() -> tuple:

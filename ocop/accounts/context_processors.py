@@ -36,6 +36,9 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "planning:reports", "Báo cáo kết quả"),
     (Capability.VIEW_WORK, "dashboards:home", "Bảng điều khiển"),
     (Capability.RECOGNISE, "addresses:aliases", "Địa chỉ đã ghép"),
+    (Capability.MANAGE_PRODUCERS, "promotion:home", "Xúc tiến thương mại"),
+    (Capability.ACT_AS_PRODUCER, "promotion:home", "Xúc tiến thương mại"),
+    (PUBLIC, "promotion:where_to_buy", "Mua ở đâu"),
 ]
 
 

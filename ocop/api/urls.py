@@ -38,6 +38,7 @@ ROUTERS = [
     ("/indicators", "ocop.planning.api"),
     ("/plans", "ocop.planning.api_plans"),
     ("/reports", "ocop.planning.api_reports"),
+    ("/promotion", "ocop.promotion.api"),
 ]
 for prefix, module_name in ROUTERS:
     api.add_router(prefix, import_module(module_name).router)

@@ -92,6 +92,18 @@ ACTION_LABELS = {
     "address_alias.create": _("Ghép địa chỉ với đơn vị hành chính"),
     "address_alias.update": _("Sửa địa chỉ đã ghép"),
     "address_alias.delete": _("Xóa địa chỉ đã ghép"),
+    "event.create": _("Ghi nhận hội chợ, triển lãm"),
+    "participation.record": _("Ghi nhận sản phẩm tham gia sự kiện"),
+    "participation.confirm": _("Xác nhận kết quả tham gia sự kiện"),
+    "participation.reject": _("Không xác nhận kết quả tham gia sự kiện"),
+    "shop.create": _("Ghi nhận điểm bán sản phẩm OCOP"),
+    "shop.product_add": _("Điểm bán bày bán thêm sản phẩm"),
+    "listing.record": _("Ghi nhận gian hàng thương mại điện tử"),
+    "listing.confirm": _("Xác nhận gian hàng thương mại điện tử"),
+    "listing.reject": _("Không xác nhận gian hàng thương mại điện tử"),
+    "listing.link_broken": _("Liên kết gian hàng không còn phản hồi"),
+    "listing.link_answers": _("Liên kết gian hàng phản hồi trở lại"),
+    "gift_set.create": _("Lập bộ quà tặng"),
 }
 
 # Functions code → label (already translated) or None, registered by the apps whose data names actions.

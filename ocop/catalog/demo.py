@@ -41,6 +41,8 @@ DEMO_STARS = {
     "Bánh tráng nướng Phú Hòa": 3,
     "Gạo ST25 ruộng tôm": 5,
     "Khô cá sặc rằn U Minh": 3,
+    "Mỳ Chũ Nam Dương": 4,
+    "Bình gốm men da lươn Phù Lãng": 3,
 }
 DEMO_OWNER = "producer"
 

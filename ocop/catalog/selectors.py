@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from ocop.catalog import reference
+from ocop.catalog.extensions import MapMarker
 from ocop.catalog.models import CatalogEntry
 from ocop.catalog.search import MAX_QUERY_CHARS, Filters, SearchResult, listed_entries, search_catalog
 from ocop.core.errors import NotFound
@@ -249,11 +250,45 @@ class MapPoint:
     radius: float
 
 
-def map_points(provinces: Provinces, *, width: int = 360, height: int = 640) -> list[MapPoint]:
-    """Current provinces placed by their latitude and longitude, sized by their certified products.
+@dataclass(frozen=True)
+class MapProjection:
+    """Latitude and longitude to the map's x and y: an equirectangular projection scaled by cos(latitude),
+    faithful enough at Vietnam's size, fitted to the current provinces so every layer shares one frame."""
 
-    An equirectangular projection scaled by cos(latitude) is faithful enough at Vietnam's size.
-    """
+    lat0: float
+    min_x: float
+    max_y: float
+    scale: float
+    margin: float
+
+    def __call__(self, latitude: float, longitude: float) -> tuple[float, float]:
+        import math
+
+        x = longitude * math.cos(math.radians(self.lat0))
+        return (
+            round(self.margin + (x - self.min_x) * self.scale, 1),
+            round(self.margin + (self.max_y - latitude) * self.scale, 1),
+        )
+
+
+def map_projection(provinces: Provinces, *, width: int = 360, height: int = 640) -> MapProjection | None:
+    import math
+
+    placed = [p for p in provinces.current if p.latitude is not None and p.longitude is not None]
+    if not placed:
+        return None
+    lat0 = sum(p.latitude for p in placed) / len(placed)
+    xs = [p.longitude * math.cos(math.radians(lat0)) for p in placed]
+    ys = [p.latitude for p in placed]
+    margin = 24
+    scale = min(
+        (width - 2 * margin) / ((max(xs) - min(xs)) or 1), (height - 2 * margin) / ((max(ys) - min(ys)) or 1)
+    )
+    return MapProjection(lat0=lat0, min_x=min(xs), max_y=max(ys), scale=scale, margin=margin)
+
+
+def map_points(provinces: Provinces, *, width: int = 360, height: int = 640) -> list[MapPoint]:
+    """Current provinces placed by their latitude and longitude, sized by their certified products."""
     import math
 
     counts = dict(
@@ -263,30 +298,40 @@ def map_points(provinces: Provinces, *, width: int = 360, height: int = 640) -> 
         .order_by()
         .values_list("province_id", "n")
     )
-    placed = [p for p in provinces.current if p.latitude is not None and p.longitude is not None]
-    if not placed:
+    project = map_projection(provinces, width=width, height=height)
+    if project is None:
         return []
-    lat0 = sum(p.latitude for p in placed) / len(placed)
-    xs = [p.longitude * math.cos(math.radians(lat0)) for p in placed]
-    ys = [p.latitude for p in placed]
-    margin = 24
-    scale = min(
-        (width - 2 * margin) / ((max(xs) - min(xs)) or 1), (height - 2 * margin) / ((max(ys) - min(ys)) or 1)
-    )
+    placed = [p for p in provinces.current if p.latitude is not None and p.longitude is not None]
     largest = max(counts.values(), default=0) or 1
     points = []
-    for province, x, y in zip(placed, xs, ys, strict=True):
+    for province in placed:
         count = counts.get(province.id, 0)
+        x, y = project(province.latitude, province.longitude)
         points.append(
             MapPoint(
                 province=province,
                 count=count,
-                x=round(margin + (x - min(xs)) * scale, 1),
-                y=round(margin + (max(ys) - y) * scale, 1),
+                x=x,
+                y=y,
                 radius=round(3 + 15 * math.sqrt(count / largest), 1) if count else 2.5,
             )
         )
     return points
+
+
+@dataclass(frozen=True)
+class PlacedMarker:
+    marker: MapMarker
+    x: float
+    y: float
+
+
+def placed_markers(project: MapProjection | None, markers: list[MapMarker]) -> list[PlacedMarker]:
+    """An extension layer's markers in the map's frame (markers without coordinates are left off the drawing,
+    still listed beside it by the page)."""
+    if project is None:
+        return []
+    return [PlacedMarker(m, *project(m.latitude, m.longitude)) for m in markers if m.latitude is not None]
 
 
 # --- open data ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ocop.catalog import exports, selectors, where_to_buy
+from ocop.catalog import exports, extensions, selectors, where_to_buy
 from ocop.catalog.ratelimit import throttle
 from ocop.catalog.search import count_limit
 from ocop.certification.selectors import paper_note_of
@@ -190,6 +190,7 @@ def product(request, product_id: int):
         "channels": channels,
         "places": where_to_buy.places_for(entry),
         "paper_note": paper_note_of(entry.certificate_id),
+        "panels": extensions.product_panels(request, entry),
     }
     return render(request, "catalog/product.html", context)
 
@@ -253,12 +254,18 @@ def province(request, code: str):
 def map_view(request):
     provinces = selectors.Provinces.load()
     points = selectors.map_points(provinces)
+    project = selectors.map_projection(provinces)
+    layers = [
+        {"layer": layer, "markers": markers, "placed": selectors.placed_markers(project, markers)}
+        for layer, markers in extensions.map_layers()
+    ]
     return render(
         request,
         "catalog/map.html",
         {
             "points": points,
             "ranked": sorted(points, key=lambda p: (-p.count, sort_key(p.province.short_name))),
+            "layers": layers,
         },
     )
 

@@ -60,6 +60,33 @@ DEMO_PRODUCERS = [
             ("Vải thiều sấy khô Vân Hà", "che bien tu rau", "Vải thiều chín cây, sấy lạnh giữ vị ngọt."),
         ],
     ),
+    # Two more Bắc Ninh producers with certified products, for trade promotion's demo (a fair, a shop).
+    (
+        "Hợp tác xã Mỳ Chũ Nam Dương",
+        LegalForm.COOPERATIVE,
+        "2400778899",
+        "07603",
+        [
+            (
+                "Mỳ Chũ Nam Dương",
+                "che bien tu gao",
+                "Mỳ gạo Bao thai phơi nắng, làm theo nghề truyền thống Nam Dương.",
+            )
+        ],
+    ),
+    (
+        "Hợp tác xã Gốm Phù Lãng",
+        LegalForm.COOPERATIVE,
+        "2300612345",
+        "09292",
+        [
+            (
+                "Bình gốm men da lươn Phù Lãng",
+                "thu cong my nghe",
+                "Gốm đất đỏ Phù Lãng nung củi, men da lươn truyền thống.",
+            )
+        ],
+    ),
     (
         "Hợp tác xã Ong mật Quản Bạ",
         LegalForm.COOPERATIVE,
@@ -289,6 +316,7 @@ def seed_demo() -> DemoReport:
     _rounds()
     _plans()
     _address_aliases()
+    _promotion()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -306,6 +334,11 @@ def _address_aliases() -> None:
     from ocop.addresses.demo import seed_aliases
 
     seed_aliases()
+def _promotion() -> None:
+    """A fair with three Bắc Ninh products and their sales, a shop carrying the two certified ones (issue 17)."""
+    from ocop.promotion.demo import seed_promotion
+
+    seed_promotion()
 
 
 def _rounds() -> None:

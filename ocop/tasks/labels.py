@@ -21,6 +21,7 @@ TASK_LABELS = {
     "planning.refresh_values": _("Cập nhật số liệu chỉ tiêu OCOP"),
     "planning.generate_report": _("Tạo báo cáo kết quả thực hiện Chương trình OCOP"),
     "history.apply_import": _("Ghi tệp kết quả công nhận trước đây vào hệ thống"),
+    "promotion.check_listing_links": _("Kiểm tra liên kết gian hàng thương mại điện tử"),
 }
 
 
