@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.certification",
     "ocop.catalog",
+    "ocop.training",
+    "ocop.supervision",
     "ocop.api",
     "ocop.demo",
 ]

@@ -23,6 +23,8 @@ APP_URLS = [
     ("certificates/", "ocop.certification.urls"),
     ("catalog/", "ocop.catalog.urls"),
     ("tasks/", "ocop.tasks.urls"),
+    ("training/", "ocop.training.urls"),
+    ("supervision/", "ocop.supervision.urls"),
 ]
 urlpatterns += [path(prefix, include(module_name)) for prefix, module_name in APP_URLS]
 

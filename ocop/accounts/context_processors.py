@@ -29,6 +29,8 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
     (None, "accounts:security", "Mật khẩu và token"),
     (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
+    (Capability.VIEW_WORK, "training:courses", "Tập huấn"),  # --- issue 17 ---
+    (Capability.VIEW_WORK, "supervision:home", "Kiểm tra, giám sát"),
 ]
 
 

@@ -34,6 +34,8 @@ ROUTERS = [
     ("/evaluation", "ocop.evaluation.api"),
     ("/certificates", "ocop.certification.api"),
     ("/catalog", "ocop.catalog.api"),
+    ("/training", "ocop.training.api"),
+    ("/supervision", "ocop.supervision.api"),
 ]
 for prefix, module_name in ROUTERS:
     api.add_router(prefix, import_module(module_name).router)

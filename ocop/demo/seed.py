@@ -287,6 +287,7 @@ def seed_demo() -> DemoReport:
     _cycle_in_progress()
     _catalog_certified()
     _rounds()
+    _training_and_supervision()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -305,6 +306,14 @@ def _rounds() -> None:
 
     seed_past_round()
     seed_current_round()
+
+
+def _training_and_supervision() -> None:
+    """A course imported from its attendance sheet, an inspection with a finding (issue 17)."""
+    from ocop.demo.training_supervision import seed_inspection, seed_training
+
+    seed_training()
+    seed_inspection()
 
 
 def _cycle_in_progress() -> None:
