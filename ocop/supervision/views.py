@@ -77,16 +77,18 @@ def _certified_products(user):
 def inspection_create(request):
     if not policies.may_inspect_somewhere(request.user):
         raise Http404
+    products = _certified_products(request.user)
+    posted = request.POST.get("product", "")
+    if posted and posted not in {str(pk) for pk, _label in products}:
+        raise Http404  # a product outside the officer's area is reported like a missing one
     form = InspectionForm(
-        request.POST or None,
-        products=_certified_products(request.user),
-        initial={"product": request.GET.get("product", "")[:12]},
+        request.POST or None, products=products, initial={"product": request.GET.get("product", "")[:12]}
     )
     if request.method == "POST" and form.is_valid():
         from ocop.products.models import Product
 
         data = form.cleaned_data
-        with refusal(form):
+        with refusal(form) as refused:
             inspection = services.inspection_create(
                 actor=request.user,
                 product=get_object_or_404(Product, pk=data["product"]),
@@ -97,6 +99,7 @@ def inspection_create(request):
             )
             messages.success(request, _("Đã ghi đợt kiểm tra."))
             return redirect("supervision:inspection", inspection.pk)
+        return render(request, "supervision/inspection_form.html", {"form": form}, status=refused.status)
     status = 400 if request.method == "POST" else 200
     return render(request, "supervision/inspection_form.html", {"form": form}, status=status)
 
@@ -253,7 +256,7 @@ def plan(request):
     form = PlanForm(request.POST or None, provinces=provinces, initial={"province": chosen, "year": year})
     status = 200
     if request.method == "POST":
-        if not policies.may_inspect_somewhere(request.user):
+        if not policies.may_inspect_somewhere(request.user) or chosen not in {u.code for u in provinces}:
             raise Http404
         if form.is_valid():
             province = next((u for u in provinces if u.code == form.cleaned_data["province"]), None)

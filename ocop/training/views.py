@@ -78,7 +78,7 @@ def course_create(request):
     form = CourseForm(request.POST or None, initial={"unit_code": roles[0].unit.code if roles else ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with refusal(form):
+        with refusal(form) as refused:
             course = services.course_create(
                 actor=request.user,
                 title=data["title"],
@@ -93,6 +93,7 @@ def course_create(request):
             )
             messages.success(request, _("Đã ghi lớp tập huấn «%(title)s».") % {"title": course.title})
             return redirect("training:course", course.pk)
+        return render(request, "training/course_form.html", {"form": form}, status=refused.status)
     status = 400 if request.method == "POST" else 200
     return render(request, "training/course_form.html", {"form": form}, status=status)
 
