@@ -1147,7 +1147,10 @@ def _(w: World) -> Act:
     _authorities, certificate = _certificate(w)
     return Act(
         lambda: supervision.inspection_create(
-            actor=w.cast.province_officer, product=certificate.product, kinds=["labelling"], inspected_on=TODAY
+            actor=w.cast.province_officer,
+            product=certificate.product,
+            kinds=["labelling"],
+            inspected_on=TODAY,
         ),
         w.cast.province_officer,
         _result,
