@@ -341,5 +341,5 @@ def get_plan(request, plan_id: int):
     user = require_api_user(request)
     plan = selectors.plans_visible_to(user).filter(pk=plan_id).first()
     if plan is None:
-        raise NotFound(_("Không tìm thấy kế hoạch kiểm tra."), code="plan_not_found")
+        raise NotFound(_("Không tìm thấy kế hoạch kiểm tra."), code="inspection_plan_not_found")
     return plan_dict(plan)

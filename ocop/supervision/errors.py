@@ -34,7 +34,10 @@ class SupervisionCode(ErrorCode):
         "The complaint needs a description of what does not match (at most 2,000 characters).",
     )
     COMPLAINT_HANDLED = "complaint_handled", "The complaint was already handled."
-    PLAN_NOT_FOUND = "plan_not_found", "This inspection plan was not found (or is outside your area)."
+    INSPECTION_PLAN_NOT_FOUND = (
+        "inspection_plan_not_found",
+        "This inspection plan was not found (or is outside your area).",
+    )
     PLAN_INVALID = (
         "plan_invalid",
         "A plan is drawn for a current province and a year, with 1 to 500 products.",
