@@ -36,18 +36,18 @@ class InspectionIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class FollowUpIn(Schema):
+class InspectionFollowUpIn(Schema):
     visited_on: datetime.date
     fixed: bool
     note: str = Field("", max_length=2000)
 
 
-class WarningIn(Schema):
+class InspectionWarningIn(Schema):
     text: str = Field(..., max_length=2000)
     issued_on: datetime.date | None = None
 
 
-class ProposalIn(Schema):
+class InspectionProposalIn(Schema):
     kind: str = Field(..., description="revoke or change_stars")
     stars: int | None = None
     reason: str = Field(..., max_length=2000)
@@ -55,11 +55,11 @@ class ProposalIn(Schema):
     decision_date: datetime.date
 
 
-class ConclusionIn(Schema):
+class InspectionConclusionIn(Schema):
     conclusion: str = Field(..., max_length=2000)
 
 
-class DismissIn(Schema):
+class ComplaintDismissIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
@@ -250,7 +250,7 @@ def add_finding(
     summary="Ghi kết quả kiểm tra lại một nội dung vi phạm",
 )
 @idempotent
-def add_follow_up(request, inspection_id: int, finding_id: int, payload: FollowUpIn):
+def add_follow_up(request, inspection_id: int, finding_id: int, payload: InspectionFollowUpIn):
     user = require_api_user(request)
     inspection = selectors.inspection_get(user, inspection_id)
     finding = selectors.finding_get(inspection, finding_id)
@@ -264,7 +264,7 @@ def add_follow_up(request, inspection_id: int, finding_id: int, payload: FollowU
     "/inspections/{inspection_id}/warnings", response={201: dict}, summary="Ghi văn bản cảnh báo chủ thể"
 )
 @idempotent
-def add_warning(request, inspection_id: int, payload: WarningIn):
+def add_warning(request, inspection_id: int, payload: InspectionWarningIn):
     user = require_api_user(request)
     inspection = selectors.inspection_get(user, inspection_id)
     warning = services.warning_issue(
@@ -279,7 +279,7 @@ def add_warning(request, inspection_id: int, payload: WarningIn):
     summary="Đề nghị thu hồi hoặc hạ hạng sao (một cán bộ khác duyệt ở /certificates/changes)",
 )
 @idempotent
-def propose(request, inspection_id: int, payload: ProposalIn):
+def propose(request, inspection_id: int, payload: InspectionProposalIn):
     user = require_api_user(request)
     inspection = selectors.inspection_get(user, inspection_id)
     change = services.inspection_propose(
@@ -298,7 +298,7 @@ def propose(request, inspection_id: int, payload: ProposalIn):
 
 
 @router.post("/inspections/{inspection_id}/close", summary="Kết thúc đợt kiểm tra với kết luận")
-def close(request, inspection_id: int, payload: ConclusionIn):
+def close(request, inspection_id: int, payload: InspectionConclusionIn):
     user = require_api_user(request)
     inspection = selectors.inspection_get(user, inspection_id)
     services.inspection_close(actor=user, inspection=inspection, conclusion=payload.conclusion)
@@ -312,7 +312,7 @@ def list_complaints(request, query: Query[PageQuery]):
 
 
 @router.post("/complaints/{complaint_id}/dismiss", summary="Đóng phản ánh không kiểm tra, ghi lý do")
-def dismiss(request, complaint_id: int, payload: DismissIn):
+def dismiss(request, complaint_id: int, payload: ComplaintDismissIn):
     user = require_api_user(request)
     complaint = selectors.complaint_get(user, complaint_id)
     return complaint_dict(services.complaint_dismiss(actor=user, complaint=complaint, reason=payload.reason))
