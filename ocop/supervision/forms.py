@@ -22,6 +22,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class OwnIds(forms.Form):
+    """Several of these forms share the inspection page: each names its inputs' ids with its own prefix, so every
+    label points at its own input (the field names stay plain)."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class InspectionForm(forms.Form):
     product = forms.TypedChoiceField(label=_("Sản phẩm được chứng nhận"), coerce=int)
     kinds = forms.MultipleChoiceField(label=_("Nội dung kiểm tra"), widget=forms.CheckboxSelectMultiple)
@@ -37,7 +48,8 @@ class InspectionForm(forms.Form):
         self.fields["kinds"].choices = _kinds()
 
 
-class FindingForm(forms.Form):
+class FindingForm(OwnIds):
+    id_prefix = "finding"
     kind = forms.ChoiceField(label=_("Nội dung"))
     severity = forms.ChoiceField(label=_("Mức độ"))
     description = forms.CharField(
@@ -57,20 +69,23 @@ class FindingForm(forms.Form):
         self.fields["severity"].choices = _severities()
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(OwnIds):
+    id_prefix = "follow_up"
     finding = forms.IntegerField(widget=forms.HiddenInput)
     visited_on = forms.DateField(label=_("Ngày kiểm tra lại"), widget=DateInput, initial=timezone.localdate)
     fixed = forms.BooleanField(label=_("Đã khắc phục"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
 
 
-class WarningForm(forms.Form):
+class WarningForm(OwnIds):
+    id_prefix = "warning"
     text = forms.CharField(
         label=_("Nội dung cảnh báo"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(OwnIds):
+    id_prefix = "proposal"
     kind = forms.ChoiceField(label=_("Đề nghị"), choices=ChangeKind.choices)
     stars = forms.TypedChoiceField(
         label=_("Hạng sao mới (khi hạ hạng)"),
@@ -84,7 +99,8 @@ class ProposalForm(forms.Form):
     decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput, initial=timezone.localdate)
 
 
-class CloseForm(forms.Form):
+class CloseForm(OwnIds):
+    id_prefix = "close"
     conclusion = forms.CharField(
         label=_("Kết luận"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
