@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "ocop.catalog",
     "ocop.addresses",
     "ocop.promotion",
+    "ocop.training",
+    "ocop.supervision",
     "ocop.planning",
     "ocop.api",
     "ocop.demo",

@@ -28,6 +28,8 @@ APP_URLS = [
     ("addresses/", "ocop.addresses.urls"),
     ("history/", "ocop.history.urls"),
     ("promotion/", "ocop.promotion.urls"),
+    ("training/", "ocop.training.urls"),
+    ("supervision/", "ocop.supervision.urls"),
 ]
 urlpatterns += [path(prefix, include(module_name)) for prefix, module_name in APP_URLS]
 

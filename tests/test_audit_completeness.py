@@ -1177,6 +1177,199 @@ def _(w: World) -> Act:
     )
 
 
+# --- issue 17: training and supervision ---
+_SHEET = "Họ và tên,Đối tượng,Mã đơn vị,Phụ trách OCOP\nLê Văn Xã,Cán bộ,07798,x".encode()
+
+
+def _course(w: World):
+    from ocop.training import services as training
+
+    return training.course_create(
+        actor=w.cast.province_officer,
+        title="Tập huấn tiếp thị",
+        topic="marketing",
+        unit=w.cast.province,
+        organiser="Văn phòng điều phối",
+        starts_on=TODAY,
+        ends_on=TODAY,
+    )
+
+
+@recipe("training.course_create", "course.create")
+def _(w: World) -> Act:
+    return Act(lambda: _course(w), w.cast.province_officer, _result)
+
+
+@recipe("training.attendance_import", "course.attendance_import")
+def _(w: World) -> Act:
+    from ocop.training import services as training
+
+    course = _course(w)
+    return Act(
+        lambda: training.attendance_import(actor=w.cast.province_officer, course=course, content=_SHEET),
+        w.cast.province_officer,
+        course,
+    )
+
+
+def _inspection(w: World):
+    from ocop.supervision import services as supervision
+
+    _authorities, certificate = _certificate(w)
+    return supervision.inspection_create(
+        actor=w.cast.province_officer, product=certificate.product, kinds=["labelling"], inspected_on=TODAY
+    )
+
+
+def _finding(w: World):
+    from ocop.supervision import services as supervision
+
+    inspection = _inspection(w)
+    return inspection, supervision.finding_add(
+        actor=w.cast.province_officer,
+        inspection=inspection,
+        kind="labelling",
+        severity="minor",
+        description="Nhãn",
+    )
+
+
+@recipe("supervision.inspection_create", "inspection.create")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    _authorities, certificate = _certificate(w)
+    return Act(
+        lambda: supervision.inspection_create(
+            actor=w.cast.province_officer,
+            product=certificate.product,
+            kinds=["labelling"],
+            inspected_on=TODAY,
+        ),
+        w.cast.province_officer,
+        _result,
+    )
+
+
+@recipe("supervision.finding_add", "inspection.finding_add")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    inspection = _inspection(w)
+    return Act(
+        lambda: supervision.finding_add(
+            actor=w.cast.province_officer,
+            inspection=inspection,
+            kind="labelling",
+            severity="minor",
+            description="Thiếu tem",
+            evidence=upload("anh.png", image_bytes()),
+        ),
+        w.cast.province_officer,
+        inspection,
+    )
+
+
+@recipe("supervision.follow_up_record", "inspection.follow_up")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    inspection, finding = _finding(w)
+    return Act(
+        lambda: supervision.follow_up_record(
+            actor=w.cast.province_officer, finding=finding, visited_on=TODAY, fixed=True
+        ),
+        w.cast.province_officer,
+        inspection,
+    )
+
+
+@recipe("supervision.warning_issue", "inspection.warn")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    inspection = _inspection(w)
+    return Act(
+        lambda: supervision.warning_issue(
+            actor=w.cast.province_officer, inspection=inspection, text="Khắc phục"
+        ),
+        w.cast.province_officer,
+        inspection,
+    )
+
+
+@recipe("supervision.inspection_propose", "inspection.propose")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    inspection = _inspection(w)
+    return Act(
+        lambda: supervision.inspection_propose(
+            actor=w.cast.province_officer,
+            inspection=inspection,
+            kind="revoke",
+            reason="Tái phạm",
+            decision_number="70/QĐ-UBND",
+            decision_date=TODAY,
+        ),
+        w.cast.province_officer,
+        inspection,
+    )
+
+
+@recipe("supervision.inspection_close", "inspection.close")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    inspection = _inspection(w)
+    return Act(
+        lambda: supervision.inspection_close(
+            actor=w.cast.province_officer, inspection=inspection, conclusion="Đạt"
+        ),
+        w.cast.province_officer,
+        inspection,
+    )
+
+
+@recipe("supervision.complaint_submit", "complaint.submit")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    _authorities, certificate = _certificate(w)
+    return Act(
+        lambda: supervision.complaint_submit(certificate=certificate, text="Không giống"), None, _result
+    )
+
+
+@recipe("supervision.complaint_dismiss", "complaint.dismiss")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    _authorities, certificate = _certificate(w)
+    complaint = supervision.complaint_submit(certificate=certificate, text="Không giống")
+    return Act(
+        lambda: supervision.complaint_dismiss(
+            actor=w.cast.province_officer, complaint=complaint, reason="Không có cơ sở"
+        ),
+        w.cast.province_officer,
+        complaint,
+    )
+
+
+@recipe("supervision.inspection_plan_draw", "inspection_plan.draw")
+def _(w: World) -> Act:
+    from ocop.supervision import services as supervision
+
+    _certificate(w)
+    return Act(
+        lambda: supervision.inspection_plan_draw(
+            actor=w.cast.province_officer, province=w.cast.province, year=TODAY.year, size=5
+        ),
+        w.cast.province_officer,
+        _result,
+    )
+
+
 # -- exemptions: each with its reason ----------------------------------------------------------------------
 
 # --- issue 13: certificate snapshot --- changes of certified details (issue 13, item 1)
@@ -1486,6 +1679,7 @@ EXEMPT = {
     "certification.certificate_pdf_request": "starts the rendering task of a PDF that no longer reads as the certificate stands",
     "certification.expiry_reminders_send": "starts one reminder task per certificate due; each reminder is audited when its e-mail went (expiry_reminder_deliver)",
     "certification.certificate_record_scan": "counts anonymous verifications (to spot copied codes), not a decision",
+    "training.attendance_preview": "reads and checks an attendance sheet; writes nothing",
     "evaluation.paper_parts": PURE,  # --- issue 12: paper sheets ---
     "producers.normalise_tax_code": PURE,
     "promotion.clean_url": PURE,  # --- issue 17: trade promotion ---

@@ -1638,6 +1638,186 @@ PROMOTION = [
         expect(PROVINCE_UP),
         body=lambda w: {"name": "Quà Kinh Bắc", "unit": _BAC_NINH, "products": [w["second"], w["third"]]},
     ),
+# --- issue 17: training and supervision ---
+# Courses are organised by the province and the centre (RUN_EVALUATION over the course's unit) and read by the
+# officers whose units hold them; a course of Bắc Ninh is not the commune's to read. Inspections are recorded by
+# the province and the centre over the producer's unit and read by the officers over it (the commune too, which
+# is refused every step: 403 on the pages and the API, TOLD when dismissing a complaint from its queue). The
+# proposal to revoke is certification's act: only the issuing authority's own officer (not the centre) files it.
+
+
+def _sheet_upload(world: dict) -> dict:
+    sheet = "Họ và tên,Đối tượng,Mã đơn vị,Phụ trách OCOP\nTrần Thị Tỉnh,Cán bộ,24,x".encode()
+    return {"file": upload("danh-sach.csv", sheet), "apply": "true"}
+
+
+def _finding_form(world: dict) -> dict:
+    return {
+        "kind": "labelling",
+        "severity": "minor",
+        "description": "Thiếu tem truy xuất",
+        "evidence": upload("anh.png", image_bytes()),
+    }
+
+
+_COURSE = {
+    "title": "Tập huấn thương mại điện tử",
+    "topic": "ecommerce",
+    "organiser": "Sở Công Thương",
+    "starts_on": _TODAY,
+    "ends_on": _TODAY,
+}
+_PROPOSAL = {
+    "kind": "revoke",
+    "reason": "Tái phạm ghi nhãn",
+    "decision_number": "77/QĐ-UBND",
+    "decision_date": _TODAY,
+}
+TRAINING = [
+    Row("training:courses", None, expect(OFFICERS), hide_from=("other_commune", "other_province")),
+    Row("training:course_create", None, expect(RUNNERS)),
+    Row(
+        "training:course_create",
+        None,
+        expect(PROVINCE_UP),
+        method="POST",
+        body={**_COURSE, "unit_code": "24"},
+    ),
+    Row("training:course", "course", expect(PROVINCE_UP)),
+    Row("training:attendance_import", "course", expect(PROVINCE_UP)),
+    Row(
+        "training:attendance_import",
+        "course",
+        expect(PROVINCE_UP),
+        method="POST",
+        body=_sheet_upload,
+        redraws=True,  # the preview: nothing stored until confirmed
+    ),
+    Row("training:certificate", "course", expect(PROVINCE_UP)),
+    Row("GET /api/v1/training/topics", None, expect(SIGNED_IN)),
+    Row("GET /api/v1/training/courses", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row("POST /api/v1/training/courses", None, expect(PROVINCE_UP), body={**_COURSE, "unit": "24"}),
+    Row("GET /api/v1/training/courses/{course_id}", "course", expect(PROVINCE_UP)),
+    Row("GET /api/v1/training/courses/{course_id}/attendees", "course", expect(PROVINCE_UP)),
+    Row(
+        "POST /api/v1/training/courses/{course_id}/attendees/import",
+        "course",
+        expect(PROVINCE_UP),
+        body=_sheet_upload,
+    ),
+    Row("GET /api/v1/training/coverage", None, expect(central=OK)),  # unit VN: the country's figures
+]
+
+SUPERVISION = [
+    Row("supervision:home", None, expect(OFFICERS), hide_from=("other_commune", "other_province")),
+    Row("supervision:inspection_create", None, expect(RUNNERS)),
+    Row(
+        "supervision:inspection_create",
+        "inspection:open",
+        expect(PROVINCE_UP),
+        method="POST",
+        body=lambda w: {"product": w["product"], "kinds": ["food_safety"], "inspected_on": _TODAY},
+    ),
+    Row("supervision:inspection", "inspection:open", expect(HERE)),
+    *(
+        Row(
+            "supervision:inspection_action",
+            target,
+            outcomes,
+            method="POST",
+            body=body,
+            args={"action": action},
+        )
+        for action, target, outcomes, body in (
+            ("finding", "inspection:open", expect(PROVINCE_UP), _finding_form),
+            (
+                "follow_up",
+                "inspection:open",
+                expect(PROVINCE_UP),
+                lambda w: {"finding": w["finding_id"], "visited_on": _TODAY, "fixed": "on"},
+            ),
+            ("warn", "inspection:open", expect(PROVINCE_UP), {"text": "Khắc phục trong 30 ngày"}),
+            ("warn", "inspection:closed", expect(PROVINCE_UP, outcome=STATE), {"text": "Muộn"}),
+            ("propose", "inspection:open", expect(province=OK), _PROPOSAL),
+            ("close", "inspection:open", expect(PROVINCE_UP), {"conclusion": "Đạt yêu cầu sau khắc phục"}),
+        )
+    ),
+    Row("supervision:evidence", "inspection:open", expect(HERE)),
+    Row(
+        "supervision:complaint_dismiss",
+        "complaint",
+        expect(PROVINCE_UP, commune=TOLD),
+        method="POST",
+        body={"reason": "Không thuộc phạm vi giám sát"},
+    ),
+    Row("supervision:plan", None, expect(OFFICERS), hide_from=("other_commune", "other_province")),
+    Row(
+        "supervision:plan",
+        None,
+        expect(PROVINCE_UP),
+        method="POST",
+        body={"province": "24", "year": YEAR, "size": 20},
+    ),
+    Row("GET /api/v1/supervision/kinds", None, expect(SIGNED_IN)),
+    Row("GET /api/v1/supervision/inspections", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row(
+        "POST /api/v1/supervision/inspections",
+        "inspection:open",
+        expect(PROVINCE_UP),
+        body=lambda w: {"product": w["product"], "kinds": ["food_safety"], "inspected_on": _TODAY},
+    ),
+    Row("GET /api/v1/supervision/inspections/{inspection_id}", "inspection:open", expect(HERE)),
+    Row(
+        "POST /api/v1/supervision/inspections/{inspection_id}/findings",
+        "inspection:open",
+        expect(PROVINCE_UP),
+        body=_finding_form,
+    ),
+    Row(
+        "POST /api/v1/supervision/inspections/{inspection_id}/findings/{finding_id}/follow-ups",
+        "inspection:open",
+        expect(PROVINCE_UP),
+        body={"visited_on": _TODAY, "fixed": True},
+    ),
+    Row(
+        "POST /api/v1/supervision/inspections/{inspection_id}/warnings",
+        "inspection:open",
+        expect(PROVINCE_UP),
+        body={"text": "Khắc phục nhãn"},
+    ),
+    Row(
+        "POST /api/v1/supervision/inspections/{inspection_id}/warnings",
+        "inspection:closed",
+        expect(PROVINCE_UP, outcome=STATE),
+        body={"text": "Muộn"},
+    ),
+    Row(
+        "POST /api/v1/supervision/inspections/{inspection_id}/proposal",
+        "inspection:open",
+        expect(province=OK),
+        body=_PROPOSAL,
+    ),
+    Row(
+        "POST /api/v1/supervision/inspections/{inspection_id}/close",
+        "inspection:open",
+        expect(PROVINCE_UP),
+        body={"conclusion": "Đạt"},
+    ),
+    Row("GET /api/v1/supervision/complaints", None, expect(SIGNED_IN), hide_from=OUTSIDERS),
+    Row(
+        "POST /api/v1/supervision/complaints/{complaint_id}/dismiss",
+        "complaint",
+        expect(PROVINCE_UP),
+        body={"reason": "Không thuộc phạm vi"},
+    ),
+    Row("GET /api/v1/supervision/plans", None, expect(SIGNED_IN)),
+    Row(
+        "POST /api/v1/supervision/plans",
+        None,
+        expect(PROVINCE_UP),
+        body={"province": "24", "year": YEAR, "size": 5},
+    ),
+    Row("GET /api/v1/supervision/plans/{plan_id}", "plan", expect(PROVINCE_UP)),
 ]
 
 MATRIX_ROWS = {
@@ -1659,6 +1839,8 @@ MATRIX_ROWS = {
     "planning": PLANNING,  # --- issue 16: planning ---
     "addresses": ADDRESSES,  # --- issue 15: address aliases ---
     "promotion": PROMOTION,  # --- issue 17: trade promotion ---
+    "training": TRAINING,  # --- issue 17 ---
+    "supervision": SUPERVISION,
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -2126,6 +2308,64 @@ def _planning(cast) -> dict[str, dict]:
         "programme_plan": {"plan_id": plan.pk, "pk": plan.pk, "version": plan.version},
         "report_unit": {"unit": cast.commune.code, "year": YEAR},
         "programme_report": {"pk": report.pk, "fmt": "xlsx"},
+    targets.update(_training_and_supervision(cast, certificates))  # --- issue 17 ---
+    return targets
+
+
+def _training_and_supervision(cast, certificates: dict[str, dict]) -> dict[str, dict]:
+    """A Bắc Ninh course with one attendee; an open inspection of the certified honey with a finding and its
+    evidence, a closed one of the same product, a complaint waiting in the queue, this year's plan."""
+    from ocop.supervision import services as supervision
+    from ocop.training import services as training
+
+    course = training.course_create(
+        actor=cast.province_officer,
+        title="Tập huấn tiếp thị sản phẩm OCOP",
+        topic="marketing",
+        unit=cast.province,
+        organiser="Văn phòng Điều phối nông thôn mới tỉnh Bắc Ninh",
+        starts_on=TODAY - datetime.timedelta(days=3),
+        ends_on=TODAY - datetime.timedelta(days=1),
+    )
+    training.attendance_import(
+        actor=cast.province_officer,
+        course=course,
+        content="Họ và tên,Đối tượng,Mã đơn vị\nLê Văn Xã,Cán bộ,07798".encode(),
+    )
+    certificate = Certificate.objects.get(pk=certificates["certificate:active"]["pk"])
+    product = certificate.product
+    closed = supervision.inspection_create(
+        actor=cast.province_officer, product=product, kinds=["food_safety"], inspected_on=TODAY
+    )
+    supervision.inspection_close(actor=cast.province_officer, inspection=closed, conclusion="Đạt yêu cầu")
+    inspection = supervision.inspection_create(
+        actor=cast.province_officer, product=product, kinds=["labelling"], inspected_on=TODAY
+    )
+    finding = supervision.finding_add(
+        actor=cast.province_officer,
+        inspection=inspection,
+        kind="labelling",
+        severity="major",
+        description="Nhãn không ghi hạn sử dụng",
+        evidence=upload("bien-ban.pdf", pdf_bytes("Bien ban")),
+    )
+    complaint = supervision.complaint_submit(certificate=certificate, text="Màu sản phẩm khác ảnh")
+    plan = supervision.inspection_plan_draw(
+        actor=cast.province_officer, province=cast.province, year=YEAR, size=10
+    )
+    opened = {
+        "pk": inspection.pk,
+        "inspection_id": inspection.pk,
+        "finding_id": finding.pk,
+        "evidence_id": finding.evidence.get().pk,
+        "product": product.pk,
+    }
+    return {
+        "course": {"pk": course.pk, "course_id": course.pk, "attendee_id": course.attendees.get().pk},
+        "inspection:open": opened,
+        "inspection:closed": {"pk": closed.pk, "inspection_id": closed.pk},
+        "complaint": {"pk": complaint.pk, "complaint_id": complaint.pk},
+        "plan": {"plan_id": plan.pk},
     }
 
 

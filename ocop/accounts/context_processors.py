@@ -39,6 +39,8 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.MANAGE_PRODUCERS, "promotion:home", "Xúc tiến thương mại"),
     (Capability.ACT_AS_PRODUCER, "promotion:home", "Xúc tiến thương mại"),
     (PUBLIC, "promotion:where_to_buy", "Mua ở đâu"),
+    (Capability.VIEW_WORK, "training:courses", "Tập huấn"),  # --- issue 17 ---
+    (Capability.VIEW_WORK, "supervision:home", "Kiểm tra, giám sát"),
 ]
 
 

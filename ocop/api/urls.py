@@ -39,6 +39,8 @@ ROUTERS = [
     ("/plans", "ocop.planning.api_plans"),
     ("/reports", "ocop.planning.api_reports"),
     ("/promotion", "ocop.promotion.api"),
+    ("/training", "ocop.training.api"),
+    ("/supervision", "ocop.supervision.api"),
 ]
 for prefix, module_name in ROUTERS:
     api.add_router(prefix, import_module(module_name).router)

@@ -104,6 +104,18 @@ ACTION_LABELS = {
     "listing.link_broken": _("Liên kết gian hàng không còn phản hồi"),
     "listing.link_answers": _("Liên kết gian hàng phản hồi trở lại"),
     "gift_set.create": _("Lập bộ quà tặng"),
+    # --- issue 17: training and supervision ---
+    "course.create": _("Ghi lớp tập huấn"),
+    "course.attendance_import": _("Nhập danh sách học viên"),
+    "inspection.create": _("Ghi đợt kiểm tra sản phẩm"),
+    "inspection.finding_add": _("Ghi nội dung vi phạm khi kiểm tra"),
+    "inspection.follow_up": _("Ghi kết quả kiểm tra lại"),
+    "inspection.warn": _("Cảnh báo chủ thể sau kiểm tra"),
+    "inspection.propose": _("Đề nghị thu hồi hoặc hạ hạng sao sau kiểm tra"),
+    "inspection.close": _("Kết thúc đợt kiểm tra"),
+    "complaint.submit": _("Nhận phản ánh của người tiêu dùng"),
+    "complaint.dismiss": _("Đóng phản ánh không kiểm tra"),
+    "inspection_plan.draw": _("Lập kế hoạch kiểm tra năm"),
 }
 
 # Functions code → label (already translated) or None, registered by the apps whose data names actions.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
-from ocop.certification import policies, selectors, services, throttle
+from ocop.certification import policies, selectors, services, throttle, verify_links
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
 from ocop.certification.models import ChangeStatus, DecisionStatus, EffectiveStatus
 from ocop.certification.templatetags.certification_tags import status_badge_class
@@ -430,6 +430,7 @@ def _verification(request, code: str):
             "statuses": EffectiveStatus,
             "body": body,
             "certificate": certificate,
+            "links": verify_links.links_for(certificate),
             "form": VerifyForm(initial={"code": code}),
         },
     )

@@ -317,6 +317,7 @@ def seed_demo() -> DemoReport:
     _plans()
     _address_aliases()
     _promotion()
+    _training_and_supervision()
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
@@ -358,6 +359,12 @@ def _plans() -> None:
     if seed_province_records(DEMO_PROVINCE, DEMO_COMMUNE):
         names = [product[0] for row in BAC_NINH_RECORDS for product in row[5]]
         reindex_products(Product.objects.filter(name__in=names).values_list("id", flat=True))
+def _training_and_supervision() -> None:
+    """A course imported from its attendance sheet, an inspection with a finding (issue 17)."""
+    from ocop.demo.training_supervision import seed_inspection, seed_training
+
+    seed_training()
+    seed_inspection()
 
 
 def _cycle_in_progress() -> None:
