@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (Capability.VIEW_WORK, "tasks:list", "Công việc nền"),
     (None, "accounts:security", "Mật khẩu và token"),
     (Capability.MANAGE_PRODUCERS, "products:changes", "Đề nghị thay đổi thông tin"),
+    (Capability.PRECHECK, "evaluation:precheck_list", "Kiểm tra trước hồ sơ"),
 ]
 
 

@@ -82,6 +82,10 @@ ACTION_LABELS = {
     "task.retry": _("Chạy lại công việc nền"),
     "token.issue": _("Cấp mã truy cập API"),
     "user.create": _("Tạo người dùng"),
+    "dossier.evidence_tag": _("Gắn tài liệu với tiêu chí (viện dẫn minh chứng)"),
+    "self_assessment.save": _("Lưu nháp phiếu tự đánh giá"),
+    "self_assessment.submit": _("Nộp phiếu tự đánh giá"),
+    "precheck.record": _("Tổ giúp việc ghi ý kiến kiểm tra minh chứng"),
 }
 
 # Functions code → label (already translated) or None, registered by the apps whose data names actions.
