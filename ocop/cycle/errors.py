@@ -70,5 +70,8 @@ class CycleCode(ErrorCode):
         "evidence_criterion_unknown",
         "A criterion is not on the sheet of the dossier's product set.",
     )
-    EVIDENCE_DOCUMENT_OLD = "evidence_document_old", "Only the current revision of a document is tied to criteria."
+    EVIDENCE_DOCUMENT_OLD = (
+        "evidence_document_old",
+        "Only the current revision of a document is tied to criteria.",
+    )
     EVIDENCE_TOO_MANY = "evidence_too_many", "A document is tied to at most 40 criteria."

@@ -273,7 +273,9 @@ class EvidenceTag(models.Model):
     class Meta:
         ordering = ["criterion", "document_id"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "criterion"], name="cycle_evidence_once_per_criterion")
+            models.UniqueConstraint(
+                fields=["document", "criterion"], name="cycle_evidence_once_per_criterion"
+            )
         ]
 
     def __str__(self) -> str:

@@ -266,7 +266,9 @@ def sheet_groups_of(dossier: Dossier) -> list[dict]:
     from ocop.rubrics.selectors import engine_version
 
     try:
-        sheet = engine.sheet_for(engine_version(dossier.rubric_version.code), dossier.product.product_set.code)
+        sheet = engine.sheet_for(
+            engine_version(dossier.rubric_version.code), dossier.product.product_set.code
+        )
     except ScoringError:
         return []
     return [

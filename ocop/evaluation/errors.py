@@ -164,7 +164,10 @@ class EvaluationCode(ErrorCode):
         "The dossier is not submitted, or its self-assessment is not submitted yet.",
     )
     PRECHECK_TOO_LATE = "precheck_too_late", "The council already has a result for this dossier."
-    PRECHECK_VERDICT_INVALID = "precheck_verdict_invalid", "The verdict must be confirmed, doubtful or missing."
+    PRECHECK_VERDICT_INVALID = (
+        "precheck_verdict_invalid",
+        "The verdict must be confirmed, doubtful or missing.",
+    )
     PRECHECK_NOTE_REQUIRED = (
         "precheck_note_required",
         "A doubtful or missing verdict needs a note saying what is doubtful or missing.",

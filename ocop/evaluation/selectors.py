@@ -420,7 +420,9 @@ def evidence_by_criterion(dossier) -> dict[str, list]:
         .order_by("criterion", "document__item", "document_id")
     )
     for tag in tags:
-        found.setdefault(tag.criterion, []).append((tag.document, labels.get(tag.document.item, tag.document.item)))
+        found.setdefault(tag.criterion, []).append(
+            (tag.document, labels.get(tag.document.item, tag.document.item))
+        )
     return found
 
 

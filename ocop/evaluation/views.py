@@ -384,7 +384,9 @@ def score(request, round_dossier_id: int):
             "sheet_version": sheet_version,
             "layout": _with_claims(
                 _sheet_layout(version, product_set, legal_form, answers, comments, gates),
-                selectors.claims_of(round_dossier.dossier),  # the producer's claim, evidence, checks (issue 18)
+                selectors.claims_of(
+                    round_dossier.dossier
+                ),  # the producer's claim, evidence, checks (issue 18)
             ),
             "sheet_gates": _sheet_gates(version, product_set, gates),
             "parts": [

@@ -70,10 +70,14 @@ def submitted_self_assessment(cast, dossier: Dossier, chosen: dict[str, str] | N
     )
 
 
-def through_commune(cast, dossier: Dossier, *, assessment: dict[str, str] | None = None) -> Dossier:
-    """Submitted by the producer, checked (with the commune's four criteria) and forwarded, then accepted."""
-    with transaction.atomic():
-        cycle.dossier_submit(actor=cast.producer_user, dossier=Dossier.objects.get(pk=dossier.pk))
+def through_commune(
+    cast, dossier: Dossier, *, assessment: dict[str, str] | None = None, submitted: bool = False
+) -> Dossier:
+    """Submitted by the producer (unless it already is), checked (with the commune's four criteria) and
+    forwarded, then accepted."""
+    if not submitted:
+        with transaction.atomic():
+            cycle.dossier_submit(actor=cast.producer_user, dossier=Dossier.objects.get(pk=dossier.pk))
     with transaction.atomic():
         cycle.dossier_check(
             actor=cast.commune_officer, dossier=Dossier.objects.get(pk=dossier.pk), assessment=assessment

@@ -115,7 +115,8 @@ def document_criteria_set(
     codes = list(dict.fromkeys(str(code).strip()[:20] for code in criteria if str(code).strip()))
     if len(codes) > MAX_TAGS:
         raise Invalid(
-            _("Một tài liệu gắn với tối đa %(count)s tiêu chí.") % {"count": MAX_TAGS}, code="evidence_too_many"
+            _("Một tài liệu gắn với tối đa %(count)s tiêu chí.") % {"count": MAX_TAGS},
+            code="evidence_too_many",
         )
     sheet = _sheet_of(dossier)
     unknown = [code for code in codes if sheet.criterion(code) is None]
@@ -129,7 +130,11 @@ def document_criteria_set(
     EvidenceTag.objects.filter(document=document).exclude(criterion__in=codes).delete()
     kept = set(EvidenceTag.objects.filter(document=document).values_list("criterion", flat=True))
     EvidenceTag.objects.bulk_create(
-        [EvidenceTag(document=document, criterion=code, tagged_by=actor) for code in codes if code not in kept]
+        [
+            EvidenceTag(document=document, criterion=code, tagged_by=actor)
+            for code in codes
+            if code not in kept
+        ]
     )
     touch(dossier)
     dossier.save(update_fields=["version", "updated_at"])

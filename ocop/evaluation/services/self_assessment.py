@@ -76,7 +76,9 @@ def _clean_notes(notes: Mapping[str, str] | None) -> dict[str, str]:
     return {str(k)[:20]: nfc(str(v)).strip()[:MAX_NOTE] for k, v in (notes or {}).items() if str(v).strip()}
 
 
-def _write(assessment: SelfAssessment, answers: Mapping[str, str], notes: Mapping[str, str], *, complete: bool):
+def _write(
+    assessment: SelfAssessment, answers: Mapping[str, str], notes: Mapping[str, str], *, complete: bool
+):
     """Score the answers on the sheet (every problem refused before anything is written) and store them."""
     version = rules.loaded_version(assessment.rubric_version)
     scored = rules.score(
@@ -230,9 +232,7 @@ def report_context(dossier: Dossier, assessment: SelfAssessment, scored, *, sign
 
 
 @transaction.atomic
-def precheck_record(
-    *, actor, dossier: Dossier, criterion: str, verdict: str, note: str = ""
-) -> PrecheckNote:
+def precheck_record(*, actor, dossier: Dossier, criterion: str, verdict: str, note: str = "") -> PrecheckNote:
     """The help team records whether the evidence bears out the producer's claim on one criterion (confirmed,
     doubtful, missing), with a note for the council; a second check of the criterion replaces the first."""
     dossier = _lock_dossier(dossier)
