@@ -196,6 +196,7 @@ def report_context(dossier: Dossier, assessment: SelfAssessment, scored, *, sign
     sheet = rules.sheet_of(version, assessment.product_set)
     claims = selectors.claims_of(dossier, with_precheck=False)
     points = {result.code: result.points for result in scored.criteria}
+    by_code = {criterion.code: criterion for criterion in sheet.criteria}
     layout = [
         {
             "code": group.code,
@@ -204,8 +205,8 @@ def report_context(dossier: Dossier, assessment: SelfAssessment, scored, *, sign
             "criteria": [
                 {
                     "code": code,
-                    "name": sheet.criterion(code).name,
-                    "max": sheet.criterion(code).max_points,
+                    "name": by_code[code].name,
+                    "max": by_code[code].max_points,
                     "points": points.get(code, 0),
                     "claim": claims.get(code) or selectors.Claim(code=code),
                 }
