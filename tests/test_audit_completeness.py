@@ -40,6 +40,7 @@ from django.forms.models import model_to_dict
 from evaluation.conftest import accepted_dossier, answers, build_scene, load_test_rubric, person, submit
 from history.support import csv as history_csv
 from history.support import row as history_row
+from evaluation.self_support import fresh_dossier, submitted_self_assessment, through_commune
 from rubrics.helpers import synthetic
 from rubrics.test_sheet_import import rows_of, xlsx_bytes
 from tasks.test_background_work import failed_run
@@ -1659,6 +1660,56 @@ def _(w: World) -> Act:
 READ = "a read: it changes nothing"
 PURE = "a pure helper: no database, no files"
 DERIVED_INDEX = "rebuilds derived catalogue entries from products and certificates whose changes are audited"
+
+# --- issue 18: self-assessment, evidence tied to criteria, the help team ---
+
+
+@recipe("cycle.document_criteria_set", "dossier.evidence_tag")
+def _(w: World) -> Act:
+    c, dossier = w.cast, fresh_dossier(w.cast)
+    contract = dossier.documents.get(item="raw_materials", is_current=True)
+    return Act(
+        lambda: cycle.document_criteria_set(
+            actor=c.producer_user, document=contract, criteria=["1.1", "1.4"]
+        ),
+        c.producer_user,
+        dossier,
+    )
+
+
+@recipe("evaluation.self_assessment_save", "self_assessment.save")
+def _(w: World) -> Act:
+    c, dossier = w.cast, fresh_dossier(w.cast)
+    return Act(
+        lambda: evaluation.self_assessment_save(
+            actor=c.producer_user, dossier=dossier, answers={"1.1": "c"}, expected_version=0
+        ),
+        c.producer_user,
+        dossier,
+    )
+
+
+@recipe("evaluation.self_assessment_submit", "self_assessment.submit")
+def _(w: World) -> Act:
+    c, dossier = w.cast, fresh_dossier(w.cast)
+    return Act(lambda: submitted_self_assessment(c, dossier), c.producer_user, dossier)
+
+
+@recipe("evaluation.precheck_record", "precheck.record")
+def _(w: World) -> Act:
+    c, dossier = w.cast, fresh_dossier(w.cast)
+    helper = person("helper", "Đào Thị Giúp", RoleKind.HELP_TEAM, c.province)
+    submitted_self_assessment(c, dossier)
+    dossier = through_commune(c, dossier)
+    return Act(
+        lambda: evaluation.precheck_record(
+            actor=helper, dossier=dossier, criterion="4.1", verdict="doubtful", note="Chưa có hợp đồng"
+        ),
+        helper,
+        dossier,
+    )
+
+
 EXEMPT = {
     "accounts.login_check_allowed": READ,
     "accounts.token_for": "a read that stamps the token's last use (at most once a minute), not a decision",

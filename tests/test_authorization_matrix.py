@@ -159,6 +159,7 @@ CAST = {
     "council_unassigned": "council2",
     "council_conflicted": "council3",
     "central": "central",
+    "helper": "helper",  # issue 18: the help team (tổ giúp việc) of Bắc Ninh, made with the world
 }
 OWNER = ("producer",)
 HERE = ("commune", "province", "central")  # officers whose units cover Phường Vân Hà
@@ -1818,6 +1819,80 @@ SUPERVISION = [
         body={"province": "24", "year": YEAR, "size": 5},
     ),
     Row("GET /api/v1/supervision/plans/{plan_id}", "plan", expect(PROVINCE_UP)),
+# --- issue 18: the producer's self-assessment, evidence tied to criteria, the help team's check ---
+_SELF_FORM = {"version": "0", "action": "save", "c-1.1": "d"}
+SELF_ASSESSMENT = [
+    Row("evaluation:self_assess", "dossier:draft", expect(OWNER)),
+    Row("evaluation:self_assess", "dossier:draft", expect(OWNER), method="POST", body=_SELF_FORM),
+    Row("evaluation:self_assess", "dossier:submitted", expect(OWNER)),  # read only: the dossier went on
+    Row(
+        "evaluation:self_assess", "dossier:submitted", expect(producer=STATE), method="POST", body=_SELF_FORM
+    ),
+    Row("evaluation:precheck_list", None, expect(helper=OK)),
+    Row("evaluation:precheck", "self:submitted", expect(helper=OK)),
+    Row(
+        "evaluation:precheck",
+        "self:submitted",
+        expect(helper=OK),
+        method="POST",
+        body={"criterion": "1.2", "verdict": "doubtful", "note": "Hợp đồng liên kết chưa ký đủ"},
+    ),
+    Row(
+        "evaluation:precheck",
+        "self:submitted",
+        expect(helper=STATE),
+        method="POST",
+        body={"criterion": "9.9", "verdict": "doubtful", "note": "Không có trên phiếu"},
+    ),
+    Row("cycle:document_criteria", "dossier:draft", expect(OWNER)),
+    Row(
+        "cycle:document_criteria", "dossier:draft", expect(OWNER), method="POST", body={"criterion": ["1.2"]}
+    ),
+    Row("cycle:document_criteria", "dossier:submitted", expect(OWNER, HERE)),  # officers read, never change
+    Row(
+        "cycle:document_criteria",
+        "dossier:submitted",
+        expect(producer=STATE),
+        method="POST",
+        body={"criterion": ["1.2"]},
+    ),
+    Row("GET /api/v1/evaluation/self-assessments/{dossier_id}", "dossier:draft", expect(OWNER)),
+    Row(
+        "PUT /api/v1/evaluation/self-assessments/{dossier_id}",
+        "dossier:draft",
+        expect(OWNER),
+        body={"version": 0, "answers": {"1.1": "d"}},
+    ),
+    Row(
+        "PUT /api/v1/evaluation/self-assessments/{dossier_id}",
+        "dossier:submitted",
+        expect(producer=STATE),
+        body={"version": 0, "answers": {"1.1": "d"}},
+    ),
+    Row(
+        "POST /api/v1/evaluation/self-assessments/{dossier_id}/submit",
+        "dossier:draft",
+        expect(OWNER),
+        body={"version": 0, "answers": BEST},
+    ),
+    Row(
+        "POST /api/v1/evaluation/self-assessments/{dossier_id}/submit",
+        "self:submitted",
+        expect(producer=STATE),
+        body={"version": 1},
+    ),
+    Row(
+        "PUT /api/v1/dossiers/{dossier_id}/documents/{document_id}/criteria",
+        "dossier:draft",
+        expect(OWNER),
+        body={"criteria": ["1.2"]},
+    ),
+    Row(
+        "PUT /api/v1/dossiers/{dossier_id}/documents/{document_id}/criteria",
+        "dossier:submitted",
+        expect(producer=STATE),
+        body={"criteria": ["1.2"]},
+    ),
 ]
 
 MATRIX_ROWS = {
@@ -1841,6 +1916,7 @@ MATRIX_ROWS = {
     "promotion": PROMOTION,  # --- issue 17: trade promotion ---
     "training": TRAINING,  # --- issue 17 ---
     "supervision": SUPERVISION,
+    "self_assessment": SELF_ASSESSMENT,  # --- issue 18 ---
 }
 ALL_ROWS = [row for rows in MATRIX_ROWS.values() for row in rows]
 
@@ -2366,6 +2442,33 @@ def _training_and_supervision(cast, certificates: dict[str, dict]) -> dict[str, 
         "inspection:closed": {"pk": closed.pk, "inspection_id": closed.pk},
         "complaint": {"pk": complaint.pk, "complaint_id": complaint.pk},
         "plan": {"plan_id": plan.pk},
+    targets.update(_self_assessed(cast, producer))  # --- issue 18 ---
+    return targets
+
+
+def _self_assessed(cast, producer) -> dict[str, dict]:
+    """The help team of Bắc Ninh, and a dossier submitted with the producer's submitted self-assessment."""
+    cast.helper = accounts.user_create(
+        actor=None, username="helper", password=PASSWORD, full_name="Đào Thị Giúp"
+    )
+    accounts.role_grant(actor=None, user=cast.helper, kind=RoleKind.HELP_TEAM, unit=cast.province)
+    dossier = cycle.dossier_create(
+        actor=cast.producer_user, product=honey(producer, "Mật ong hoa bưởi"), year=YEAR
+    )
+    fill_required(dossier, cast.producer_user)
+    evaluation.self_assessment_submit(
+        actor=cast.producer_user, dossier=Dossier.objects.get(pk=dossier.pk), answers=BEST, expected_version=0
+    )
+    with transaction.atomic():
+        cycle.dossier_submit(actor=cast.producer_user, dossier=Dossier.objects.get(pk=dossier.pk))
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    return {
+        "self:submitted": {
+            "dossier_id": dossier.pk,
+            "pk": dossier.pk,
+            "document_id": dossier.documents.first().pk,
+            "version": dossier.version,
+        }
     }
 
 

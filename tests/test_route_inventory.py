@@ -338,6 +338,15 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/supervision/plans": MATRIX,
     "POST /api/v1/supervision/plans": MATRIX,
     "GET /api/v1/supervision/plans/{plan_id}": MATRIX,
+    # --- issue 18: self-assessment, evidence tied to criteria, the help team ---
+    "evaluation:self_assess": MATRIX,
+    "evaluation:precheck_list": MATRIX,
+    "evaluation:precheck": MATRIX,
+    "cycle:document_criteria": MATRIX,
+    "GET /api/v1/evaluation/self-assessments/{dossier_id}": MATRIX,
+    "PUT /api/v1/evaluation/self-assessments/{dossier_id}": MATRIX,
+    "POST /api/v1/evaluation/self-assessments/{dossier_id}/submit": MATRIX,
+    "PUT /api/v1/dossiers/{dossier_id}/documents/{document_id}/criteria": MATRIX,
 }
 
 

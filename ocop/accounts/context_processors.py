@@ -41,6 +41,7 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
     (PUBLIC, "promotion:where_to_buy", "Mua ở đâu"),
     (Capability.VIEW_WORK, "training:courses", "Tập huấn"),  # --- issue 17 ---
     (Capability.VIEW_WORK, "supervision:home", "Kiểm tra, giám sát"),
+    (Capability.PRECHECK, "evaluation:precheck_list", "Kiểm tra trước hồ sơ"),
 ]
 
 

@@ -32,6 +32,7 @@ class RoleKind(models.TextChoices):
     COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
     COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng đánh giá")
     PRODUCER = "producer", _("Chủ thể OCOP")
+    HELP_TEAM = "help_team", _("Tổ giúp việc")
 
 
 class ActiveRoleManager(models.Manager):

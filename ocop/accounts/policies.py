@@ -27,6 +27,7 @@ class Capability(StrEnum):
     SCORE = "score"
     MANAGE_RUBRICS = "manage_rubrics"
     ACT_AS_PRODUCER = "act_as_producer"
+    PRECHECK = "precheck"  # the help team (*tổ giúp việc*) checks a dossier's evidence against its claims
 
 
 _OFFICER = {Capability.VIEW_WORK, Capability.READ_AUDIT, Capability.MANAGE_PRODUCERS}
@@ -47,6 +48,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     RoleKind.COMMUNE_OFFICER: frozenset(_OFFICER | {Capability.CHECK_DOSSIERS}),
     RoleKind.COUNCIL_MEMBER: frozenset({Capability.SCORE}),
     RoleKind.PRODUCER: frozenset({Capability.ACT_AS_PRODUCER}),
+    RoleKind.HELP_TEAM: frozenset({Capability.PRECHECK}),
 }
 
 # Which unit levels each role may be held over.
@@ -56,10 +58,12 @@ ROLE_UNIT_LEVELS: dict[str, frozenset[str]] = {
     RoleKind.COMMUNE_OFFICER: frozenset({Level.COMMUNE}),
     RoleKind.COUNCIL_MEMBER: frozenset({Level.COUNTRY, Level.PROVINCE}),
     RoleKind.PRODUCER: frozenset({Level.COMMUNE}),
+    RoleKind.HELP_TEAM: frozenset({Level.COUNTRY, Level.PROVINCE}),
 }
 
 STAFF_ROLES = frozenset(
     {RoleKind.CENTRAL_OFFICER, RoleKind.PROVINCE_OFFICER, RoleKind.COMMUNE_OFFICER, RoleKind.COUNCIL_MEMBER}
+    | {RoleKind.HELP_TEAM}
 )
 
 

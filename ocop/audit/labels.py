@@ -116,6 +116,10 @@ ACTION_LABELS = {
     "complaint.submit": _("Nhận phản ánh của người tiêu dùng"),
     "complaint.dismiss": _("Đóng phản ánh không kiểm tra"),
     "inspection_plan.draw": _("Lập kế hoạch kiểm tra năm"),
+    "dossier.evidence_tag": _("Gắn tài liệu với tiêu chí (viện dẫn minh chứng)"),
+    "self_assessment.save": _("Lưu nháp phiếu tự đánh giá"),
+    "self_assessment.submit": _("Nộp phiếu tự đánh giá"),
+    "precheck.record": _("Tổ giúp việc ghi ý kiến kiểm tra minh chứng"),
 }
 
 # Functions code → label (already translated) or None, registered by the apps whose data names actions.

@@ -275,6 +275,33 @@ def download_document(request, dossier_id: int, document_id: int):
     )
 
 
+class EvidenceIn(Schema):
+    criteria: list[str] = Field(
+        ...,
+        max_length=60,
+        description="Codes of criteria of the dossier's sheet the document is evidence for",
+    )
+    version: int | None = Field(None, description="The dossier's version as read")
+
+
+@router.put(
+    "/{dossier_id}/documents/{document_id}/criteria",
+    auth=signed_in,
+    summary="Gắn tài liệu với các tiêu chí của phiếu mà nó là minh chứng (viện dẫn); thay cho danh sách cũ",
+)
+def set_document_criteria(request, dossier_id: int, document_id: int, payload: EvidenceIn):
+    user = require_api_user(request)
+    document = document_get(user, dossier_id, document_id)
+    tags = services.document_criteria_set(
+        actor=user, document=document, criteria=payload.criteria, expected_version=payload.version
+    )
+    return {
+        "document": document_body(document),
+        "criteria": [tag.criterion for tag in tags],
+        "dossier_version": Dossier.objects.values_list("version", flat=True).get(pk=dossier_id),
+    }
+
+
 @router.get("/{dossier_id}/history", summary="Lịch sử chuyển trạng thái của hồ sơ")
 def history(request, dossier_id: int):
     user = api_user(request)

@@ -62,3 +62,16 @@ class CycleCode(ErrorCode):
         "transition_not_allowed",
         "The action is not allowed in the record's current state.",
     )
+    EVIDENCE_SHEET_MISSING = (
+        "evidence_sheet_missing",
+        "The rubric version has no digital sheet for the product set: documents cannot be tied to criteria.",
+    )
+    EVIDENCE_CRITERION_UNKNOWN = (
+        "evidence_criterion_unknown",
+        "A criterion is not on the sheet of the dossier's product set.",
+    )
+    EVIDENCE_DOCUMENT_OLD = (
+        "evidence_document_old",
+        "Only the current revision of a document is tied to criteria.",
+    )
+    EVIDENCE_TOO_MANY = "evidence_too_many", "A document is tied to at most 40 criteria."

@@ -258,3 +258,25 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class EvidenceTag(models.Model):
+    """A document cited as evidence for one criterion of the dossier's sheet (*viện dẫn minh chứng*): a file of
+    the environmental permit for 1.5, a supermarket contract for 4.1. The criterion is a code of the sheet of
+    the dossier's rubric version and product set, checked when the tag is made."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="evidence_tags")
+    criterion = models.CharField("Tiêu chí", max_length=20)
+    tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    tagged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["criterion", "document_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "criterion"], name="cycle_evidence_once_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.criterion}"

@@ -262,3 +262,26 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def sheet_groups_of(dossier: Dossier) -> list[dict]:
+    """The groups and criteria of the dossier's sheet (its rubric version, its product set), to choose the
+    criteria a document is evidence for; empty when the version has no digital sheet for the set."""
+    from ocop.rubrics import engine
+    from ocop.rubrics.issues import ScoringError
+    from ocop.rubrics.selectors import engine_version
+
+    try:
+        sheet = engine.sheet_for(
+            engine_version(dossier.rubric_version.code), dossier.product.product_set.code
+        )
+    except ScoringError:
+        return []
+    return [
+        {
+            "code": group.code,
+            "name": group.name,
+            "criteria": [{"code": code, "name": sheet.criterion(code).name} for code in group.criteria],
+        }
+        for group in sheet.groups
+    ]

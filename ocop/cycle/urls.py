@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.dossier_edit_view, name="dossier_edit"),
     path("<int:pk>/upload/", views.upload_view, name="upload"),
     path("<int:pk>/documents/<int:document_id>/", views.document_view, name="document"),
+    path(
+        "<int:pk>/documents/<int:document_id>/criteria/",
+        views.document_criteria_view,
+        name="document_criteria",
+    ),
     path("<int:pk>/act/<slug:action>/", views.dossier_act_view, name="dossier_act"),
     path("<int:pk>/message/", views.message_view, name="message"),
     path("ideas/new/", views.idea_create_view, name="idea_create"),

@@ -634,3 +634,52 @@ def notifications_view(request):
         return redirect("cycle:notifications")
     page = Paginator(selectors.notifications_of(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "cycle/notifications.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@shows_refusals
+def document_criteria_view(request, pk: int, document_id: int):
+    """Tie a current document to the criteria of the sheet it is evidence for (*viện dẫn*, issue 18)."""
+    document = selectors.document_get(request.user, pk, document_id)
+    dossier = document.dossier
+    status, error = 200, None
+    chosen = set(document.evidence_tags.values_list("criterion", flat=True))
+    if request.method == "POST":
+        chosen = {code[:20] for code in request.POST.getlist("criterion")[:60]}
+        with refusal() as refused:
+            services.document_criteria_set(
+                actor=request.user,
+                document=document,
+                criteria=sorted(chosen),
+                expected_version=_int(request.POST.get("version")),
+            )
+            messages.success(
+                request, _("Đã gắn «%(name)s» với các tiêu chí đã chọn.") % {"name": document.original_name}
+            )
+            return redirect(_self_page(pk) if request.POST.get("next_page") == "self" else request.path)
+        error, status = refused.error, refused.status
+        dossier = selectors.dossier_get(request.user, pk)
+    return render(
+        request,
+        "cycle/document_criteria.html",
+        {
+            "dossier": dossier,
+            "document": document,
+            "groups": selectors.sheet_groups_of(dossier),
+            "chosen": chosen,
+            "editable": flags(request.user, dossier)["may_upload"] and document.is_current,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _self_page(pk: int) -> str:
+    """The producer's self-assessment page, when the evaluation app serves one (it sits above this app)."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("evaluation:self_assess", args=[pk])
+    except NoReverseMatch:
+        return reverse("cycle:dossier", args=[pk])

@@ -33,6 +33,7 @@ DEMO_DUTIES = {
     "council2": "Ủy viên thư ký Hội đồng tỉnh",
     "council3": "Ủy viên Hội đồng tỉnh",
     "producer": "chủ thể: HTX Vải thiều và Mật ong Vân Hà, HTX Nông sản Việt Yên",
+    "helper": "Tổ giúp việc tỉnh Bắc Ninh: kiểm tra minh chứng trước khi Hội đồng chấm",
 }
 
 # (username, full name, role, unit code)
@@ -46,6 +47,7 @@ DEMO_USERS = [
     ("council2", "Vũ Thị Lan", RoleKind.COUNCIL_MEMBER, DEMO_PROVINCE),
     ("council3", "Bùi Quang Huy", RoleKind.COUNCIL_MEMBER, DEMO_PROVINCE),
     ("producer", "Ngô Thị Mai", RoleKind.PRODUCER, DEMO_COMMUNE),
+    ("helper", "Đào Thị Giúp", RoleKind.HELP_TEAM, DEMO_PROVINCE),
 ]
 
 # (producer, legal form, tax code, commune code, [(product, product-set keywords, description)])
@@ -312,6 +314,7 @@ def seed_demo() -> DemoReport:
                 description=description,
             )
     _cycle_in_progress()
+    _self_assessment_ready()
     _catalog_certified()
     _rounds()
     _plans()
@@ -321,6 +324,13 @@ def seed_demo() -> DemoReport:
     report.producers = Producer.objects.count()
     report.products = Product.objects.count()
     return report
+
+
+def _self_assessment_ready() -> None:
+    """The fresh lychee's dossier (set 1.1, the 2023 sheet) ready for the producer's self-assessment."""
+    from ocop.demo.self_assessment import seed_self_assessment_ready
+
+    seed_self_assessment_ready()
 
 
 def _catalog_certified() -> None:

@@ -626,3 +626,104 @@ def download_scan(request, round_dossier_id: int, sheet_id: int):
     return download_response(
         request, sheet.scan.name, filename=sheet.scan_name, content_type=sheet.scan_content_type
     )
+
+
+# The producer's self-assessment (issue 18) ------------------------------------------------------------------
+
+
+class SelfAssessmentIn(Schema):
+    version: int = Field(..., description="The self-assessment's version as read (0 before the first save)")
+    answers: dict[str, str] = Field(default_factory=dict, description="criterion code → option code")
+    notes: dict[str, str] = Field(
+        default_factory=dict, description="criterion code → the producer's explanation"
+    )
+
+
+class SelfAssessmentSubmitIn(Schema):
+    version: int
+    answers: dict[str, str] | None = Field(
+        None, description="When given, saved first (else the stored draft)"
+    )
+    notes: dict[str, str] | None = None
+
+
+def self_assessment_body(user, dossier) -> dict:
+    """The dossier's self-assessment (or none yet), what sits beside each criterion, and the `may_*` flags."""
+    assessment = selectors.self_assessment_of(dossier)
+    claims = selectors.claims_of(dossier)
+    return {
+        "dossier": dossier.pk,
+        "rubric_version": dossier.rubric_version.code,
+        "product_set": dossier_gateway.product_set_code_of(dossier),
+        "status": assessment.status if assessment else None,
+        "version": assessment.version if assessment else 0,
+        "total": rules.plain(assessment.total) if assessment else None,
+        "parts": assessment.parts if assessment else {},
+        "band_stars": assessment.band_stars if assessment else None,
+        "eligible_stars": assessment.eligible_stars if assessment else None,
+        "submitted_at": assessment.submitted_at if assessment else None,
+        "report": (
+            f"/api/v1/dossiers/{dossier.pk}/documents/{assessment.report_id}/file"
+            if assessment and assessment.report_id
+            else None
+        ),
+        "criteria": [
+            {
+                "code": claim.code,
+                "option": claim.option or None,
+                "points": rules.plain(claim.points),
+                "note": claim.note,
+                "evidence": [
+                    {"document": document.pk, "item": document.item, "name": document.original_name}
+                    for document, _label in claim.evidence
+                ],
+                "unbacked": claim.unbacked,
+                "precheck": (
+                    {"verdict": claim.precheck.verdict, "note": claim.precheck.note}
+                    if claim.precheck
+                    else None
+                ),
+                "commune": [{"content": content, "text": words} for content, words in claim.commune],
+            }
+            for claim in sorted(claims.values(), key=lambda c: c.code)
+        ],
+        **policies.self_assessment_flags(user, dossier),
+    }
+
+
+@router.get("/self-assessments/{dossier_id}", summary="Phiếu tự đánh giá của chủ thể cho một hồ sơ")
+def get_self_assessment(request, dossier_id: int):
+    user = require_api_user(request)
+    dossier = selectors.own_dossier_get(user, dossier_id)
+    return self_assessment_body(user, dossier)
+
+
+@router.put("/self-assessments/{dossier_id}", summary="Lưu nháp phiếu tự đánh giá (kèm version đã đọc)")
+def save_self_assessment(request, dossier_id: int, payload: SelfAssessmentIn):
+    user = require_api_user(request)
+    dossier = selectors.own_dossier_get(user, dossier_id)
+    services.self_assessment_save(
+        actor=user,
+        dossier=dossier,
+        answers=payload.answers,
+        notes=payload.notes,
+        expected_version=payload.version,
+    )
+    return self_assessment_body(user, dossier)
+
+
+@router.post(
+    "/self-assessments/{dossier_id}/submit",
+    summary="Nộp phiếu tự đánh giá (khoá; báo cáo PDF được đưa vào thành phần hồ sơ)",
+)
+def submit_self_assessment(request, dossier_id: int, payload: SelfAssessmentSubmitIn):
+    user = require_api_user(request)
+    dossier = selectors.own_dossier_get(user, dossier_id)
+    services.self_assessment_submit(
+        actor=user,
+        dossier=dossier,
+        answers=payload.answers,
+        notes=payload.notes,
+        expected_version=payload.version,
+    )
+    return self_assessment_body(user, dossier)

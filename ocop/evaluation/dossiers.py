@@ -26,6 +26,7 @@ from ocop.evaluation.models import EvaluationStatus
 
 ACCEPTED = DOSSIER.accepted
 PROPOSED_TO_CENTRAL = DOSSIER.proposed_to_central
+WITHDRAWN = DOSSIER.withdrawn
 
 
 def producer_of(dossier):
@@ -148,3 +149,10 @@ def notify_assigned(*, actor, round_dossier, member) -> None:
         body=_("Mở phiếu đánh giá để xem hồ sơ, tài liệu và sản phẩm (chỉ xem) trong thời gian đợt còn mở."),
         url=reverse("evaluation:score", args=[round_dossier.pk]),
     )
+
+
+def may_tag_evidence(user, dossier) -> bool:
+    """Whether the cycle lets `user` change the dossier's documents now (and so tie them to criteria)."""
+    from ocop.cycle.policies import why_not_edit
+
+    return why_not_edit(user, dossier) is None

@@ -142,3 +142,33 @@ class EvaluationCode(ErrorCode):
     USER_NOT_FOUND = "user_not_found", "No such user."
     VERSION_REQUIRED = "version_required", "The sheet's version number is missing."
     RESULT_NOT_VISIBLE = "result_not_visible", "The council's result is not shown to you (yet)."
+    SELF_ASSESSMENT_NOT_YOURS = (
+        "self_assessment_not_yours",
+        "Only the producer owning the dossier fills its self-assessment.",
+    )
+    SELF_ASSESSMENT_PAPER_MODE = (
+        "self_assessment_paper_mode",
+        "The product set has no digital sheet: upload the self-assessment report in the checklist instead.",
+    )
+    SELF_ASSESSMENT_SUBMITTED = (
+        "self_assessment_submitted",
+        "The self-assessment has been submitted and can no longer be changed.",
+    )
+    SELF_ASSESSMENT_DOSSIER_SUBMITTED = (
+        "self_assessment_dossier_submitted",
+        "The dossier has been submitted: its self-assessment can no longer be changed.",
+    )
+    PRECHECK_FORBIDDEN = "precheck_forbidden", "Only the help team over the dossier's unit checks its claims."
+    PRECHECK_NOT_READY = (
+        "precheck_not_ready",
+        "The dossier is not submitted, or its self-assessment is not submitted yet.",
+    )
+    PRECHECK_TOO_LATE = "precheck_too_late", "The council already has a result for this dossier."
+    PRECHECK_VERDICT_INVALID = (
+        "precheck_verdict_invalid",
+        "The verdict must be confirmed, doubtful or missing.",
+    )
+    PRECHECK_NOTE_REQUIRED = (
+        "precheck_note_required",
+        "A doubtful or missing verdict needs a note saying what is doubtful or missing.",
+    )

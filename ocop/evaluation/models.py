@@ -347,3 +347,93 @@ class ScoreSheetRevision(models.Model):
             models.UniqueConstraint(fields=["sheet", "number"], name="evaluation_revision_number_unique")
         ]
         ordering = ["sheet", "number"]
+
+
+# Self-assessment and the help team's pre-check (issue 18) ---------------------------------------------------
+
+
+class SelfAssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã nộp")
+
+
+class SelfAssessment(models.Model):
+    """The producer's self-assessment (*tự đánh giá sản phẩm theo Bộ tiêu chí*) of one dossier, on the official
+    sheet of its product set, scored by the same engine as a council member's sheet. Nothing of it counts in
+    the council's score. Once submitted it is locked, and its report (a PDF) fills the dossier's checklist item.
+    """
+
+    dossier = models.OneToOneField("cycle.Dossier", on_delete=models.PROTECT, related_name="self_assessment")
+    rubric_version = models.ForeignKey("rubrics.RubricVersion", on_delete=models.PROTECT, related_name="+")
+    product_set = models.CharField(max_length=20)
+    legal_form = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SelfAssessmentStatus.choices, default=SelfAssessmentStatus.DRAFT
+    )
+    total = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    parts = models.JSONField(default=dict, blank=True)
+    band_stars = models.PositiveSmallIntegerField(null=True, blank=True)
+    eligible_stars = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The generated report, kept as the dossier's document of the checklist item «self_assessment».
+    report = models.ForeignKey(
+        "cycle.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Tự đánh giá – {self.dossier}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SelfAssessmentStatus.SUBMITTED
+
+
+class SelfAssessmentLine(models.Model):
+    """The producer's answer on one criterion: the option claimed, its points and the producer's explanation."""
+
+    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="lines")
+    criterion = models.CharField(max_length=20)
+    option = models.CharField(max_length=20, blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["self_assessment", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_assessment", "criterion"], name="evaluation_self_line_per_criterion"
+            )
+        ]
+
+
+class PrecheckVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Minh chứng phù hợp")
+    DOUBTFUL = "doubtful", _("Còn nghi vấn")
+    MISSING = "missing", _("Thiếu minh chứng")
+
+
+class PrecheckNote(models.Model):
+    """The help team's check (*ý kiến của tổ giúp việc*) of one claim of a self-assessment against its evidence,
+    made before the council scores; shown beside the criterion to the council, never counted in the score."""
+
+    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="prechecks")
+    criterion = models.CharField(max_length=20)
+    verdict = models.CharField("Kết luận", max_length=10, choices=PrecheckVerdict.choices)
+    note = models.TextField("Ghi chú", blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["self_assessment", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_assessment", "criterion"], name="evaluation_precheck_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:  # the audit page names the target by it
+        return f"{self.criterion}: {self.get_verdict_display()}"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, can, has_capability, why_not
 from ocop.core.errors import Conflict, Forbidden, Invalid
+from ocop.cycle import policies as cycle_policies
 from ocop.cycle.guards import Refusal
 from ocop.evaluation import dossiers as dossier_gateway
 from ocop.evaluation import selectors
@@ -38,10 +39,13 @@ from ocop.evaluation.models import (
     RoundDossier,
     RoundStatus,
     ScoreSheet,
+    SelfAssessment,
     SheetMode,
     SheetStatus,
 )
 from ocop.evaluation.states import FORWARDABLE, RESULT_OPEN, ROUND_TRANSITIONS
+from ocop.producers.policies import acts_for
+from ocop.rubrics.selectors import sheet_mode
 
 # Council roles that follow progress and read the council's result beside the officers.
 STEERING_ROLES = frozenset({CouncilRole.CHAIR, CouncilRole.SECRETARY})
@@ -413,9 +417,82 @@ _ROUND_DOSSIER_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
 }
 
 
+# Self-assessment and the help team's pre-check (issue 18) ------------------------------------------------
+
+
+def _self_assessment_of(dossier) -> SelfAssessment | None:
+    return SelfAssessment.objects.filter(dossier_id=dossier.pk).first()
+
+
+def _refuse_self_assess(user, dossier) -> Refusal | None:
+    """The producer's people fill the self-assessment of their own dossier, on the digital sheet of its set,
+    while they hold the dossier (a draft or one sent back) and until they submit the self-assessment."""
+    if not acts_for(user, dossier.producer_id):
+        return Refusal(
+            Forbidden,
+            "self_assessment_not_yours",
+            _("Chỉ chủ thể sở hữu hồ sơ mới tự đánh giá sản phẩm của hồ sơ này."),
+        )
+    product_set = dossier_gateway.product_set_code_of(dossier)
+    if sheet_mode(dossier.rubric_version, product_set) != SheetMode.DIGITAL:
+        return Refusal(
+            Invalid,
+            "self_assessment_paper_mode",
+            _(
+                "Bộ tiêu chí %(version)s chưa có phiếu điện tử cho bộ sản phẩm %(set)s: hãy tải lên báo cáo tự đánh giá trong thành phần hồ sơ."
+            )
+            % {"version": dossier.rubric_version.code, "set": product_set},
+        )
+    existing = _self_assessment_of(dossier)
+    if existing is not None and existing.is_submitted:
+        return Refusal(
+            Conflict, "self_assessment_submitted", _("Phiếu tự đánh giá đã nộp, không sửa được nữa.")
+        )
+    if cycle_policies.why_not_edit(user, dossier) is not None:
+        return Refusal(
+            Conflict,
+            "self_assessment_dossier_submitted",
+            _("Hồ sơ đã nộp, phiếu tự đánh giá không sửa được nữa."),
+        )
+    return None
+
+
+def _refuse_precheck(user, dossier) -> Refusal | None:
+    """The help team over the dossier's unit checks the claims of a submitted self-assessment of a submitted
+    dossier, until the council has a result for it."""
+    if not can(user, Capability.PRECHECK, dossier.unit):
+        return _forbidden(
+            why_not(user, Capability.PRECHECK, dossier.unit) or _("Vai trò của bạn không có quyền này."),
+            "precheck_forbidden",
+        )
+    existing = _self_assessment_of(dossier)
+    if dossier.submitted_at is None or existing is None or not existing.is_submitted:
+        return Refusal(
+            Invalid,
+            "precheck_not_ready",
+            _("Hồ sơ chưa được nộp hoặc chủ thể chưa nộp phiếu tự đánh giá."),
+        )
+    if RoundDossier.objects.filter(dossier_id=dossier.pk, result_at__isnull=False).exists():
+        return Refusal(Conflict, "precheck_too_late", _("Hội đồng đã có kết quả cho hồ sơ này."))
+    return None
+
+
+_DOSSIER_ACTIONS: dict[str, Callable[..., Refusal | None]] = {
+    "self_assess": _refuse_self_assess,
+    "precheck": _refuse_precheck,
+}
+
+
+def self_assessment_flags(user, dossier) -> dict[str, bool]:
+    return {"may_edit": may(user, "self_assess", dossier), "may_precheck": may(user, "precheck", dossier)}
+
+
 def refusal_for(user, action: str, obj) -> Refusal | None:
     """Why `user` may not do `action` on `obj` now, or None when allowed. `obj` is the unit for
-    `create_round`, a round for the round's actions, a round dossier for the dossier's actions."""
+    `create_round`, a round for the round's actions, a round dossier for the dossier's actions, a cycle dossier
+    for the self-assessment's."""
+    if action in _DOSSIER_ACTIONS:
+        return _DOSSIER_ACTIONS[action](user, obj)
     if action == "create_round":
         return _forbidden(
             None

@@ -51,3 +51,7 @@ def register() -> None:
     from ocop.cycle.readers import register_reader
 
     register_reader("evaluation.assigned_member", assigned_dossiers_q)
+    # The help team reads the documents of the dossiers whose claims it checks (issue 18).
+    from ocop.evaluation.selectors import precheck_readable_q
+
+    register_reader("evaluation.help_team", precheck_readable_q)

@@ -6,18 +6,21 @@ assigned to them. A round or dossier the user may not see is reported exactly li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
-from ocop.accounts.policies import Capability, covers, scope_q
+from ocop.accounts.policies import Capability, covers, has_capability, scope_q
 from ocop.core.errors import NotFound
 from ocop.core.text import fold
+from ocop.cycle.models import Dossier, EvidenceTag
 from ocop.evaluation import dossiers as dossier_gateway
-from ocop.evaluation import policies
+from ocop.evaluation import policies, rules
+from ocop.evaluation.commune_criteria import commune_words_by_criterion
 from ocop.evaluation.models import (
     Assignment,
     ConflictOfInterest,
@@ -26,9 +29,12 @@ from ocop.evaluation.models import (
     CouncilRole,
     EvaluationRound,
     EvaluationStatus,
+    PrecheckNote,
     RoundDossier,
     RoundStatus,
     ScoreSheet,
+    SelfAssessment,
+    SelfAssessmentStatus,
     SheetStatus,
 )
 from ocop.geo import eras
@@ -377,3 +383,211 @@ def sheets_to_score(user) -> QuerySet[Assignment]:
         round_dossier__round__status=RoundStatus.SCORING,
         round_dossier__status=EvaluationStatus.UNDER_EVALUATION,
     ).exclude(Exists(submitted))
+# Self-assessment, evidence and the help team's pre-check (issue 18) ---------------------------------------
+
+
+def self_assessment_of(dossier) -> SelfAssessment | None:
+    return (
+        SelfAssessment.objects.filter(dossier_id=dossier.pk)
+        .select_related("report")
+        .prefetch_related("lines", "prechecks__checked_by")
+        .first()
+    )
+
+
+def own_dossier_get(user, dossier_id: int):
+    """A dossier of one of the user's organisations (a dossier of another producer is not found)."""
+    dossier = (
+        Dossier.objects.filter(producer_id__in=member_producer_ids(user), pk=dossier_id)
+        .select_related("producer", "product__product_set", "rubric_version", "unit")
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."), code="dossier_not_found")
+    return dossier
+
+
+def precheck_dossiers_visible_to(user) -> QuerySet:
+    """Submitted dossiers with a submitted self-assessment, in the help team member's units."""
+    return (
+        Dossier.objects.filter(
+            scope_q(user, Capability.PRECHECK, "unit"),
+            submitted_at__isnull=False,
+            self_assessment__status=SelfAssessmentStatus.SUBMITTED,
+        )
+        .select_related("producer", "product__product_set", "rubric_version", "unit", "self_assessment")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def precheck_dossier_get(user, dossier_id: int):
+    dossier = precheck_dossiers_visible_to(user).filter(pk=dossier_id).first()
+    if dossier is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."), code="dossier_not_found")
+    return dossier
+
+
+def precheck_readable_q(user) -> Q:
+    """The cycle reader (`ocop.cycle.readers`): the help team reads the current documents of the dossiers it
+    checks, until the council has a result."""
+    if not has_capability(user, Capability.PRECHECK):
+        return Q(pk__in=[])
+    decided = RoundDossier.objects.filter(result_at__isnull=False).values("dossier_id")
+    return Q(pk__in=precheck_dossiers_visible_to(user).exclude(pk__in=decided).values("pk"))
+
+
+@dataclass
+class Claim:
+    """What sits beside one criterion of the sheet: the producer's answer, the documents cited for it, the
+    help team's check and the receiving level's (commune's) words. Nothing of it counts in a score."""
+
+    code: str
+    option: str = ""
+    option_text: str = ""
+    points: Decimal | None = None
+    note: str = ""
+    evidence: list = field(default_factory=list)  # [(Document, checklist label)]
+    precheck: PrecheckNote | None = None
+    commune: list = field(default_factory=list)  # [(content, words)]
+
+    @property
+    def claimed(self) -> bool:
+        return bool(self.option) and (self.points or 0) > 0
+
+    @property
+    def unbacked(self) -> bool:
+        """Claimed without any document cited for it: marked for the help team."""
+        return self.claimed and not self.evidence
+
+
+def evidence_by_criterion(dossier) -> dict[str, list]:
+    """criterion code → [(current Document, checklist label)] cited for it."""
+    labels = {row["item"]: row.get("label", row["item"]) for row in dossier.checklist}
+    found: dict[str, list] = {}
+    tags = (
+        EvidenceTag.objects.filter(document__dossier_id=dossier.pk, document__is_current=True)
+        .select_related("document")
+        .order_by("criterion", "document__item", "document_id")
+    )
+    for tag in tags:
+        found.setdefault(tag.criterion, []).append(
+            (tag.document, labels.get(tag.document.item, tag.document.item))
+        )
+    return found
+
+
+def claims_of(dossier, *, with_precheck: bool = True) -> dict[str, Claim]:
+    """Every criterion that has something beside it, by code."""
+    claims: dict[str, Claim] = {}
+
+    def claim(code: str) -> Claim:
+        return claims.setdefault(code, Claim(code=code))
+
+    assessment = self_assessment_of(dossier)
+    sheet = None
+    if assessment is not None:
+        version = rules.loaded_version(assessment.rubric_version)
+        sheet = rules.sheet_of(version, assessment.product_set)
+        for line in assessment.lines.all():
+            entry = claim(line.criterion)
+            entry.option, entry.points, entry.note = line.option, line.points, line.note
+            criterion = sheet.criterion(line.criterion)
+            option = criterion.option(line.option) if criterion is not None and line.option else None
+            entry.option_text = option.text if option is not None else ""
+        if with_precheck:
+            for note in assessment.prechecks.all():
+                claim(note.criterion).precheck = note
+    for code, documents in evidence_by_criterion(dossier).items():
+        claim(code).evidence = documents
+    for code, words in commune_words_by_criterion(dossier).items():
+        claim(code).commune = words
+    return claims
+
+
+def current_documents_of(dossier) -> list[dict]:
+    """The dossier's current documents with their checklist label and the criteria each is cited for."""
+    labels = {row["item"]: row.get("label", row["item"]) for row in dossier.checklist}
+    documents = (
+        dossier.documents.filter(is_current=True).prefetch_related("evidence_tags").order_by("item", "pk")
+    )
+    return [
+        {
+            "document": document,
+            "label": labels.get(document.item, document.item),
+            "criteria": [tag.criterion for tag in document.evidence_tags.all()],
+        }
+        for document in documents
+    ]
+
+
+@dataclass
+class ComparisonRow:
+    code: str
+    name: str
+    max_points: Decimal
+    own: Decimal | None
+    council: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.own is None or self.council is None:
+            return None
+        return self.council - self.own
+
+
+def self_comparison(round_dossier: RoundDossier) -> dict | None:
+    """The producer's submitted self-assessment beside the council's mean, criterion by criterion (by part when
+    the council scored on paper), for the result page; None without a submitted self-assessment or result."""
+    assessment = self_assessment_of(round_dossier.dossier)
+    if assessment is None or not assessment.is_submitted or round_dossier.result_at is None:
+        return None
+    sheets = counted_sheets(round_dossier)
+    if not sheets:
+        return None
+    version = rules.loaded_version(round_dossier.round.rubric_version)
+    council = rules.council_score(version, sheets)
+    means = {spread.code: spread.mean for spread in council.spread}
+    if any(sheet.is_paper for sheet in sheets):
+        rows = [
+            ComparisonRow(
+                p.code,
+                p.name,
+                p.max_points,
+                Decimal(str(assessment.parts.get(p.code, "0"))),
+                means.get(p.code),
+            )
+            for p in version.parts
+        ]
+    else:
+        sheet = rules.sheet_of(version, assessment.product_set)
+        own = {line.criterion: line.points for line in assessment.lines.all()}
+        rows = [
+            ComparisonRow(c.code, c.name, c.max_points, own.get(c.code, Decimal(0)), means.get(c.code))
+            for c in sheet.criteria
+        ]
+    return {
+        "assessment": assessment,
+        "rows": rows,
+        "by_part": any(sheet.is_paper for sheet in sheets),
+        "own_total": assessment.total,
+        "council_total": round_dossier.mean_score,
+    }
+
+
+def self_assessments_of_producer(user, producer) -> list[dict]:
+    """The producer's dossiers (for its own people) whose set has a digital sheet, each with its
+    self-assessment if one was started: where the producer's section links to the sheet."""
+    if producer.pk not in set(member_producer_ids(user)):
+        return []
+    dossiers = (
+        Dossier.objects.filter(producer=producer)
+        .exclude(status=dossier_gateway.WITHDRAWN)
+        .select_related("product__product_set", "rubric_version", "self_assessment")
+        .order_by("-year", "-pk")[:50]
+    )
+    rows = []
+    for dossier in dossiers:
+        if sheet_mode(dossier.rubric_version, dossier.product.product_set.code) != "digital":
+            continue
+        rows.append({"dossier": dossier, "assessment": getattr(dossier, "self_assessment", None)})
+    return rows

@@ -20,4 +20,8 @@ urlpatterns = [
     path("dossiers/<int:round_dossier_id>/paper/<str:username>/", views.paper_for, name="paper_for"),
     path("dossiers/<int:round_dossier_id>/sheets/<int:sheet_id>/scan/", views.sheet_scan, name="sheet_scan"),
     path("dossiers/<int:round_dossier_id>/<slug:action>/", views.dossier_action, name="dossier_action"),
+    # Issue 18: the producer's self-assessment, the help team's pre-check.
+    path("self/<int:dossier_id>/", views.self_assess, name="self_assess"),
+    path("precheck/", views.precheck_list, name="precheck_list"),
+    path("precheck/<int:dossier_id>/", views.precheck, name="precheck"),
 ]

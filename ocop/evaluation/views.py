@@ -35,7 +35,7 @@ from ocop.evaluation.forms import (
     MemberForm,
     RoundForm,
 )
-from ocop.evaluation.models import Council, CouncilMember, EvaluationStatus, RoundStatus
+from ocop.evaluation.models import Council, CouncilMember, EvaluationStatus, PrecheckVerdict, RoundStatus
 from ocop.evaluation.reading import member_reading
 from ocop.geo import eras
 from ocop.rubrics import engine
@@ -387,7 +387,12 @@ def score(request, round_dossier_id: int):
             "producer": dossier_gateway.producer_of(round_dossier.dossier),
             "sheet": sheet,
             "sheet_version": sheet_version,
-            "layout": _sheet_layout(version, product_set, legal_form, answers, comments, gates),
+            "layout": _with_claims(
+                _sheet_layout(version, product_set, legal_form, answers, comments, gates),
+                selectors.claims_of(
+                    round_dossier.dossier
+                ),  # the producer's claim, evidence, checks (issue 18)
+            ),
             "sheet_gates": _sheet_gates(version, product_set, gates),
             "parts": [
                 {
@@ -533,6 +538,8 @@ def result(request, round_dossier_id: int):
             "product": dossier_gateway.product_of(round_dossier.dossier),
             "held": held,
             "score": score_of_median,
+            # The producer's self-assessment beside the council's mean per criterion (issue 18).
+            "comparison": selectors.self_comparison(round_dossier),
         },
     )
 
@@ -716,4 +723,176 @@ def results(request):
         columns=columns,
         filters=filters,
         filename="ket-qua-danh-gia-ocop",
+    )
+
+
+# Self-assessment, evidence and the help team's pre-check (issue 18) ----------------------------------------
+
+
+def _with_claims(layout: list[dict], claims: dict) -> list[dict]:
+    """Each criterion of the layout with what sits beside it (`c.claim`: answer, evidence, checks, commune)."""
+    for group in layout:
+        for criterion in group["criteria"]:
+            criterion["claim"] = claims.get(criterion["code"])
+    return layout
+
+
+def _posted_answers(request, version, product_set: str) -> tuple[dict, dict]:
+    answers, notes, _gates, _comment = _posted_sheet(request, version, product_set)
+    return answers, notes
+
+
+def _self_preview(version, product_set: str, answers, legal_form: str):
+    """The answers as they stand through the engine: total, star, unmet mandatory criteria and the advice."""
+    try:
+        scored = engine.score_sheet(
+            version, product_set, answers, legal_form=legal_form or None, complete=False
+        )
+    except ScoringError:
+        return None, None
+    return scored, held_back(version, scored)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assess(request, dossier_id: int):
+    """The producer fills the official sheet of their product set for their dossier (same sheet, engine and
+    running totals as a council member's), sees their total, star, unmet mandatory criteria and what would lift
+    it, and submits; the report then fills the checklist item."""
+    user = request.user
+    dossier = _found(selectors.own_dossier_get, user, dossier_id)
+    refused_now = policies.refusal_for(user, "self_assess", dossier)
+    assessment = selectors.self_assessment_of(dossier)
+    product_set = dossier_gateway.product_set_code_of(dossier)
+    if selectors.sheet_mode(dossier.rubric_version, product_set) != "digital":
+        return render(
+            request,
+            "evaluation/self_assess.html",
+            {"dossier": dossier, "paper": True, "why_not": refused_now.message if refused_now else ""},
+        )
+    version = rules.loaded_version(dossier.rubric_version)
+    legal_form = assessment.legal_form if assessment else (dossier.producer.legal_form or "")
+    status, error = 200, None
+    if request.method == "POST":
+        answers, notes = _posted_answers(request, version, product_set)
+        expected = _int(request.POST.get("version"))
+        action = request.POST.get("action", "save")
+        with refusal() as refused:
+            call = services.self_assessment_submit if action == "submit" else services.self_assessment_save
+            call(actor=user, dossier=dossier, answers=answers, notes=notes, expected_version=expected)
+            if action == "submit":
+                messages.success(request, _("Đã nộp phiếu tự đánh giá; báo cáo đã được đưa vào hồ sơ."))
+            else:
+                messages.success(request, _("Đã lưu bản nháp."))
+            return redirect("evaluation:self_assess", dossier_id=dossier.pk)
+        error, status = refused.error, refused.status
+        sheet_version = expected if expected is not None else (assessment.version if assessment else 0)
+    else:
+        lines = list(assessment.lines.all()) if assessment else []
+        answers = {line.criterion: line.option for line in lines if line.option}
+        notes = {line.criterion: line.note for line in lines if line.note}
+        sheet_version = assessment.version if assessment else 0
+    scored, held = _self_preview(version, product_set, answers, legal_form)
+    layout = _with_claims(
+        _sheet_layout(version, product_set, legal_form, answers, notes, []), selectors.claims_of(dossier)
+    )
+    editable = refused_now is None
+    return render(
+        request,
+        "evaluation/self_assess.html",
+        {
+            "dossier": dossier,
+            "assessment": assessment,
+            "sheet_version": sheet_version,
+            "layout": layout,
+            "parts": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "max": p.max_points,
+                    "points": scored.parts.get(p.code, 0) if scored else 0,
+                }
+                for p in version.parts
+            ],
+            "score": scored,
+            "held": held,
+            "total": scored.total if scored else 0,
+            "scale_max": version.scale_max,
+            "editable": editable,
+            "why_not": refused_now.message if refused_now else "",
+            "error": error,
+            "documents": selectors.current_documents_of(dossier),
+            "may_tag": dossier_gateway.may_tag_evidence(user, dossier),
+        },
+        status=status,
+    )
+
+
+@login_required
+def precheck_list(request):
+    """The help team's list: submitted dossiers of its units with a submitted self-assessment, and how many
+    claims have no evidence or are not checked yet."""
+    user = request.user
+    if not has_capability(user, Capability.PRECHECK):
+        raise Http404
+    rows = []
+    for dossier in selectors.precheck_dossiers_visible_to(user)[:200]:
+        claims = selectors.claims_of(dossier)
+        claimed = [c for c in claims.values() if c.claimed]
+        rows.append(
+            {
+                "dossier": dossier,
+                "claimed": len(claimed),
+                "unbacked": sum(1 for c in claimed if c.unbacked),
+                "unchecked": sum(1 for c in claimed if c.precheck is None),
+                "may_precheck": policies.may(user, "precheck", dossier),
+            }
+        )
+    return render(request, "evaluation/precheck_list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def precheck(request, dossier_id: int):
+    """One dossier's claims, criterion by criterion, with the evidence cited and a form per claim for the
+    help team's check (confirmed, doubtful, missing) and note."""
+    user = request.user
+    dossier = _found(selectors.precheck_dossier_get, user, dossier_id)
+    status, error, failed = 200, None, ""
+    if request.method == "POST":
+        criterion = request.POST.get("criterion", "")[:20]
+        with refusal() as refused:
+            services.precheck_record(
+                actor=user,
+                dossier=dossier,
+                criterion=criterion,
+                verdict=request.POST.get("verdict", "")[:20],
+                note=request.POST.get("note", "")[:2000],
+            )
+            messages.success(request, _("Đã ghi ý kiến kiểm tra tiêu chí %(code)s.") % {"code": criterion})
+            return redirect(f"{request.path}#criterion-{criterion}")
+        error, status, failed = refused.error, refused.status, criterion
+    assessment = selectors.self_assessment_of(dossier)
+    assert assessment is not None  # the selector keeps only dossiers with a submitted self-assessment
+    version = rules.loaded_version(assessment.rubric_version)
+    claims = selectors.claims_of(dossier)
+    answers = {code: c.option for code, c in claims.items() if c.option}
+    layout = _with_claims(
+        _sheet_layout(version, assessment.product_set, assessment.legal_form, answers, {}, []), claims
+    )
+    return render(
+        request,
+        "evaluation/precheck.html",
+        {
+            "dossier": dossier,
+            "assessment": assessment,
+            "layout": layout,
+            "verdicts": PrecheckVerdict.choices,
+            "may_precheck": policies.may(user, "precheck", dossier),
+            "why_not": policies.refusal_for(user, "precheck", dossier),
+            "error": error,
+            "failed": failed,
+            "scale_max": version.scale_max,
+        },
+        status=status,
     )

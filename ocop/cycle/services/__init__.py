@@ -8,7 +8,7 @@ change and its audit event, and leaves notices and e-mail to `notifications.noti
 The per-action functions only add what is particular to their step. Callers import the actions from here.
 """
 
-from ocop.cycle.services.documents import document_upload
+from ocop.cycle.services.documents import document_criteria_set, document_upload
 from ocop.cycle.services.dossiers import (
     DOSSIER_ACTIONS,
     dossier_accept,
@@ -35,6 +35,7 @@ from ocop.cycle.services.plans import plan_attach, plan_create, plan_return, pla
 
 __all__ = [
     "DOSSIER_ACTIONS",
+    "document_criteria_set",
     "document_upload",
     "dossier_accept",
     "dossier_check",

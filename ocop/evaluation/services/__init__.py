@@ -4,7 +4,8 @@
 - `council`: the council set up, its members, conflicts of interest and assignments;
 - `sheets`: a member's digital score sheet, saved and submitted;
 - `paper`: a paper score sheet (part totals and the scan), by the member or the secretary for them;
-- `results`: the council's result computed, concluded, proposed upward and recognised.
+- `results`: the council's result computed, concluded, proposed upward and recognised;
+- `self_assessment`: the producer's self-assessment on the sheet, and the help team's check of its claims.
 
 Each function is one action in one transaction: it asks `ocop.evaluation.policies.refusal_for`, writes, and
 records an audit event. Reads are in `ocop.evaluation.selectors`. Callers import from here
@@ -26,6 +27,11 @@ from ocop.evaluation.services.results import (
     round_dossier_propose_upward,
 )
 from ocop.evaluation.services.rounds import round_advance, round_create, round_dossier_add
+from ocop.evaluation.services.self_assessment import (
+    precheck_record,
+    self_assessment_save,
+    self_assessment_submit,
+)
 from ocop.evaluation.services.sheets import sheet_save_draft, sheet_submit
 
 __all__ = [
@@ -38,10 +44,13 @@ __all__ = [
     "round_dossier_mark_recognised",
     "member_add",
     "paper_parts",
+    "precheck_record",
     "round_dossier_propose_upward",
     "round_advance",
     "round_create",
     "round_dossier_add",
+    "self_assessment_save",
+    "self_assessment_submit",
     "sheet_paper_save",
     "sheet_paper_submit",
     "sheet_save_draft",
