@@ -38,9 +38,9 @@ from django.conf import settings
 from django.db import models
 from django.forms.models import model_to_dict
 from evaluation.conftest import accepted_dossier, answers, build_scene, load_test_rubric, person, submit
+from evaluation.self_support import fresh_dossier, submitted_self_assessment, through_commune
 from history.support import csv as history_csv
 from history.support import row as history_row
-from evaluation.self_support import fresh_dossier, submitted_self_assessment, through_commune
 from rubrics.helpers import synthetic
 from rubrics.test_sheet_import import rows_of, xlsx_bytes
 from tasks.test_background_work import failed_run
@@ -1443,6 +1443,52 @@ def _(w: World) -> Act:
             unit=w.cast.province,
             year_from=THIS_YEAR,
             targets=[{"indicator": "shops", "value": 5}],
+        ),
+        officer,
+        _result,
+    )
+
+
+@recipe("planning.programme_plan_update", "programme_plan.update")
+def _(w: World) -> Act:
+    from ocop.planning import services as planning
+
+    plan = _plan_of(w)
+    officer = w.cast.province_officer
+    return Act(
+        lambda: planning.programme_plan_update(
+            actor=officer, plan=plan, expected_version=plan.version, title="Kế hoạch OCOP tỉnh", targets=[]
+        ),
+        officer,
+        plan,
+    )
+
+
+@recipe("planning.programme_plan_import", "programme_plan.import")
+def _(w: World) -> Act:
+    from ocop.planning import services as planning
+
+    officer = w.cast.province_officer
+    sheet = f"Mã đơn vị,Năm,Mã chỉ tiêu,Giá trị\n24,{THIS_YEAR},products_recognised,45\n".encode()
+    return Act(
+        lambda: planning.programme_plan_import(actor=officer, content=sheet, filename="ke-hoach.csv"),
+        officer,
+        _first,
+    )
+
+
+@recipe("planning.programme_report_request", "programme_report.request")
+def _(w: World) -> Act:
+    from ocop.planning import services as planning
+
+    officer = w.cast.province_officer
+    return Act(
+        lambda: planning.programme_report_request(actor=officer, unit=w.cast.province, year=THIS_YEAR),
+        officer,
+        _result,
+    )
+
+
 # --- issue 17: trade promotion ---
 
 
@@ -1495,41 +1541,6 @@ def _(w: World) -> Act:
     )
 
 
-@recipe("planning.programme_plan_update", "programme_plan.update")
-def _(w: World) -> Act:
-    from ocop.planning import services as planning
-
-    plan = _plan_of(w)
-    officer = w.cast.province_officer
-    return Act(
-        lambda: planning.programme_plan_update(
-            actor=officer, plan=plan, expected_version=plan.version, title="Kế hoạch OCOP tỉnh", targets=[]
-        ),
-        officer,
-        plan,
-    )
-
-
-@recipe("planning.programme_plan_import", "programme_plan.import")
-def _(w: World) -> Act:
-    from ocop.planning import services as planning
-
-    officer = w.cast.province_officer
-    sheet = f"Mã đơn vị,Năm,Mã chỉ tiêu,Giá trị\n24,{THIS_YEAR},products_recognised,45\n".encode()
-    return Act(
-        lambda: planning.programme_plan_import(actor=officer, content=sheet, filename="ke-hoach.csv"),
-        officer,
-        _first,
-    )
-
-
-@recipe("planning.programme_report_request", "programme_report.request")
-def _(w: World) -> Act:
-    from ocop.planning import services as planning
-
-    officer = w.cast.province_officer
-    return Act(
-        lambda: planning.programme_report_request(actor=officer, unit=w.cast.province, year=THIS_YEAR),
 def _reported(w: World):
     from ocop.promotion import services as promotion
 

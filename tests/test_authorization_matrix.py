@@ -131,7 +131,6 @@ from ocop.evaluation.models import (
     ScoreSheet,
 )
 from ocop.geo.models import AddressAlias, AdminUnit, Era
-from ocop.geo.models import AdminUnit, Era
 from ocop.history.services import history_preview, history_upload_create, write_plan
 from ocop.producers.models import Producer, ProducerStatus, RecordChangeRequest
 from ocop.producers.services import producer_create, producer_member_add
@@ -1435,6 +1434,8 @@ PLANNING = [
         body={"unit": "07798", "year": YEAR},
     ),
     Row("planning:report_download", "programme_report", expect(HERE)),
+]
+
 # --- issue 15: address aliases ---
 # The officers who import past decisions (province, central) keep the matches of written addresses to units of
 # their provinces: Hà Nội's officer sees an empty list, is TOLD (page) or refused (API) when saving one for Bắc
@@ -1474,6 +1475,8 @@ ADDRESSES = [
         body=lambda v: {"unit_id": v["phuong_son"]},
     ),
     Row("DELETE /api/v1/units/aliases/{alias_id}", "alias", expect(PROVINCE_UP), body={}),
+]
+
 # --- issue 17: trade promotion ---
 # Officers (who manage producers) record events, shops and gift sets in their own units and confirm what the
 # producers of their units report; a producer's people report their own participation and listings. Events are
@@ -1639,6 +1642,8 @@ PROMOTION = [
         expect(PROVINCE_UP),
         body=lambda w: {"name": "Quà Kinh Bắc", "unit": _BAC_NINH, "products": [w["second"], w["third"]]},
     ),
+]
+
 # --- issue 17: training and supervision ---
 # Courses are organised by the province and the centre (RUN_EVALUATION over the course's unit) and read by the
 # officers whose units hold them; a course of Bắc Ninh is not the commune's to read. Inspections are recorded by
@@ -1819,6 +1824,8 @@ SUPERVISION = [
         body={"province": "24", "year": YEAR, "size": 5},
     ),
     Row("GET /api/v1/supervision/plans/{plan_id}", "plan", expect(PROVINCE_UP)),
+]
+
 # --- issue 18: the producer's self-assessment, evidence tied to criteria, the help team's check ---
 _SELF_FORM = {"version": "0", "action": "save", "c-1.1": "d"}
 SELF_ASSESSMENT = [
@@ -2285,17 +2292,17 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
         actor=cast.province_officer,
         day=TODAY - datetime.timedelta(days=366),
     )
-    batch = history_import_apply(actor=cast.province_officer, content=HISTORY_CSV, filename="quyet-dinh.csv")
-    alias = address_alias_create(  # --- issue 15: an address of Bắc Giang matched to its unit by Bắc Ninh
-        actor=cast.province_officer,
-        address=CHU_ALIAS,
-        unit=AdminUnit.objects.get(era=Era.LEGACY, code="07525"),
     history_preview_ok = history_preview(
         actor=cast.province_officer, content=HISTORY_CSV, filename="quyet-dinh.csv"
     )
     batch = write_plan(actor=cast.province_officer, preview=history_preview_ok, filename="quyet-dinh.csv")
     history_upload = history_upload_create(
         actor=cast.province_officer, content=HISTORY_CSV_2, filename="quyet-dinh-2.csv"
+    )
+    alias = address_alias_create(  # --- issue 15: an address of Bắc Giang matched to its unit by Bắc Ninh
+        actor=cast.province_officer,
+        address=CHU_ALIAS,
+        unit=AdminUnit.objects.get(era=Era.LEGACY, code="07525"),
     )
     failed = TaskRun.objects.create(
         name="tasks.probe", status=Status.FAILED, attempts=3, max_attempts=3, unit=cast.commune, error="SMTP"
@@ -2364,6 +2371,8 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
     phuong_son = AdminUnit.objects.get(era=Era.LEGACY, code="07612").pk
     targets["alias"] = {"alias_id": alias.pk, "pk": alias.pk, "phuong_son": phuong_son}  # --- issue 15
     targets.update(_promotion(cast, certificates))  # --- issue 17: trade promotion ---
+    targets.update(_training_and_supervision(cast, certificates))  # --- issue 17 ---
+    targets.update(_self_assessed(cast, producer))  # --- issue 18 ---
     return targets
 
 
@@ -2384,8 +2393,7 @@ def _planning(cast) -> dict[str, dict]:
         "programme_plan": {"plan_id": plan.pk, "pk": plan.pk, "version": plan.version},
         "report_unit": {"unit": cast.commune.code, "year": YEAR},
         "programme_report": {"pk": report.pk, "fmt": "xlsx"},
-    targets.update(_training_and_supervision(cast, certificates))  # --- issue 17 ---
-    return targets
+    }
 
 
 def _training_and_supervision(cast, certificates: dict[str, dict]) -> dict[str, dict]:
@@ -2442,8 +2450,7 @@ def _training_and_supervision(cast, certificates: dict[str, dict]) -> dict[str, 
         "inspection:closed": {"pk": closed.pk, "inspection_id": closed.pk},
         "complaint": {"pk": complaint.pk, "complaint_id": complaint.pk},
         "plan": {"plan_id": plan.pk},
-    targets.update(_self_assessed(cast, producer))  # --- issue 18 ---
-    return targets
+    }
 
 
 def _self_assessed(cast, producer) -> dict[str, dict]:

@@ -345,6 +345,8 @@ def _address_aliases() -> None:
     from ocop.addresses.demo import seed_aliases
 
     seed_aliases()
+
+
 def _promotion() -> None:
     """A fair with three Bắc Ninh products and their sales, a shop carrying the two certified ones (issue 17)."""
     from ocop.promotion.demo import seed_promotion
@@ -369,6 +371,8 @@ def _plans() -> None:
     if seed_province_records(DEMO_PROVINCE, DEMO_COMMUNE):
         names = [product[0] for row in BAC_NINH_RECORDS for product in row[5]]
         reindex_products(Product.objects.filter(name__in=names).values_list("id", flat=True))
+
+
 def _training_and_supervision() -> None:
     """A course imported from its attendance sheet, an inspection with a finding (issue 17)."""
     from ocop.demo.training_supervision import seed_inspection, seed_training

@@ -383,6 +383,8 @@ def sheets_to_score(user) -> QuerySet[Assignment]:
         round_dossier__round__status=RoundStatus.SCORING,
         round_dossier__status=EvaluationStatus.UNDER_EVALUATION,
     ).exclude(Exists(submitted))
+
+
 # Self-assessment, evidence and the help team's pre-check (issue 18) ---------------------------------------
 
 
