@@ -2279,10 +2279,6 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
             "plan:submitted": dossiers["accepted"].product,
         },
     )
-    # Everyone has one unread notice, so that "mark all read" stores something for each of them.
-    for someone in User.objects.all():
-        if not someone.notifications.filter(read_at__isnull=True).exists():
-            Notification.objects.create(user=someone, title="Thông báo thử", url="/")
     scene = _evaluation(cast, producer)
     certificates = _certificates(cast, producer)
     # Last year's council recognised the spare product: a decision may be drafted for it.
@@ -2373,6 +2369,11 @@ def world(cast, settings, tmp_path) -> dict[str, dict]:
     targets.update(_promotion(cast, certificates))  # --- issue 17: trade promotion ---
     targets.update(_training_and_supervision(cast, certificates))  # --- issue 17 ---
     targets.update(_self_assessed(cast, producer))  # --- issue 18 ---
+    # Everyone has one unread notice, so that "mark all read" stores something for each of them (last, so
+    # that the people the later parts of the world add have one too).
+    for someone in User.objects.all():
+        if not someone.notifications.filter(read_at__isnull=True).exists():
+            Notification.objects.create(user=someone, title="Thông báo thử", url="/")
     return targets
 
 
