@@ -107,9 +107,7 @@ def list_plans(request, filters: Query[PlanListQuery]):
     user = require_api_user(request)
     plans = selectors.plans_visible_to(user).prefetch_related("targets", "activities")
     if filters.unit:
-        plans = plans.filter(
-            pk__in=[p.pk for p in plans.filter(unit=selectors.unit_from_code(user, filters.unit))]
-        )
+        plans = plans.filter(unit=selectors.unit_from_code(user, filters.unit))
     if filters.year:
         plans = plans.filter(year_from__lte=filters.year, year_to__gte=filters.year)
     return page_of(
