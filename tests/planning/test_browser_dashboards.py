@@ -34,7 +34,8 @@ def page(chromium, live_server):
     context = chromium.new_context(
         base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
     )
-    context.set_default_timeout(15_000)
+    # A dashboard's first opening computes the unit's yearly figures (then stored): slow on a loaded machine.
+    context.set_default_timeout(60_000)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

@@ -138,10 +138,11 @@ def test_a_province_officer_sees_no_link_up_to_the_country(cast, login, certifie
 
 
 def test_bars_scale_to_the_largest_and_stack_by_stars():
-    chart = charts.stacked_bars([("A", {3: 2, 5: 2}, "/a"), ("B", {4: 1}, "")], width=100)
+    width = 40 + charts.LEFT + charts.RIGHT  # 40 units of bar for the largest total
+    chart = charts.stacked_bars([("A", {3: 2, 5: 2}, "/a"), ("B", {4: 1}, "")], width=width)
     first, second = chart.bars
     assert [s.stars for s in first.segments] == [3, 5] and first.total == 4
-    assert first.segments[0].width == first.segments[1].width == 20.0  # 40 px of bar for 4, split 2 and 2
+    assert first.segments[0].width == first.segments[1].width == 20.0  # 40 units for 4, split 2 and 2
     assert second.segments[0].width == 10.0
     assert charts.thresholds_of([0, 1, 2, 3, 10]) == [1, 2, 3]
     assert [charts.colour_class(c, [1, 2, 3]) for c in (0, 1, 2, 3, 10)] == [0, 1, 2, 3, 4]
