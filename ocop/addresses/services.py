@@ -16,7 +16,7 @@ from ocop.core.text import nfc
 from ocop.geo.addresses import AddressResolver, alias_key, split_parts
 from ocop.geo.models import AddressAlias, AdminUnit, Level
 
-from .policies import refusal_for_alias
+from .policies import WRITE, refusal_for
 
 MAX_ADDRESS = 500
 
@@ -52,7 +52,7 @@ def _check_unit(unit: AdminUnit | None, province: AdminUnit) -> AdminUnit:
 
 
 def _refuse_unless_allowed(actor, province: AdminUnit) -> None:
-    refused = refusal_for_alias(actor, province)
+    refused = refusal_for(actor, WRITE, province)
     if refused is not None:
         raise refused
 

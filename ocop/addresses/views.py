@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,12 +18,12 @@ from ocop.geo.addresses import AddressResolver, split_parts
 from ocop.geo.models import AdminUnit, Level
 
 from . import services
-from .policies import may_alias_in, may_manage_aliases
+from .policies import can_alias_in, can_manage_aliases
 from .selectors import address_alias_get, address_aliases_visible_to, units_to_pick
 
 
 def _require_officer(request) -> None:
-    if not may_manage_aliases(request.user):
+    if not can_manage_aliases(request.user):
         raise Http404
 
 
@@ -84,7 +84,9 @@ def alias_create(request):
                 _("Đã ghi nhớ: từ nay «%(address)s» được hiểu như đơn vị đã chọn.") % {"address": address},
             )
             return redirect(next_url)
-        return redirect(f"{reverse('addresses:alias_create')}?{request.POST.urlencode()}")
+        again = QueryDict(mutable=True)
+        again.update({"address": address, "next": next_url})
+        return redirect(f"{reverse('addresses:alias_create')}?{again.urlencode()}")
     q = request.GET.get("q", "")[:100]
     province, near, hits = _choices(address, q)
     return render(
@@ -95,7 +97,7 @@ def alias_create(request):
             "next": next_url,
             "q": q,
             "province": province,
-            "may_save": province is not None and may_alias_in(request.user, province),
+            "may_save": province is not None and can_alias_in(request.user, province),
             "near": near,
             "hits": hits,
         },
@@ -125,7 +127,7 @@ def alias_edit(request, pk: int):
             "next": reverse("addresses:aliases"),
             "q": q,
             "province": alias.province,
-            "may_save": may_alias_in(request.user, alias.province),
+            "may_save": can_alias_in(request.user, alias.province),
             "near": near,
             "hits": hits,
         },
