@@ -68,6 +68,7 @@ ROUTES = {
     "products:change": ("get", "change", False),
     "products:change_approve": ("post", "change", False),
     "products:change_reject": ("post", "change", False),
+    "cycle:document_criteria": ("post", "document", False),  # issue 18: a document tied to criteria
 }
 
 
