@@ -184,8 +184,10 @@ class PlanItem(models.Model):
 
     plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
-    certificate = models.ForeignKey("certification.Certificate", on_delete=models.PROTECT, related_name="+")
+    # A plan is a ranking drawn from the certificates: an item leaves with the product an undone history import
+    # removes (an inspection of that product, if any, still protects it).
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="+")
+    certificate = models.ForeignKey("certification.Certificate", on_delete=models.CASCADE, related_name="+")
     risk = models.PositiveIntegerField()
     reasons = models.JSONField(default=list)  # codes of rules.RISK_REASONS
 

@@ -117,9 +117,9 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField()),
                 ('risk', models.PositiveIntegerField()),
                 ('reasons', models.JSONField(default=list)),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certification.certificate')),
+                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='certification.certificate')),
                 ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='supervision.inspectionplan')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='products.product')),
+                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='products.product')),
             ],
             options={
                 'ordering': ['plan', 'position'],
