@@ -14,7 +14,6 @@ class PromotionCode(ErrorCode):
         "event_not_started",
         "The event starts on {day}: its results can be recorded from that day.",
     )
-    GIFT_SET_NOT_FOUND = "gift_set_not_found", "Gift set not found."
     GIFT_SET_TOO_SMALL = "gift_set_too_small", "A gift set holds at least two different certified products."
     LISTING_EXISTS = "listing_exists", "This link is already recorded for the product."
     LISTING_NOT_FOUND = "listing_not_found", "Listing not found."
