@@ -27,12 +27,15 @@ WATCHED = {
 # records counted by their apps' own indicators): every stored value is dropped and computed again when read.
 WATCHED_WIDELY = (
     "rubrics.HistoryImport",
-    "history.HistoryImport",
-    "promotion.Fair",
+    "promotion.Event",
+    "promotion.Participation",
     "promotion.Shop",
+    "promotion.ShopProduct",
     "promotion.Listing",
     "training.Course",
     "training.Attendee",
+    "supervision.Inspection",
+    "supervision.Complaint",
 )
 
 
@@ -89,9 +92,6 @@ def connect() -> None:
         post_save.connect(saved, sender=model, dispatch_uid=f"planning.saved.{label}")
         post_delete.connect(deleted, sender=model, dispatch_uid=f"planning.deleted.{label}")
     for label in WATCHED_WIDELY:
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
+        model = apps.get_model(label)  # a name that is no model stops the start, not silently the figures
         post_save.connect(_changed_widely, sender=model, dispatch_uid=f"planning.widely.{label}")
         post_delete.connect(_changed_widely, sender=model, dispatch_uid=f"planning.widely_deleted.{label}")
