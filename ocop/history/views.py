@@ -7,8 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,8 +18,6 @@ from ocop.rubrics.forms import HistoryUploadForm
 from . import selectors
 from .models import UploadStatus
 from .services import history_import_start, history_import_undo, history_upload_choose, history_upload_create
-
-ADDRESS_CHOICE = "geo/_address_choice.html"
 
 
 def _require_officer(request) -> None:
@@ -39,15 +35,6 @@ def _filter_labels() -> list[tuple[str, str]]:
         ("new_producer", _("Chủ thể mới")),
         ("matched_producer", _("Chủ thể đã có")),
     ]
-
-
-def _address_choice_template() -> str | None:
-    """The geo app's "pick the unit you meant" include for an unresolved address, once it is installed."""
-    try:
-        get_template(ADDRESS_CHOICE)
-    except TemplateDoesNotExist:
-        return None
-    return ADDRESS_CHOICE
 
 
 def _lang() -> str:
@@ -103,7 +90,6 @@ def upload(request, upload_id: int):
             "upload": item,
             "lang": _lang(),
             "view": view,
-            "address_choice": _address_choice_template(),
             "groups": selectors.groups_to_decide(item) if item.status == UploadStatus.PREVIEWED else [],
             "running": running,
             "filters": [(key, label, view["counts"][key]) for key, label in _filter_labels()],

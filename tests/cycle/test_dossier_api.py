@@ -239,6 +239,7 @@ def test_every_api_route_of_these_apps_refuses_anonymous_and_outside_callers(cli
         "legal_form": "cooperative",
         "commune": "07798",
         "reason": "x",
+        "criteria": [],
         "ids": [story.dossier.pk],
     }
 

@@ -64,6 +64,7 @@ ROUTES = {
     "cycle:plan_attach": ("post", "plan", False),
     "cycle:plan_file": ("get", "plan_file", False),
     "cycle:notifications": ("get", None, False),
+    "products:list": ("get", None, False),
     "products:changes": ("get", None, False),
     "products:change": ("get", "change", False),
     "products:change_approve": ("post", "change", False),

@@ -73,7 +73,19 @@ def matrix(scene) -> dict[tuple[str, str], dict | None]:
             version="0", parts='{"A": "30", "B": "20", "C": "25"}'
         ),
         ("GET", "/round-dossiers/{round_dossier_id}/sheets/{sheet_id}/scan"): None,
+        # --- issue 18: the producer's self-assessment of the dossier (its own, so see OWN_DOSSIER) ---
+        ("GET", "/self-assessments/{dossier_id}"): None,
+        ("PUT", "/self-assessments/{dossier_id}"): {"version": 0, "answers": {}},
+        ("POST", "/self-assessments/{dossier_id}/submit"): {"version": 0, "answers": {}},
     }
+
+
+# The producer of the scene's dossier reads its self-assessment and may no longer change it (submitted).
+OWN_DOSSIER = {
+    ("GET", "/self-assessments/{dossier_id}"),
+    ("PUT", "/self-assessments/{dossier_id}"),
+    ("POST", "/self-assessments/{dossier_id}/submit"),
+}
 
 
 def test_the_matrix_covers_every_route_of_the_router(scene):
@@ -106,10 +118,17 @@ def test_callers_outside_the_round_are_refused_everywhere_and_nothing_changes(sc
     headers = {} if who == "anonymous" else api_token(getattr(scene.cast, who))
     before = _state()
     for (method, path), body in matrix(scene).items():
-        url = API + path.format(round_id=scene.round.pk, round_dossier_id=scene.round_dossier.pk, sheet_id=1)
+        url = API + path.format(
+            round_id=scene.round.pk,
+            round_dossier_id=scene.round_dossier.pk,
+            sheet_id=1,
+            dossier_id=scene.round_dossier.dossier_id,
+        )
         response = _call(client, method, url, headers, body)
         if who == "anonymous":
             assert response.status_code == 401, (method, path, response.content)
+        elif who == "producer_user" and (method, path) in OWN_DOSSIER:
+            assert response.status_code in (200, 409), (method, path, response.status_code, response.content)
         elif (method, path) in LISTS:
             assert response.status_code == 200 and response.json()["count"] == 0, (method, path)
         else:
@@ -127,7 +146,11 @@ def test_a_member_without_the_officers_capability_cannot_run_the_round(scene, cl
         if k[0] != "GET" and "sheet" not in k[1] and "conflicts" not in k[1] and "paper" not in k[1]
     ]
     for method, path in officer_only:
-        url = API + path.format(round_id=scene.round.pk, round_dossier_id=scene.round_dossier.pk)
+        url = API + path.format(
+            round_id=scene.round.pk,
+            round_dossier_id=scene.round_dossier.pk,
+            dossier_id=scene.round_dossier.dossier_id,
+        )
         response = _call(client, method, url, headers, matrix(scene)[(method, path)])
         assert response.status_code in (403, 404), (method, path, response.content)
     assert _state() == before
