@@ -98,7 +98,8 @@ def test_the_catalogue_lists_codes_and_names(client, cast, login):
         "certificates_expiring_6m",
     ):
         assert required in codes
-    assert next(i for i in items if i["code"] == "shops")["available"] is True  # the promotion app counts them
+    shops = next(i for i in items if i["code"] == "shops")
+    assert shops["available"] is True  # the promotion app counts them
 
 
 def test_anonymous_and_council_members_are_refused(client, cast, login):
