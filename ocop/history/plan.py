@@ -219,7 +219,7 @@ class RowPlan:
             "problems": [p.as_dict() for p in self.problems],
             "has_error": bool(self.errors),
             "has_flag": bool(self.flags),
-            # The reader's data for an address it could not resolve (hist-places' suggestions, when present).
+            # The reader's data for an address it could not resolve, with the closest units to pick from.
             "address_issue": address_issue,
         }
 
