@@ -50,8 +50,14 @@ def _changed(sender, instance, path: str) -> None:
     unit_ids = _unit_ids(sender, instance, path)
     if not unit_ids:
         return
+    # Marked after the commit, one short statement per unit: inside the record's own transaction the marks would
+    # lock shared rows in any order, and two members submitting sheets at once deadlocked on them.
+    transaction.on_commit(lambda: _mark_then_refresh(unit_ids), robust=True)
+
+
+def _mark_then_refresh(unit_ids: set[int]) -> None:
     summary.mark_stale(unit_ids)
-    transaction.on_commit(_enqueue_refresh, robust=True)
+    _enqueue_refresh()
 
 
 def _changed_widely(sender, instance, **kwargs) -> None:
@@ -68,8 +74,8 @@ def _deleted(path: str):
     def handler(sender, instance, **kwargs):
         # After a delete the row is gone: its unit is read from the instance where it is a direct field.
         if path == "unit" and getattr(instance, "unit_id", None):
-            summary.mark_stale({instance.unit_id})
-            transaction.on_commit(_enqueue_refresh, robust=True)
+            unit_ids = {instance.unit_id}
+            transaction.on_commit(lambda: _mark_then_refresh(unit_ids), robust=True)
 
     return handler
 

@@ -87,7 +87,7 @@ def units_touched(unit_ids: set[int]) -> set[int]:
 
 
 def mark_stale(unit_ids: set[int]) -> None:
-    for unit_id in units_touched(unit_ids):
+    for unit_id in sorted(units_touched(unit_ids)):
         StaleUnit.objects.update_or_create(unit_id=unit_id, defaults={"marked_at": timezone.now()})
 
 
