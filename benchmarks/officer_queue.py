@@ -50,7 +50,7 @@ from ocop.accounts.models import User  # noqa: E402
 from ocop.accounts.policies import Capability, scope_q  # noqa: E402
 from ocop.cycle.models import Dossier  # noqa: E402
 from ocop.cycle.routes import route_on  # noqa: E402
-from ocop.cycle.selectors import QueueFilters, acting_levels, dossier_queue_for  # noqa: E402
+from ocop.cycle.selectors import QueueFilters, acting_levels, dossier_queue_for, queue_rows  # noqa: E402
 from ocop.cycle.workflow import EVALUATOR, RECEIVER, workflow  # noqa: E402
 from ocop.demo.seed import DEMO_COMMUNE  # noqa: E402
 from ocop.geo.models import AdminUnit, Era, Level  # noqa: E402
@@ -108,7 +108,7 @@ def seed_dossiers(wanted: int) -> int:
             checklist_version="bench",
         )
         if status != "draft":
-            dossier.take_route(route)
+            dossier.take_route(route)  # and who holds it (`held_by`): bulk_create does not call save()
         batch.append(dossier)
         made += 1
         if len(batch) == 5000 or made == missing:
@@ -202,8 +202,8 @@ def main() -> None:
     for username in OFFICERS:
         user = User.objects.get(username=username)
 
-        def selector(u=user):
-            return list(dossier_queue_for(u, QueueFilters())[:PAGE_SIZE])
+        def selector(u=user):  # as the page reads it: the page's ids, then its rows by id
+            return queue_rows(list(dossier_queue_for(u, QueueFilters()).values_list("pk", flat=True)[:PAGE_SIZE]))
 
         def before(u=user):
             return list(queue_before(u)[:PAGE_SIZE])

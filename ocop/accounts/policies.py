@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, RoleKind
+from ocop.core.expressions import IdIn
 from ocop.geo.models import AdminUnit, Level
 
 
@@ -186,7 +187,7 @@ def scope_ids_q(user, capability: Capability, field: str) -> Q:
     ids = scope_unit_ids(user, capability)
     if ids is None:
         return Q(pk__isnull=False)
-    return Q(**{f"{field}__in": ids})
+    return Q(IdIn(field, ids))  # `field__in=ids`, compiled without per-id work (a province reaches 400-odd)
 
 
 # -- accounts and tokens -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, has_capability
 from ocop.certification import selectors
 from ocop.certification.models import DecisionStatus
+from ocop.core.listing import capped_count
 from ocop.core.work_queue import WorkItem
 
 EXPIRY_NOTICE_MONTHS = 6  # "certificates expiring in my area": the window
@@ -21,12 +22,16 @@ def pending_work(user) -> list[WorkItem]:
             selectors.decisions_visible_to(user).filter(status=DecisionStatus.DRAFT).exclude(created_by=user)
         )
         url = reverse("certification:decisions") + f"?status={DecisionStatus.DRAFT}"
-        items.append(WorkItem("decisions", _("Quyết định chờ tôi duyệt"), drafts.count(), url, position=30))
+        count = capped_count(drafts)
+        items.append(
+            WorkItem("decisions", _("Quyết định chờ tôi duyệt"), count.value, url, count.more, position=30)
+        )
     if has_capability(user, Capability.VIEW_WORK):
         expiring = selectors.certificates_listed(user, expiring_months=EXPIRY_NOTICE_MONTHS)
         url = reverse("certification:list") + f"?expiring={EXPIRY_NOTICE_MONTHS}"
         label = _("Giấy chứng nhận trên địa bàn hết hạn trong %(months)s tháng") % {
             "months": EXPIRY_NOTICE_MONTHS
         }
-        items.append(WorkItem("expiring", label, expiring.order_by().count(), url, position=40))
+        count = capped_count(expiring)
+        items.append(WorkItem("expiring", label, count.value, url, count.more, position=40))
     return items

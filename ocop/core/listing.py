@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from ocop.core.exports import Column, page_rows, table_download
 
@@ -40,7 +42,12 @@ class ListTools:
 
     filters: list[ListFilter] = field(default_factory=list)
     query: str = ""  # the filters as a query string, without the page or the format
-    count: int = 0
+    count: int = 0  # at most COUNT_CAP
+    more: bool = False  # the list goes on beyond COUNT_CAP ("hơn 1.000 kết quả")
+
+    @property
+    def more_text(self) -> str:
+        return _("hơn %(count)s kết quả") % {"count": f"{COUNT_CAP:,}".replace(",", ".")}
 
 
 def int_param(query: QueryDict, name: str, *, low: int, high: int) -> int | None:
@@ -90,6 +97,38 @@ def filter_query(query: QueryDict, names: Sequence[str]) -> str:
 
 
 PAGE_SIZE = 50
+COUNT_CAP = 1000  # a list's count stops here: "hơn 1.000" says enough, and counting further reads every row
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    value: int  # at most COUNT_CAP
+    more: bool  # there are more than COUNT_CAP
+
+    @property
+    def text(self) -> str:
+        if self.more:
+            return _("hơn %(count)s") % {"count": f"{COUNT_CAP:,}".replace(",", ".")}
+        return str(self.value)
+
+
+def capped_count(queryset: QuerySet) -> CappedCount:
+    """Count at most COUNT_CAP + 1 rows (one query, `LIMIT` inside): the cost follows the cap, not the list."""
+    found = queryset.order_by()[: COUNT_CAP + 1].count()
+    return CappedCount(min(found, COUNT_CAP), found > COUNT_CAP)
+
+
+class CappedPaginator(Paginator):
+    """Pages over at most COUNT_CAP records: counting a national list to the end costs more than the page;
+    beyond that the officer narrows the filters (the page says "hơn 1.000")."""
+
+    @cached_property
+    def capped(self) -> CappedCount:
+        return capped_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self.capped.value
 
 
 def list_response(
@@ -110,8 +149,14 @@ def list_response(
         return table_download(
             fmt, columns, records.iterator(chunk_size=2000), filename=filename, sheet_title=filename
         )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    tools = ListTools(filters=filters, query=filter_query(request.GET, names), count=page.paginator.count)
+    paginator = CappedPaginator(records, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    tools = ListTools(
+        filters=filters,
+        query=filter_query(request.GET, names),
+        count=paginator.count,
+        more=paginator.capped.more,
+    )
     return render(
         request,
         template,

@@ -27,6 +27,7 @@ from ocop.cycle.selectors import (
     dossier_get,
     dossier_queue_for,
     dossiers_visible_to,
+    queue_rows,
     transitions_of,
 )
 from ocop.cycle.workflow import workflow
@@ -154,20 +155,29 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
     user = require_api_user(request)
     check_page(filters)
     if filters.queue:
-        dossiers = dossier_queue_for(
+        # The queue reads ids (an index range), then the page's dossiers by id: work follows the page.
+        queue = dossier_queue_for(
             user,
             QueueFilters(
                 status=filters.status, year=filters.year, group=filters.group, overdue=filters.overdue
             ),
+        ).values_list("pk", flat=True)
+        count = capped_count(queue)
+        return page_of(
+            queue,
+            filters,
+            render_all=lambda ids: [dossier_body(user, d) for d in queue_rows(ids, full=True)],
+            count=count.value,
+            exact=not count.more,
+            count_capped=count.more,
         )
-    else:
-        dossiers = dossiers_visible_to(user)
-        if filters.status:
-            dossiers = dossiers.filter(status=filters.status)
-        if filters.year:
-            dossiers = dossiers.filter(year=filters.year)
-        if filters.group:
-            dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+    dossiers = dossiers_visible_to(user)
+    if filters.status:
+        dossiers = dossiers.filter(status=filters.status)
+    if filters.year:
+        dossiers = dossiers.filter(year=filters.year)
+    if filters.group:
+        dossiers = dossiers.filter(product__product_set__group__code=filters.group)
     # Capped: `count` stops at COUNT_CAP and `count_capped` says there are more (a national list counted to
     # the end cost more than its page).
     count = capped_count(dossiers)

@@ -39,6 +39,11 @@ class RoutedRecord(models.Model):
     # only by `take_route` (the one place a route is set), filled for older rows by migration 0003.
     receiver_level = models.CharField(max_length=20, blank=True, default="")
     evaluator_level = models.CharField(max_length=20, blank=True, default="")
+    # The level whose officers hold the record now (its state's holder resolved through the route: the
+    # receiver's level, the evaluator's, or a level the state names), "" while the producer holds it or once it
+    # is closed. What an officer's queue filters on (`selectors.waiting_on_q`), beside the unit: written by
+    # every save from the status and the two levels (`follow_holder`), filled for older rows by migration 0005.
+    held_by = models.CharField(max_length=20, blank=True, default="")
     return_reason = models.TextField("Lý do trả lại", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -55,11 +60,26 @@ class RoutedRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.follow_holder()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "held_by" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "held_by"]
+        super().save(*args, **kwargs)
+
     def take_route(self, route: dict) -> None:
         """Fix the record's route (routes.Route.as_data()) and the indexed copies of its levels together."""
         self.route = route
         self.receiver_level = route.get("receiver") or ""
         self.evaluator_level = route.get("evaluator") or ""
+        self.follow_holder()
+
+    def follow_holder(self) -> None:
+        """Set `held_by` from the status and the route's levels (the state table says who holds a state).
+        `save` calls it; code that writes records without `save` (bulk_create) calls it first."""
+        from ocop.cycle.workflow import holding_level
+
+        self.held_by = holding_level(self.WORKFLOW, self.status, self.receiver_level, self.evaluator_level)
 
 
 class ProductIdea(RoutedRecord):
@@ -81,7 +101,7 @@ class ProductIdea(RoutedRecord):
                 name="cycle_idea_one_per_product_year",
             )
         ]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["unit", "held_by"])]
 
     def __str__(self) -> str:
         return f"Ý tưởng {self.year}: {self.product}"
@@ -105,7 +125,7 @@ class BusinessPlan(RoutedRecord):
     timeline = models.TextField("Tiến độ thực hiện", blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["unit", "held_by"])]
 
     def __str__(self) -> str:
         return f"Phương án {self.year}: {self.product}"
@@ -182,9 +202,10 @@ class Dossier(RoutedRecord):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["year", "status"]),
-            # The officers' queues: what waits on a level, oldest deadline first.
-            models.Index(fields=["status", "receiver_level", "due_on"], name="cycle_dossier_queue_recv"),
-            models.Index(fields=["status", "evaluator_level", "due_on"], name="cycle_dossier_queue_eval"),
+            # The officers' queues, oldest deadline first: what waits on my level in my units (one range per
+            # unit, read from the index alone), what waits on my level in the whole country, and a status.
+            models.Index(fields=["unit", "held_by", "due_on"], name="cycle_dossier_queue_held"),
+            models.Index(fields=["held_by", "due_on"], name="cycle_dossier_queue_level"),
             models.Index(fields=["unit", "status", "due_on"], name="cycle_dossier_queue_unit"),
         ]
 

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, active_roles, scope_ids_q
 from ocop.core.errors import NotFound
+from ocop.core.listing import COUNT_CAP, CappedCount, capped_count  # noqa: F401  (the queue's names)
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
 from ocop.cycle.readers import readable_q
-from ocop.cycle.workflow import EVALUATOR, PRODUCER, RECEIVER, routing, workflow
+from ocop.cycle.workflow import PRODUCER, routing, workflow
 from ocop.geo import eras
 from ocop.geo.models import AdminUnit
 from ocop.producers.policies import member_producer_ids
-from ocop.products.models import Product
 
 _RELATED = (
     "producer",
@@ -30,11 +30,26 @@ _RELATED = (
 )
 
 
-def _visible(user, model) -> QuerySet:
+def _visible_q(user) -> Q:
     """The producer's own records, and the submitted records of the officer's units."""
     own = Q(producer_id__in=member_producer_ids(user))
     officer = scope_ids_q(user, Capability.VIEW_WORK, "unit") & Q(submitted_at__isnull=False)
-    return model.objects.filter(own | officer).select_related(*_RELATED)
+    return own | officer
+
+
+def _visible(user, model) -> QuerySet:
+    return model.objects.filter(_visible_q(user)).select_related(*_RELATED)
+
+
+def waiting_for(user, model, limit: int = 50) -> list:
+    """Up to `limit` ideas or plans (`model`) waiting on a level `user` acts for, newest first, with the
+    names a queue page lists (year, product, producer): one query."""
+    return list(
+        model.objects.filter(_visible_q(user), waiting_on_q(user, model))
+        .select_related("producer", "product")
+        .only("id", "year", "status", "producer__name", "product__name")
+        .order_by("-year", "-created_at")[:limit]
+    )
 
 
 def ideas_visible_to(user) -> QuerySet[ProductIdea]:
@@ -171,56 +186,25 @@ def waiting_on_q(user, model=Dossier) -> Q:
     """Records of `model` held by a level `user` acts for: by the route's receiver or evaluator when the user
     acts at that level, or by a level named in the state table (e.g. central for 5-star proposals).
 
-    Read from the indexed `receiver_level`/`evaluator_level` columns, states grouped by holder: at most three
-    branches, each one an index range, whatever the number of states."""
+    Read from the indexed `held_by` column (the holder's level, kept by every save): one index range per unit
+    and level, whatever the number of states."""
     levels = sorted(acting_levels(user))
     if not levels:
         return Q(pk__in=[])
-    by_holder: dict[str | None, list[str]] = {}
-    for state in workflow(model.WORKFLOW).states:
-        by_holder.setdefault(state.holder, []).append(state.code)
-    waiting = Q(pk__in=[])
-    if by_holder.get(RECEIVER):
-        waiting |= Q(status__in=by_holder[RECEIVER], receiver_level__in=levels)
-    if by_holder.get(EVALUATOR):
-        waiting |= Q(status__in=by_holder[EVALUATOR], evaluator_level__in=levels)
-    named = [code for holder in levels for code in by_holder.get(holder, ())]
-    if named:
-        waiting |= Q(status__in=named)
-    return waiting
-
-
-COUNT_CAP = 1000  # a queue's count stops here: "hơn 1.000" says enough, and counting further reads every row
-
-
-@dataclass(frozen=True)
-class CappedCount:
-    value: int  # at most COUNT_CAP
-    more: bool  # there are more than COUNT_CAP
-
-    @property
-    def text(self) -> str:
-        if self.more:
-            return _("hơn %(count)s") % {"count": f"{COUNT_CAP:,}".replace(",", ".")}
-        return str(self.value)
-
-
-def capped_count(queryset: QuerySet) -> CappedCount:
-    """Count at most COUNT_CAP + 1 rows (one query, `LIMIT` inside): the cost follows the cap, not the list."""
-    found = queryset.order_by()[: COUNT_CAP + 1].count()
-    return CappedCount(min(found, COUNT_CAP), found > COUNT_CAP)
+    return Q(held_by__in=levels)
 
 
 def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
     """An officer's work queue: dossiers of their units, filtered. Scoped first, then filtered."""
-    dossiers = Dossier.objects.filter(
-        scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"), submitted_at__isnull=False
-    )
+    dossiers = Dossier.objects.filter(scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"))
     flow = workflow(Dossier.WORKFLOW)
-    if filters.status:
-        dossiers = dossiers.filter(status=filters.status)
-    elif filters.waiting:
+    if filters.waiting and not filters.status:
+        # A record an officer holds was submitted (only the producer holds a draft): the index says it all.
         dossiers = dossiers.filter(waiting_on_q(user))
+    else:
+        dossiers = dossiers.filter(submitted_at__isnull=False)
+        if filters.status:
+            dossiers = dossiers.filter(status=filters.status)
     if filters.year:
         dossiers = dossiers.filter(year=filters.year)
     if filters.group:
@@ -231,15 +215,53 @@ def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(due_on__lt=timezone.localdate()).exclude(
             status__in=flow.codes_held_by(PRODUCER)
         )
-    # Related rows come by prefetch (one query each, for the page's rows only), not by joins: with six joins
-    # in the queue's query the planners started from the producers or the units and read every dossier.
-    return dossiers.prefetch_related(*_queue_related(), _current_documents()).order_by("due_on", "pk")
+    # The queue itself reads dossiers only (an index range, the page's ids); the rows a page shows are read
+    # by id afterwards (`queue_rows`): with six joins in the queue's query the planners started from the
+    # producers or the units and read every dossier.
+    return dossiers.order_by("due_on", "pk")
 
 
-def _queue_related() -> tuple:
-    products = Product.objects.select_related("product_set", "product_set__group", "product_set__version")
-    units = AdminUnit.objects.select_related(*eras.PLACE_RELATED)  # today's place and the place of its time
-    return ("producer", Prefetch("unit", queryset=units), Prefetch("product", queryset=products))
+# What a queue row shows (the page): the dossier's own facts, its product and set, its producer's name, and the
+# ids that say who acts on it (`policies.refusal_for`); places come from `geo.places` by unit id.
+_ROW_FIELDS = (
+    "id",
+    "status",
+    "year",
+    "due_on",
+    "route",
+    "receiver_level",
+    "evaluator_level",
+    "submitted_at",
+    "producer_id",
+    "producer__name",
+    "product_id",
+    "product__name",
+    "product__product_set__code",
+    "product__product_set__name",
+    "unit_id",
+    "unit__era",
+    "unit__level",
+    "unit__current_province_id",
+    "unit__current_commune_id",
+)
+
+
+def queue_rows(ids: list[int], *, full: bool = False) -> list[Dossier]:
+    """The dossiers `ids` (a page of a queue), in that order, with what their rows show: one query by
+    primary key whatever the queue's length. `full` reads every field and the current documents (the API's
+    body: checklist, route, flags), one query more."""
+    dossiers = Dossier.objects.filter(pk__in=ids)
+    if full:
+        dossiers = dossiers.select_related(*_RELATED).prefetch_related(_current_documents())
+    else:
+        dossiers = dossiers.select_related("producer", "product__product_set", "unit").only(*_ROW_FIELDS)
+    by_pk = {dossier.pk: dossier for dossier in dossiers}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def with_row_related(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """A queue read whole (its download): the related rows joined, places included."""
+    return dossiers.select_related("producer", "product__product_set", *eras.related("unit"))
 
 
 def dossiers_of_producer(user, producer_id: int) -> QuerySet[Dossier]:

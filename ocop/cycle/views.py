@@ -10,14 +10,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ocop.accounts.policies import Capability, has_capability, scope_q, scope_unit_ids
+from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
 from ocop.core import listing
 from ocop.core.errors import DomainError
 from ocop.core.exports import Column, table_download
+from ocop.core.listing import CappedPaginator
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
@@ -36,9 +37,9 @@ from ocop.cycle.routes import level_label
 from ocop.cycle.states import IDEA, PLAN
 from ocop.cycle.workflow import workflow
 from ocop.geo import eras
-from ocop.producers.models import ProducerStatus
+from ocop.geo.places import place_names
 from ocop.producers.policies import acts_for
-from ocop.producers.selectors import producers_search
+from ocop.producers.selectors import producers_pending_for
 from ocop.products.selectors import product_get
 from ocop.rubrics.models import TaxonLevel, TaxonNode
 
@@ -51,19 +52,6 @@ def _int(value) -> int | None:
 
 
 # -- officers' work queue ---------------------------------------------------------------------------------
-
-
-class CappedPaginator(Paginator):
-    """Pages over at most COUNT_CAP records: counting a national queue to the end costs more than the page;
-    beyond that the officer narrows the filters (the page says "hơn 1.000")."""
-
-    @cached_property
-    def capped(self) -> selectors.CappedCount:
-        return selectors.capped_count(self.object_list)
-
-    @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        return self.capped.value
 
 
 def _queue_columns(flow) -> list[Column]:
@@ -96,48 +84,47 @@ def queue_view(request):
     filters = selectors.QueueFilters(
         status=status, year=year, group=group, overdue=overdue, waiting=not show_all, unit=unit
     )
+    queue = selectors.dossier_queue_for(request.user, filters)
     fmt = listing.export_format(request.GET)
     if fmt:  # every dossier the filters keep, in the columns the page shows
-        records = selectors.dossier_queue_for(request.user, filters)
         return table_download(
             fmt,
             _queue_columns(flow),
-            records.iterator(chunk_size=2000),
+            selectors.with_row_related(queue).iterator(chunk_size=2000),
             filename="ho-so-ocop",
             sheet_title="ho-so-ocop",
         )
-    paginator = CappedPaginator(selectors.dossier_queue_for(request.user, filters), 50)
+    # The queue reads ids (an index range), then the page's 50 rows by id: queries and work follow the page.
+    paginator = CappedPaginator(queue.values_list("pk", flat=True), 50)
     page = paginator.get_page(request.GET.get("page"))
+    dossiers = selectors.queue_rows(list(page))
+    places = place_names({dossier.unit_id for dossier in dossiers})
+    today = timezone.localdate()
     rows = []
-    for dossier in page:
+    for dossier in dossiers:
+        today_place, place_then = places.get(dossier.unit_id, ("", ""))
         rows.append(
             {
                 "dossier": dossier,
                 "status_label": flow.label_of(dossier.status),
-                "deadline": selectors.deadline_of(dossier),
+                "deadline": selectors.deadline_of(dossier, today),
                 "may_forward": refusal_for(request.user, dossier, "forward") is None,
-                "today": eras.place_today(dossier.unit),
-                "of_its_time": eras.place_of_its_time(dossier.unit),
+                "today": today_place,
+                "of_its_time": place_then,
             }
         )
     groups = (
         TaxonNode.objects.filter(level=TaxonLevel.GROUP)
         .select_related("version")
+        .only("code", "name", "version__code")
         .order_by("version", "position")
     )
     idea_flow = workflow(ProductIdea.WORKFLOW)
     waiting_ideas = [
-        (idea, idea_flow.label_of(idea.status))
-        for idea in selectors.ideas_visible_to(request.user).filter(
-            selectors.waiting_on_q(request.user, ProductIdea)
-        )[:50]
+        (idea, idea_flow.label_of(idea.status)) for idea in selectors.waiting_for(request.user, ProductIdea)
     ]
-    waiting_plans = selectors.plans_visible_to(request.user).filter(
-        selectors.waiting_on_q(request.user, BusinessPlan)
-    )[:50]
-    pending = producers_search(request.user, status=ProducerStatus.PENDING).filter(
-        scope_q(request.user, Capability.MANAGE_PRODUCERS, "unit")
-    )[:50]
+    waiting_plans = selectors.waiting_for(request.user, BusinessPlan)
+    pending = producers_pending_for(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)

@@ -208,3 +208,18 @@ def _audit_codes() -> list[str]:
 
 
 audit_label.codes = _audit_codes  # type: ignore[attr-defined]
+
+
+def holding_level(name: str, status: str, receiver_level: str, evaluator_level: str) -> str:
+    """The level whose officers hold a record of workflow `name` in `status` (the state's holder resolved
+    through the record's route levels), or "" while the producer holds it, once it is closed, or for a state
+    the table does not know."""
+    state = workflow(name).state(status)
+    holder = state.holder if state is not None else None
+    if holder == RECEIVER:
+        return receiver_level
+    if holder == EVALUATOR:
+        return evaluator_level
+    if holder is not None and holder in routing().acting_roles:
+        return holder
+    return ""

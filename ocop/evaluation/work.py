@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ocop.core.listing import capped_count
 from ocop.core.work_queue import WorkItem
 from ocop.evaluation import selectors
 
@@ -15,5 +16,7 @@ def pending_work(user) -> list[WorkItem]:
     assignments = selectors.assignments_of(user)
     if not assignments.exists():
         return []
-    count = selectors.sheets_to_score(user).count()
-    return [WorkItem("sheets", _("Phiếu tôi cần chấm"), count, reverse("evaluation:home"), position=20)]
+    count = capped_count(selectors.sheets_to_score(user))
+    return [
+        WorkItem("sheets", _("Phiếu tôi cần chấm"), count.value, reverse("evaluation:home"), count.more, 20)
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ocop.core.expressions import IdIn
 from ocop.core.text import sort_key
 from ocop.geo.models import AdminUnit, Era, Level
 
@@ -92,17 +93,26 @@ def unit_filter_choices(
     today's provinces and the legacy provinces "(cũ)"; within a province's reach also its communes of today,
     and within a commune's reach the legacy communes it absorbed. A unit reached by a link (a dashboard's
     commune) is offered too, so the form shows what the list is filtered by."""
-    if scope_ids is None:
-        units = AdminUnit.objects.filter(level=Level.PROVINCE)
-    else:
-        shown = Q(level=Level.PROVINCE) | Q(level=Level.COMMUNE, era=Era.CURRENT)
-        if len(scope_ids) < 50:
-            shown |= Q(level=Level.COMMUNE)
-        units = AdminUnit.objects.filter(shown, pk__in=scope_ids)
-    rows = list(units)
-    order = {Level.PROVINCE: 0, Level.COMMUNE: 1}
-    rows.sort(key=lambda u: (order.get(u.level, 2), u.era != Era.CURRENT, sort_key(u.short_name or u.name)))
-    choices = [(str(unit.pk), unit_label(unit)) for unit in rows]
+    from ocop.geo.places import remembered_choices  # names once per process and generation of the units
+
+    def compute() -> list[tuple[str, str]]:
+        if scope_ids is None:
+            units = AdminUnit.objects.filter(level=Level.PROVINCE)
+        else:
+            shown = Q(level=Level.PROVINCE) | Q(level=Level.COMMUNE, era=Era.CURRENT)
+            if len(scope_ids) < 50:
+                shown |= Q(level=Level.COMMUNE)
+            units = AdminUnit.objects.filter(shown, IdIn("pk", scope_ids))
+        rows = list(units.only("id", "era", "level", "name", "short_name"))
+        order = {Level.PROVINCE: 0, Level.COMMUNE: 1}
+        rows.sort(
+            key=lambda u: (order.get(u.level, 2), u.era != Era.CURRENT, sort_key(u.short_name or u.name))
+        )
+        return [(str(unit.pk), unit_label(unit)) for unit in rows]
+
+    choices = list(
+        remembered_choices(("unit-choices", None if scope_ids is None else tuple(scope_ids)), compute)
+    )
     if chosen is not None and str(chosen.pk) not in {code for code, _ in choices}:
         choices.insert(0, (str(chosen.pk), unit_label(chosen)))
     return choices

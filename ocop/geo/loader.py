@@ -15,6 +15,7 @@ from importlib import resources
 from django.db import transaction
 
 from ocop.core.text import fold
+from ocop.geo import places
 from ocop.geo.models import AdminUnit, Era, Level, UnitFormerName, UnitSuccession
 
 COUNTRY_CODE = "VN"
@@ -259,6 +260,8 @@ def load_units() -> LoadReport:
         update_fields=["is_default"],
     )
     former_names = _load_former_names(legacy, saved_districts, saved_legacy_communes)
+    # Bulk writes send no signals: the places lists have named are named again once the load is committed.
+    transaction.on_commit(places.units_changed)
     return LoadReport(
         current_provinces=len(saved_provinces),
         current_communes=len(saved_communes),

@@ -59,7 +59,12 @@ class Producer(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            # Lists by name stop after their page (the whole country's list, those waiting for confirmation).
+            models.Index(fields=["name", "id"], name="producers_by_name"),
+            models.Index(fields=["status", "name", "id"], name="producers_status_by_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

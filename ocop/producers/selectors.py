@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, scope_q
+from ocop.accounts.policies import Capability, scope_ids_q, scope_q
 from ocop.core.errors import NotFound
 from ocop.core.text import fold
 from ocop.producers.models import ChangeRequestStatus, Producer, ProducerStatus, RecordChangeRequest
@@ -22,6 +22,19 @@ def producers_of(user) -> QuerySet[Producer]:
 def producers_visible_to(user) -> QuerySet[Producer]:
     visible = Q(pk__in=member_producer_ids(user)) | scope_q(user, Capability.VIEW_WORK, "unit")
     return Producer.objects.filter(visible).select_related("unit", "unit__parent")
+
+
+def producers_pending_for(user, limit: int = 50) -> list[Producer]:
+    """Up to `limit` producers waiting for the confirmation of an officer who manages producers of their unit,
+    by name, with the unit's name: one query on the unit ids of the officer's reach."""
+    return list(
+        Producer.objects.filter(
+            scope_ids_q(user, Capability.MANAGE_PRODUCERS, "unit"), status=ProducerStatus.PENDING
+        )
+        .select_related("unit")
+        .only("id", "name", "unit__name")
+        .order_by("name", "pk")[:limit]
+    )
 
 
 def producer_get(user, producer_id) -> Producer:

@@ -74,15 +74,53 @@ def test_the_migration_fills_the_columns_from_the_stored_route(cast):
     assert _levels(story.dossier) == ("commune", "province")
 
 
+def _set_evaluator_level(dossier: Dossier, level: str) -> None:
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    dossier.evaluator_level = level
+    dossier.save()  # `held_by` follows the levels and the status
+
+
 def test_the_queue_reads_columns_not_the_json(cast):
     """Who a dossier waits on is read from the indexed columns: a dossier whose columns name the district
     (a legacy route) waits on the province officer, who acts for the former district level."""
     story = dossier_story(cast, until="forwarded")
     assert _queue_ids(cast.province_officer) == [story.dossier.pk]
-    Dossier.objects.filter(pk=story.dossier.pk).update(evaluator_level="commune")
+    _set_evaluator_level(story.dossier, "commune")
     assert _queue_ids(cast.province_officer) == []
-    Dossier.objects.filter(pk=story.dossier.pk).update(evaluator_level="district")
+    assert _queue_ids(cast.commune_officer) == [story.dossier.pk]
+    _set_evaluator_level(story.dossier, "district")
     assert _queue_ids(cast.province_officer) == [story.dossier.pk]
+    assert _queue_ids(cast.commune_officer) == []
+
+
+def test_who_holds_a_dossier_follows_each_step(cast):
+    """`held_by` names the level whose officers hold the dossier now: none while the producer prepares it, the
+    commune once submitted and checked, the province once forwarded and accepted, none once returned."""
+    story = dossier_story(cast, until="draft")
+
+    def held_by() -> str:
+        return Dossier.objects.values_list("held_by", flat=True).get(pk=story.dossier.pk)
+
+    assert held_by() == ""
+    services.dossier_submit(actor=cast.producer_user, dossier=story.refresh())
+    assert held_by() == "commune"
+    services.dossier_check(actor=cast.commune_officer, dossier=story.refresh())
+    assert held_by() == "commune"
+    services.dossier_forward(actor=cast.commune_officer, dossier=story.refresh())
+    assert held_by() == "province"
+    assert _queue_ids(cast.commune_officer) == []
+    assert _queue_ids(cast.province_officer) == [story.dossier.pk]
+    services.dossier_return(actor=cast.province_officer, dossier=story.refresh(), reason="Thiếu giấy tờ")
+    assert held_by() == ""
+    assert _queue_ids(cast.province_officer) == []
+
+
+def test_the_migration_fills_who_holds_each_record(cast):
+    story = dossier_story(cast, until="forwarded")
+    Dossier.objects.filter(pk=story.dossier.pk).update(held_by="")
+    migration = importlib.import_module("ocop.cycle.migrations.0005_queue_held_by")
+    migration.fill_held_by(apps, None)
+    assert Dossier.objects.values_list("held_by", flat=True).get(pk=story.dossier.pk) == "province"
 
 
 def test_the_queue_reaches_the_former_commune_through_its_current_unit(cast):

@@ -1,0 +1,102 @@
+"""The two place columns of officers' lists ("Địa bàn hiện nay", "Địa bàn thời đó"), named once per process.
+
+Units are reference data: they change when `load_units` loads a reform, or when an administrator edits one.
+A list page names the places of its 50 rows from this cache, so it neither joins four unit rows per record
+nor builds them in Python; on a miss it reads the missing units in one query.
+
+Invalidation follows the rubric versions' way (`ocop.rubrics.selectors`): the names are kept under a
+"generation" token in the shared cache; saving or deleting a unit, and every `load_units`, delete the token,
+and every process drops its names at its next read. Without a shared cache (the in-process default), other
+processes follow within GENERATION_SECONDS. Names are kept per language ("(cũ)" is translated).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+from ocop.geo.models import AdminUnit
+
+_GENERATION_KEY = "geo:units-generation"
+GENERATION_SECONDS = 60
+MAX_NAMES = 50_000  # every unit of both generations, in two languages, fits; beyond that start again
+
+_lock = threading.Lock()
+_names: dict[tuple[str, int], tuple[str, str]] = {}
+_generation: str | None = None
+
+
+def units_changed(**_kwargs) -> None:
+    """A unit was saved, deleted or loaded: every process names its places again."""
+    global _generation
+    cache.delete(_GENERATION_KEY)
+    with _lock:
+        _names.clear()
+        _choices.clear()
+        _generation = None
+
+
+def _current_generation() -> str | None:
+    """The token of the names in force; a new one (and an empty cache here) when it changed or expired."""
+    global _generation
+    token = cache.get(_GENERATION_KEY)
+    if token is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=GENERATION_SECONDS)
+        token = cache.get(_GENERATION_KEY)
+    if token != _generation:
+        with _lock:
+            _names.clear()
+            _choices.clear()
+            _generation = token
+    return token
+
+
+def place_names(unit_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """For each unit id: (where it is today, where it was in its time), as `eras.place_today` and
+    `eras.place_of_its_time` write them; at most one query, for the units not named yet."""
+    from ocop.geo import eras
+
+    language = get_language() or ""
+    wanted = set(unit_ids)
+    token = _current_generation()
+    found = {pk: _names[(language, pk)] for pk in wanted if (language, pk) in _names}
+    missing = wanted - found.keys()
+    if missing:
+        units = AdminUnit.objects.filter(pk__in=missing).select_related(*eras.PLACE_RELATED)
+        fresh = {unit.pk: (eras.place_today(unit), eras.place_of_its_time(unit)) for unit in units}
+        found.update(fresh)
+        if token is not None and token == _generation:  # not kept when a load happened meanwhile
+            with _lock:
+                if len(_names) + len(fresh) > MAX_NAMES:
+                    _names.clear()
+                _names.update({(language, pk): names for pk, names in fresh.items()})
+    return found
+
+
+_choices: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def remembered_choices(key: tuple, compute) -> list[tuple[str, str]]:
+    """A unit filter's choices (`eras.unit_filter_choices`) for a reach `key`, computed once per process,
+    language and generation of the units."""
+    full_key = (get_language() or "", *key)
+    _current_generation()
+    found = _choices.get(full_key)
+    if found is None:
+        found = compute()
+        with _lock:
+            if len(_choices) > 1000:  # one per reach: a national site has a few thousand at most
+                _choices.clear()
+            _choices[full_key] = found
+    return found
+
+
+def connect() -> None:
+    """Called by the geo app when it is ready."""
+    post_save.connect(units_changed, sender=AdminUnit, dispatch_uid="geo-places-saved")
+    post_delete.connect(units_changed, sender=AdminUnit, dispatch_uid="geo-places-deleted")
