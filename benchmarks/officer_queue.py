@@ -139,16 +139,26 @@ def queue_before(user):
     return dossiers.order_by("due_on", "pk")
 
 
-def concurrent(make_run, repeat: int) -> list[float]:
-    """Each of THREADS threads (its own client and connection) runs `repeat` times; every latency kept."""
+def concurrent(make_run, repeat: int, think: float = 0.0) -> list[float]:
+    """Each of THREADS threads (its own client and connection) runs `repeat` times; every latency kept.
+
+    `think` 0: each officer asks again as soon as answered (closed loop: the whole process saturated, 20
+    requests always waiting on one interpreter, so the figure is 20 × the CPU of a request, whatever the
+    SQL). `think` > 0: each officer reads the page for a random time (exponential, mean `think` seconds)
+    before the next request, as people do; the first request of each is spread over one mean think time."""
     times: list[float] = []
     lock = threading.Lock()
 
-    def worker():
+    def worker(seed: int):
+        rng = random.Random(seed)
         run = make_run()
         run()
+        if think:
+            time.sleep(rng.uniform(0, think))
         mine = []
         for _ in range(repeat):
+            if think:
+                time.sleep(rng.expovariate(1 / think))
             started = time.perf_counter()
             run()
             mine.append((time.perf_counter() - started) * 1000)
@@ -156,7 +166,7 @@ def concurrent(make_run, repeat: int) -> list[float]:
             times.extend(mine)
         connections.close_all()
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -189,6 +199,12 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=0, help="seed synthetic dossiers up to this number")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case, alone")
     parser.add_argument("--concurrent-repeat", type=int, default=5, help="timed runs per thread, 20 threads")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean seconds an officer reads a page before the next request, 20 threads (also run with 0)",
+    )
     args = parser.parse_args()
     if args.dossiers:
         started = time.perf_counter()
@@ -203,7 +219,9 @@ def main() -> None:
         user = User.objects.get(username=username)
 
         def selector(u=user):  # as the page reads it: the page's ids, then its rows by id
-            return queue_rows(list(dossier_queue_for(u, QueueFilters()).values_list("pk", flat=True)[:PAGE_SIZE]))
+            return queue_rows(
+                list(dossier_queue_for(u, QueueFilters()).values_list("pk", flat=True)[:PAGE_SIZE])
+            )
 
         def before(u=user):
             return list(queue_before(u)[:PAGE_SIZE])
@@ -226,11 +244,13 @@ def main() -> None:
                 f"{label:40} {'':>6} {queries:>3} {statistics.median(total):8.1f} "
                 f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
             )
-            crowd = concurrent(page_run(user, address), args.concurrent_repeat)
-            print(
-                f"{label + f' x{THREADS} threads':40} {'':>6} {'':>3} {statistics.median(crowd):8.1f} "
-                f"{percentile(crowd, 0.95):8.1f}   load {load()}"
-            )
+            for think in dict.fromkeys([args.think, 0.0]):
+                crowd = concurrent(page_run(user, address), args.concurrent_repeat, think)
+                case = f" x{THREADS}, think {think:g} s"
+                print(
+                    f"{label + case:40} {'':>6} {'':>3} {statistics.median(crowd):8.1f} "
+                    f"{percentile(crowd, 0.95):8.1f}   load {load()}"
+                )
     print(f"\nload average at the end: {load()}")
 
 

@@ -27,7 +27,7 @@ from ocop.cycle.selectors import (
     dossier_get,
     dossier_queue_for,
     dossiers_visible_to,
-    queue_rows,
+    queue_dossiers,
     transitions_of,
 )
 from ocop.cycle.workflow import workflow
@@ -166,7 +166,7 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
         return page_of(
             queue,
             filters,
-            render_all=lambda ids: [dossier_body(user, d) for d in queue_rows(ids, full=True)],
+            render_all=lambda ids: [dossier_body(user, d) for d in queue_dossiers(ids)],
             count=count.value,
             exact=not count.more,
             count_capped=count.more,

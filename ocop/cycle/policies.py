@@ -105,6 +105,10 @@ def why_not(user, record, action: str) -> str | None:
 
 
 def may(user, record, action: str) -> bool:
+    # No such move from the record's state: refused (what `refusal_for` says), without writing out why; a list
+    # of 50 records asks a dozen flags of each, and most are moves their state does not have.
+    if workflow(record.WORKFLOW).find(action, record.status) is None:
+        return False
     return refusal_for(user, record, action) is None
 
 

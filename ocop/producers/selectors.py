@@ -20,7 +20,8 @@ def producers_of(user) -> QuerySet[Producer]:
 
 
 def producers_visible_to(user) -> QuerySet[Producer]:
-    visible = Q(pk__in=member_producer_ids(user)) | scope_q(user, Capability.VIEW_WORK, "unit")
+    # The officer's units are resolved first (`unit_id IN (...)`): no join to the units table per producer.
+    visible = Q(pk__in=member_producer_ids(user)) | scope_ids_q(user, Capability.VIEW_WORK, "unit")
     return Producer.objects.filter(visible).select_related("unit", "unit__parent")
 
 

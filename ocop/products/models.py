@@ -57,6 +57,8 @@ class Product(models.Model):
             # A GTIN names one trade item: two products may not share it.
             models.UniqueConstraint(fields=["gtin"], condition=~Q(gtin=""), name="products_gtin_unique")
         ]
+        # The officers' list of the whole country, by name, stops after its page.
+        indexes = [models.Index(fields=["name", "id"], name="products_by_name")]
 
     def __str__(self) -> str:
         return self.name

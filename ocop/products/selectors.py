@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import Capability, scope_q
+from ocop.accounts.policies import Capability, scope_ids_q
 from ocop.core.errors import Invalid, NotFound
 from ocop.core.text import fold
 from ocop.geo import eras
@@ -20,7 +20,8 @@ from ocop.rubrics.selectors import version_in_force
 
 
 def products_visible_to(user) -> QuerySet[Product]:
-    visible = Q(producer_id__in=member_producer_ids(user)) | scope_q(
+    # The officer's units are resolved first (`unit_id IN (...)`): no join to the units table per product.
+    visible = Q(producer_id__in=member_producer_ids(user)) | scope_ids_q(
         user, Capability.VIEW_WORK, "producer__unit"
     )
     return Product.objects.filter(visible).select_related(

@@ -12,11 +12,14 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from ocop.certification.models import Certificate
+from ocop.core.listing import COUNT_CAP
 from ocop.geo.models import AdminUnit, Era, Level
-from ocop.producers.models import LegalForm, ProducerStatus
+from ocop.producers.models import LegalForm, Producer, ProducerStatus
 from ocop.producers.services import producer_create
 from tests.catalog.conftest import make_product
 
@@ -157,3 +160,37 @@ def test_dossier_queue_filters_by_unit_and_downloads(cast, login):
     assert len(rows) == 2 and rows[0][3] == "Địa bàn hiện nay"
     elsewhere = csv_rows(client.get(f"/dossiers/?unit={cast.other_commune.pk}&format=csv"))
     assert elsewhere[1:] == []
+
+
+def _producers(unit: AdminUnit, how_many: int) -> None:
+    Producer.objects.bulk_create(
+        Producer(
+            name=f"Hợp tác xã Thử {n:04d}",
+            legal_form=LegalForm.COOPERATIVE,
+            unit=unit,
+            status=ProducerStatus.CONFIRMED,
+            search_text=f"hop tac xa thu {n:04d}",
+        )
+        for n in range(how_many)
+    )
+
+
+def test_a_long_list_counts_to_a_thousand_and_says_more(cast, login):
+    """Lists count at most 1,000 rows (a count of the whole country reads every row): "hơn 1.000 kết quả"."""
+    _producers(cast.commune, COUNT_CAP + 5)
+    page = login(cast.province_officer).get("/producers/")
+    assert "hơn 1.000 kết quả" in page.content.decode()
+    assert page.context["tools"].more and page.context["tools"].count == COUNT_CAP
+    assert len(page.context["rows"]) == 50
+
+
+def test_a_list_page_costs_the_same_queries_for_a_few_rows_or_a_full_page(cast, login):
+    client = login(cast.province_officer)
+    _producers(cast.commune, 5)
+    client.get("/producers/")  # warm the per-process caches (unit names, choices)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/producers/").context["rows"]) == 5
+    _producers(cast.other_commune, 60)
+    with CaptureQueriesContext(connection) as full:
+        assert len(client.get("/producers/").context["rows"]) == 50
+    assert len(full) == len(few), [q["sql"][:150] for q in full.captured_queries]

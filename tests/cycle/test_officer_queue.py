@@ -188,3 +188,17 @@ def test_a_long_queue_counts_to_a_thousand_and_says_more(client, cast):
     page = client.get(reverse("cycle:queue")).content.decode()
     assert "hơn 1.000 hồ sơ" in page
     assert f"1 / {COUNT_CAP // 50}" in page
+
+
+def test_a_renamed_unit_shows_its_new_name_in_the_queue(client, cast):
+    """The queue names places from a per-process cache of unit names: a unit saved again is named again."""
+    story = dossier_story(cast, until="submitted")
+    client.force_login(cast.commune_officer)
+    before = client.get(reverse("cycle:queue")).content.decode()
+    assert cast.commune.name in before
+    commune = AdminUnit.objects.get(pk=cast.commune.pk)
+    commune.name = "Phường Vân Hà Mới"
+    commune.save()
+    after = client.get(reverse("cycle:queue")).content.decode()
+    assert "Phường Vân Hà Mới" in after
+    assert story.dossier.product.name in after
