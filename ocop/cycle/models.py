@@ -203,9 +203,11 @@ class Dossier(RoutedRecord):
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["year", "status"]),
             # The officers' queues, oldest deadline first: what waits on my level in my units (one range per
-            # unit, read from the index alone), what waits on my level in the whole country, and a status.
-            models.Index(fields=["unit", "held_by", "due_on"], name="cycle_dossier_queue_held"),
-            models.Index(fields=["held_by", "due_on"], name="cycle_dossier_queue_level"),
+            # unit), what waits on my level in the whole country, and a status. The id is in the index so
+            # that PostgreSQL too answers the queue's ids and counts from the index alone (SQLite's rowid is
+            # in every index anyway).
+            models.Index(fields=["unit", "held_by", "due_on", "id"], name="cycle_dossier_queue_held"),
+            models.Index(fields=["held_by", "due_on", "id"], name="cycle_dossier_queue_level"),
             models.Index(fields=["unit", "status", "due_on"], name="cycle_dossier_queue_unit"),
         ]
 

@@ -11,6 +11,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -100,12 +101,15 @@ def queue_view(request):
     dossiers = selectors.queue_rows(list(page))
     places = place_names({dossier.unit_id for dossier in dossiers})
     today = timezone.localdate()
+    # Everything a row prints is worked out here, once, so the template's loop only prints values (its tags
+    # cost more per row than the rest of the page).
     rows = []
     for dossier in dossiers:
         today_place, place_then = places.get(dossier.unit_id, ("", ""))
         rows.append(
             {
                 "dossier": dossier,
+                "url": reverse("cycle:dossier", args=[dossier.pk]),
                 "status_label": flow.label_of(dossier.status),
                 "deadline": selectors.deadline_of(dossier, today),
                 "may_forward": refusal_for(request.user, dossier, "forward") is None,
@@ -113,6 +117,19 @@ def queue_view(request):
                 "of_its_time": place_then,
             }
         )
+    # A province's filter offers a hundred-odd units: their options are written here in one pass (escaped by
+    # format_html), not by a template loop that costs more than the page's SQL.
+    chosen_unit = str(unit.pk) if unit else ""
+    unit_options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (code, " selected" if code == chosen_unit else "", label)
+            for code, label in eras.unit_filter_choices(
+                scope_unit_ids(request.user, Capability.CHECK_DOSSIERS), unit
+            )
+        ),
+    )
     groups = (
         TaxonNode.objects.filter(level=TaxonLevel.GROUP)
         .select_related("version")
@@ -143,7 +160,8 @@ def queue_view(request):
             "show_all": show_all,
             "groups": groups,
             "unit": unit,
-            "units": eras.unit_filter_choices(scope_unit_ids(request.user, Capability.CHECK_DOSSIERS), unit),
+            "units": unit_options,
+            "pick": _("Chọn"),
             "query": query.urlencode(),
             "ideas": waiting_ideas,
             "plans": waiting_plans,

@@ -64,11 +64,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['unit', 'held_by', 'due_on'], name='cycle_dossier_queue_held'),
+            index=models.Index(fields=['unit', 'held_by', 'due_on', 'id'], name='cycle_dossier_queue_held'),
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['held_by', 'due_on'], name='cycle_dossier_queue_level'),
+            index=models.Index(fields=['held_by', 'due_on', 'id'], name='cycle_dossier_queue_level'),
         ),
         migrations.AddIndex(
             model_name='productidea',
