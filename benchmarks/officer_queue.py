@@ -15,6 +15,12 @@ production settings) until there are N, spread over every commune and over the s
 one in fifty lands in the demo commune, so that the commune officer's queue is not trivially small. A second
 run reuses them.
 
+With 20 officers at once, two ways (20 threads of one process, each with its own client and connection):
+`--think S` (default 2): each officer reads a page for a random time (exponential, mean S seconds) before the
+next request, the way people use a queue; `think 0`: every officer asks again the moment answered, a
+saturation test whose figures are 20 × the CPU of a request on one interpreter, whatever the SQL.
+"selector now" is what the page and the API read of the queue: the page's ids, then its 50 rows by id.
+
 The selector is also timed the way it read before issue 19 (the units joined through `current_commune` /
 `current_province`, the route's levels read from JSON), on the same data in the same run: "before". It reads
 the page's dossiers only, not their related rows ("now" does), which flatters "before".

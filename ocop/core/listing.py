@@ -124,7 +124,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def capped(self) -> CappedCount:
-        return capped_count(self.object_list)
+        records = self.object_list
+        assert isinstance(records, QuerySet)  # a capped count is a query's: lists page through querysets
+        return capped_count(records)
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
