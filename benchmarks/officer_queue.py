@@ -65,6 +65,16 @@ from ocop.rubrics.models import RubricVersion  # noqa: E402
 
 OFFICERS = ("commune", "province", "central")  # the demo users of `seed_demo`
 THREADS = 20
+# The officer's home page (its work cards count) and the officer lists of issue 16 (docs/dashboards.md).
+LISTS = (
+    "/",
+    "/producers/",
+    "/products/",
+    "/certificates/",
+    "/certificates/decisions/",
+    "/evaluation/results/",
+    "/dossiers/?all=1",
+)
 PAGE_SIZE = 50  # the queue page's size
 # The share of dossiers in each state: most are past the commune, a fair part waits on someone.
 STATE_MIX = [
@@ -213,6 +223,9 @@ def main() -> None:
         default=2.0,
         help="mean seconds an officer reads a page before the next request, 20 threads (also run with 0)",
     )
+    parser.add_argument(
+        "--lists", action="store_true", help="the home page and the officer lists instead of the queues"
+    )
     args = parser.parse_args()
     if args.dossiers:
         started = time.perf_counter()
@@ -223,7 +236,7 @@ def main() -> None:
     print(f"load average (1, 5, 15 min) at start: {load()} on {os.cpu_count()} cores\n")
     header = f"{'case':40} {'rows':>6} {'q':>3} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8}"
     print(header)
-    for username in OFFICERS:
+    for username in OFFICERS if not args.lists else ():
         user = User.objects.get(username=username)
 
         def selector(u=user):  # as the page reads it: the page's ids, then its rows by id
@@ -258,6 +271,21 @@ def main() -> None:
                 print(
                     f"{label + case:40} {'':>6} {'':>3} {statistics.median(crowd):8.1f} "
                     f"{percentile(crowd, 0.95):8.1f}   load {load()}"
+                )
+    if args.lists:
+        print("The officer's home page (work cards) and lists, one officer at a time:")
+        for username in OFFICERS:
+            user = User.objects.get(username=username)
+            for address in LISTS:
+                timed = page_run(user, address)()
+                try:
+                    timed()
+                except AssertionError:  # a list this officer has no right to (decisions, results): skipped
+                    continue
+                total, sql, queries = measure(timed, args.repeat)
+                print(
+                    f"{username + ': ' + address:40} {'':>6} {queries:>3} {statistics.median(total):8.1f} "
+                    f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
                 )
     print(f"\nload average at the end: {load()}")
 

@@ -33,7 +33,7 @@ from ocop.cycle.forms import (
     PlanForm,
 )
 from ocop.cycle.models import BusinessPlan, Dossier, ProductIdea
-from ocop.cycle.policies import flags, refusal_for, route_of
+from ocop.cycle.policies import flags, may, route_of
 from ocop.cycle.routes import level_label
 from ocop.cycle.states import IDEA, PLAN
 from ocop.cycle.workflow import workflow
@@ -103,6 +103,7 @@ def queue_view(request):
     today = timezone.localdate()
     # Everything a row prints is worked out here, once, so the template's loop only prints values (its tags
     # cost more per row than the rest of the page).
+    labels = dict(flow.choices)
     rows = []
     for dossier in dossiers:
         today_place, place_then = places.get(dossier.unit_id, ("", ""))
@@ -110,9 +111,9 @@ def queue_view(request):
             {
                 "dossier": dossier,
                 "url": reverse("cycle:dossier", args=[dossier.pk]),
-                "status_label": flow.label_of(dossier.status),
+                "status_label": labels.get(dossier.status, dossier.status),
                 "deadline": selectors.deadline_of(dossier, today),
-                "may_forward": refusal_for(request.user, dossier, "forward") is None,
+                "may_forward": may(request.user, dossier, "forward"),
                 "today": today_place,
                 "of_its_time": place_then,
             }
