@@ -209,6 +209,15 @@ class Dossier(RoutedRecord):
             models.Index(fields=["unit", "held_by", "due_on", "id"], name="cycle_dossier_queue_held"),
             models.Index(fields=["held_by", "due_on", "id"], name="cycle_dossier_queue_level"),
             models.Index(fields=["unit", "status", "due_on"], name="cycle_dossier_queue_unit"),
+            # "Show all" (every submitted dossier, not only what waits on me): in my units, in the country.
+            models.Index(
+                fields=["unit", "due_on", "id"],
+                condition=Q(submitted_at__isnull=False),
+                name="cycle_dossier_all_unit",
+            ),
+            models.Index(
+                fields=["due_on", "id"], condition=Q(submitted_at__isnull=False), name="cycle_dossier_all"
+            ),
         ]
 
     def __str__(self) -> str:
