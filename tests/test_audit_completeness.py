@@ -1747,6 +1747,7 @@ EXEMPT = {
     "promotion.clean_url": PURE,  # --- issue 17: trade promotion ---
     "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",
     "producers.producer_search_text": PURE,
+    "producers.producer_search_text_of": PURE,
     "products.gtin_valid": PURE,
     "products.product_search_text": PURE,
     "rubrics.rubric_sheet_import_preview": "reads and checks a file; writes nothing",
