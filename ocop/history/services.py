@@ -241,10 +241,16 @@ def _progress(upload_id: int, stage: str, done: int, total: int) -> None:
     )
 
 
-def history_import_run(upload_id: int, *, progress: Callable[[str, int, int], None] | None = None) -> dict:
+def history_import_run(
+    upload_id: int,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    steps: Callable[[str, int, int], None] | None = None,
+) -> dict:
     """The background run: read and match the file again (records may have changed since the preview), then
     write everything in one transaction, or nothing when any row has an error. Idempotent: an upload already
-    applied is not applied twice."""
+    applied is not applied twice. `progress` gets the stages the upload page shows (by default it stores them
+    on the upload); `steps` the steps of the writing (`WRITE_STEPS`), inside its transaction."""
     upload = HistoryUpload.objects.select_related("created_by").get(pk=upload_id)
     if upload.status == UploadStatus.APPLIED:
         return {"batch": upload.batch_id, "rows": upload.row_count}
@@ -270,7 +276,7 @@ def history_import_run(upload_id: int, *, progress: Callable[[str, int, int], No
         return {"refused": preview.error_count}
     report("writing", 0, len(preview.plans))
     try:
-        batch = write_plan(actor=actor, preview=preview, upload=upload)
+        batch = write_plan(actor=actor, preview=preview, upload=upload, progress=steps)
     except Exception:
         # Nothing was written (one transaction): the upload goes back to its preview, the run shows the error.
         HistoryUpload.objects.filter(pk=upload_id).update(
