@@ -3,7 +3,8 @@
 `bulk_create` spends most of a large import preparing values: for each row and each field it builds a
 placeholder and runs the field's conversion chain, and on SQLite it cuts the rows into statements of 999
 parameters. `insert_rows` writes plain dictionaries (a model's columns by `attname`) with multi-row
-`INSERT ... RETURNING id` statements as large as the database allows, converting only values that are not
+`INSERT ... RETURNING id` statements as large as the database allows (SQLite), or keys drawn from the
+table's sequence and the rows streamed by `COPY` (PostgreSQL), converting only values that are not
 already what the driver takes (a `str` for text columns, an `int` for integer and key columns, a `bool` for
 booleans; dates, times, decimals and JSON go through the field's own `get_db_prep_save`). Omitted columns take
 the field's default (a callable default is called per row; `auto_now`/`auto_now_add` take the time of the call).
@@ -104,6 +105,8 @@ def insert_rows(
             constant = field.get_default()
         columns.append((field.attname, _converter(field, connection), fill, constant))
 
+    if connection.vendor == "postgresql":
+        return _copy_rows(connection, model, fields, columns, rows)
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
     tail = f" RETURNING {quote(pk.column)}"
@@ -122,6 +125,34 @@ def insert_rows(
             keys.extend(pk.to_python(found[0]) for found in cursor.fetchall())
     if len(keys) != len(rows):  # pragma: no cover - the database returned fewer keys than rows
         raise RuntimeError(f"{meta.label}: {len(keys)} keys returned for {len(rows)} rows")
+    return keys
+
+
+def _copy_rows(connection, model, fields, columns, rows) -> list[Any]:
+    """PostgreSQL: the keys drawn from the table's sequence in one statement, then the rows streamed with
+    `COPY ... FROM STDIN` (several times faster than a multi-row INSERT of the same rows)."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    given_pk = any(name == meta.pk.attname for name, *_ in columns)
+    with connection.cursor() as cursor:
+        if given_pk:
+            keys = [row[meta.pk.attname] for row in rows]
+        else:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            keys = [found[0] for found in cursor.fetchall()]
+        names = ([] if given_pk else [quote(meta.pk.column)]) + [quote(f.column) for f in fields]
+        statement = f"COPY {quote(meta.db_table)} ({', '.join(names)}) FROM STDIN"
+        with cursor.cursor.copy(statement) as copy:
+            for key, row in zip(keys, rows, strict=True):
+                values = [] if given_pk else [key]
+                for name, convert, fill, constant in columns:
+                    values.append(
+                        convert(row[name] if name in row else (fill() if fill is not None else constant))
+                    )
+                copy.write_row(values)
     return keys
 
 
