@@ -1727,6 +1727,7 @@ EXEMPT = {
     "accounts.login_record_success": "clears the failed-login counter after a good password; a lock was audited",
     "accounts.authenticate_throttled": "checks a password; it writes through login_record_failure and _success",
     "audit.record_event": "the recorder itself",
+    "audit.record_events": "the recorder itself, for many records at once",
     "catalog.places_for": READ,
     "catalog.certificates_for": READ,
     "catalog.photos_for": READ,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, has_capability, roles_with, scope_q, scope_unit_ids
-from ocop.audit.services import record_event
+from ocop.audit.services import Target, record_event, record_events
 from ocop.certification import keys as key_store
 from ocop.certification import qr
 from ocop.certification.models import (
@@ -356,6 +356,7 @@ def write_plan(
         k.authority_id: k
         for k in SigningKey.objects.filter(authority__in=authorities.values(), retired_at__isnull=True)
     }
+    authorities_units = {a.pk: a.unit_id for a in authorities.values()}
 
     # Producers: the new ones, one per group; unconfirmed, for their owners to claim later.
     new_producers: dict[str, dict[str, Any]] = {}
@@ -498,6 +499,37 @@ def write_plan(
             "certificates": len(by_row),
             "certificate_numbers": [numbers[0], numbers[-1]],
         },
+    )
+    # One event per certificate and per paper decision recorded, readable by the officers of its province.
+    shared = {"batch": batch.pk, "file": filename[:100]}
+    record_events(
+        actor=actor,
+        action="decision.record_paper",
+        data=shared,
+        targets=[
+            Target(
+                RecognitionDecision,
+                decision_ids[key],
+                f"{row['number']} ({row['date']:%d/%m/%Y})",
+                authorities_units[row["authority_id"]],
+            )
+            for key, row in new_decisions.items()
+        ],
+    )
+    record_events(
+        actor=actor,
+        action="certificate.record_paper",
+        data=shared,
+        targets=[
+            Target(
+                Certificate,
+                by_row[p.row.row_number],
+                certificates[p.row.row_number]["number"],
+                p.province_id,
+                {"row": p.row.row_number, "decision": p.decision_id},
+            )
+            for p in plans
+        ],
     )
     step("audit", total, total)
     # After the commit: the public catalogue lists the products with their stars and expiry.
@@ -727,6 +759,32 @@ def history_import_undo(
             _("Không hủy được lần nhập: %(what)s đã được dùng từ sau khi nhập.") % {"what": _named(used)},
             code="history_undo_blocked",
         )
+    # One event per certificate and paper decision removed, as each had one when it was recorded.
+    removed = {"batch": batch.pk}
+    record_events(
+        actor=actor,
+        action="certificate.remove_paper",
+        reason=reason,
+        data=removed,
+        targets=[
+            Target(Certificate, pk, number, unit_id)
+            for pk, number, unit_id in Certificate.objects.filter(id__in=kinds[Certificate]).values_list(
+                "id", "number", "authority__unit_id"
+            )
+        ],
+    )
+    record_events(
+        actor=actor,
+        action="decision.remove_paper",
+        reason=reason,
+        data=removed,
+        targets=[
+            Target(RecognitionDecision, pk, f"{number} ({day:%d/%m/%Y})", unit_id)
+            for pk, number, day, unit_id in RecognitionDecision.objects.filter(
+                id__in=kinds[RecognitionDecision]
+            ).values_list("id", "number", "date", "authority__unit_id")
+        ],
+    )
     # The deepest first, the batch's rows last: every other filter reads them. Foreign keys are checked at the
     # commit (deferred on both databases), so the order within the transaction does not trip them.
     for model in reversed(removal.order):

@@ -1,6 +1,7 @@
 """A large file is written and undone set-based (issues 15 and 19, "Scale"): a few hundred rows give exactly the
 records they should, with the same number of SQL statements as a few dozen, and the undo removes them with what
-the database holds for them (catalogue entries) while any other use of them still blocks it. Speed itself is
+the database holds for them (catalogue entries) while any other use of them still blocks it. Each certificate and
+paper decision recorded or removed has its own audit event. Speed itself is
 measured by benchmarks/history_import.py, not here."""
 
 from __future__ import annotations
@@ -102,6 +103,13 @@ def test_three_hundred_rows_make_exactly_their_records_with_as_many_queries_as_t
         assert certificate.decision == imported.decision and certificate.product_name == imported.product.name
         assert imported.producer_created and imported.product_created and imported.decision_created
     assert AuditEvent.objects.filter(action="history_import.apply", target_id=str(batch.pk)).exists()
+    # Each certificate and paper decision has its own event, in its province's trail.
+    recorded = AuditEvent.objects.filter(action="certificate.record_paper", data__batch=batch.pk)
+    assert sorted(recorded.values_list("target_label", flat=True)) == sorted(
+        certificates.values_list("number", flat=True)
+    )
+    assert set(recorded.values_list("unit", flat=True)) == {cast.province.pk}
+    assert AuditEvent.objects.filter(action="decision.record_paper", data__batch=batch.pk).count() == 6
     # Every product is in the catalogue (its reindex ran after the commit).
     assert CatalogEntry.objects.filter(product__in=Product.objects.all()).count() == 300
 
@@ -110,6 +118,8 @@ def test_three_hundred_rows_make_exactly_their_records_with_as_many_queries_as_t
     assert not Certificate.objects.exists() and not CatalogEntry.objects.exists()
     assert not RecognitionDecision.objects.filter(origin=Origin.PAPER).exists()
     assert not ImportedRow.objects.exists() and not HistoricalRecognition.objects.exists()
+    assert AuditEvent.objects.filter(action="certificate.remove_paper", data__batch=batch.pk).count() == 300
+    assert AuditEvent.objects.filter(action="decision.remove_paper", data__batch=batch.pk).count() == 6
     # Ten times the rows, the same statements: nothing is read or written one row at a time.
     assert counts == small_counts
 
