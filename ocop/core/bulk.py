@@ -108,8 +108,8 @@ def insert_rows(
     if connection.vendor == "postgresql":
         return _copy_rows(connection, model, fields, columns, rows)
     quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
-    tail = f" RETURNING {quote(pk.column)}"
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) VALUES "
+    tail = f" RETURNING {quote(str(pk.column))}"
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, min(MAX_ROWS, _max_params(connection) // len(fields)))
     keys: list[Any] = []
@@ -166,7 +166,7 @@ def delete_in(model: type[models.Model], keys: models.QuerySet, *, using: str = 
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} IN ({sql})",
+            f"DELETE FROM {quote(meta.db_table)} WHERE {quote(str(meta.pk.column))} IN ({sql})",
             params,
         )
         return cursor.rowcount

@@ -547,8 +547,8 @@ def _certificates(plans: list[Any], authorities: dict, keys: dict, now) -> dict[
     product_sets = dict(
         Product.objects.filter(id__in={p.product_id for p in plans}).values_list("id", "product_set_id")
     )
-    sets = {
-        ps["id"]: ps
+    sets: dict[int, dict[str, Any]] = {
+        ps["id"]: dict(ps)
         for ps in rubric_models.ProductSet.objects.filter(id__in=set(product_sets.values())).values(
             "id", "name", "code"
         )
@@ -585,7 +585,7 @@ def _certificates(plans: list[Any], authorities: dict, keys: dict, now) -> dict[
             raise Invalid(
                 _("Địa chỉ trang (OCOP_SITE_URL) quá dài: mã QR sẽ vượt phiên bản 8."), code="qr_too_large"
             )
-        product_set = sets.get(product_sets[p.product_id], {})
+        product_set: dict[str, Any] = sets.get(product_sets[p.product_id], {})
         out[p.row.row_number] = {
             "number": number,
             "product_id": p.product_id,
