@@ -105,7 +105,7 @@ def insert_rows(
             constant = field.get_default()
         columns.append((field.attname, _converter(field, connection), fill, constant))
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and _has_copy(connection):
         return _copy_rows(connection, model, fields, columns, rows)
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) VALUES "
@@ -126,6 +126,12 @@ def insert_rows(
     if len(keys) != len(rows):  # pragma: no cover - the database returned fewer keys than rows
         raise RuntimeError(f"{meta.label}: {len(keys)} keys returned for {len(rows)} rows")
     return keys
+
+
+def _has_copy(connection) -> bool:
+    """psycopg 3 streams `COPY` from Python rows; another driver takes the multi-row INSERT."""
+    with connection.cursor() as cursor:
+        return hasattr(cursor.cursor, "copy")
 
 
 def _copy_rows(connection, model, fields, columns, rows) -> list[Any]:
