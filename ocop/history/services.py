@@ -181,7 +181,11 @@ def history_upload_choose(*, actor, upload: HistoryUpload, choices: dict[str, st
             continue
         if value in ("", "auto"):
             cleaned.pop(group, None)
-        elif value == planning.NEW or value.isdigit():
+        elif (
+            value == planning.NEW
+            or value.isdigit()
+            or (value.startswith(planning.COMMUNE) and value[len(planning.COMMUNE) :].isdigit())
+        ):
             cleaned[group] = value
         else:
             raise Invalid(
