@@ -283,7 +283,8 @@ def plan_rows(
     rows: list[HistoryRow], *, choices: dict[str, str], scope_ids: set[int] | None
 ) -> list[RowPlan]:
     """Every row's plan and problems. `scope_ids` are the units the officer's RECOGNISE roles reach (None:
-    the whole country); `choices` maps a producer group to "new" or an existing producer's id."""
+    the whole country); `choices` maps a producer group to "new", an existing producer's id, or
+    "commune:<unit id>" (a new producer in that commune, for an address that stops at the district)."""
     plans = [RowPlan(row) for row in rows]
     today = timezone.localdate()
     units = Units({r.unit.pk for r in rows if r.unit is not None})

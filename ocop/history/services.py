@@ -169,8 +169,8 @@ def _locked(upload: HistoryUpload, actor) -> HistoryUpload:
 
 @transaction.atomic
 def history_upload_choose(*, actor, upload: HistoryUpload, choices: dict[str, str]) -> HistoryUpload:
-    """Record merge ("gộp": an existing producer's id) or split ("tách": "new") per producer group, and preview
-    again with them. A choice naming no producer of the officer's area is an error of the rows it concerns."""
+    """Record merge ("gộp": an existing producer's id), split ("tách": "new") or the commune of a new producer
+    whose address stops at the district ("commune:<unit id>") per producer group, and preview again with them. A choice naming no producer of the officer's area is an error of the rows it concerns."""
     _require_officer(actor)
     upload = _locked(upload, actor)
     cleaned = dict(upload.choices)
