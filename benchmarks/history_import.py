@@ -1,4 +1,4 @@
-"""Benchmark of the history import (issue 15, item 3): a 20,000-row file previewed and applied.
+"""Benchmark of the history import (issues 15 and 19): a file of `--rows` rows previewed, applied and undone.
 
 Prepare a database of its own first (from the repository root):
 
@@ -6,7 +6,8 @@ Prepare a database of its own first (from the repository root):
     .venv/bin/python manage.py migrate
     .venv/bin/python manage.py load_units
     .venv/bin/python manage.py load_rubrics
-    .venv/bin/python benchmarks/history_import.py --rows 20000
+    .venv/bin/python benchmarks/history_import.py --rows 10000 --undo
+    .venv/bin/python benchmarks/history_import.py --rows 20000 --undo
 
 What it builds: a CSV of `--rows` past recognitions from the loaded units: legacy communes of every legacy
 province (round robin, so the file touches the whole country, as a national year would), written as
@@ -15,12 +16,14 @@ match within the file), product sets of the 2019 version, 3★–4★ at the pro
 2020–2022 (a tenth 5★ at the central level), certificate numbers left for ocop to generate. The acting
 officer is a central officer made for the run (`bench_history`), so every province is in scope.
 
-What is timed, each printed with rows per second:
-- preview: `history_preview` (read the file, resolve addresses, check against the rubric, match producers,
-  products, decisions and certificate numbers), what the upload page runs;
-- apply: `write_plan` (one transaction: batch, producers, products, decisions, signed certificates, rows),
-  what the background run does after its own preview.
-Run it on an empty import (a fresh database): a second run matches the first run's records instead.
+What is timed, each with its SQL statements counted and rows per second:
+- preview: `history_upload_create`, what the upload page runs: read the file (addresses, rubric), match
+  producers, products, decisions and numbers, store the file and its preview;
+- apply: `history_import_run`, what the background run does: read and match the file again, then write in one
+  transaction (batch, producers, products, decisions, signed certificates, rows, audit), step by step;
+- then the catalogue's reindex of the new products, a run of its own after the commit (inline here);
+- undo (`--undo`): `history_import_undo` of the batch, then its catalogue reindex.
+Run it on a fresh database (`--undo` leaves it as it was): a second apply would match the first run's records.
 Figures are printed, not judged; docs/history-import.md holds the recorded ones.
 """
 
@@ -48,9 +51,8 @@ from ocop.accounts.models import RoleKind  # noqa: E402
 from ocop.accounts.services import role_grant, user_create  # noqa: E402
 from ocop.core.text import fold  # noqa: E402
 from ocop.geo.models import AdminUnit, Era, Level  # noqa: E402
-from ocop.history import plan as planning  # noqa: E402
-from ocop.history.services import Preview, _scope_ids, write_plan  # noqa: E402
-from ocop.rubrics.services import history_import_preview  # noqa: E402
+from ocop.history.services import history_import_run, history_import_undo, history_upload_create  # noqa: E402
+from ocop.rubrics.models import HistoryImport  # noqa: E402
 from ocop.tasks.models import TaskRun  # noqa: E402
 
 SETS_2019 = ["1.1", "1.2", "2.1", "2.2", "3.2", "3.3", "4.1", "5.1", "7.1", "8.2"]
@@ -126,9 +128,46 @@ def officer():
     return user
 
 
+class Counter:
+    """Statements sent to the database while it is installed (an execute wrapper: no query log kept)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class Clock:
+    """Seconds and statements of each stage, printed as they end."""
+
+    def __init__(self, counter: Counter, rows: int) -> None:
+        self.counter, self.rows = counter, rows
+        self.mark()
+
+    def mark(self) -> None:
+        self.at, self.queries = time.perf_counter(), self.counter.count
+
+    def lap(self, label: str, indent: str = "    ") -> float:
+        seconds, queries = time.perf_counter() - self.at, self.counter.count - self.queries
+        print(f"{indent}{label}: {seconds:.2f} s, {queries} queries")
+        self.mark()
+        return seconds
+
+
+def timed(label: str, counter: Counter, rows: int, action):
+    started, queries = time.perf_counter(), counter.count
+    result = action()
+    seconds = time.perf_counter() - started
+    print(f"{label}: {seconds:.2f} s, {rows / seconds:,.0f} rows/s, {counter.count - queries} queries")
+    return result, seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--undo", action="store_true", help="undo the batch afterwards (and time it)")
     args = parser.parse_args()
     actor = officer()
     started = time.perf_counter()
@@ -136,40 +175,57 @@ def main() -> None:
     print(
         f"file: {args.rows} rows, {len(content) / 1e6:.1f} MB, built in {time.perf_counter() - started:.1f} s"
     )
-    print(f"database: {connection.vendor}")
+    print(f"database: {connection.vendor}; load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    counter = Counter()
+    with connection.execute_wrapper(counter):
+        upload, preview_s = timed(
+            "preview (upload page: read, check, match, store)",
+            counter,
+            args.rows,
+            lambda: history_upload_create(actor=actor, content=content, filename="bench.csv"),
+        )
+        if not upload.ok:
+            for row in [r for r in upload.rows if r["has_error"]][:5]:
+                print("  ", row["problems"][0]["en"])
+            sys.exit(f"the file has {upload.error_count} rows with errors: nothing applied")
 
-    # `history_preview` is these two steps; timed apart, since reading (addresses, rubric) is the rubrics
-    # app's reader and matching is this app's.
-    started = time.perf_counter()
-    reader = history_import_preview(actor=actor, content=content, filename="bench.csv")
-    read_s = time.perf_counter() - started
-    started = time.perf_counter()
-    preview = Preview(reader, planning.plan_rows(reader.rows, choices={}, scope_ids=_scope_ids(actor)))
-    match_s = time.perf_counter() - started
-    preview_s = read_s + match_s
-    print(f"  read and check (addresses, rubric): {read_s:.1f} s, {args.rows / read_s:,.0f} rows/s")
-    print(
-        f"  match (producers, products, decisions, numbers): {match_s:.1f} s, {args.rows / match_s:,.0f} rows/s"
-    )
-    print(
-        f"preview: {preview_s:.1f} s, {args.rows / preview_s:,.0f} rows/s "
-        f"({preview.error_count} rows with errors, {preview.flag_count} flagged)"
-    )
-    if not preview.ok:
-        for plan in [p for p in preview.plans if p.errors][:5]:
-            print("  ", plan.errors[0].en)
-        sys.exit("the file has errors: nothing applied")
+        clock = Clock(counter, args.rows)
 
-    started = time.perf_counter()
-    with transaction.atomic():  # so the catalogue's reindex, started after the commit, is timed on its own
-        batch = write_plan(actor=actor, preview=preview, filename="bench.csv")
-        apply_s = time.perf_counter() - started
-        started = time.perf_counter()
-    reindex_s = time.perf_counter() - started
-    print(f"apply: {apply_s:.1f} s, {args.rows / apply_s:,.0f} rows/s (batch {batch.pk}, {batch.rows} rows)")
-    print(f"preview + apply (what the background run does): {preview_s + apply_s:.1f} s")
-    run = TaskRun.objects.filter(name="catalog.reindex_products").order_by("-id").first()
-    print(f"then the catalogue's reindex (its own run, {run.status if run else '-'}): {reindex_s:.1f} s")
+        def stage(name: str, done: int, total: int) -> None:
+            if name != "reading":
+                clock.lap({"checking": "read and match again", "done": "commit"}.get(name, name))
+
+        def step(name: str, done: int, total: int) -> None:
+            clock.lap(f"write {name} ({done})", indent="      ")
+
+        # The catalogue's reindex runs after the commit (inline here): the outer block keeps it out of "apply".
+        with transaction.atomic():
+            clock.mark()
+            result, apply_s = timed(
+                "apply (background run: read and match again, write in one transaction)",
+                counter,
+                args.rows,
+                lambda: history_import_run(upload.pk, progress=stage, steps=step),
+            )
+            started = time.perf_counter()
+        reindex_s = time.perf_counter() - started
+        run = TaskRun.objects.filter(name="catalog.reindex_products").order_by("-id").first()
+        print(f"then the catalogue's reindex (its own run, {run.status if run else '-'}): {reindex_s:.2f} s")
+        if "batch" not in result:
+            sys.exit(f"refused: {result}")
+        batch = HistoryImport.objects.get(pk=result["batch"])
+        print(f"batch {batch.pk}: {batch.rows} rows")
+        if args.undo:
+            with transaction.atomic():
+                timed(
+                    "undo",
+                    counter,
+                    args.rows,
+                    lambda: history_import_undo(actor=actor, batch=batch, reason="Đo hiệu năng"),
+                )
+                started = time.perf_counter()
+            print(f"then the catalogue's reindex: {time.perf_counter() - started:.2f} s")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

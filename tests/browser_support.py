@@ -8,8 +8,11 @@ loaded. `wait_for_url` cannot tell a form that redirects back to the same addres
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+DESK = {"width": 1200, "height": 900}  # the viewport of an officer's laptop
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
@@ -20,6 +23,28 @@ def shot(page, name: str, *, folder: str) -> Path:
     path = where / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def browser_tab(
+    chromium, base_url: str, *, timeout_ms: int = 15_000, accept_dialogs: bool = False, **options
+) -> Iterator:
+    """A tab of a fresh Vietnamese browser context on `base_url`, closed afterwards. `tab.console_errors` gathers
+    what the page's scripts reported as errors; the site has no icon, so its request is answered empty.
+    `accept_dialogs` says yes to every confirm() ("Nộp phiếu?"); `options` go to the context (viewport...)."""
+    context = chromium.new_context(base_url=base_url, locale="vi-VN", **options)
+    context.set_default_timeout(timeout_ms)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    if accept_dialogs:
+        tab.on("dialog", lambda dialog: dialog.accept())
+    tab.console_errors = errors
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 def sign_in(page, username: str, password: str) -> None:

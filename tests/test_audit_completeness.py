@@ -1727,6 +1727,7 @@ EXEMPT = {
     "accounts.login_record_success": "clears the failed-login counter after a good password; a lock was audited",
     "accounts.authenticate_throttled": "checks a password; it writes through login_record_failure and _success",
     "audit.record_event": "the recorder itself",
+    "audit.record_events": "the recorder itself, for many records at once",
     "catalog.places_for": READ,
     "catalog.certificates_for": READ,
     "catalog.photos_for": READ,
@@ -1747,6 +1748,7 @@ EXEMPT = {
     "promotion.clean_url": PURE,  # --- issue 17: trade promotion ---
     "producers.producer_fields_save": "a helper of producer_update and record_change_approve: runs in their transaction, beside their event",
     "producers.producer_search_text": PURE,
+    "producers.producer_search_text_of": PURE,
     "products.gtin_valid": PURE,
     "products.product_search_text": PURE,
     "rubrics.rubric_sheet_import_preview": "reads and checks a file; writes nothing",

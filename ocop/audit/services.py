@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
+from ocop.core.bulk import insert_rows
 from ocop.core.text import shorten
 
 
@@ -32,3 +36,49 @@ def record_event(
         reason=reason,
         data=data or {},
     )
+
+
+@dataclass(frozen=True)
+class Target:
+    """One record an event of `record_events` is about: its model, key, how it reads (`str(record)`) and the
+    unit whose officers may read the event."""
+
+    model: type[models.Model]
+    pk: Any
+    label: str
+    unit_id: int | None = None
+    data: dict[str, Any] | None = None
+
+
+def record_events(
+    *,
+    actor,
+    action: str,
+    targets: Iterable[Target],
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Append one event per target in a few statements, for a write of thousands of records at once (a history
+    import). The same rows as `record_event`'s, each with the shared `data` and its target's own. Returns how
+    many."""
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    at = timezone.now()
+    common = {
+        "at": at,
+        "actor_id": actor.pk if is_person else None,
+        "actor_label": actor.get_username() if is_person else "hệ thống",
+        "action": action,
+        "reason": reason,
+    }
+    rows = [
+        {
+            **common,
+            "target_type": target.model._meta.label_lower,
+            "target_id": str(target.pk),
+            "target_label": shorten(target.label, 300),
+            "unit_id": target.unit_id,
+            "data": {**(data or {}), **(target.data or {})},
+        }
+        for target in targets
+    ]
+    return len(insert_rows(AuditEvent, rows))

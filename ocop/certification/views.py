@@ -53,19 +53,16 @@ def certificate_list(request):
         group=listing.choice_param(query, "group", groups),
         expiring_months=expiring,
     )
-    unit_choices = eras.unit_filter_choices(scope_unit_ids(request.user, Capability.VIEW_WORK), unit)
     filters = [
         listing.ListFilter("q", _("Số giấy chứng nhận"), number),
-        listing.ListFilter(
-            "unit", _("Địa bàn (hiện nay hoặc cũ)"), query.get("unit", "") if unit else "", unit_choices
-        ),
+        eras.unit_list_filter(query, unit, scope_unit_ids(request.user, Capability.VIEW_WORK)),
         listing.ListFilter("year", _("Năm cấp"), query.get("year", ""), listing.year_choices(FIRST_YEAR)),
         listing.ListFilter("status", _("Tình trạng"), query.get("status", ""), statuses),
         listing.ListFilter("star", _("Hạng sao"), query.get("star", ""), listing.STAR_CHOICES),
         listing.ListFilter("group", _("Nhóm sản phẩm"), query.get("group", ""), groups),
         listing.ListFilter("expiring", _("Sắp hết hạn"), str(expiring or ""), windows),
     ]
-    if not unit_choices:
+    if not filters[1].choices:
         filters.pop(1)  # a producer's own certificates: no area to choose
     columns = [
         Column(_("Số"), lambda c: c.number, lambda c: reverse("certification:detail", args=[c.pk])),
@@ -241,12 +238,7 @@ def decision_list(request):
         group=listing.choice_param(query, "group", groups),
     )
     filters = [
-        listing.ListFilter(
-            "unit",
-            _("Địa bàn (hiện nay hoặc cũ)"),
-            query.get("unit", "") if unit else "",
-            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.RECOGNISE), unit),
-        ),
+        eras.unit_list_filter(query, unit, scope_unit_ids(request.user, Capability.RECOGNISE)),
         listing.ListFilter(
             "year", _("Năm quyết định"), query.get("year", ""), listing.year_choices(FIRST_YEAR)
         ),

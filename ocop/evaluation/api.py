@@ -406,17 +406,19 @@ def round_progress(request, round_id: int):
 # Members' work ---------------------------------------------------------------------------------------------
 
 
-@router.get("/assignments", summary="Hồ sơ được phân công cho tôi chấm")
-def my_assignments(request):
+@router.get("/assignments", summary="Hồ sơ được phân công cho tôi chấm (theo trang)")
+def my_assignments(request, paging: Query[PageQuery]):
     user = require_api_user(request)
-    items = []
-    for assignment in selectors.assignments_of(user)[:500]:
+    check_page(paging)
+
+    def body_of(assignment) -> dict:
         round_dossier = assignment.round_dossier
         own = next(iter(round_dossier.sheets.all()), None)
         body = round_dossier_dict(round_dossier, user)
         body["sheet"] = {"status": own.status, "version": own.version} if own else None
-        items.append(body)
-    return {"count": len(items), "items": items}
+        return body
+
+    return page_of(selectors.assignments_of(user), paging, body_of)
 
 
 @router.get("/round-dossiers/{round_dossier_id}", summary="Một hồ sơ trong đợt, với kết quả khi được xem")

@@ -684,12 +684,7 @@ def results(request):
         group=listing.choice_param(query, "group", groups),
     )
     filters = [
-        listing.ListFilter(
-            "unit",
-            _("Địa bàn (hiện nay hoặc cũ)"),
-            query.get("unit", "") if unit else "",
-            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.RUN_EVALUATION), unit),
-        ),
+        eras.unit_list_filter(query, unit, scope_unit_ids(request.user, Capability.RUN_EVALUATION)),
         listing.ListFilter("year", _("Năm"), query.get("year", ""), listing.year_choices(FIRST_YEAR)),
         listing.ListFilter("status", _("Trạng thái"), query.get("status", ""), statuses),
         listing.ListFilter("star", _("Hạng sao"), query.get("star", ""), listing.STAR_CHOICES),

@@ -10,6 +10,12 @@ falling back to the other era. Each step tries, in order, and accepts one unit o
    merged into another, a town that became a ward);
 4. the same two within the whole province (a commune moved to another district, as Chũ did in 2025).
 
+A province's own decisions often leave the province out ("Thị trấn Chũ, huyện Lục Ngạn", "huyện Tân Yên"):
+when the last part names no province but names one legacy district of the whole country (by name or former
+name), the address is read as if that district's province followed it (`implied` holds that province; `via`
+says how the rest was read, as above). A district name several provinces have ("huyện Châu Thành") is
+ambiguous and names them.
+
 What was not found comes back with the part of the address that failed, where it was looked for, and the
 closest units by similarity of folded names (district first, then province), for the officer to pick.
 
@@ -122,6 +128,13 @@ def looks_like_district(part: str) -> bool:
     return any(key.startswith(word + " ") for word in DISTRICT_WORDS)
 
 
+def could_be_district(part: str) -> bool:
+    """A part written as a district ("huyện Tân Yên", "TX Việt Yên") or without a type word ("Lục Ngạn"); not
+    "xã ...", "phường ...", "tỉnh ...": those are never read as a district."""
+    key = part_key(part)
+    return looks_like_district(part) or bare(key) == key
+
+
 @dataclass
 class Resolution:
     """The unit an address means, or why none: `failed` is the part not found, `within` where it was sought."""
@@ -136,15 +149,21 @@ class Resolution:
     suggestions: list[tuple[AdminUnit, float]] = field(default_factory=list)
     province: AdminUnit | None = None  # today's province the address names (where an alias is kept)
     near: tuple[_ProvinceIndex, str, AdminUnit | None] | None = field(default=None, repr=False)
+    implied: AdminUnit | None = None  # the (legacy) province an address without one was read in
+
+    @property
+    def full_address(self) -> str:
+        """The address with the province it was read in when it named none (what an alias remembers)."""
+        return f"{self.address}, {self.implied.name}" if self.implied is not None else self.address
 
     @property
     def key(self) -> str:
-        return alias_key(self.address)
+        return alias_key(self.full_address)
 
     def choice(self) -> dict:
         """The issue data the preview page hands to `geo/_address_choice.html`."""
         return {
-            "address": self.address,
+            "address": self.full_address,
             "failed": self.failed,
             "province_id": self.province.pk if self.province else None,
             "province": self.province.name if self.province else "",
@@ -295,6 +314,7 @@ class AddressResolver:
         self._today: dict[int, AdminUnit] | None = None
         self._aliases: dict[int, dict[str, AdminUnit]] = {}
         self._done: dict[tuple[str, bool], Resolution] = {}
+        self._districts: dict[str, list[AdminUnit]] | None = None
 
     # -- reading once ------------------------------------------------------------------------------------
 
@@ -327,6 +347,22 @@ class AddressResolver:
         self.aliases_of(province)[key] = unit
         self._done.clear()
 
+    def districts_named(self, part: str) -> list[AdminUnit]:
+        """Legacy districts of the whole country the part names (by name, then by former name): read once."""
+        if self._districts is None:
+            districts = list(AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT))
+            former: dict[int, set[str]] = {}
+            for unit_id, key in UnitFormerName.objects.filter(
+                unit__era=Era.LEGACY, unit__level=Level.DISTRICT
+            ).values_list("unit_id", "key"):
+                former.setdefault(unit_id, set()).add(key)
+            for district in districts:
+                if district.parent_id in self._provinces_by_pk:
+                    district.parent = self._provinces_by_pk[district.parent_id]
+            self._districts = _table((d, unit_keys(d)) for d in districts)
+            self._district_former = _table((d, former.get(d.pk, set())) for d in districts)
+        return _lookup(part, self._districts) or _lookup(part, self._district_former)
+
     def province_of(self, part: str) -> list[AdminUnit]:
         """Provinces of either era the part names (legacy first)."""
         return [p for era in (Era.LEGACY, Era.CURRENT) for p in _lookup(part, self._provinces[era])]
@@ -345,16 +381,34 @@ class AddressResolver:
         if not parts:
             return Resolution(address, problem="empty")
         named = self.province_of(parts[-1])
+        implied: AdminUnit | None = None
+        if not named and could_be_district(parts[-1]):
+            districts = self.districts_named(parts[-1])
+            provinces = {d.parent_id: d.parent for d in districts if d.parent is not None}
+            if len(provinces) > 1:
+                return Resolution(
+                    address,
+                    problem="ambiguous_place",
+                    failed=parts[-1],
+                    candidates=sorted(districts, key=lambda d: d.code),
+                )
+            if len(provinces) == 1:
+                implied = next(iter(provinces.values()))
+                named, parts = [implied], [*parts, implied.name]
         today = {p.current_province or p for p in named}
         if len(today) == 1 and self.use_aliases:
             current_province = next(iter(today))
-            alias = self.aliases_of(current_province).get(alias_key(address)) if len(parts) > 1 else None
+            key = alias_key(", ".join(parts))
+            alias = self.aliases_of(current_province).get(key) if len(parts) > 1 else None
             if alias is not None:
-                return Resolution(address, unit=alias, via="alias", province=current_province)
+                return Resolution(
+                    address, unit=alias, via="alias", province=current_province, implied=implied
+                )
         eras = [Era.LEGACY, Era.CURRENT] if legacy_first else [Era.CURRENT, Era.LEGACY]
         first: Resolution | None = None
         for era in eras:
             result = self._resolve_in(address, era, parts, [p for p in named if p.era == era])
+            result.implied = implied
             if result.unit is not None:
                 return result
             first = first or result

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ocop.core.expressions import IdIn
+from ocop.core.listing import ListFilter
 from ocop.core.text import sort_key
 from ocop.geo.models import AdminUnit, Era, Level
 
@@ -116,3 +117,10 @@ def unit_filter_choices(
     if chosen is not None and str(chosen.pk) not in {code for code, _ in choices}:
         choices.insert(0, (str(chosen.pk), unit_label(chosen)))
     return choices
+
+
+def unit_list_filter(query, unit: AdminUnit | None, scope_ids: list[int] | None) -> ListFilter:
+    """A list's unit filter: the unit chosen (`unit_from_param` of the query's `unit`), offered among the units
+    within the reader's reach."""
+    chosen = query.get("unit", "") if unit else ""
+    return ListFilter("unit", _("Địa bàn (hiện nay hoặc cũ)"), chosen, unit_filter_choices(scope_ids, unit))

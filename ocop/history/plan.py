@@ -43,6 +43,7 @@ from ocop.rubrics.models import ProductSet
 fold = lru_cache(maxsize=200_000)(_fold)
 
 NEW = "new"
+COMMUNE = "commune:"  # a choice "commune:<unit id>": a new producer in the commune the officer picked
 MATCHED = "matched"
 AMBIGUOUS = "ambiguous"
 
@@ -58,6 +59,9 @@ MESSAGES: dict[str, Any] = {
     "tax_code_invalid": _("Mã số thuế «%(value)s» không đúng định dạng."),
     "address_not_commune": _(
         "Địa chỉ chỉ đến %(place)s: cần xã, phường để tạo chủ thể mới (hoặc gộp vào một chủ thể đã có)."
+    ),
+    "commune_choice_invalid": _(
+        "Xã, phường đã chọn (mã %(id)s) không thuộc %(place)s hoặc ngoài địa bàn của bạn."
     ),
     "product_ambiguous": _(
         "Chủ thể có %(count)s sản phẩm cùng tên «%(name)s»: không biết ghi vào sản phẩm nào."
@@ -89,6 +93,7 @@ COLUMN_OF = {
     "producer_choice_invalid": "Chủ thể",
     "tax_code_invalid": "Mã số thuế",
     "address_not_commune": "Địa chỉ",
+    "commune_choice_invalid": "Địa chỉ",
     "product_ambiguous": "Tên sản phẩm",
     "product_set_required": "Bộ sản phẩm",
     "product_set_unknown": "Bộ sản phẩm",
@@ -158,6 +163,9 @@ class RowPlan:
     producer_id: int | None = None
     producer_label: str = ""
     candidates: list[tuple[int, str]] = field(default_factory=list)
+    # For an address that stops at a district: its communes whose name the producer's or product's name holds
+    # ("Hợp tác xã Nem nướng Liên Chung" → Xã Liên Chung), then the others, for the officer to pick one.
+    communes: list[tuple[int, str, bool]] = field(default_factory=list)
     product_key: tuple[str, str] = ("", "")
     product_match: str = NEW
     product_id: int | None = None
@@ -214,6 +222,7 @@ class RowPlan:
             "producer_id": self.producer_id,
             "producer_label": self.producer_label,
             "candidates": self.candidates,
+            "communes": self.communes,
             "product_match": self.product_match,
             "superseded": self.superseded,
             "problems": [p.as_dict() for p in self.problems],
@@ -274,7 +283,8 @@ def plan_rows(
     rows: list[HistoryRow], *, choices: dict[str, str], scope_ids: set[int] | None
 ) -> list[RowPlan]:
     """Every row's plan and problems. `scope_ids` are the units the officer's RECOGNISE roles reach (None:
-    the whole country); `choices` maps a producer group to "new" or an existing producer's id."""
+    the whole country); `choices` maps a producer group to "new", an existing producer's id, or
+    "commune:<unit id>" (a new producer in that commune, for an address that stops at the district)."""
     plans = [RowPlan(row) for row in rows]
     today = timezone.localdate()
     units = Units({r.unit.pk for r in rows if r.unit is not None})
@@ -349,6 +359,8 @@ def _match_producers(
                 else producer["unit__current_commune_id"]
             )
             by_name[(commune, fold(producer["name"]))].append(producer)
+    picked_communes = _picked_communes(choices)
+    district_communes: dict[int, tuple[tuple[int, str, str], ...]] = {}
     chosen_ids = {int(v) for v in choices.values() if str(v).isdigit()}
     chosen = {p["id"]: p for p in Producer.objects.filter(id__in=chosen_ids).values("id", "name", "unit_id")}
 
@@ -360,7 +372,18 @@ def _match_producers(
         else:
             plan.group = f"n:{plan.commune_id or 'p' + str(plan.province_id)}:{name}"
         choice = str(choices.get(plan.group, ""))
-        if choice == NEW:
+        if plan.commune_id is None:
+            plan.communes = _communes_to_pick(r, district_communes)
+        if choice.startswith(COMMUNE):
+            picked_id = choice[len(COMMUNE) :]
+            commune = picked_communes.get(picked_id)
+            inside = commune is not None and r.unit is not None and r.unit.pk in commune["ancestors"]
+            plan.producer_match = NEW
+            if commune is None or not inside or (scope_ids is not None and commune["today"] not in scope_ids):
+                plan.add("commune_choice_invalid", id=picked_id[:12], place=plan.unit_name)
+                continue  # the pick is the error to fix, not the address
+            plan.commune_id = commune["today"]
+        elif choice == NEW:
             plan.producer_match = NEW
         elif choice.isdigit():
             picked = chosen.get(int(choice))
@@ -396,6 +419,37 @@ def _match_producers(
                 plan.add("producer_same_name", "warning", name=r.producer_name, place=plan.unit_name)
         if plan.producer_match == NEW and plan.commune_id is None:
             plan.add("address_not_commune", place=plan.unit_name)
+
+
+def _picked_communes(choices: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The communes the officer picked ("commune:<id>"), with the units above them and today's commune."""
+    ids = {v[len(COMMUNE) :] for v in map(str, choices.values()) if v.startswith(COMMUNE)}
+    wanted = [int(i) for i in ids if i.isdigit()]
+    picked: dict[str, dict[str, Any]] = {}
+    for unit in AdminUnit.objects.filter(id__in=wanted, level=Level.COMMUNE).values(
+        "id", "era", "parent_id", "parent__parent_id", "current_commune_id"
+    ):
+        picked[str(unit["id"])] = {
+            "ancestors": {unit["parent_id"], unit["parent__parent_id"]},
+            "today": unit["id"] if unit["era"] == Era.CURRENT else unit["current_commune_id"],
+        }
+    return picked
+
+
+def _communes_to_pick(
+    row: HistoryRow, read: dict[int, tuple[tuple[int, str, str], ...]]
+) -> list[tuple[int, str, bool]]:
+    """The communes of the district the address stops at: those the producer's or product's name names first
+    (marked), then the rest by name. Each district is read once per file (`read`)."""
+    if row.unit is None or row.unit.level != Level.DISTRICT:
+        return []
+    if row.unit.pk not in read:
+        units = AdminUnit.objects.filter(parent_id=row.unit.pk, level=Level.COMMUNE).order_by("name")
+        read[row.unit.pk] = tuple((u.pk, u.name, fold(u.short_name)) for u in units)
+    communes = read[row.unit.pk]
+    names = f" {fold(row.producer_name)} {fold(row.product_name)} "
+    named = [(i, n, True) for i, n, key in communes if f" {key} " in names]
+    return [*named, *((i, n, False) for i, n, key in communes if not any(i == m[0] for m in named))]
 
 
 def _product_set_index() -> dict[tuple[int, str], int]:

@@ -74,10 +74,12 @@ def rows_page(upload: HistoryUpload, *, problem: str = "all", page: int = 1) -> 
 
 def groups_to_decide(upload: HistoryUpload, limit: int = 200) -> list[dict[str, Any]]:
     """Producer groups the officer may merge or split: ambiguous ones first, then those with candidates
-    (a same-name producer), then matched ones (to split) — each once, with its rows and current choice."""
+    (a same-name producer), then matched ones (to split), and new ones whose address stops at a district (a
+    commune to pick) — each once, with its rows and current choice."""
     groups: dict[str, dict[str, Any]] = {}
     for r in upload.rows:
-        if not r["group"] or not (r["candidates"] or r["producer_match"] != "new"):
+        communes = r.get("communes") or []
+        if not r["group"] or not (r["candidates"] or communes or r["producer_match"] != "new"):
             continue
         group = groups.setdefault(
             r["group"],
@@ -88,6 +90,7 @@ def groups_to_decide(upload: HistoryUpload, limit: int = 200) -> list[dict[str, 
                 "match": r["producer_match"],
                 "label": r["producer_label"],
                 "candidates": r["candidates"],
+                "communes": [(f"commune:{i}", name, marked) for i, name, marked in communes],
                 "rows": [],
                 "choice": upload.choices.get(r["group"], ""),
             },

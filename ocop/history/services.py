@@ -12,30 +12,32 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import CASCADE, PROTECT, RESTRICT, SET_NULL, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, has_capability, roles_with, scope_q, scope_unit_ids
-from ocop.audit.services import record_event
+from ocop.audit.services import Target, record_event, record_events
 from ocop.certification import keys as key_store
 from ocop.certification import qr
 from ocop.certification.models import (
     Certificate,
     CertificateStatus,
     DecisionStatus,
+    IssuingAuthority,
     Origin,
     RecognitionDecision,
     SigningKey,
 )
 from ocop.certification.services import authority_ensure
+from ocop.core.bulk import delete_in, insert_rows
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.storage import store
 from ocop.core.text import nfc
 from ocop.cycle.models import Dossier
 from ocop.geo.models import AdminUnit, Level
 from ocop.producers.models import Producer, ProducerMember, ProducerStatus
-from ocop.producers.services import producer_search_text
+from ocop.producers.services import producer_search_text_of
 from ocop.products.models import Product
 from ocop.rubrics import models as rubric_models
 from ocop.rubrics.history import HistoryPreview
@@ -167,8 +169,8 @@ def _locked(upload: HistoryUpload, actor) -> HistoryUpload:
 
 @transaction.atomic
 def history_upload_choose(*, actor, upload: HistoryUpload, choices: dict[str, str]) -> HistoryUpload:
-    """Record merge ("gộp": an existing producer's id) or split ("tách": "new") per producer group, and preview
-    again with them. A choice naming no producer of the officer's area is an error of the rows it concerns."""
+    """Record merge ("gộp": an existing producer's id), split ("tách": "new") or the commune of a new producer
+    whose address stops at the district ("commune:<unit id>") per producer group, and preview again with them. A choice naming no producer of the officer's area is an error of the rows it concerns."""
     _require_officer(actor)
     upload = _locked(upload, actor)
     cleaned = dict(upload.choices)
@@ -179,7 +181,11 @@ def history_upload_choose(*, actor, upload: HistoryUpload, choices: dict[str, st
             continue
         if value in ("", "auto"):
             cleaned.pop(group, None)
-        elif value == planning.NEW or value.isdigit():
+        elif (
+            value == planning.NEW
+            or value.isdigit()
+            or (value.startswith(planning.COMMUNE) and value[len(planning.COMMUNE) :].isdigit())
+        ):
             cleaned[group] = value
         else:
             raise Invalid(
@@ -239,10 +245,16 @@ def _progress(upload_id: int, stage: str, done: int, total: int) -> None:
     )
 
 
-def history_import_run(upload_id: int, *, progress: Callable[[str, int, int], None] | None = None) -> dict:
+def history_import_run(
+    upload_id: int,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    steps: Callable[[str, int, int], None] | None = None,
+) -> dict:
     """The background run: read and match the file again (records may have changed since the preview), then
     write everything in one transaction, or nothing when any row has an error. Idempotent: an upload already
-    applied is not applied twice."""
+    applied is not applied twice. `progress` gets the stages the upload page shows (by default it stores them
+    on the upload); `steps` the steps of the writing (`WRITE_STEPS`), inside its transaction."""
     upload = HistoryUpload.objects.select_related("created_by").get(pk=upload_id)
     if upload.status == UploadStatus.APPLIED:
         return {"batch": upload.batch_id, "rows": upload.row_count}
@@ -268,7 +280,7 @@ def history_import_run(upload_id: int, *, progress: Callable[[str, int, int], No
         return {"refused": preview.error_count}
     report("writing", 0, len(preview.plans))
     try:
-        batch = write_plan(actor=actor, preview=preview, upload=upload)
+        batch = write_plan(actor=actor, preview=preview, upload=upload, progress=steps)
     except Exception:
         # Nothing was written (one transaction): the upload goes back to its preview, the run shows the error.
         HistoryUpload.objects.filter(pk=upload_id).update(
@@ -281,156 +293,294 @@ def history_import_run(upload_id: int, *, progress: Callable[[str, int, int], No
     return {"batch": batch.pk, "rows": batch.rows}
 
 
+# The steps of writing, as the upload page and the benchmark name them (`progress(step, done, total)`).
+WRITE_STEPS = ("rows", "producers", "products", "decisions", "certificates", "records", "audit")
+
+
 @transaction.atomic
-def write_plan(*, actor, preview: Preview, upload: HistoryUpload | None = None, filename: str = ""):
-    """Write the planned records in one transaction (the caller has checked `preview.ok`)."""
+def write_plan(
+    *,
+    actor,
+    preview: Preview,
+    upload: HistoryUpload | None = None,
+    filename: str = "",
+    progress: Callable[[str, int, int], None] | None = None,
+):
+    """Write the planned records in one transaction (the caller has checked `preview.ok`).
+
+    Set-based: each kind of record is inserted in a few statements whatever the file's size
+    (`ocop.core.bulk.insert_rows`), and what the rows share (authorities, keys, product sets, last certificate
+    numbers) is read once. `progress` is told each step as it is done."""
     # Typed loosely: `preview.ok` means every field a record needs is set (no row has an error).
     plans: list[Any] = list(preview.plans)
     filename = upload.filename if upload is not None else filename
+    total = len(plans)
+    step = progress or (lambda name, done, total: None)
+    now = timezone.now()
     batch = rubric_models.HistoryImport.objects.create(
         created_by=actor,
         filename=filename[:200],
-        rows=len(plans),
+        rows=total,
         flagged=sum(1 for p in plans if p.flags),
     )
-    rubric_models.HistoricalRecognition.objects.bulk_create(
+    insert_rows(
+        rubric_models.HistoricalRecognition,
         [
-            rubric_models.HistoricalRecognition(
-                batch=batch,
-                row_number=p.row.row_number,
-                product_name=p.row.product_name[:300],
-                producer_name=p.row.producer_name[:300],
-                address_as_written=p.row.address[:500],
-                unit=p.row.unit,
-                current_province_id=p.province_id,
-                stars=p.row.stars,
-                score=p.row.score,
-                decision_number=p.row.decision_number[:100],
-                decision_date=p.row.decision_date,
-                level=p.row.level,
-                rubric_version=p.row.version,
-                product_set_name=p.row.product_set_name[:300],
-                expires_on=p.row.expires_on,
-                flagged=bool(p.flags),
-                flags=[x.as_dict() for x in p.problems],
-            )
+            {
+                "batch_id": batch.pk,
+                "row_number": p.row.row_number,
+                "product_name": p.row.product_name[:300],
+                "producer_name": p.row.producer_name[:300],
+                "address_as_written": p.row.address[:500],
+                "unit_id": p.row.unit.pk,
+                "current_province_id": p.province_id,
+                "stars": p.row.stars,
+                "score": p.row.score,
+                "decision_number": p.row.decision_number[:100],
+                "decision_date": p.row.decision_date,
+                "level": p.row.level,
+                "rubric_version_id": p.row.version.pk,
+                "product_set_name": p.row.product_set_name[:300],
+                "expires_on": p.row.expires_on,
+                "flagged": bool(p.flags),
+                "flags": [x.as_dict() for x in p.problems],
+            }
             for p in plans
         ],
-        batch_size=2000,
     )
+    step("rows", total, total)
 
     # Authorities and keys of today's provinces: each keeps and signs the certificates of its producers.
     provinces = {p.province_id for p in plans}
+    authorities = {a.unit_id: a for a in IssuingAuthority.objects.filter(unit_id__in=provinces)}
     # Set up by the system when missing (a central officer imports for provinces that have not issued yet).
-    authorities = {
-        pid: authority_ensure(actor=None, unit=unit)
-        for pid, unit in AdminUnit.objects.in_bulk(provinces).items()
-    }
+    for pid, unit in AdminUnit.objects.in_bulk(provinces - set(authorities)).items():
+        authorities[pid] = authority_ensure(actor=None, unit=unit)
     keys = {
         k.authority_id: k
         for k in SigningKey.objects.filter(authority__in=authorities.values(), retired_at__isnull=True)
     }
+    authorities_units = {a.pk: a.unit_id for a in authorities.values()}
 
     # Producers: the new ones, one per group; unconfirmed, for their owners to claim later.
-    now = timezone.now()
-    new_producers: dict[str, Producer] = {}
+    new_producers: dict[str, dict[str, Any]] = {}
     for p in plans:
         if p.producer_id is None and p.group not in new_producers:
-            producer = Producer(
-                name=nfc(p.row.producer_name)[:255],
-                legal_form=planning.legal_form_of(p.row.producer_name),
-                tax_code=p.tax_code,
-                unit_id=p.commune_id,
-                address=p.row.address[:300],
-                status=ProducerStatus.PENDING,
-                created_at=now,
-                updated_at=now,
-            )
-            producer.search_text = producer_search_text(producer)
-            new_producers[p.group] = producer
-    Producer.objects.bulk_create(list(new_producers.values()), batch_size=2000)
+            name = nfc(p.row.producer_name)[:255]
+            new_producers[p.group] = {
+                "name": name,
+                "legal_form": planning.legal_form_of(p.row.producer_name),
+                "tax_code": p.tax_code,
+                "unit_id": p.commune_id,
+                "address": p.row.address[:300],
+                "status": ProducerStatus.PENDING.value,
+                "search_text": producer_search_text_of(name=name, tax_code=p.tax_code),
+                "created_at": now,
+                "updated_at": now,
+            }
+    groups = list(new_producers)
+    producer_ids = dict(zip(groups, insert_rows(Producer, list(new_producers.values())), strict=True))
     producer_names = dict(
         Producer.objects.filter(id__in={p.producer_id for p in plans if p.producer_id}).values_list(
             "id", "name"
         )
     )
-    for producer in new_producers.values():
-        producer_names[producer.pk] = producer.name
+    for group, row in new_producers.items():
+        producer_names[producer_ids[group]] = row["name"]
     for p in plans:
         if p.producer_id is None:
-            p.producer_id = new_producers[p.group].pk
+            p.producer_id = producer_ids[p.group]
+    step("producers", len(new_producers), len(new_producers))
 
     # Products: the new ones, one per producer and folded name.
-    new_products: dict[tuple[int, str], Product] = {}
+    new_products: dict[tuple[int, str], dict[str, Any]] = {}
     for p in plans:
         key = (p.producer_id, fold(p.row.product_name))
         if p.product_id is None and key not in new_products:
-            product = Product(
-                producer_id=p.producer_id,
-                name=nfc(p.row.product_name)[:255],
-                product_set_id=p.product_set_id,
-                created_at=now,
-                updated_at=now,
-            )
-            product.search_text = fold(f"{product.name} {producer_names[p.producer_id]}")[:500]
-            new_products[key] = product
-    Product.objects.bulk_create(list(new_products.values()), batch_size=2000)
+            name = nfc(p.row.product_name)[:255]
+            new_products[key] = {
+                "producer_id": p.producer_id,
+                "name": name,
+                "product_set_id": p.product_set_id,
+                "search_text": fold(f"{name} {producer_names[p.producer_id]}")[:500],
+                "created_at": now,
+                "updated_at": now,
+            }
+    product_ids = dict(
+        zip(list(new_products), insert_rows(Product, list(new_products.values())), strict=True)
+    )
     for p in plans:
         if p.product_id is None:
-            p.product_id = new_products[(p.producer_id, fold(p.row.product_name))].pk
+            p.product_id = product_ids[(p.producer_id, fold(p.row.product_name))]
+    step("products", len(new_products), len(new_products))
 
     # Paper decisions: one per issuer, level, number and date; an earlier file's is reused.
-    new_decisions: dict[tuple, RecognitionDecision] = {}
+    note = _("Ghi nhận từ tệp %(file)s (quyết định giấy).") % {"file": filename[:100]}
+    new_decisions: dict[tuple, dict[str, Any]] = {}
     for p in plans:
         if p.decision_id is None and p.decision_key not in new_decisions:
-            new_decisions[p.decision_key] = RecognitionDecision(
-                authority=authorities[p.province_id],
-                number=nfc(p.row.decision_number)[:50],
-                date=p.row.decision_date,
-                signer="",
-                note=_("Ghi nhận từ tệp %(file)s (quyết định giấy).") % {"file": filename[:100]},
-                status=DecisionStatus.APPROVED,
-                created_by=actor,
-                created_at=now,
-                origin=Origin.PAPER,
-                issuing_level=p.row.level,
-                issuer_name=p.issuer_name[:200],
-                issuer_unit_id=p.issuer_unit_id,
-            )
-    RecognitionDecision.objects.bulk_create(list(new_decisions.values()), batch_size=2000)
-    created_decisions = {d.pk for d in new_decisions.values()}
+            new_decisions[p.decision_key] = {
+                "authority_id": authorities[p.province_id].pk,
+                "number": nfc(p.row.decision_number)[:50],
+                "date": p.row.decision_date,
+                "signer": "",
+                "note": note,
+                "status": DecisionStatus.APPROVED.value,
+                "created_by_id": actor.pk,
+                "created_at": now,
+                "origin": Origin.PAPER.value,
+                "issuing_level": p.row.level,
+                "issuer_name": p.issuer_name[:200],
+                "issuer_unit_id": p.issuer_unit_id,
+            }
+    decision_ids = dict(
+        zip(
+            list(new_decisions),
+            insert_rows(RecognitionDecision, list(new_decisions.values())),
+            strict=True,
+        )
+    )
+    created_decisions = set(decision_ids.values())
     for p in plans:
         if p.decision_id is None:
-            p.decision_id = new_decisions[p.decision_key].pk
+            p.decision_id = decision_ids[p.decision_key]
+    step("decisions", len(new_decisions), len(new_decisions))
 
     # Certificates: the number as printed, or the next of `<authority>-P<year>-`; signed with today's key.
-    sequences: dict[str, int] = {}
-    set_names = dict(
-        rubric_models.ProductSet.objects.filter(
-            id__in={p.product_set_id for p in plans if p.product_set_id}
-        ).values_list("id", "name")
+    certificates = _certificates(plans, authorities, keys, now)
+    # A certificate that follows another of the file names it: written after it, a generation at a time.
+    by_row: dict[int, int] = {}
+    generation = [p for p in plans if p.replaces_row is None]
+    while generation:
+        rows = []
+        for p in generation:
+            row = certificates[p.row.row_number]
+            if p.replaces_row is not None:
+                row["replaces_id"] = by_row[p.replaces_row]
+            rows.append(row)
+        for p, pk in zip(generation, insert_rows(Certificate, rows), strict=True):
+            by_row[p.row.row_number] = pk
+        generation = [p for p in plans if p.replaces_row in by_row and p.row.row_number not in by_row]
+    step("certificates", len(by_row), total)
+
+    created_producers = set(producer_ids.values())
+    created_products = set(product_ids.values())
+    insert_rows(
+        ImportedRow,
+        [
+            {
+                "batch_id": batch.pk,
+                "row_number": p.row.row_number,
+                "producer_id": p.producer_id,
+                "producer_created": p.producer_id in created_producers,
+                "product_id": p.product_id,
+                "product_created": p.product_id in created_products,
+                "decision_id": p.decision_id,
+                "decision_created": p.decision_id in created_decisions,
+                "certificate_id": by_row[p.row.row_number],
+            }
+            for p in plans
+        ],
     )
-    set_codes = dict(rubric_models.ProductSet.objects.filter(id__in=set_names).values_list("id", "code"))
+    step("records", total, total)
+    if upload is not None:
+        upload.status = UploadStatus.APPLIED
+        upload.batch = batch
+        upload.error = ""
+        upload.save(update_fields=["status", "batch", "error", "updated_at"])
+    numbers = [certificates[p.row.row_number]["number"] for p in plans]
+    record_event(
+        actor=actor,
+        action="history_import.apply",
+        target=batch,
+        unit=authorities[plans[0].province_id].unit if len(authorities) == 1 else None,
+        data={
+            "file": filename,
+            "rows": total,
+            "producers_created": len(created_producers),
+            "products_created": len(created_products),
+            "decisions_created": len(created_decisions),
+            "certificates": len(by_row),
+            "certificate_numbers": [numbers[0], numbers[-1]],
+        },
+    )
+    # One event per certificate and per paper decision recorded, readable by the officers of its province.
+    shared = {"batch": batch.pk, "file": filename[:100]}
+    record_events(
+        actor=actor,
+        action="decision.record_paper",
+        data=shared,
+        targets=[
+            Target(
+                RecognitionDecision,
+                decision_ids[key],
+                f"{row['number']} ({row['date']:%d/%m/%Y})",
+                authorities_units[row["authority_id"]],
+            )
+            for key, row in new_decisions.items()
+        ],
+    )
+    record_events(
+        actor=actor,
+        action="certificate.record_paper",
+        data=shared,
+        targets=[
+            Target(
+                Certificate,
+                by_row[p.row.row_number],
+                certificates[p.row.row_number]["number"],
+                p.province_id,
+                {"row": p.row.row_number, "decision": p.decision_id},
+            )
+            for p in plans
+        ],
+    )
+    step("audit", total, total)
+    # After the commit: the public catalogue lists the products with their stars and expiry.
+    enqueue(
+        "catalog.reindex_products",
+        actor=actor,
+        product_ids=sorted({p.product_id for p in plans}),
+    )
+    return batch
+
+
+def _certificates(plans: list[Any], authorities: dict, keys: dict, now) -> dict[int, dict[str, Any]]:
+    """Each row's certificate, by row number: its number (as printed, or generated after the last one of its
+    authority and year), its signed QR payload and what it records of the product and producer."""
     product_sets = dict(
         Product.objects.filter(id__in={p.product_id for p in plans}).values_list("id", "product_set_id")
     )
-    missing_sets = set(product_sets.values()) - set(set_names)
-    for ps in rubric_models.ProductSet.objects.filter(id__in=missing_sets).values("id", "name", "code"):
-        set_names[ps["id"]], set_codes[ps["id"]] = ps["name"], ps["code"]
-    certificates: list[Certificate] = []
-    by_row: dict[int, Certificate] = {}
+    sets: dict[int, dict[str, Any]] = {
+        ps["id"]: dict(ps)
+        for ps in rubric_models.ProductSet.objects.filter(id__in=set(product_sets.values())).values(
+            "id", "name", "code"
+        )
+    }
+    # The last generated number of each authority and year, read in one query.
+    prefixes = {
+        f"{authorities[p.province_id].code}-P{p.row.decision_date.year}-" for p in plans if not p.number
+    }
+    sequences: dict[str, int] = dict.fromkeys(prefixes, 0)
+    if prefixes:
+        starts = Q()
+        for code in {prefix.split("-P")[0] for prefix in prefixes}:
+            starts |= Q(number__startswith=f"{code}-P")
+        lengths = {len(prefix) for prefix in prefixes}
+        taken: dict[str, list[str]] = {}
+        for number in Certificate.objects.filter(starts).values_list("number", flat=True):
+            for length in lengths:
+                if number[:length] in sequences:
+                    taken.setdefault(number[:length], []).append(number)
+        for prefix, numbers in taken.items():
+            sequences[prefix] = planning.last_sequence(numbers)
+    out: dict[int, dict[str, Any]] = {}
     for p in plans:
         authority = authorities[p.province_id]
         signing_key = keys[authority.pk]
         number = p.number
         if not number:
             prefix = f"{authority.code}-P{p.row.decision_date.year}-"
-            if prefix not in sequences:
-                sequences[prefix] = planning.last_sequence(
-                    list(
-                        Certificate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-                    )
-                )
             sequences[prefix] += 1
             number = planning.generated_number(prefix, sequences[prefix])
         claim = qr.Claim(signing_key.key_id, number, p.row.stars, p.row.expires_on)
@@ -439,94 +589,39 @@ def write_plan(*, actor, preview: Preview, upload: HistoryUpload | None = None, 
             raise Invalid(
                 _("Địa chỉ trang (OCOP_SITE_URL) quá dài: mã QR sẽ vượt phiên bản 8."), code="qr_too_large"
             )
-        product_set_id = product_sets[p.product_id]
-        certificate = Certificate(
-            number=number,
-            product_id=p.product_id,
-            authority=authority,
-            decision_id=p.decision_id,
-            stars=p.row.stars,
-            issued_on=p.row.decision_date,
-            valid_until=p.row.expires_on,
-            status=CertificateStatus.SUPERSEDED if p.superseded else CertificateStatus.ACTIVE,
-            ended_at=now if p.superseded else None,
-            key=signing_key,
-            qr_payload=payload,
-            created_at=now,
-            origin=Origin.PAPER,
-            product_name=nfc(p.row.product_name)[:255],
-            product_set_code=set_codes.get(product_set_id, ""),
-            product_set_name=set_names.get(product_set_id, "")[:300],
-            producer_name=nfc(p.row.producer_name)[:255],
-            producer_address=p.row.address[:300],
-            producer_place=p.unit_name[:300],
-            producer_tax_code=p.tax_code or "",
-        )
-        certificates.append(certificate)
-        by_row[p.row.row_number] = certificate
-    Certificate.objects.bulk_create(certificates, batch_size=2000)
-    chained = []
-    for p in plans:
-        if p.replaces_row is not None:
-            certificate = by_row[p.row.row_number]
-            certificate.replaces = by_row[p.replaces_row]
-            chained.append(certificate)
-    Certificate.objects.bulk_update(chained, ["replaces"], batch_size=2000)
-
-    created_producers = {pr.pk for pr in new_producers.values()}
-    created_products = {pr.pk for pr in new_products.values()}
-    ImportedRow.objects.bulk_create(
-        [
-            ImportedRow(
-                batch=batch,
-                row_number=p.row.row_number,
-                producer_id=p.producer_id,
-                producer_created=p.producer_id in created_producers,
-                product_id=p.product_id,
-                product_created=p.product_id in created_products,
-                decision_id=p.decision_id,
-                decision_created=p.decision_id in created_decisions,
-                certificate=by_row[p.row.row_number],
-            )
-            for p in plans
-        ],
-        batch_size=2000,
-    )
-    if upload is not None:
-        upload.status = UploadStatus.APPLIED
-        upload.batch = batch
-        upload.error = ""
-        upload.save(update_fields=["status", "batch", "error", "updated_at"])
-    record_event(
-        actor=actor,
-        action="history_import.apply",
-        target=batch,
-        unit=authorities[plans[0].province_id].unit if len(authorities) == 1 else None,
-        data={
-            "file": filename,
-            "rows": len(plans),
-            "producers_created": len(created_producers),
-            "products_created": len(created_products),
-            "decisions_created": len(created_decisions),
-            "certificates": len(certificates),
-            "certificate_numbers": [certificates[0].number, certificates[-1].number],
-        },
-    )
-    # After the commit: the public catalogue lists the products with their stars and expiry.
-    enqueue(
-        "catalog.reindex_products",
-        actor=actor,
-        product_ids=sorted({c.product_id for c in certificates}),
-    )
-    return batch
+        product_set: dict[str, Any] = sets.get(product_sets[p.product_id], {})
+        out[p.row.row_number] = {
+            "number": number,
+            "product_id": p.product_id,
+            "authority_id": authority.pk,
+            "decision_id": p.decision_id,
+            "stars": p.row.stars,
+            "issued_on": p.row.decision_date,
+            "valid_until": p.row.expires_on,
+            "status": (CertificateStatus.SUPERSEDED if p.superseded else CertificateStatus.ACTIVE).value,
+            "ended_at": now if p.superseded else None,
+            "key_id": signing_key.pk,
+            "qr_payload": payload,
+            "created_at": now,
+            "origin": Origin.PAPER.value,
+            "product_name": nfc(p.row.product_name)[:255],
+            "product_set_code": product_set.get("code", ""),
+            "product_set_name": product_set.get("name", "")[:300],
+            "producer_name": nfc(p.row.producer_name)[:255],
+            "producer_address": p.row.address[:300],
+            "producer_place": p.unit_name[:300],
+            "producer_tax_code": p.tax_code or "",
+        }
+    return out
 
 
 def _named(obj) -> str:
     return f"{obj._meta.verbose_name} «{obj}»"
 
 
-def _blocker(batch, certs: set[int], products: set[int], producers: set[int], decisions: set[int]) -> str:
-    """The first record used since the import that undoing would lose, named; "" when none."""
+def _blocker(certs, products, producers, decisions) -> str:
+    """The first record used since the import that undoing would lose, named; "" when none. The arguments are
+    subqueries of the keys the batch created, so each check is one query whatever the batch's size."""
     checks: list[tuple[Any, str]] = [
         (
             Dossier.objects.filter(previous_certificate_id__in=certs),
@@ -556,13 +651,70 @@ def _blocker(batch, certs: set[int], products: set[int], producers: set[int], de
     return ""
 
 
+def _references(model) -> list[Any]:
+    """Every foreign key (of any model, named or hidden) that points at `model`."""
+    return [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+
+
+@dataclass
+class _Removal:
+    """What undoing a batch deletes, by model (a filter each, read by subqueries: no ids in Python), in the
+    order found: the batch's own records first, then what the database would remove with them (Django's
+    `CASCADE`: catalogue entries, a product's photos, a gift set's link)."""
+
+    doomed: dict[Any, Q]
+    order: list[Any]
+
+    def keys(self, model) -> Any:
+        return model._base_manager.filter(self.doomed[model]).values("pk")
+
+
+def _removal(rows, kinds: dict[Any, Any]) -> tuple[_Removal, Any | None]:
+    """The records to delete and the first reference that forbids it (`PROTECT`/`RESTRICT` from a record that
+    stays), as Django's deletion decides, one query per relation instead of one per record."""
+    removal = _Removal({model: Q(pk__in=keys) for model, keys in kinds.items()}, list(kinds))
+    removal.doomed[ImportedRow] = Q(pk__in=rows.values("pk"))
+    queue = list(kinds)
+    while queue:  # what `CASCADE` takes along, and what that takes along in turn
+        model = queue.pop(0)
+        for rel in _references(model):
+            if rel.on_delete is not CASCADE or rel.related_model in kinds or rel.related_model is ImportedRow:
+                continue
+            related = rel.related_model
+            taken = Q(**{f"{rel.field.name}__in": removal.keys(model)})
+            if related in removal.doomed:
+                removal.doomed[related] |= taken
+            else:
+                removal.doomed[related] = taken
+                removal.order.append(related)
+                queue.append(related)
+    for model in removal.order:
+        for rel in _references(model):
+            related = rel.related_model
+            pointing = related._base_manager.filter(**{f"{rel.field.name}__in": removal.keys(model)})
+            if related in removal.doomed:
+                pointing = pointing.exclude(removal.doomed[related])
+            if rel.on_delete in (PROTECT, RESTRICT):
+                found = pointing.first()
+                if found is not None:
+                    return removal, found
+            elif rel.on_delete is SET_NULL:
+                pointing.update(**{rel.field.name: None})
+    return removal, None
+
+
 @transaction.atomic
 def history_import_undo(
     *, actor, batch: rubric_models.HistoryImport, reason: str
 ) -> rubric_models.HistoryImport:
     """Remove what the batch created (certificates, paper decisions, products, producers) and nothing it
     matched. A record used since (a dossier, a decision item, a change request, a claim...) blocks the undo and
-    is named."""
+    is named. Set-based: a fixed number of queries whatever the batch's size (subqueries of the batch's rows,
+    one check per kind of reference, one delete per table)."""
     _require_officer(actor)
     batch = rubric_models.HistoryImport.objects.select_for_update().get(pk=batch.pk)
     if batch.undone_at is not None:
@@ -576,7 +728,7 @@ def history_import_undo(
         raise Forbidden(_("Lần nhập có dòng ngoài địa bàn bạn phụ trách."), code="forbidden")
     certs, products, producers, decisions = set(), set(), set(), set()
     touched: set[int] = set()
-    for row in rows.values(
+    for row in rows.values_list(
         "certificate_id",
         "product_id",
         "product_created",
@@ -585,34 +737,64 @@ def history_import_undo(
         "decision_id",
         "decision_created",
     ):
-        certs.add(row["certificate_id"])
-        touched.add(row["product_id"])
-        if row["product_created"]:
-            products.add(row["product_id"])
-        if row["producer_created"]:
-            producers.add(row["producer_id"])
-        if row["decision_created"]:
-            decisions.add(row["decision_id"])
-    blocked = _blocker(batch, certs, products, producers, decisions)
+        certificate_id, product_id, product_created, producer_id, producer_created = row[:5]
+        certs.add(certificate_id)
+        touched.add(product_id)
+        if product_created:
+            products.add(product_id)
+        if producer_created:
+            producers.add(producer_id)
+        if row[6]:
+            decisions.add(row[5])
+    kinds = {
+        Certificate: rows.values("certificate_id"),
+        RecognitionDecision: rows.filter(decision_created=True).values("decision_id"),
+        Product: rows.filter(product_created=True).values("product_id"),
+        Producer: rows.filter(producer_created=True).values("producer_id"),
+    }
+    blocked = _blocker(kinds[Certificate], kinds[Product], kinds[Producer], kinds[RecognitionDecision])
     if blocked:
         raise Conflict(
             _("Không hủy được lần nhập: %(what)s.") % {"what": blocked}, code="history_undo_blocked"
         )
-    try:
-        with transaction.atomic():
-            rows.delete()
-            Certificate.objects.filter(id__in=certs).update(replaces=None)
-            Certificate.objects.filter(id__in=certs).delete()
-            RecognitionDecision.objects.filter(id__in=decisions).delete()
-            Product.objects.filter(id__in=products).delete()
-            Producer.objects.filter(id__in=producers).delete()
-    except ProtectedError as error:
-        used = next(iter(error.protected_objects))
+    removal, used = _removal(rows, kinds)
+    if used is not None:
         raise Conflict(
             _("Không hủy được lần nhập: %(what)s đã được dùng từ sau khi nhập.") % {"what": _named(used)},
             code="history_undo_blocked",
-        ) from error
+        )
+    # One event per certificate and paper decision removed, as each had one when it was recorded.
+    removed = {"batch": batch.pk}
+    record_events(
+        actor=actor,
+        action="certificate.remove_paper",
+        reason=reason,
+        data=removed,
+        targets=[
+            Target(Certificate, pk, number, unit_id)
+            for pk, number, unit_id in Certificate.objects.filter(id__in=kinds[Certificate]).values_list(
+                "id", "number", "authority__unit_id"
+            )
+        ],
+    )
+    record_events(
+        actor=actor,
+        action="decision.remove_paper",
+        reason=reason,
+        data=removed,
+        targets=[
+            Target(RecognitionDecision, pk, f"{number} ({day:%d/%m/%Y})", unit_id)
+            for pk, number, day, unit_id in RecognitionDecision.objects.filter(
+                id__in=kinds[RecognitionDecision]
+            ).values_list("id", "number", "date", "authority__unit_id")
+        ],
+    )
+    # The deepest first, the batch's rows last: every other filter reads them. Foreign keys are checked at the
+    # commit (deferred on both databases), so the order within the transaction does not trip them.
+    for model in reversed(removal.order):
+        delete_in(model, removal.keys(model))
     rubric_models.HistoricalRecognition.objects.filter(batch=batch).delete()
+    delete_in(ImportedRow, rows.values("pk"))
     batch.undone_at = timezone.now()
     batch.save(update_fields=["undone_at"])
     HistoryUpload.objects.filter(batch=batch).update(status=UploadStatus.UNDONE, updated_at=timezone.now())

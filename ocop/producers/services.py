@@ -86,7 +86,14 @@ def normalise_tax_code(raw: str | None) -> str | None:
 
 
 def producer_search_text(producer: Producer) -> str:
-    return fold(f"{producer.name} {producer.tax_code or ''} {producer.representative}")
+    return producer_search_text_of(
+        name=producer.name, tax_code=producer.tax_code, representative=producer.representative
+    )
+
+
+def producer_search_text_of(*, name: str, tax_code: str | None, representative: str = "") -> str:
+    """What a producer is found by, from its fields (for rows written in bulk, without a model instance)."""
+    return fold(f"{name} {tax_code or ''} {representative}")
 
 
 def _check_unit(unit: AdminUnit | None, *, allow_legacy: bool = False) -> AdminUnit:

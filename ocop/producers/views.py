@@ -120,12 +120,7 @@ def list_view(request):
         records = records.filter(created_at__year=year)
     filters = [
         listing.ListFilter("q", _("Tìm (không dấu cũng được)"), q),
-        listing.ListFilter(
-            "unit",
-            _("Địa bàn (hiện nay hoặc cũ)"),
-            query.get("unit", "") if unit else "",
-            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.VIEW_WORK), unit),
-        ),
+        eras.unit_list_filter(query, unit, scope_unit_ids(request.user, Capability.VIEW_WORK)),
         listing.ListFilter("status", _("Trạng thái"), query.get("status", ""), statuses),
         listing.ListFilter("legal_form", _("Loại hình"), query.get("legal_form", ""), forms),
         listing.ListFilter(

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from ocop.accounts.api_auth import api_user, require_api_user, signed_in
 from ocop.accounts.idempotency import idempotent
 from ocop.core.errors import Invalid
-from ocop.core.paging import MAX_PAGE_SIZE, PageQuery, check_page, page_of
+from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
 from ocop.producers.models import ChangeRequestStatus, RecordChangeRequest
@@ -186,7 +186,7 @@ def create_product(request, payload: ProductIn):
     return Status(201, product_body(user, product_get(user, product.pk)))
 
 
-class ChangeListQuery(Schema):
+class ChangeListQuery(PageQuery):
     status: str = ChangeRequestStatus.PENDING.value  # pending, approved, rejected, or "" for all
 
 
@@ -204,7 +204,7 @@ def list_changes(request, filters: Query[ChangeListQuery]):
     requests = change_requests_visible_to(user)
     if filters.status:
         requests = requests.filter(status=filters.status[:10])
-    return {"items": [change_body(user, item) for item in requests[:MAX_PAGE_SIZE]]}
+    return page_of(requests, filters, lambda item: change_body(user, item))
 
 
 @router.get("/changes/{change_id}", auth=signed_in, summary="Một đề nghị thay đổi")

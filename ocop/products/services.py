@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ocop.audit.services import record_event
 from ocop.core import uploads
 from ocop.core.errors import Conflict, Forbidden, Invalid
+from ocop.core.maker_checker import reason_required, stamp_check
 from ocop.core.storage import store
 from ocop.core.text import fold, nfc
 from ocop.producers.models import ChangeRequestStatus, Producer, RecordChangeRequest
@@ -331,9 +332,7 @@ def record_change_approve(*, actor, request: RecordChangeRequest, note: str = ""
         producer = Producer.objects.select_for_update().get(pk=request.producer_id)
         producer_fields_save(producer, request.new_values)
         product_ids = list(producer.products.values_list("pk", flat=True))
-    request.status = ChangeRequestStatus.APPROVED
-    request.checked_by, request.checked_at, request.check_note = actor, timezone.now(), nfc(note)
-    request.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    stamp_check(request, actor=actor, status=ChangeRequestStatus.APPROVED, note=note)
     record_event(
         actor=actor,
         action="record_change.approve",
@@ -351,12 +350,8 @@ def record_change_reject(*, actor, request: RecordChangeRequest, reason: str) ->
     """Return a waiting change with the reason; the records stay as they were."""
     request = _locked_request(request)
     _check_decider(actor, request)
-    reason = nfc(reason or "")
-    if not reason:
-        raise Invalid(_("Cần ghi lý do trả lại."), code="reason_required")
-    request.status = ChangeRequestStatus.REJECTED
-    request.checked_by, request.checked_at, request.check_note = actor, timezone.now(), reason
-    request.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    reason = reason_required(reason)
+    stamp_check(request, actor=actor, status=ChangeRequestStatus.REJECTED, note=reason)
     record_event(
         actor=actor,
         action="record_change.reject",

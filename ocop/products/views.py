@@ -252,12 +252,7 @@ def list_view(request):
     )
     filters = [
         listing.ListFilter("q", _("Tìm (không dấu cũng được)"), q),
-        listing.ListFilter(
-            "unit",
-            _("Địa bàn (hiện nay hoặc cũ)"),
-            query.get("unit", "") if unit else "",
-            eras.unit_filter_choices(scope_unit_ids(request.user, Capability.VIEW_WORK), unit),
-        ),
+        eras.unit_list_filter(query, unit, scope_unit_ids(request.user, Capability.VIEW_WORK)),
         listing.ListFilter("group", _("Nhóm sản phẩm"), query.get("group", ""), groups),
         listing.ListFilter("star", _("Hạng sao đang có"), query.get("star", ""), listing.STAR_CHOICES),
         listing.ListFilter(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from browser_support import flash, sign_in, sign_out
+from browser_support import DESK, browser_tab, flash, sign_in, sign_out
 from browser_support import shot as take_shot
 from django.test import Client
 
@@ -20,17 +20,8 @@ shot = partial(take_shot, folder="accounts")
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    tab.console_errors = errors
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, viewport=DESK) as tab:
+        yield tab
 
 
 def _token(api: Client, username: str, name: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from browser_support import DESK, browser_tab
 from browser_support import shot as take_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,17 +18,8 @@ shot = partial(take_shot, folder="catalog")
 @pytest.fixture
 def page(chromium, live_server, settings):
     settings.SITE_URL = live_server.url  # the QR of certificates issued in the test points at this server
-    context = chromium.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the site has no icon yet
-    tab.console_errors = errors
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, viewport=DESK) as tab:
+        yield tab
 
 
 def test_a_buyer_finds_a_product_and_checks_its_certificate(page, live_server, bac_ninh_shelf, settings):

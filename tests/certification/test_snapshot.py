@@ -121,6 +121,12 @@ def test_a_rename_through_the_api_waits_and_verification_keeps_the_certified_nam
     product = Product.objects.get(pk=story.honey.pk)
     assert (product.name, product.product_set_id) == (CERTIFIED, story.honey.product_set_id)
     assert AuditEvent.objects.filter(action="record_change.request").count() == 1
+    waiting = client.get("/api/v1/products/changes", **api_token(story.cast.producer_user)).json()
+    assert (waiting["count"], waiting["page"], [c["new_values"]["name"] for c in waiting["items"]]) == (
+        1,
+        1,
+        [RENAMED],
+    )
     listed = client.get("/api/v1/products", **api_token(story.cast.producer_user)).json()["items"]
     assert {item["name"]: bool(item["pending_change"]) for item in listed} == {
         CERTIFIED: True,

@@ -10,8 +10,8 @@ import re
 from functools import partial
 
 import pytest
+from browser_support import browser_tab, sign_in, sign_out, status_of
 from browser_support import shot as take_shot
-from browser_support import sign_in, sign_out, status_of
 from cycle_support import image_bytes, pdf_bytes
 
 from ocop.cycle.models import Dossier
@@ -27,11 +27,8 @@ OFFICER_PASSWORD = "can-bo-thu-nghiem-2025"
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url) as tab:
+        yield tab
 
 
 def test_the_cycle_from_registration_to_acceptance(page, cast):

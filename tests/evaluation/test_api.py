@@ -162,6 +162,12 @@ def test_members_score_through_the_api_and_the_officer_gets_the_result(scene, cl
     rd = scene.round_dossier.pk
     mine = client.get(f"{API}/assignments", **api_token(cast.council1)).json()
     assert [item["id"] for item in mine["items"]] == [rd] and mine["items"][0]["may_score"]
+    assert (mine["count"], mine["page"], mine["page_size"]) == (1, 1, 50)
+    # The list is paged like every other: a page past the end and a page size out of bounds are refused.
+    beyond = client.get(f"{API}/assignments?page=2", **api_token(cast.council1))
+    assert (beyond.status_code, beyond.json()["code"]) == (404, "page_out_of_range")
+    too_big = client.get(f"{API}/assignments?page_size=500", **api_token(cast.council1))
+    assert (too_big.status_code, too_big.json()["code"]) == (400, "bad_page")
     for user, chosen in (
         (cast.council1, answers()),
         (cast.council2, answers(**{"1.1": "c"})),

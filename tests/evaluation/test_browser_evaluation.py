@@ -10,9 +10,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from browser_support import browser_tab, sign_out
 from browser_support import shot as take_shot
 from browser_support import sign_in as sign_in_with
-from browser_support import sign_out
 from django.utils import timezone
 
 from ocop.certification.models import Certificate, DecisionStatus, RecognitionDecision
@@ -28,12 +28,8 @@ sign_in = partial(sign_in_with, password=PASSWORD)
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="vi-VN", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.on("dialog", lambda dialog: dialog.accept())  # "Nộp phiếu?": yes
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, accept_dialogs=True, accept_downloads=True) as tab:
+        yield tab
 
 
 def choose(page, criterion: str, points: int) -> None:

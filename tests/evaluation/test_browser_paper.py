@@ -9,9 +9,9 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from browser_support import browser_tab, sign_out
 from browser_support import shot as take_shot
 from browser_support import sign_in as sign_in_with
-from browser_support import sign_out
 from cycle_support import pdf_bytes
 
 from ocop.evaluation.models import ScoreSheet, SheetStatus
@@ -31,12 +31,8 @@ SCAN = {
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.on("dialog", lambda dialog: dialog.accept())  # "Nộp phiếu?": yes
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, accept_dialogs=True) as tab:
+        yield tab
 
 
 def fill_paper(page, parts: dict[str, str]) -> None:

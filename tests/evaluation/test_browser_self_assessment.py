@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from browser_support import browser_tab, sign_out
 from browser_support import shot as take_shot
 from browser_support import sign_in as sign_in_with
-from browser_support import sign_out
 
 from ocop.accounts.models import RoleKind
 from ocop.cycle.models import Dossier
@@ -33,14 +33,16 @@ TAGS = {"raw_materials": ["1.1", "1.4"], "business_registration": ["3.1"], "labe
 
 @pytest.fixture
 def page(chromium, live_server, isolated_files):
-    context = chromium.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    tab.on("dialog", lambda dialog: dialog.accept())  # "Nộp phiếu?": yes
-    yield tab
-    context.close()
+    with browser_tab(
+        chromium,
+        live_server.url,
+        timeout_ms=20_000,
+        accept_dialogs=True,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+    ) as tab:
+        yield tab
 
 
 def _fill_sheet(page, chosen: dict[str, str]) -> None:

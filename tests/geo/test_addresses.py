@@ -110,3 +110,60 @@ def test_a_province_is_read_once_whatever_the_number_of_rows():
         for n in range(300):
             resolver.resolve(addresses[n % 3] + " " * (n % 7), BEFORE)
     assert len(queries) == 0
+
+
+# Addresses as the published lists print them (tests/history/data/cong-nhan-da-cong-bo.csv): a province's own
+# decisions leave the province out; units renamed or merged between the decision and the 2025 snapshot.
+@pytest.mark.parametrize(
+    ("address", "name", "parent", "via"),
+    [
+        ("huyện Tân Yên", "Huyện Tân Yên", "Tỉnh Bắc Giang", "name"),
+        ("Thị trấn Chũ, huyện Lục Ngạn", "Phường Chũ", "Thị xã Chũ", "moved"),
+        # huyện Việt Yên became thị xã Việt Yên (2024): read by its bare name.
+        ("Thôn Yên Viên, xã Vân Hà, huyện Việt Yên", "Xã Vân Hà", "Thị Xã Việt Yên", "name"),
+        # huyện Yên Dũng joined thành phố Bắc Giang (2025): its commune is found in the province.
+        ("xã Tiến Dũng, huyện Yên Dũng", "Xã Tiến Dũng", "Thành phố Bắc Giang", "name"),
+    ],
+)
+def test_an_address_without_its_province_is_read_in_the_province_of_its_district(address, name, parent, via):
+    found = AddressResolver().resolve(address, date(2021, 8, 26))
+    assert found.unit is not None, (found.problem, found.failed)
+    assert (found.unit.name, found.unit.parent.name, found.via) == (name, parent, via)
+    assert (found.implied.name, found.unit.current_province.name) == ("Tỉnh Bắc Giang", "Tỉnh Bắc Ninh")
+
+
+def test_a_district_name_of_several_provinces_without_a_province_is_ambiguous_and_names_them():
+    found = AddressResolver().resolve("xã Phú Cần, huyện Châu Thành", date(2022, 12, 31))
+    assert (found.unit, found.problem, found.failed) == (None, "ambiguous_place", "huyện Châu Thành")
+    provinces = {unit.parent.name for unit in found.candidates}
+    assert len(provinces) > 1 and "Tỉnh Trà Vinh" in provinces
+
+
+def test_a_commune_alone_or_an_unknown_province_is_not_read_as_a_district():
+    assert AddressResolver().resolve("xã Tân Yên", BEFORE).problem == "unknown_place"
+    found = AddressResolver().resolve("xã A, huyện Tân Yên, tỉnh Không Có", BEFORE)
+    assert (found.problem, found.failed) == ("unknown_place", "tỉnh Không Có")
+
+
+def test_the_2022_national_list_reads_a_town_become_a_ward_of_a_district_become_a_city():
+    # Phú Quốc became a city and its Thị trấn Dương Đông a ward in 2021, before the list was published.
+    found = AddressResolver().resolve(
+        "thị trấn Dương Đông, huyện Phú Quốc, tỉnh Kiên Giang", date(2022, 12, 31)
+    )
+    assert (found.unit.name, found.unit.parent.name) == ("Phường Dương Đông", "Thành phố Phú Quốc")
+    assert found.unit.current_province.name == "Tỉnh An Giang"
+
+
+def test_an_unresolved_address_without_its_province_offers_a_pick_that_an_alias_then_answers(cast):
+    written = "thôn Trại, huyện Lục Ngạn"
+    found = AddressResolver().resolve(written, BEFORE)
+    assert found.unit is None and found.failed == "thôn Trại"
+    choice = found.choice()
+    assert choice["address"] == "thôn Trại, huyện Lục Ngạn, Tỉnh Bắc Giang"
+    assert choice["province"] == "Tỉnh Bắc Ninh"
+    unit = legacy("07612")
+    AddressAlias.objects.create(
+        province=cast.province, key=alias_key(choice["address"]), written=written, unit=unit
+    )
+    again = AddressResolver().resolve(written, BEFORE)
+    assert (again.unit, again.via, again.implied.name) == (unit, "alias", "Tỉnh Bắc Giang")

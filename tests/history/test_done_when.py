@@ -6,6 +6,7 @@ THE DATA BELOW IS ILLUSTRATIVE. The places are real units of the loaded pre-merg
 districts and provinces they were in); the kinds of products are those these places are known for (Lục Ngạn
 lychee, Vân village rice wine, Yên Thế hill chicken). The producers' names, the decision numbers and dates and
 the certificate numbers are made up for the test: they are not the published decisions' contents.
+The same story with the rows as published: tests/history/test_published_lists.py.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from browser_support import DESK, browser_tab, sign_in
 from browser_support import shot as take_shot
-from browser_support import sign_in
 
 from tests.conftest import PASSWORD
 from tests.planning.test_dashboards import certified  # noqa: F401  (the fixture)
@@ -31,18 +31,9 @@ def _fresh_reference_data():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
-    )
     # A dashboard's first opening computes the unit's yearly figures (then stored): slow on a loaded machine.
-    context.set_default_timeout(60_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    tab.console_errors = errors
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, timeout_ms=60_000, viewport=DESK) as tab:
+        yield tab
 
 
 def test_from_the_country_to_a_province_to_a_commune_to_the_records(page, cast, certified):  # noqa: F811

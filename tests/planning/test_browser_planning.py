@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from browser_support import heading, sign_in
+from browser_support import DESK, browser_tab, heading, sign_in
 from browser_support import shot as take_shot
 from django.utils import timezone
 
@@ -21,14 +21,8 @@ shot = partial(take_shot, folder="planning")
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, viewport=DESK) as tab:
+        yield tab
 
 
 def test_from_the_country_to_the_records_behind_a_commune_figure(page, programme):

@@ -9,7 +9,7 @@ import datetime
 from functools import partial
 
 import pytest
-from browser_support import flash, heading, sign_in, sign_out
+from browser_support import DESK, browser_tab, flash, heading, sign_in, sign_out
 from browser_support import shot as take_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,17 +24,8 @@ SHOP = "Điểm bán OCOP phường Vân Hà"
 @pytest.fixture
 def page(chromium, live_server, settings):
     settings.SITE_URL = live_server.url
-    context = chromium.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    tab.console_errors = errors
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, viewport=DESK) as tab:
+        yield tab
 
 
 def _save(page, button: str = "Lưu") -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from browser_support import browser_tab
 from browser_support import shot as take_shot
 
 from .helpers import best_answers, version
@@ -20,11 +21,8 @@ CHANGES = {"1.3": "a", "4.3": "a", "4.2": "a", "5.1": "c", "8": "a"}
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url) as tab:
+        yield tab
 
 
 def test_the_sheet_shows_its_provenance_and_ranks_by_its_star_marks(page):

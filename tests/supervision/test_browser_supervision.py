@@ -10,7 +10,7 @@ import datetime
 from functools import partial
 
 import pytest
-from browser_support import flash, heading, sign_in, sign_out
+from browser_support import DESK, browser_tab, flash, heading, sign_in, sign_out
 from browser_support import shot as take_shot
 from cycle_support import pdf_bytes
 
@@ -26,14 +26,8 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def page(chromium, live_server, settings):
     settings.SITE_URL = live_server.url
-    context = chromium.new_context(
-        base_url=live_server.url, locale="vi-VN", viewport={"width": 1200, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    tab.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    yield tab
-    context.close()
+    with browser_tab(chromium, live_server.url, viewport=DESK) as tab:
+        yield tab
 
 
 def test_a_course_from_its_sheet_and_an_inspection_ending_in_a_revocation(page, story, certified, tmp_path):

@@ -6,7 +6,6 @@ authority (`certificate_revoke_request`, `certificate_change_stars_request`), ap
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.audit.services import record_event
@@ -23,6 +22,7 @@ from ocop.certification.policies import require
 from ocop.certification.services.issuing import _after_change, _decision_date, _decision_number, _end, _issue
 from ocop.certification.services.keys import _active_key, _publish
 from ocop.core.errors import Invalid
+from ocop.core.maker_checker import reason_required, stamp_check
 from ocop.core.text import nfc
 
 
@@ -170,9 +170,7 @@ def certificate_change_approve(*, actor, change: CertificateChange, note: str = 
                 "new": new.number,
             },
         )
-    change.status = ChangeStatus.APPROVED
-    change.checked_by, change.checked_at, change.check_note = actor, timezone.now(), note
-    change.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    stamp_check(change, actor=actor, status=ChangeStatus.APPROVED, note=note)
     _publish(authority)
     _after_change(actor, authority, changed)
     return change
@@ -201,12 +199,8 @@ def certificate_change_reject(*, actor, change: CertificateChange, reason: str) 
     )
     change.certificate = certificate
     require(actor, "reject_change", change)
-    reason = nfc(reason)
-    if not reason:
-        raise Invalid(_("Cần ghi lý do trả lại."), code="reason_required")
-    change.status = ChangeStatus.REJECTED
-    change.checked_by, change.checked_at, change.check_note = actor, timezone.now(), reason
-    change.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    reason = reason_required(reason)
+    stamp_check(change, actor=actor, status=ChangeStatus.REJECTED, note=reason)
     record_event(
         actor=actor,
         action=f"certificate.{change.kind}_reject",

@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import covers
@@ -29,6 +28,7 @@ from ocop.certification.selectors import round_proposals
 from ocop.certification.services.issuing import _after_change, _decision_date, _decision_number, _end, _issue
 from ocop.certification.services.keys import _active_key, _publish, authority_ensure
 from ocop.core.errors import Conflict, Invalid
+from ocop.core.maker_checker import reason_required, stamp_check
 from ocop.core.text import nfc
 from ocop.evaluation.models import EvaluationStatus, RoundDossier
 from ocop.evaluation.services import round_dossier_mark_recognised
@@ -297,9 +297,7 @@ def decision_approve(*, actor, decision: RecognitionDecision, note: str = "") ->
                 replaces=current,
             )
         )
-    decision.status = DecisionStatus.APPROVED
-    decision.checked_by, decision.checked_at, decision.check_note = actor, timezone.now(), nfc(note)
-    decision.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    stamp_check(decision, actor=actor, status=DecisionStatus.APPROVED, note=note)
     _close_evaluations(actor=actor, decision=decision, authority=authority)
     _after_change(actor, authority, issued)
     for authority_id in sorted(replaced_from):
@@ -336,12 +334,8 @@ def decision_reject(*, actor, decision: RecognitionDecision, reason: str) -> Rec
     """Return a draft (the checker), or withdraw it (its maker). Its number may then be used again."""
     decision = RecognitionDecision.objects.select_for_update().select_related("authority").get(pk=decision.pk)
     require(actor, "reject_decision", decision)
-    reason = nfc(reason)
-    if not reason:
-        raise Invalid(_("Cần ghi lý do trả lại."), code="reason_required")
-    decision.status = DecisionStatus.REJECTED
-    decision.checked_by, decision.checked_at, decision.check_note = actor, timezone.now(), reason
-    decision.save(update_fields=["status", "checked_by", "checked_at", "check_note"])
+    reason = reason_required(reason)
+    stamp_check(decision, actor=actor, status=DecisionStatus.REJECTED, note=reason)
     record_event(
         actor=actor,
         action="decision.reject",
