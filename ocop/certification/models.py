@@ -239,6 +239,11 @@ class Certificate(models.Model):
     producer_name = models.CharField("Tên chủ thể", max_length=255, blank=True)
     producer_address = models.CharField("Địa chỉ", max_length=300, blank=True)
     producer_place = models.CharField("Đơn vị hành chính", max_length=300, blank=True)  # unit names then
+    # The producer's unit then (a pre-merger commune for a paper certificate of 2019–2025): lists show and
+    # filter the unit of its time by it ("Bắc Giang (cũ)"), and today's through its roll-up.
+    producer_unit = models.ForeignKey(
+        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     producer_tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
     # Recorded from a paper decision by a history import (its number as printed, or one ocop generated).
     origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.OCOP)

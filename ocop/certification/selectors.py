@@ -539,6 +539,7 @@ def certificates_listed(
         "product__producer__unit__current_commune",
         "product__producer__unit__current_province",
         "product__producer__unit__parent__parent",
+        "producer_unit__parent__parent",
     )
     if number:
         certificates = certificates.filter(number__icontains=re.sub(r"\s+", "", number))
@@ -571,6 +572,7 @@ def decisions_listed(
         "authority__unit__current_commune",
         "authority__unit__current_province",
         "authority__unit__parent__parent",
+        "issuer_unit__parent__parent",
     )
     if unit_q:
         decisions = decisions.filter(unit_q)

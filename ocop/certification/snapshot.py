@@ -5,6 +5,8 @@ decision changes the stars of the same certified product, not what was certified
 
 from __future__ import annotations
 
+from typing import Any
+
 FIELDS = (
     "product_name",
     "product_set_code",
@@ -12,11 +14,12 @@ FIELDS = (
     "producer_name",
     "producer_address",
     "producer_place",
+    "producer_unit",
     "producer_tax_code",
 )
 
 
-def of_product(product) -> dict[str, str]:
+def of_product(product) -> dict[str, Any]:
     """The record as the live product and producer read now."""
     producer = product.producer
     product_set = product.product_set
@@ -27,11 +30,12 @@ def of_product(product) -> dict[str, str]:
         "producer_name": producer.name,
         "producer_address": producer.address,
         "producer_place": producer.unit.full_name,
+        "producer_unit": producer.unit,
         "producer_tax_code": producer.tax_code or "",
     }
 
 
-def of_certificate(certificate) -> dict[str, str]:
+def of_certificate(certificate) -> dict[str, Any]:
     return {field: getattr(certificate, field) for field in FIELDS}
 
 

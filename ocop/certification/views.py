@@ -46,7 +46,7 @@ def certificate_list(request):
     records = selectors.certificates_listed(
         request.user,
         number=number,
-        unit_q=eras.unit_q(unit, "product__producer__unit") if unit else None,
+        unit_q=eras.unit_q(unit, "producer_unit") if unit else None,
         year=listing.year_param(query),
         status=listing.choice_param(query, "status", statuses),
         star=listing.star_param(query),
@@ -78,7 +78,9 @@ def certificate_list(request):
             badge=lambda c: status_badge_class(c.effective_status()),
         ),
         Column(_("Địa bàn hiện nay"), lambda c: eras.place_today(c.product.producer.unit)),
-        Column(_("Địa bàn thời đó"), lambda c: eras.place_of_its_time(c.product.producer.unit)),
+        Column(
+            _("Địa bàn thời đó"), lambda c: eras.place_of_its_time(c.producer_unit or c.product.producer.unit)
+        ),
     ]
     return listing.list_response(
         request,
@@ -231,7 +233,8 @@ def decision_list(request):
     groups = product_group_choices()
     records = selectors.decisions_listed(
         request.user,
-        unit_q=eras.unit_q(unit, "authority__unit") if unit else None,
+        # A paper decision is kept by today's province (authority) and was issued by a unit of its time.
+        unit_q=(eras.unit_q(unit, "authority__unit") | eras.unit_q(unit, "issuer_unit")) if unit else None,
         year=listing.year_param(query),
         status=listing.choice_param(query, "status", statuses),
         star=listing.star_param(query),
@@ -258,7 +261,7 @@ def decision_list(request):
         Column(_("Người lập"), lambda d: str(d.created_by)),
         Column(_("Trạng thái"), lambda d: d.get_status_display()),
         Column(_("Địa bàn hiện nay"), lambda d: eras.place_today(d.authority.unit)),
-        Column(_("Địa bàn thời đó"), lambda d: eras.place_of_its_time(d.authority.unit)),
+        Column(_("Địa bàn thời đó"), lambda d: eras.place_of_its_time(d.issuer_unit or d.authority.unit)),
     ]
     return listing.list_response(
         request,

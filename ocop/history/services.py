@@ -35,7 +35,7 @@ from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.storage import store
 from ocop.core.text import nfc
 from ocop.cycle.models import Dossier
-from ocop.geo.models import AdminUnit, Level
+from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers.models import Producer, ProducerMember, ProducerStatus
 from ocop.producers.services import producer_search_text_of
 from ocop.products.models import Product
@@ -295,6 +295,20 @@ def history_import_run(
 
 # The steps of writing, as the upload page and the benchmark name them (`progress(step, done, total)`).
 WRITE_STEPS = ("rows", "producers", "products", "decisions", "certificates", "records", "audit")
+
+
+def _unit_of_its_time(plan: planning.RowPlan) -> int | None:
+    """The producer's unit a paper certificate keeps: the commune the row named, when it was a pre-merger commune
+    that rolls up into today's (lists then show and find it under "Bắc Giang (cũ)"), else today's commune."""
+    unit = plan.row.unit
+    if (
+        unit is not None
+        and unit.era == Era.LEGACY
+        and unit.level == Level.COMMUNE
+        and unit.current_commune_id == plan.commune_id
+    ):
+        return unit.pk
+    return plan.commune_id
 
 
 @transaction.atomic
@@ -610,6 +624,7 @@ def _certificates(plans: list[Any], authorities: dict, keys: dict, now) -> dict[
             "producer_name": nfc(p.row.producer_name)[:255],
             "producer_address": p.row.address[:300],
             "producer_place": p.unit_name[:300],
+            "producer_unit_id": _unit_of_its_time(p),
             "producer_tax_code": p.tax_code or "",
         }
     return out

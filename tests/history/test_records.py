@@ -53,6 +53,32 @@ def run(django_capture_on_commit_callbacks):
     return _run
 
 
+def test_lists_find_the_imported_certificate_under_the_unit_of_its_time_and_of_today(cast, run, login):
+    """Issue 15 item 4: the officer filters the certificates by "Bắc Giang (cũ)" or by Bắc Ninh and finds the
+    paper certificate either way; its row shows today's place beside the commune of the decision's time."""
+    from ocop.geo.models import AdminUnit, Era, Level
+    from tests.core.test_officer_lists import csv_rows
+
+    run(
+        cast.province_officer,
+        csv(row("Vải thiều Lục Ngạn", "HTX Vân Hà", VAN_HA, stars=4, number="BG-2021-0012")),
+    )
+    old_province = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, short_name="Bắc Giang")
+    old_commune = Certificate.objects.get().producer_unit
+    assert (old_commune.era, old_commune.name) == (Era.LEGACY, "Xã Vân Hà")
+    client = login(cast.province_officer)
+    for unit in (old_province, cast.province):
+        rows = csv_rows(client.get("/certificates/", {"unit": unit.pk, "format": "csv"}))
+        header, found = rows[0], rows[1:]
+        assert [r[header.index("Số")] for r in found] == ["BG-2021-0012"], unit
+        assert found[0][header.index("Địa bàn thời đó")] == "Xã Vân Hà, Bắc Giang (cũ)"
+        assert "Bắc Ninh" in found[0][header.index("Địa bàn hiện nay")]
+        decisions = csv_rows(client.get("/certificates/decisions/", {"unit": unit.pk, "format": "csv"}))
+        assert [r[0] for r in decisions[1:]] == ["1234/QĐ-UBND"], unit
+    other = AdminUnit.objects.get(era=Era.LEGACY, level=Level.PROVINCE, short_name="Hà Giang")
+    assert csv_rows(client.get("/certificates/", {"unit": other.pk, "format": "csv"}))[1:] == []
+
+
 def test_a_row_becomes_a_producer_a_product_a_paper_decision_and_a_signed_certificate(cast, run):
     upload = run(
         cast.province_officer,
