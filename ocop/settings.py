@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Public catalogue answers for visitors not signed in, replayed from the cache: after CSRF (a replay hands
+    # out the visitor's own token), before authentication, messages and the view (ocop/catalog/page_cache.py).
+    "ocop.catalog.page_cache.PublicAnswerCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view or the CSRF check reads the body: bounds its length and its number of files.
     "ocop.core.bodylimit.RequestBodyLimitMiddleware",
@@ -314,3 +317,4 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Public catalogue: requests a minute per address (partners with an API key have their own limit).
 CATALOG_PUBLIC_API_PER_MINUTE = setting("OCOP_PUBLIC_API_PER_MINUTE")
 CATALOG_EXPORTS_PER_MINUTE = setting("OCOP_EXPORTS_PER_MINUTE")
+CATALOG_CACHE_SECONDS = setting("OCOP_CATALOG_CACHE_SECONDS")
