@@ -128,6 +128,8 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "ocop.sqlite3",
+        # Each thread keeps its connection between requests: opening one reads the whole schema again.
+        "CONN_MAX_AGE": 60,
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN, so two
         # writers queue on the busy timeout instead of failing with "database is locked" mid-transaction.
         "OPTIONS": {
