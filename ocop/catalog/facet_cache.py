@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from ocop.catalog import version
 
@@ -19,7 +20,9 @@ TTL = 600
 
 
 def _key(shape: str) -> str:
-    return f"catalog:facets:{version.current()}:{hashlib.sha256(shape.encode()).hexdigest()[:32]}"
+    # The day too: a certificate that runs out at midnight leaves the matches without a reindex.
+    digest = hashlib.sha256(shape.encode()).hexdigest()[:32]
+    return f"catalog:facets:{version.current()}:{timezone.localdate().isoformat()}:{digest}"
 
 
 def get(shape: str) -> dict[str, list[dict[str, Any]]] | None:

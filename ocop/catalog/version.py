@@ -39,6 +39,16 @@ def pinned() -> Iterator[str]:
         _pinned.reset(reset)
 
 
+@contextmanager
+def pinned_once() -> Iterator[str]:
+    """`pinned()` unless a caller (the request) already pinned the version."""
+    if _pinned.get() is not None:
+        yield current()
+        return
+    with pinned() as token:
+        yield token
+
+
 def _read() -> str:
     with connection.cursor() as cursor:
         cursor.execute(_READ)
