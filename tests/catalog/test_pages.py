@@ -190,7 +190,9 @@ def test_the_map_places_provinces_from_unit_coordinates(
 
 
 def test_home_invites_search(client, bac_ninh_shelf, django_assert_max_num_queries, uncached):
-    with django_assert_max_num_queries(5):  # provinces, the catalogue's version, count, the page's ids and rows
+    with django_assert_max_num_queries(
+        5
+    ):  # provinces, the catalogue's version, count, the page's ids and rows
         page = client.get(reverse("catalog:home"))
     text = page.content.decode()
     assert 'name="q"' in text and "Tương Đình Tổ" in text
