@@ -16,7 +16,10 @@ into the index entries of products that have none, with the programme's mix of s
 
 What is timed: `search_catalog()` (the function every page and the API call), then the pages and the API
 end to end through Django's test client (middleware, view, template). For each, the SQL time is the sum
-of the database's time for the queries that request ran, measured on the same run.
+of the database's time for the queries that request ran, measured on the same run. Each case is repeated, so
+a broad query is timed as its later visitors see it (its facet counts cached, its count not read again);
+"first visitor" rows time it with Django's cache emptied before each run. Pages are timed with the public
+answer cache off (what the app computes); benchmarks/catalog_load.py measures the cache under load.
 """
 
 from __future__ import annotations
