@@ -68,6 +68,7 @@ class Outcome:
     status: int = 0
     error: str = ""
     size: int = 0
+    cache: str = ""  # the X-Catalog-Cache header: hit, miss, or empty when the cache did not handle it
 
 
 @dataclass
@@ -99,10 +100,58 @@ def url_mix() -> list[tuple[str, str, str]]:
     return mix
 
 
-async def fetch(port: int, path: str, timeout: float) -> tuple[int, int]:
-    """Status and body size of one GET on a fresh connection; raises on a refused, reset or slow request."""
+class FreshUrls:
+    """Addresses not requested before in this run, so no cache can have their answer: product pages of listed
+    products (page and API) and the mix's queries narrowed by a star band and a province (page and API),
+    half and half, drawn at random with a fixed seed."""
 
-    async def exchange() -> tuple[int, int]:
+    def __init__(self, product_ids: list[int], province_codes: list[str], seed: int = 19):
+        self.random = random.Random(seed)
+        self.products = list(product_ids)
+        self.random.shuffle(self.products)
+        self.searches = [
+            (text, stars, code) for text, _spec in QUERIES for stars in (3, 4, 5) for code in province_codes
+        ]
+        self.random.shuffle(self.searches)
+        self.count = 0
+
+    def next(self) -> tuple[str, str, str]:
+        self.count += 1
+        kind = "page" if self.count % 2 else "api"
+        if self.count % 4 < 2 and self.products:
+            product = self.products.pop()
+            path = (
+                f"/catalog/products/{product}/" if kind == "page" else f"/api/v1/catalog/products/{product}"
+            )
+            return kind, "fresh product", path
+        text, stars, code = self.searches.pop()
+        query = urllib.parse.urlencode({"q": text, "stars": stars, "province": code})
+        path = f"/catalog/search/?{query}" if kind == "page" else f"/api/v1/catalog/products?{query}"
+        return kind, "fresh search", path
+
+
+def fresh_material() -> tuple[list[int], list[str]]:
+    """Listed products and current province codes, read before the load starts."""
+    from django.db import connection
+
+    from ocop.catalog.models import CatalogEntry
+    from ocop.geo.models import AdminUnit, Era, Level
+
+    try:
+        products = list(CatalogEntry.objects.filter(listed=True).values_list("product_id", flat=True))
+        codes = list(
+            AdminUnit.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).values_list("code", flat=True)
+        )
+        return products, codes
+    finally:
+        connection.close()
+
+
+async def fetch(port: int, path: str, timeout: float) -> tuple[int, int, str]:
+    """Status, body size and cache header of one GET on a fresh connection; raises on a refused, reset or slow
+    request."""
+
+    async def exchange() -> tuple[int, int, str]:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             writer.write(
@@ -116,7 +165,12 @@ async def fetch(port: int, path: str, timeout: float) -> tuple[int, int]:
         head, _, body = data.partition(b"\r\n\r\n")
         if not head.startswith(b"HTTP/1."):
             raise ConnectionError("no HTTP response")
-        return int(head.split(b" ", 2)[1]), len(body)
+        cache = ""
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"x-catalog-cache":
+                cache = value.strip().decode("ascii", "replace")
+        return int(head.split(b" ", 2)[1]), len(body), cache
 
     return await asyncio.wait_for(exchange(), timeout)
 
@@ -124,7 +178,7 @@ async def fetch(port: int, path: str, timeout: float) -> tuple[int, int]:
 async def one(port: int, outcome: Outcome, path: str, timeout: float) -> None:
     outcome.sent = time.perf_counter()
     try:
-        outcome.status, outcome.size = await fetch(port, path, timeout)
+        outcome.status, outcome.size, outcome.cache = await fetch(port, path, timeout)
         if outcome.status != 200:
             outcome.error = f"HTTP {outcome.status}"
     except TimeoutError:
@@ -134,9 +188,20 @@ async def one(port: int, outcome: Outcome, path: str, timeout: float) -> None:
     outcome.done = time.perf_counter()
 
 
-async def drive(port: int, mix, rate: float, seconds: float, timeout: float, offset: int = 0) -> Run:
-    """Open-loop: request i goes out at start + i / rate, however many are still waiting for an answer."""
+async def drive(
+    port: int,
+    mix,
+    rate: float,
+    seconds: float,
+    timeout: float,
+    offset: int = 0,
+    fresh: FreshUrls | None = None,
+    fresh_share: float = 0.0,
+) -> Run:
+    """Open-loop: request i goes out at start + i / rate, however many are still waiting for an answer.
+    A `fresh_share` of the requests (every 1/share-th, evenly spread) asks for an address never asked before."""
     run = Run()
+    owed = 0.0
     tasks = []
     total = int(round(rate * seconds))
     start = time.perf_counter() + 0.05
@@ -146,7 +211,12 @@ async def drive(port: int, mix, rate: float, seconds: float, timeout: float, off
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        kind, label, path = mix[(offset + i) % len(mix)]
+        owed += fresh_share
+        if fresh is not None and owed >= 1.0:
+            owed -= 1.0
+            kind, label, path = fresh.next()
+        else:
+            kind, label, path = mix[(offset + i) % len(mix)]
         outcome = Outcome(kind, label, scheduled)
         run.outcomes.append(outcome)
         tasks.append(asyncio.create_task(one(port, outcome, path, timeout)))
@@ -302,7 +372,22 @@ async def main(database: str) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--per-query", action="store_true", help="also print a line per query and kind")
+    parser.add_argument(
+        "--fresh-share",
+        type=float,
+        default=0.0,
+        help="share of requests (0 to 1) for addresses not asked before in the run: product pages and the"
+        " queries narrowed by stars and province (default 0: only the repeated mix)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve with the public answer cache off (OCOP_CATALOG_CACHE_SECONDS=0): every request is computed",
+    )
     args = parser.parse_args()
+    if args.no_cache:
+        os.environ["OCOP_CATALOG_CACHE_SECONDS"] = "0"
+    fresh = FreshUrls(*await asyncio.to_thread(fresh_material)) if args.fresh_share > 0 else None
 
     port = args.port or free_port()
     mix = url_mix()
@@ -310,7 +395,8 @@ async def main(database: str) -> None:
     print(f"command: {' '.join(sys.argv)}")
     print(
         f"load: {args.rate:g} requests/s for {args.duration:g} s after {args.warmup:g} s of warm-up, open-loop;"
-        f" {len(mix)} URLs ({len(QUERIES)} queries x page and API); date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+        f" {len(mix)} URLs ({len(QUERIES)} queries x page and API), plus {args.fresh_share:.0%} of requests for"
+        f" addresses not asked before; date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
     print(
         f"machine: {os.cpu_count()} CPUs; load average before: {' / '.join(f'{v:.2f}' for v in os.getloadavg())}"
@@ -323,7 +409,9 @@ async def main(database: str) -> None:
         for _kind, _label, path in mix:  # every URL once: imports, templates, plans, page cache
             await fetch(port, path, 60)
         if args.warmup > 0:
-            await drive(port, mix, args.rate, args.warmup, args.timeout)
+            await drive(
+                port, mix, args.rate, args.warmup, args.timeout, fresh=fresh, fresh_share=args.fresh_share
+            )
         pids = server_pids(server.pid)
         server_cpu = cpu_seconds(pids)
         backends = await asyncio.to_thread(database_pids)  # Django refuses the ORM inside the event loop
@@ -331,7 +419,16 @@ async def main(database: str) -> None:
         machine = machine_cpu()
         own_cpu = time.process_time()
         started = time.perf_counter()
-        run = await drive(port, mix, args.rate, args.duration, args.timeout, offset=len(mix) // 2)
+        run = await drive(
+            port,
+            mix,
+            args.rate,
+            args.duration,
+            args.timeout,
+            offset=len(mix) // 2,
+            fresh=fresh,
+            fresh_share=args.fresh_share,
+        )
         elapsed = max(o.done for o in run.outcomes) - run.outcomes[0].scheduled
         server_cpu = cpu_seconds(pids) - server_cpu
         backends = await asyncio.to_thread(database_pids)  # those opened during the run count in full
@@ -371,7 +468,17 @@ async def main(database: str) -> None:
     print(f"{'':44} {'sent':>6} {'rate/s':>7} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'errors':>6}")
     for kind, label in (("page", "search pages /catalog/search/"), ("api", "API /api/v1/catalog/products")):
         print(row(label, [o for o in outcomes if o.kind == kind], elapsed))
+    if fresh is not None:
+        for label in ("fresh search", "fresh product"):
+            print(row(f"  of which {label}", [o for o in outcomes if o.label == label], elapsed))
     print(row("overall", outcomes, elapsed))
+    answered = [o for o in outcomes if not o.error]
+    hits = sum(o.cache == "hit" for o in answered)
+    misses = sum(o.cache == "miss" for o in answered)
+    print(
+        f"public answer cache ({'off' if args.no_cache else 'on'}): {hits} answers replayed, {misses} computed"
+        f" and stored, {len(answered) - hits - misses} computed without it"
+    )
     errors: dict[str, int] = {}
     for o in outcomes:
         if o.error:

@@ -131,6 +131,13 @@ _declare(
     "Catalogue API requests a minute from one address without a partner key (partners have their own limit).",
 )
 _declare(
+    "OCOP_CATALOG_CACHE_SECONDS",
+    int,
+    600,
+    "How long a public catalogue answer (search, API list, product page) is kept for visitors not signed in;"
+    " a reindex replaces it at once. 0 turns the cache off.",
+)
+_declare(
     "OCOP_EXPORTS_PER_MINUTE", int, 6, "Open data file downloads a minute from one address or partner key."
 )
 

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Public catalogue answers for visitors not signed in, replayed from the cache: after CSRF (a replay hands
+    # out the visitor's own token), before authentication, messages and the view (ocop/catalog/page_cache.py).
+    "ocop.catalog.page_cache.PublicAnswerCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view or the CSRF check reads the body: bounds its length and its number of files.
     "ocop.core.bodylimit.RequestBodyLimitMiddleware",
@@ -125,6 +128,8 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "ocop.sqlite3",
+        # Each thread keeps its connection between requests: opening one reads the whole schema again.
+        "CONN_MAX_AGE": 60,
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN, so two
         # writers queue on the busy timeout instead of failing with "database is locked" mid-transaction.
         "OPTIONS": {
@@ -314,3 +319,4 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Public catalogue: requests a minute per address (partners with an API key have their own limit).
 CATALOG_PUBLIC_API_PER_MINUTE = setting("OCOP_PUBLIC_API_PER_MINUTE")
 CATALOG_EXPORTS_PER_MINUTE = setting("OCOP_EXPORTS_PER_MINUTE")
+CATALOG_CACHE_SECONDS = setting("OCOP_CATALOG_CACHE_SECONDS")

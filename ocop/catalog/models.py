@@ -174,3 +174,19 @@ class PartnerKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class CatalogVersion(models.Model):
+    """The catalogue's version (*phiên bản danh mục*): one row whose token changes whenever what the public
+    sees may have changed (a reindex that rebuilt entries, a renumbering of the display order).
+
+    Cached public answers (`catalog.page_cache`) and facet counts (`catalog.facet_cache`) are keyed by it, so a
+    certification or a revocation reaches every process at once, whatever cache it uses. A random token, not a
+    counter: a database restored from a backup never meets answers cached under its old numbers.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.token

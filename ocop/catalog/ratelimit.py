@@ -43,7 +43,12 @@ def caller_of(request, *, scope: str) -> Caller:
 def throttle(request, *, scope: str = "api") -> Caller:
     """Count this request against its caller's budget; `RateLimited` (429) past it."""
     caller = caller_of(request, scope=scope)
-    budget = spend(f"catalog:{scope}:{caller.bucket}", limit=caller.per_minute)
+    counted = getattr(request, "catalog_budget", None)
+    if counted is not None and counted[0] == scope:
+        budget = counted[1]  # already spent for this request (page_cache counts before its lookup)
+    else:
+        budget = spend(f"catalog:{scope}:{caller.bucket}", limit=caller.per_minute)
+        request.catalog_budget = (scope, budget)
     if budget.exceeded:
         raise RateLimited(
             _("Quá nhiều yêu cầu: tối đa %(limit)s mỗi phút. Vui lòng thử lại sau ít phút.")

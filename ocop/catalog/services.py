@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.audit.services import record_event
-from ocop.catalog import display_order, facet_cache, index_sql
+from ocop.catalog import display_order, index_sql, version
 from ocop.catalog.models import CatalogEntry, PartnerKey, SearchWord
 from ocop.catalog.policies import why_not_manage_partner_keys
 from ocop.catalog.search import vocabulary_words
@@ -290,7 +290,8 @@ def reindex_products(
         display_order.renumber()
     elif order:
         display_order.place(before, ids)
-    facet_cache.forget_all()
+    if done:
+        version.bump()  # cached answers and facet counts of the old catalogue are not read again
     return done
 
 

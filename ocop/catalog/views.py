@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -24,6 +25,8 @@ from ocop.products.models import SalesChannel
 
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
 
+SHOWN_OPTIONS = 40  # per filter; the list then says how many it left out
+
 # In the order the filters are shown; the first three start open.
 FACET_TITLES = {
     "stars": gettext_lazy("Hạng sao"),
@@ -36,22 +39,22 @@ FACET_TITLES = {
 
 
 class _Links:
-    """Links to the search page with one parameter changed: the path is reversed once per request, not once
-    per facet option (a broad search shows a few hundred)."""
+    """Links to the search page with one parameter changed: the path is reversed and the query's parameters
+    are encoded once per request, not once per facet option (a broad search shows a hundred and more)."""
 
     def __init__(self, query: selectors.CatalogQuery, path: str = ""):
         self.path = path or reverse("catalog:search")
-        self.params = {"q": query.q, **query.chosen}
+        params = {"q": query.q, **query.chosen}
+        self.encoded = {name: urlencode({name: value}) for name, value in params.items() if value}
 
     def __call__(self, **change) -> str:
-        params = dict(self.params)
+        encoded = dict(self.encoded)
         for name, value in change.items():
-            if value is None:
-                params.pop(name, None)
+            if value is None or value == "":
+                encoded.pop(name, None)
             else:
-                params[name] = str(value)
-        clean = {name: value for name, value in params.items() if value}
-        return self.path + ("?" + urlencode(clean) if clean else "")
+                encoded[name] = urlencode({name: str(value)})
+        return self.path + ("?" + "&".join(encoded.values()) if encoded else "")
 
 
 def _link(query: selectors.CatalogQuery, **change) -> str:
@@ -81,6 +84,7 @@ def _facets(result, query, provinces: selectors.Provinces, link: _Links) -> list
             "province": [{"value": str(p.id), "label": "", "count": None} for p in provinces.current],
             "stars": [{"value": str(stars), "label": "", "count": None} for stars in (5, 4, 3)],
         }
+    separator = get_format("THOUSAND_SEPARATOR")  # once, not a localised `intcomma` per option
     blocks = []
     for facet in FACET_TITLES:
         items = facets.get(facet, [])
@@ -92,6 +96,9 @@ def _facets(result, query, provinces: selectors.Provinces, link: _Links) -> list
                 if unit is None:
                     continue
                 value, label = unit.code, unit.name
+            if len(options) >= SHOWN_OPTIONS:
+                options.append(None)  # counted in "… and n more", never drawn: no label, no link
+                continue
             elif facet == "stars":
                 label = "★" * int(value)
             elif facet == "year":
@@ -99,10 +106,12 @@ def _facets(result, query, provinces: selectors.Provinces, link: _Links) -> list
             elif facet in ("group", "product_set"):
                 label = f"{value}. {label}"
             selected = query.chosen.get(facet) == value
+            count = item["count"]
             options.append(
                 {
                     "label": label,
-                    "count": item["count"],
+                    "count": count,
+                    "count_text": "" if count is None else f"{count:,}".replace(",", separator),
                     "selected": selected,
                     "url": link(**{facet: None if selected else value, "page": None}),
                 }
@@ -113,8 +122,8 @@ def _facets(result, query, provinces: selectors.Provinces, link: _Links) -> list
                 {
                     "name": facet,
                     "title": FACET_TITLES[facet],
-                    "options": options[:40],
-                    "more": max(len(options) - 40, 0),
+                    "options": options[:SHOWN_OPTIONS],
+                    "more": max(len(options) - SHOWN_OPTIONS, 0),
                 }
             )
     return blocks

@@ -239,3 +239,10 @@ def bac_ninh_shelf(db, cast, issue):
         "draft": draft,
         "certificates": certificates + five,
     }
+
+
+@pytest.fixture
+def uncached(settings):
+    """The public answer cache off (catalog.page_cache), for tests that count the queries of the view itself:
+    with it on, a repeated request is a replay that reads only the catalogue's version."""
+    settings.CATALOG_CACHE_SECONDS = 0

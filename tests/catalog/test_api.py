@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/catalog/products"
 
 
-def test_the_list_follows_the_contract(client, bac_ninh_shelf, django_assert_max_num_queries):
+def test_the_list_follows_the_contract(client, bac_ninh_shelf, django_assert_max_num_queries, uncached):
     client.get(URL, {"q": "mat ong"})  # provinces: reference data, read once per process
     # the capped count, the page's ids (per tier needed), its rows; and the rate limit's counter shared by every
     # process (its upsert, and on a window's first request the removal of past windows), run in a savepoint

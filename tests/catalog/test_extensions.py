@@ -38,7 +38,10 @@ def test_a_registered_panel_shows_on_the_product_page_only_where_it_has_somethin
     assert "Ghi chú về" not in other
 
 
-def test_a_registered_layer_is_drawn_on_the_map_and_listed_beside_it(client, bac_ninh_shelf, registry):
+def test_a_registered_layer_is_drawn_on_the_map_and_listed_beside_it(
+    client, bac_ninh_shelf, registry, uncached
+):
+    # Layers register when the processes start; this test adds one between two requests of the same page.
     before = client.get(reverse("catalog:map")).content.decode()
     assert "Quầy thử" not in before
     registry.register_map_layer(

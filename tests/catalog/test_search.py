@@ -218,20 +218,32 @@ def test_correction_keeps_known_words_and_prefixes(shelf):
 
 
 def test_a_search_costs_a_fixed_number_of_queries(shelf, django_assert_max_num_queries, monkeypatch):
-    # The matches' facts (capped: count and facets), the page's ids (one statement per relevance tier
-    # still needed, at most four), the page's rows: at most six, whatever the number of matches.
+    # The catalogue's version (read once; a request that the page cache handles has read it already), the
+    # matches' facts (capped: count and facets), the page's ids (one statement per relevance tier still
+    # needed, at most four), the page's rows: at most seven, whatever the number of matches.
     search_catalog(q="mat ong")  # reference data (group names) is read once per process
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         search_catalog(q="mat ong")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         search_catalog()
-    with django_assert_max_num_queries(3):  # capped count, the page's ids in order, the page's rows
+    with django_assert_max_num_queries(4):  # version, capped count, the page's ids in order, the page's rows
         search_catalog(facets=False)
-    # More matches than the count limit: the same, and the facet counts come from the cache.
+    # More matches than the count limit: the facet counts come from the cache, kept under the catalogue's
+    # version, and a shape known broad there is not counted again: version, the page's ids, its rows.
     monkeypatch.setattr(search_module, "COUNT_LIMIT", 2)
     search_catalog(q="mat ong")
     search_catalog()
     with django_assert_max_num_queries(6):
         assert search_catalog(q="mat ong").facets_cached
     with django_assert_max_num_queries(3):
-        search_catalog()
+        assert search_catalog(facets=False).count_capped
+
+
+def test_a_query_known_broad_is_counted_again_once_the_catalogue_changes(shelf, certified, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 2)
+    assert search_catalog(q="mat ong").count_capped  # the honey, the honey sweets, the cooperative's lychee
+    assert search_catalog(q="mat ong", facets=False).count_capped  # known broad: its count is not read again
+    for key in ("keo", "vai_say"):
+        certified.grant(shelf[key], 3, status="revoked")  # a reindex: a new catalogue version
+    result = search_catalog(q="mat ong")
+    assert (result.count, result.count_exact, names(result)) == (1, True, ["Mật ong hoa vải Vân Hà"])
