@@ -37,6 +37,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from evaluation.conftest import accepted_dossier, answers, build_scene, load_test_rubric, person, submit
 from evaluation.self_support import fresh_dossier, submitted_self_assessment, through_commune
 from history.support import csv as history_csv
@@ -67,7 +68,7 @@ from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def discovered() -> list[str]:

@@ -39,8 +39,8 @@ from ocop.catalog.ratelimit import throttle
 from ocop.core.errors import DomainError
 
 HEADER = "X-Catalog-Cache"  # "hit" or "miss" on the answers this cache handles; absent on the others
-# Pages that also show other apps' data (promotion's shops and listings, its map layer), which changes
-# without a reindex: they are kept at most this long.
+# Pages that also show other apps' data (promotion's shops and listings, its map layer): promotion changes the
+# version when its records change (promotion.public), and these are kept at most this long all the same.
 SHORT_SECONDS = 60
 _LONGEST_QUERY = 1000  # longer query strings are answered but not stored (no cache filling by junk)
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')

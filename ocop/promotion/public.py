@@ -12,13 +12,25 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop.catalog import extensions, where_to_buy
+from ocop.catalog import extensions, version, where_to_buy
 from ocop.catalog.models import CatalogEntry
-from ocop.promotion import platforms, selectors
+from ocop.promotion import models, platforms, selectors
+
+# What the public pages above show; a change to any of them is a change of what the public sees.
+SHOWN = (
+    models.Event,
+    models.Participation,
+    models.Shop,
+    models.ShopProduct,
+    models.Listing,
+    models.GiftSet,
+    models.GiftSetItem,
+)
 
 
 def where_to_buy_url(unit=None, shop=None) -> str:
@@ -93,8 +105,19 @@ def shop_markers() -> list[extensions.MapMarker]:
     ]
 
 
+def _public_changed(**_kwargs) -> None:
+    """The catalogue's cached answers (catalog.page_cache) show these records: a new version, in the same
+    transaction, so the next visitor sees the change."""
+    version.bump()
+
+
 def register() -> None:
     where_to_buy.register(places)
+    for model in SHOWN:
+        post_save.connect(_public_changed, sender=model, dispatch_uid=f"catalog-version-{model.__name__}")
+        post_delete.connect(
+            _public_changed, sender=model, dispatch_uid=f"catalog-version-del-{model.__name__}"
+        )
     extensions.register_product_panel(extensions.ProductPanel(key="promotion", context=panel, order=50))
     extensions.register_map_layer(
         extensions.MapLayer(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.catalog import services as catalog_services
 from ocop.catalog.services import CertificateFacts, reindex_product
@@ -90,7 +91,7 @@ class FakeCertificates:
             number=f"OCOP-{self.next_id:05d}",
             stars=stars,
             status=status,
-            valid_until=valid_until or datetime.date.today() + datetime.timedelta(days=700),
+            valid_until=valid_until or timezone.localdate() + datetime.timedelta(days=700),
             issued_on=issued,
             qr=f"http://127.0.0.1:8000/certificates/v/TEST{self.next_id:05d}",
             recognised_stars=engine_version_on(issued).recognised_stars,
@@ -197,13 +198,13 @@ def issue(cast, officials):
             [(product, stars) for product, stars in items],
             authority=authority,
             actor=maker,
-            day=datetime.date.today() - datetime.timedelta(days=3),
+            day=timezone.localdate() - datetime.timedelta(days=3),
         )
         decision = certification.decision_create(
             actor=maker,
             authority=authority,
             number=f"{next(numbers)}/QĐ-UBND",
-            date=datetime.date.today() - datetime.timedelta(days=3),
+            date=timezone.localdate() - datetime.timedelta(days=3),
             signer="Chủ tịch UBND tỉnh Nguyễn Văn Ký",
             items=[(product, stars) for product, stars in items],
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from ocop.catalog import search as search_module
 from ocop.catalog.models import CatalogEntry, SearchWord
@@ -90,7 +91,7 @@ def test_a_revoked_or_expired_certificate_takes_the_product_out(shelf, certified
     assert "Đường phèn Quảng Ngãi" in names(search_catalog(q="duong phen"))
     certified.grant(shelf["duong_phen"], 4, status="revoked")
     assert "Đường phèn Quảng Ngãi" not in names(search_catalog(q="duong phen"))
-    certified.grant(shelf["duong_phen"], 4, valid_until=datetime.date.today() - datetime.timedelta(days=1))
+    certified.grant(shelf["duong_phen"], 4, valid_until=timezone.localdate() - datetime.timedelta(days=1))
     assert "Đường phèn Quảng Ngãi" not in names(search_catalog(q="duong phen"))
 
 

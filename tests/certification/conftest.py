@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from ocop.accounts.models import RoleKind, User
 from ocop.accounts.services import role_grant, user_create
@@ -112,7 +113,7 @@ def issue(story):
         maker = story.cast.central if central else story.cast.province_officer
         checker = story.central_checker if central else story.checker
         authority = story.central_authority if central else story.province_authority
-        date = date or datetime.date.today() - datetime.timedelta(days=3)
+        date = date or timezone.localdate() - datetime.timedelta(days=3)
         council_backs(items, authority=authority, actor=maker, day=date)
         decision = services.decision_create(
             actor=maker,

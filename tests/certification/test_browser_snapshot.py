@@ -4,12 +4,12 @@ Screenshots go to test-artifacts/certification/."""
 
 from __future__ import annotations
 
-import datetime
 from functools import partial
 
 import pytest
 from browser_support import DESK, browser_tab, flash, heading, sign_in, sign_out
 from browser_support import shot as take_shot
+from django.utils import timezone
 
 from ocop.products.models import Product
 from ocop.rubrics.models import ProductSet
@@ -31,7 +31,7 @@ def page(chromium, live_server, settings):
 
 
 def test_a_rename_waits_for_the_commune_then_the_catalogue_says_formerly(page, story, issue):
-    in_force = ProductSet.objects.filter(version=version_in_force(datetime.date.today())).order_by("code")[0]
+    in_force = ProductSet.objects.filter(version=version_in_force(timezone.localdate())).order_by("code")[0]
     Product.objects.filter(pk=story.honey.pk).update(product_set=in_force)  # the edit form offers these
     (certificate,) = issue([(Product.objects.get(pk=story.honey.pk), 4, None, None)])
 

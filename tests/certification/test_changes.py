@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.certification import services
@@ -21,7 +22,7 @@ from tests.council_support import council_backs
 from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def revoke_request(story, certificate, actor=None, **overrides):

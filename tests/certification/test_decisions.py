@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.certification import qr, services
@@ -24,7 +25,7 @@ from tests.council_support import council_backs
 from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def back(story, items, *, authority=None, date=None):

@@ -6,13 +6,13 @@ cannot drift apart: with a revocation request pending, nobody is offered another
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from ocop.certification import services
 from ocop.certification.models import Certificate, ChangeKind
@@ -20,7 +20,7 @@ from ocop.core.errors import DomainError
 from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 REQUEST = {"reason": "Vi phạm cam kết", "decision_number": "45/QĐ-UBND", "decision_date": TODAY}
 
 

@@ -10,6 +10,7 @@ import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from ocop.certification import keys as key_store
 from ocop.certification import offline, services
@@ -17,7 +18,7 @@ from ocop.certification.models import RevocationList
 from ocop.certification.selectors import certificate_qr_text
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def published(client) -> tuple[dict, dict]:

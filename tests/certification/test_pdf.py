@@ -3,12 +3,12 @@ zbarimg and verified; served only to those who may see it, as an attachment; rev
 
 from __future__ import annotations
 
-import datetime
 import shutil
 import subprocess
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from ocop.certification import services
 from ocop.certification.models import Certificate
@@ -24,7 +24,7 @@ pytestmark = [
         reason="poppler-utils and zbar-tools are installed by scripts/system-deps.sh",
     ),
 ]
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:

@@ -4,10 +4,9 @@ The table is checked against the URL conf and the API router, so a new route wit
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import URLPattern
+from django.utils import timezone
 
 from ocop.certification import services
 from ocop.certification import urls as page_urls
@@ -16,7 +15,7 @@ from tests.council_support import council_backs
 from tests.state_support import database_rows
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()
 KINDS = ("anonymous", "wrong_unit", "no_capability", "allowed")
 
 # name → (method, path with {certificate}/{decision}/{change}/{payload}, form or JSON body, statuses by KINDS,

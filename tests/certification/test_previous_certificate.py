@@ -3,10 +3,9 @@ producer's own certificates (issue 12 item 5); another producer's certificate is
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.core.errors import Invalid
 from ocop.cycle import services as cycle
@@ -16,7 +15,7 @@ from tests.cycle_support import product_set
 from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.certification import rules
@@ -19,7 +20,7 @@ from ocop.core.dates import add_months
 from ocop.tasks.models import TaskRun
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def decision_date_expiring_in(days: int) -> datetime.date:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.catalog.services import reindex_product
 from ocop.certification import rules, services
@@ -20,7 +21,7 @@ from tests.council_support import council_backs
 from tests.rubrics.helpers import raw, version
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def load_2023(change) -> None:

@@ -8,7 +8,6 @@ code also once the commune confirmed the producer); afterwards the public pages 
 
 from __future__ import annotations
 
-import datetime
 import importlib
 import json
 import shutil
@@ -16,6 +15,7 @@ import subprocess
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.certification import services
@@ -30,7 +30,7 @@ from ocop.rubrics.models import ProductSet
 from tests.state_support import nothing_changes
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 CERTIFIED = "Mật ong hoa vải Vân Hà"
 RENAMED = "Mật ong rừng Tây Bắc thượng hạng"
 

@@ -22,7 +22,7 @@ from ocop.rubrics.selectors import loaded_changed
 from tests.council_support import council_backs
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 BANNERS = {
     EffectiveStatus.REVOKED: "ĐÃ THU HỒI",
     EffectiveStatus.SUPERSEDED: "ĐÃ ĐƯỢC THAY THẾ",

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import timezone
 
 from ocop.certification import offline, qr, services
 from ocop.certification.models import Certificate
 from ocop.certification.selectors import certificate_qr_text, certificate_summary
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def verify(client, code: str):

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 from django.db.utils import load_backend
+from django.utils import timezone
 from PIL import Image
 
 from ocop.accounts.models import RoleKind
@@ -75,13 +76,13 @@ def _make_data(cast) -> Certificate:
         [(honey, 4, None, None)],
         authority=authority,
         actor=cast.province_officer,
-        day=datetime.date.today() - datetime.timedelta(days=3),
+        day=timezone.localdate() - datetime.timedelta(days=3),
     )
     decision = certification.decision_create(
         actor=cast.province_officer,
         authority=authority,
         number="123/QĐ-UBND",
-        date=datetime.date.today() - datetime.timedelta(days=3),
+        date=timezone.localdate() - datetime.timedelta(days=3),
         signer="Chủ tịch UBND tỉnh Nguyễn Văn Ký",
         items=[(honey, 4, None, None)],
     )

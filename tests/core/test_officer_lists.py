@@ -14,6 +14,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ocop.certification.models import Certificate
@@ -103,7 +104,7 @@ def test_a_name_that_looks_like_a_formula_never_runs(cast, login, bac_ninh_shelf
 
 def test_certificates_by_number_and_expiring_soon(cast, login, bac_ninh_shelf):
     honey = next(c for c in bac_ninh_shelf["certificates"] if c.product == bac_ninh_shelf["honey"])
-    soon = datetime.date.today() + datetime.timedelta(days=40)
+    soon = timezone.localdate() + datetime.timedelta(days=40)
     Certificate.objects.filter(pk=honey.pk).update(valid_until=soon)
     client = login(cast.province_officer)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.certification import services as certification
 from ocop.certification.models import Certificate
@@ -52,7 +53,7 @@ def test_a_draft_decision_waits_for_the_checker_not_its_maker(cast, login, offic
     maker, checker = officials["province"]
     product = make_product("Mật ong hoa vải Vân Hà", "Hợp tác xã Vải thiều và Mật ong Vân Hà", "07798", "2.2")
     authority = certification.authority_ensure(actor=None, unit=cast.province)
-    day = datetime.date.today() - datetime.timedelta(days=3)
+    day = timezone.localdate() - datetime.timedelta(days=3)
     council_backs([(product, 4)], authority=authority, actor=maker, day=day)
     assert queue(login(checker))["decisions"][0] == 0
     certification.decision_create(
@@ -73,7 +74,7 @@ def test_certificates_of_my_area_ending_within_six_months(cast, login, bac_ninh_
     officer = login(cast.commune_officer)  # Phường Vân Hà, where the honey cooperative is
     assert queue(officer)["expiring"][0] == 0
     Certificate.objects.filter(pk=honey.pk).update(
-        valid_until=datetime.date.today() + datetime.timedelta(days=60)
+        valid_until=timezone.localdate() + datetime.timedelta(days=60)
     )
     assert queue(officer)["expiring"] == (1, "/certificates/?expiring=6")
     assert queue(login(cast.province_officer))["expiring"][0] == 1

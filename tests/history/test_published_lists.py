@@ -31,6 +31,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from ocop.catalog.models import CatalogEntry
 from ocop.certification.models import Certificate, DecisionItem, Origin
@@ -190,7 +191,7 @@ def test_the_published_lists_import_into_todays_provinces_catalogue_and_figures_
     assert (entry.listed, entry.stars, entry.certificate_number) == (True, 4, renewed.number)
     assert figures(BAC_NINH)["products_recognised"] == 15  # 2022 is what it was
     this_year = {
-        f.code: f.value_number for f in indicator_values(None, cast.province, datetime.date.today().year)
+        f.code: f.value_number for f in indicator_values(None, cast.province, timezone.localdate().year)
     }
     assert this_year["products_recognised"] == 1  # today only the re-evaluated one is in force
 
@@ -215,14 +216,14 @@ def _re_evaluate(cast, imported: Certificate) -> Certificate:
     dossier = dossier_create(
         actor=cast.other_producer_user,
         product=product,
-        year=datetime.date.today().year,
+        year=timezone.localdate().year,
         application_type="reevaluation",
         target_stars=4,
         previous_certificate=imported.number,
     )
     assert dossier.previous_certificate_id == imported.pk
     authority = authority_ensure(actor=None, unit=cast.province)
-    day = datetime.date.today() - datetime.timedelta(days=2)
+    day = timezone.localdate() - datetime.timedelta(days=2)
     council_backs([(product, 4)], authority=authority, actor=cast.province_officer, day=day)
     decision = decision_create(
         actor=cast.province_officer,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.catalog.models import CatalogEntry
 from ocop.certification import qr
@@ -302,7 +303,7 @@ def test_a_claimed_imported_product_is_re_evaluated_with_its_imported_certificat
     dossier = dossier_create(
         actor=cast.other_producer_user,
         product=product,
-        year=datetime.date.today().year,
+        year=timezone.localdate().year,
         application_type="reevaluation",
         target_stars=4,
         previous_certificate="BG-2021-7",
@@ -313,7 +314,7 @@ def test_a_claimed_imported_product_is_re_evaluated_with_its_imported_certificat
     assert blocked.value.code == "history_undo_blocked" and "hồ sơ" in str(blocked.value.message)
 
     authority = authority_ensure(actor=None, unit=cast.province)
-    day = datetime.date.today() - datetime.timedelta(days=2)
+    day = timezone.localdate() - datetime.timedelta(days=2)
     council_backs([(product, 4)], authority=authority, actor=cast.province_officer, day=day)
     decision = decision_create(
         actor=cast.province_officer,

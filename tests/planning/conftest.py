@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.utils import timezone
 
 from ocop.accounts.models import RoleKind, User
 from ocop.accounts.services import role_grant, user_create
@@ -65,7 +66,7 @@ class Programme:
         maker = cast.central if central else cast.province_officer
         checker = self.central_checker if central else self.province_checker
         authority = self.central_authority if central else self.province_authority
-        day = day or datetime.date.today() - datetime.timedelta(days=3)
+        day = day or timezone.localdate() - datetime.timedelta(days=3)
         council_backs(items, authority=authority, actor=maker, day=day)
         count = authority.decisions.count() + 1
         decision = certification.decision_create(

@@ -4,9 +4,8 @@ no unit outside the reader's area."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from ocop.geo.models import AdminUnit, Era
 from ocop.planning import charts
@@ -14,7 +13,7 @@ from ocop.planning.services import programme_plan_create
 from ocop.planning.summary import values_for
 
 pytestmark = pytest.mark.django_db
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture(autouse=True)

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 import pytest
 from certification.conftest import _isolated_files, issue, story  # noqa: F401  (fixtures)
+from django.utils import timezone
 
 from ocop.catalog.services import refresh_index
 from ocop.products.models import Product
 from ocop.products.services import product_create
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @dataclass

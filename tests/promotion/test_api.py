@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.promotion.models import Event, Listing, Participation, Shop
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 API = "/api/v1/promotion"
 
 

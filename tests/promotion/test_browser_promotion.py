@@ -11,12 +11,13 @@ from functools import partial
 import pytest
 from browser_support import DESK, browser_tab, flash, heading, sign_in, sign_out
 from browser_support import shot as take_shot
+from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 shot = partial(take_shot, folder="promotion")
 PASSWORD = "mat-khau-thu-nghiem-2025"  # the fixed cast's (tests/conftest.py)
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 FAIR = "Hội chợ OCOP Kinh Bắc mùa thu"
 SHOP = "Điểm bán OCOP phường Vân Hà"
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.core.errors import Conflict, Forbidden, Invalid
@@ -15,7 +16,7 @@ from ocop.promotion.models import Confirmation, Event, Participation
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def fair(cast, **changes) -> Event:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from ocop.geo.models import AdminUnit, Era
 from ocop.producers.services import producer_create
@@ -14,7 +15,7 @@ from ocop.promotion import indicators, services
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_no_record_of_a_kind_is_no_data_not_zero(cast):

@@ -3,12 +3,12 @@ public page links it; a daily task flags a link that stops answering (against a 
 
 from __future__ import annotations
 
-import datetime
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.core.errors import Invalid
@@ -17,7 +17,7 @@ from ocop.promotion.models import Confirmation, LinkState, Listing
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 class _Pages(BaseHTTPRequestHandler):

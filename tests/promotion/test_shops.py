@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.core.errors import Conflict, Forbidden, Invalid
@@ -16,7 +17,7 @@ from ocop.promotion.models import Shop, ShopProduct
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def open_shop(cast, actor=None, **changes) -> Shop:

@@ -13,6 +13,7 @@ import pytest
 from browser_support import DESK, browser_tab, flash, heading, sign_in, sign_out
 from browser_support import shot as take_shot
 from cycle_support import pdf_bytes
+from django.utils import timezone
 
 from ocop.certification.models import Certificate, CertificateStatus
 
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 shot = partial(take_shot, folder="supervision")
 PASSWORD = "mat-khau-thu-nghiem-2025"
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

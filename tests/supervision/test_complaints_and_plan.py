@@ -3,9 +3,8 @@ yearly plan ranks the province's certified products by risk, the one complained 
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from ocop.certification.selectors import certificate_qr_text
 from ocop.core.errors import Conflict, Invalid
@@ -14,7 +13,7 @@ from ocop.supervision.models import Complaint, ComplaintStatus, InspectionPlan
 from ocop.supervision.views import COMPLAINTS_PER_HOUR
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_the_verify_page_links_to_the_complaint_form_which_reaches_the_province_queue(

@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from cycle_support import image_bytes, pdf_bytes, upload
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.certification import services as certification
@@ -20,7 +21,7 @@ from ocop.supervision.models import Evidence, Finding, FindingStatus, Inspection
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 YEAR = TODAY.year
 
 

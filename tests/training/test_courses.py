@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from cycle_support import honey_cooperative, tea_company
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.core.errors import Forbidden, Invalid, NotFound
@@ -23,7 +24,7 @@ from ocop.training.models import AttendanceImport, Attendee, Course
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 YEAR = TODAY.year
 HEADER = "Họ và tên,Đối tượng,Mã đơn vị,Chức vụ,Phụ trách OCOP,Mã số thuế"
 SHEET = "\n".join(
