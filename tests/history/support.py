@@ -43,3 +43,38 @@ def apply_file(actor, content: bytes, filename: str = "qd.csv", choices=None):
     services.history_import_start(actor=actor, upload=upload)
     upload.refresh_from_db()
     return upload
+
+
+def checker(cast):
+    """The province's second officer, who approves the decisions the first one drafts."""
+    from evaluation.conftest import person
+
+    from ocop.accounts.models import RoleKind
+
+    return person("province2", "Lý Thị Duyệt", RoleKind.PROVINCE_OFFICER, cast.province)
+
+
+def recognise_again(cast, product, stars: int = 4):
+    """The council backs `product` (its re-evaluation dossier open) two days ago; the province's decision is
+    drafted and approved by the second officer. Returns the decision's item for the product."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ocop.certification.models import DecisionItem
+    from ocop.certification.services import authority_ensure, decision_approve, decision_create
+    from tests.council_support import council_backs
+
+    authority = authority_ensure(actor=None, unit=cast.province)
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    council_backs([(product, stars)], authority=authority, actor=cast.province_officer, day=day)
+    decision = decision_create(
+        actor=cast.province_officer,
+        authority=authority,
+        number="500/QĐ-UBND",
+        date=day,
+        signer="Chủ tịch UBND tỉnh",
+        items=[(product, stars)],
+    )
+    decision_approve(actor=checker(cast), decision=decision)
+    return DecisionItem.objects.get(decision=decision)

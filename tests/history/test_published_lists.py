@@ -34,7 +34,7 @@ import pytest
 from django.utils import timezone
 
 from ocop.catalog.models import CatalogEntry
-from ocop.certification.models import Certificate, DecisionItem, Origin
+from ocop.certification.models import Certificate, Origin
 from ocop.cycle.services import dossier_create
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.history import services
@@ -42,6 +42,8 @@ from ocop.planning.selectors import indicator_values
 from ocop.producers.services import producer_member_add
 from ocop.products.services import product_update
 from ocop.rubrics.models import ProductSet
+
+from .support import recognise_again
 
 pytestmark = pytest.mark.django_db
 
@@ -200,11 +202,6 @@ def _re_evaluate(cast, imported: Certificate) -> Certificate:
     """As tests/history/test_records.py does: the producer (in Phường Vân Hà today, the cast's commune) gets a
     member, moves its product to the set of the version in force, opens a re-evaluation naming the imported
     certificate; the council recognises it; the province's decision is approved."""
-    from ocop.certification.services import authority_ensure, decision_approve, decision_create
-    from tests.council_support import council_backs
-
-    from .test_records import _checker
-
     product = imported.product
     assert product.producer.unit == cast.commune
     producer_member_add(actor=cast.commune_officer, producer=product.producer, user=cast.other_producer_user)
@@ -222,20 +219,9 @@ def _re_evaluate(cast, imported: Certificate) -> Certificate:
         previous_certificate=imported.number,
     )
     assert dossier.previous_certificate_id == imported.pk
-    authority = authority_ensure(actor=None, unit=cast.province)
-    day = timezone.localdate() - datetime.timedelta(days=2)
-    council_backs([(product, 4)], authority=authority, actor=cast.province_officer, day=day)
-    decision = decision_create(
-        actor=cast.province_officer,
-        authority=authority,
-        number="500/QĐ-UBND",
-        date=day,
-        signer="Chủ tịch UBND tỉnh",
-        items=[(product, 4)],
-    )
-    item = DecisionItem.objects.get(decision=decision)
+    item = recognise_again(cast, product)
     assert (item.kind, item.previous_certificate_id) == ("reevaluation", imported.pk)
-    decision_approve(actor=_checker(cast), decision=decision)
+    day = item.decision.date
     renewed = Certificate.objects.get(product=product, origin=Origin.OCOP)
     assert (renewed.stars, renewed.valid_until) == (
         4,

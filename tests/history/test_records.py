@@ -13,7 +13,6 @@ from ocop.certification import qr
 from ocop.certification.models import (
     Certificate,
     CertificateStatus,
-    DecisionItem,
     Origin,
     RecognitionDecision,
 )
@@ -29,7 +28,7 @@ from ocop.products.services import product_update
 from ocop.rubrics.models import HistoryImport, ProductSet
 from tests.state_support import nothing_changes
 
-from .support import apply_file, csv, row
+from .support import apply_file, csv, recognise_again, row
 
 pytestmark = pytest.mark.django_db
 
@@ -289,9 +288,6 @@ def test_a_claimed_imported_product_is_re_evaluated_with_its_imported_certificat
     """The normal cycle: the producer claims its record, moves its product to the set of the version in force,
     opens a re-evaluation naming the imported certificate; the council recognises it; the decision item points at
     the imported certificate. The undo of the batch is refused from then on, naming the dossier."""
-    from ocop.certification.services import authority_ensure, decision_approve, decision_create
-    from tests.council_support import council_backs
-
     upload = run(
         cast.province_officer, csv(row("Vải thiều Lục Ngạn", "HTX Vân Hà", VAN_HA, number="BG-2021-7"))
     )
@@ -313,27 +309,6 @@ def test_a_claimed_imported_product_is_re_evaluated_with_its_imported_certificat
         services.history_import_undo(actor=cast.province_officer, batch=upload.batch, reason="Nhập nhầm")
     assert blocked.value.code == "history_undo_blocked" and "hồ sơ" in str(blocked.value.message)
 
-    authority = authority_ensure(actor=None, unit=cast.province)
-    day = timezone.localdate() - datetime.timedelta(days=2)
-    council_backs([(product, 4)], authority=authority, actor=cast.province_officer, day=day)
-    decision = decision_create(
-        actor=cast.province_officer,
-        authority=authority,
-        number="500/QĐ-UBND",
-        date=day,
-        signer="Chủ tịch UBND tỉnh",
-        items=[(product, 4)],
-    )
-    item = DecisionItem.objects.get(decision=decision)
+    item = recognise_again(cast, product)
     assert (item.kind, item.previous_certificate_id) == ("reevaluation", imported.pk)
-    checker = _checker(cast)
-    decision_approve(actor=checker, decision=decision)
     assert Certificate.objects.filter(product=product, origin=Origin.OCOP).exists()
-
-
-def _checker(cast):
-    from evaluation.conftest import person
-
-    from ocop.accounts.models import RoleKind
-
-    return person("province2", "Lý Thị Duyệt", RoleKind.PROVINCE_OFFICER, cast.province)
