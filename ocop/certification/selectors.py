@@ -539,6 +539,8 @@ def certificates_listed(
         "product__producer__unit__current_commune",
         "product__producer__unit__current_province",
         "product__producer__unit__parent__parent",
+        "producer_unit__current_commune",
+        "producer_unit__current_province",
         "producer_unit__parent__parent",
     )
     if number:

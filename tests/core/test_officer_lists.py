@@ -195,3 +195,16 @@ def test_a_list_page_costs_the_same_queries_for_a_few_rows_or_a_full_page(cast, 
     with CaptureQueriesContext(connection) as full:
         assert len(client.get("/producers/").context["rows"]) == 50
     assert len(full) == len(few), [q["sql"][:150] for q in full.captured_queries]
+
+
+def test_the_certificate_list_costs_the_same_queries_for_one_row_or_all(cast, login, bac_ninh_shelf):
+    """Both place columns (today's and of its time) come with the rows, not one query each."""
+    client = login(cast.province_officer)
+    first = bac_ninh_shelf["certificates"][0]
+    client.get("/certificates/")  # warm the per-process caches (unit names, choices)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/certificates/", {"q": first.number}).context["rows"]) == 1
+    with CaptureQueriesContext(connection) as every:
+        rows = client.get("/certificates/").context["rows"]
+    assert len(rows) == len(bac_ninh_shelf["certificates"]) > 3
+    assert len(every) == len(one), [q["sql"][:150] for q in every.captured_queries]
