@@ -4,7 +4,7 @@ Units are reference data: they change when `load_units` loads a reform, or when 
 A list page names the places of its 50 rows from this cache, so it neither joins four unit rows per record
 nor builds them in Python; on a miss it reads the missing units in one query.
 
-Invalidation follows the rubric versions' way (`ocop.rubrics.selectors`): the names are kept under a
+Invalidation is `ocop.core.generations`, as for the rubric versions: the names are kept under a
 "generation" token in the shared cache; saving or deleting a unit, and every `load_units`, delete the token,
 and every process drops its names at its next read. Without a shared cache (the in-process default), other
 processes follow within GENERATION_SECONDS. Names are kept per language ("(cũ)" is translated).
@@ -13,13 +13,12 @@ processes follow within GENERATION_SECONDS. Names are kept per language ("(cũ)"
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
+from ocop.core import generations
 from ocop.geo.models import AdminUnit
 
 _GENERATION_KEY = "geo:units-generation"
@@ -34,7 +33,7 @@ _generation: str | None = None
 def units_changed(**_kwargs) -> None:
     """A unit was saved, deleted or loaded: every process names its places again."""
     global _generation
-    cache.delete(_GENERATION_KEY)
+    generations.changed(_GENERATION_KEY)
     with _lock:
         _names.clear()
         _choices.clear()
@@ -44,10 +43,7 @@ def units_changed(**_kwargs) -> None:
 def _current_generation() -> str | None:
     """The token of the names in force; a new one (and an empty cache here) when it changed or expired."""
     global _generation
-    token = cache.get(_GENERATION_KEY)
-    if token is None:
-        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=GENERATION_SECONDS)
-        token = cache.get(_GENERATION_KEY)
+    token = generations.current(_GENERATION_KEY, GENERATION_SECONDS)
     if token != _generation:
         with _lock:
             _names.clear()

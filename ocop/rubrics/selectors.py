@@ -12,14 +12,13 @@ fingerprint is parsed again. The files in ocop/rubrics/data/ count only once `lo
 from __future__ import annotations
 
 import threading
-import uuid
 from datetime import date
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, scope_q
+from ocop.core import generations
 from ocop.core.errors import NotFound
 
 from . import models as m
@@ -82,18 +81,15 @@ def engine_version(code: str) -> schema.RubricVersion:
 
 def loaded_changed() -> None:
     """Called by every write of a version's content: each process reads the loaded contents again."""
-    cache.delete(_GENERATION_KEY)
+    generations.changed(_GENERATION_KEY)
 
 
 def _loaded_contents() -> tuple[tuple[str, str], ...]:
     global _loaded
-    token = cache.get(_GENERATION_KEY)
+    token = generations.current(_GENERATION_KEY, GENERATION_SECONDS)
     known = _loaded
     if token is not None and known is not None and known[0] == token:
         return known[1]
-    # The token is taken before the read: a load committed after it deletes it, so this read is not kept.
-    cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=GENERATION_SECONDS)
-    token = cache.get(_GENERATION_KEY)
     rows = tuple(
         m.RubricVersionContent.objects.order_by("version__effective_from").values_list(
             "version__code", "fingerprint"
