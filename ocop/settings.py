@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -29,8 +30,17 @@ def _secret_key() -> str:
     # A laptop install keeps one random key in its data folder, so sessions survive restarts.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Written aside and linked into place: processes starting together on a new folder (gunicorn workers)
+        # must never read a half-written, empty key, and all of them must end up with the same one.
+        draft = DATA_DIR / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass  # another process won; its key is the one
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
