@@ -145,7 +145,7 @@ def synthesise_certificates() -> int:
     for start in range(0, len(batch), 5000):
         CatalogEntry.objects.bulk_update(batch[start : start + 5000], fields, batch_size=1000)
     display_order.renumber()  # stars changed behind the reindex's back: number the display order again
-    version.bump()  # and cached answers of the old catalogue are not read again
+    version.bump(bulk=True)  # and cached answers and facet counts of the old catalogue are not read again
     # What autovacuum would do before long: forget the rows' old versions, tell the planner they are listed.
     with connection.cursor() as cursor:
         cursor.execute(

@@ -52,7 +52,8 @@ def renumber(connection=None) -> None:
         if sqlite:
             for statement in index_sql.SQLITE_ENTRY_TRIGGERS_CREATE:
                 cursor.execute(statement)
-            cursor.execute(index_sql.SQLITE_ENTRY_REBUILD)
+            for statement in index_sql.SQLITE_ENTRY_REBUILD:
+                cursor.execute(statement)
 
 
 Key = tuple[bool, int | None, str]  # listed, stars, folded name: what decides the place

@@ -14,6 +14,7 @@ from __future__ import annotations
 ENTRY_TABLE = "catalog_catalogentry"
 WORD_TABLE = "catalog_searchword"
 SQLITE_ENTRY_FTS = "catalog_entry_fts"
+SQLITE_NAME_FTS = "catalog_entry_name_fts"
 SQLITE_WORD_FTS = "catalog_word_trigram"
 PG_VECTOR = "search_vector"
 PG_NAME_VECTOR = "name_vector"
@@ -68,18 +69,62 @@ def _sqlite_install(rowid: str, prefixes: str = "2 3") -> list[str]:
     ]
 
 
-_ENTRY_TRIGGER_NAMES = ("catalog_entry_fts_insert", "catalog_entry_fts_delete", "catalog_entry_fts_update")
-SQLITE_ENTRY_TRIGGERS_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in _ENTRY_TRIGGER_NAMES]
-SQLITE_ENTRY_TRIGGERS_CREATE = _sqlite_install("display_order")[1:4]
 _PREFIXES = "2 3 4 5 6 7"
-SQLITE_ENTRY_REBUILD = f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')"
+
+
+def _sqlite_name_install() -> list[str]:
+    """The names alone, in display order: the name tiers of a search read only names' posting lists. Over
+    the whole text, a name tier of words found everywhere but in names (`hop tac xa`) read every match's
+    positions to find the name column empty (docs/catalog.md)."""
+    return [
+        f"""CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_NAME_FTS} USING fts5(
+            name_text, content='{ENTRY_TABLE}', content_rowid='display_order',
+            tokenize='unicode61 remove_diacritics 0', prefix='{_PREFIXES}')""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_name_fts_insert AFTER INSERT ON {ENTRY_TABLE} BEGIN
+            INSERT INTO {SQLITE_NAME_FTS}(rowid, name_text) VALUES (new.display_order, new.name_text);
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_name_fts_delete AFTER DELETE ON {ENTRY_TABLE} BEGIN
+            INSERT INTO {SQLITE_NAME_FTS}({SQLITE_NAME_FTS}, rowid, name_text)
+            VALUES ('delete', old.display_order, old.name_text);
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS catalog_entry_name_fts_update
+            AFTER UPDATE OF name_text, display_order ON {ENTRY_TABLE} BEGIN
+            INSERT INTO {SQLITE_NAME_FTS}({SQLITE_NAME_FTS}, rowid, name_text)
+            VALUES ('delete', old.display_order, old.name_text);
+            INSERT INTO {SQLITE_NAME_FTS}(rowid, name_text) VALUES (new.display_order, new.name_text);
+        END""",
+        f"INSERT INTO {SQLITE_NAME_FTS}({SQLITE_NAME_FTS}) VALUES ('rebuild')",
+    ]
+
+
+SQLITE_NAME_INSTALL = _sqlite_name_install()
+SQLITE_NAME_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS catalog_entry_name_fts_insert",
+    "DROP TRIGGER IF EXISTS catalog_entry_name_fts_delete",
+    "DROP TRIGGER IF EXISTS catalog_entry_name_fts_update",
+    f"DROP TABLE IF EXISTS {SQLITE_NAME_FTS}",
+]
+
+# Renumbering sets the triggers of both entry FTS tables aside and rebuilds each once (display_order.py).
+SQLITE_ENTRY_TRIGGERS_DROP = [*SQLITE_NAME_UNINSTALL[:3]] + [
+    f"DROP TRIGGER IF EXISTS {name}"
+    for name in ("catalog_entry_fts_insert", "catalog_entry_fts_delete", "catalog_entry_fts_update")
+]
+SQLITE_ENTRY_TRIGGERS_CREATE = [*_sqlite_install("display_order")[1:4], *SQLITE_NAME_INSTALL[1:4]]
+SQLITE_ENTRY_REBUILD = [
+    f"INSERT INTO {SQLITE_ENTRY_FTS}({SQLITE_ENTRY_FTS}) VALUES ('rebuild')",
+    SQLITE_NAME_INSTALL[4],
+]
 
 # Migration 0002 built the entry FTS over product ids; 0003 rebuilt it over `display_order`, so that FTS
-# row ids follow the display order and `ORDER BY rowid LIMIT n` stops after one page (docs/catalog.md).
+# row ids follow the display order and `ORDER BY rowid LIMIT n` stops after one page (docs/catalog.md);
+# 0006 added the names-only table.
 SQLITE_INSTALL_0002 = _sqlite_install("product_id")
-SQLITE_INSTALL = _sqlite_install("display_order", _PREFIXES)
+SQLITE_INSTALL_0004 = _sqlite_install("display_order", _PREFIXES)
+SQLITE_INSTALL = [*SQLITE_INSTALL_0004, *SQLITE_NAME_INSTALL]
 
 SQLITE_UNINSTALL = [
+    *SQLITE_NAME_UNINSTALL,
     "DROP TRIGGER IF EXISTS catalog_entry_fts_insert",
     "DROP TRIGGER IF EXISTS catalog_entry_fts_delete",
     "DROP TRIGGER IF EXISTS catalog_entry_fts_update",

@@ -186,6 +186,9 @@ class CatalogVersion(models.Model):
     """
 
     token = models.CharField(max_length=32)
+    # Changes only with a bulk change (a full reindex, an import): facet counts of broad searches are kept
+    # under it (`catalog.facet_cache`), so one certification does not make every broad search count again.
+    bulk_token = models.CharField(max_length=32, default="0")
     changed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -46,6 +46,9 @@ KEPT_LETTERS = 0.8  # a correction must keep this share of the letters typed (`m
 _WORD = re.compile(r"[^\W_]+")
 _TABLE = index_sql.ENTRY_TABLE
 _FTS = index_sql.SQLITE_ENTRY_FTS
+_NAME_FTS = index_sql.SQLITE_NAME_FTS
+_NAME_SOURCE = f"{_NAME_FTS} JOIN {_TABLE} e ON e.display_order = {_NAME_FTS}.rowid"
+_NAME_POSITION = f"{_NAME_FTS}.rowid"
 
 
 def count_limit() -> int:
@@ -96,6 +99,16 @@ def _prefixable(word: str, words: int) -> bool:
 
 
 Terms = list[list[str]]  # one list per query word: the word itself, or the corrections tried for it
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One relevance tier: where its matches are read (`FROM`), their display position, and the condition."""
+
+    source: str
+    position: str
+    match: str
+    params: list[Any]
 
 
 def _first_words(terms: Terms) -> list[str]:
@@ -160,18 +173,22 @@ class _SqliteEngine:
     def _phrase(self, words: list[str], prefix: bool) -> str:
         return " + ".join(self._word(word, prefix and _prefixable(word, len(words))) for word in words)
 
-    def tiers(self, terms: Terms, prefix: bool) -> list[tuple[str, list[Any]]]:
-        """The FTS expression of each relevance tier, best first; together exactly the matches."""
+    def tiers(self, terms: Terms, prefix: bool) -> list[Tier]:
+        """Each relevance tier's matches, best first, as a plain FTS expression: what an earlier tier already
+        gave is dropped by `page_ids`, not by a NOT here. A NOT walks its right side until the next match, so
+        `... NOT (name_text : words)` read every match's positions when the name held none of them (`hop tac
+        xa`), where reading the names-only table costs their few matches. Every name that begins with the
+        words holds them all, and a phrase holds every word: each tier's expression also matches all earlier
+        tiers, so tier by tier they give exactly the matches."""
         every = self._expression(terms, prefix)
-        name = f"name_text : ({every})"
         phrase = self._phrase(_first_words(terms), prefix)
-        starts = f"name_text : (^{phrase})"
-        tiers = [f"({every}) AND ({starts})", f"({name}) NOT ({starts})"]
+        in_names, in_all = f"{_NAME_FTS} MATCH %s", f"{_FTS} MATCH %s"
+        tiers = [Tier(_NAME_SOURCE, _NAME_POSITION, in_names, [f"^{phrase}"])]
+        tiers.append(Tier(_NAME_SOURCE, _NAME_POSITION, in_names, [every]))
         if len(terms) > 1:
-            tiers += [f"({phrase}) NOT ({name})", f"(({every}) NOT ({name})) NOT ({phrase})"]
-        else:
-            tiers.append(f"({every}) NOT ({name})")
-        return [(f"{_FTS} MATCH %s", [tier]) for tier in tiers]
+            tiers.append(Tier(self.source(), self.position, in_all, [phrase]))
+        tiers.append(Tier(self.source(), self.position, in_all, [every]))
+        return tiers
 
     def matches(self, terms: Terms, prefix: bool) -> tuple[str, list[Any]]:
         return f"{_FTS} MATCH %s", [self._expression(terms, prefix)]
@@ -216,7 +233,8 @@ class _PostgresEngine:
                 parts.append(f"({' | '.join(self._lexeme(word, False) for word in alternatives)})")
         return " & ".join(parts)
 
-    def tiers(self, terms: Terms, prefix: bool) -> list[tuple[str, list[Any]]]:
+    def tiers(self, terms: Terms, prefix: bool) -> list[Tier]:
+        """Each relevance tier, best first, exactly its own matches (disjoint conditions)."""
         every = self._tsquery(terms, prefix)
         words = _first_words(terms)
         phrase = " <-> ".join(self._lexeme(w, prefix and _prefixable(w, len(words))) for w in words)
@@ -229,16 +247,16 @@ class _PostgresEngine:
         starts += words[-1]
         in_name = f"e.{index_sql.PG_NAME_VECTOR} @@ to_tsquery('simple', %s)"
         in_all = f"e.{index_sql.PG_VECTOR} @@ to_tsquery('simple', %s)"
-        tiers = [
+        conditions = [
             (f"{in_name} AND e.name_text ~ %s", [every, starts]),
             (f"{in_name} AND e.name_text !~ %s", [every, starts]),
         ]
         if len(terms) > 1:
-            tiers.append((f"{in_all} AND NOT {in_name}", [phrase, every]))
-            tiers.append((f"{in_all} AND NOT {in_name} AND NOT {in_all}", [every, every, phrase]))
+            conditions.append((f"{in_all} AND NOT {in_name}", [phrase, every]))
+            conditions.append((f"{in_all} AND NOT {in_name} AND NOT {in_all}", [every, every, phrase]))
         else:
-            tiers.append((f"{in_all} AND NOT {in_name}", [every, every]))
-        return tiers
+            conditions.append((f"{in_all} AND NOT {in_name}", [every, every]))
+        return [Tier(self.source(), self.position, match, params) for match, params in conditions]
 
     def matches(self, terms: Terms, prefix: bool) -> tuple[str, list[Any]]:
         return f"e.{index_sql.PG_VECTOR} @@ to_tsquery('simple', %s)", [self._tsquery(terms, prefix)]
@@ -391,22 +409,30 @@ class _Query:
     prefix: bool
     filters: Filters
 
-    def _from_where(self, tier: tuple[str, list[Any]] | None = None) -> tuple[str, list[Any]]:
+    def _from_where(self, tier: Tier | None = None) -> tuple[str, list[Any]]:
         where, params = self.filters.where()
         if not self.terms:
             return f"FROM {_TABLE} e WHERE {where}", params
-        current = engine()
-        match, match_params = tier or current.matches(self.terms, self.prefix)
-        return f"FROM {current.source()} WHERE {match} AND {where}", [*match_params, *params]
+        if tier is None:
+            current = engine()
+            match, match_params = current.matches(self.terms, self.prefix)
+            return f"FROM {current.source()} WHERE {match} AND {where}", [*match_params, *params]
+        return f"FROM {tier.source} WHERE {tier.match} AND {where}", [*tier.params, *params]
 
-    def facts(self, limit: int | None) -> list[tuple]:
-        """The facet columns of up to `limit` matches (all of them with None), in no particular order."""
+    def facts(self, limit: int) -> list[tuple]:
+        """The facet columns of up to `limit` matches, in no particular order."""
         body, params = self._from_where()
-        sql = f"SELECT {_FACT_COLUMNS} {body}"
-        if limit is not None:
-            sql, params = f"{sql} LIMIT %s", [*params, limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(f"SELECT {_FACT_COLUMNS} {body} LIMIT %s", [*params, limit])
+            return cursor.fetchall()
+
+    def grouped_facts(self) -> list[tuple]:
+        """The facet columns of every match, grouped: each distinct combination once, its count last. A
+        few thousand rows, where the matches of a broad search are tens of thousands (1M products: a
+        million rows taken into Python took 2 s)."""
+        body, params = self._from_where()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {_FACT_COLUMNS}, count(*) {body} GROUP BY {_FACT_COLUMNS}", params)
             return cursor.fetchall()
 
     def count(self, limit: int) -> int:
@@ -432,15 +458,16 @@ class _Query:
                     [*params, size, start],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            current = engine()
             found: list[int] = []
-            for tier in current.tiers(self.terms, self.prefix):
+            for tier in engine().tiers(self.terms, self.prefix):
                 body, params = self._from_where(tier)
+                # A tier may also match what earlier tiers gave (SQLite), at most `found` of them; a later
+                # tier is reached only when every earlier one was read to its end, so `found` holds them all.
                 cursor.execute(
-                    f"SELECT e.product_id {body} ORDER BY {current.position} LIMIT %s",
-                    [*params, wanted - len(found)],
+                    f"SELECT e.product_id {body} ORDER BY {tier.position} LIMIT %s", [*params, wanted]
                 )
-                found += [row[0] for row in cursor.fetchall()]
+                seen = set(found)
+                found += [row[0] for row in cursor.fetchall() if row[0] not in seen]
                 if len(found) >= wanted:
                     break
             return found[start:wanted]
@@ -459,13 +486,17 @@ def _group_names() -> dict[tuple[str, str], str]:
     return names
 
 
-def facet_counts(rows: list[tuple]) -> dict[str, list[dict[str, Any]]]:
+def facet_counts(rows: list[tuple], *, grouped: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Counts per province (current and legacy), group, product set, stars and year of the matches, with
-    the group and product set names (reference data, cached per process)."""
+    the group and product set names (reference data, cached per process). `grouped`: each row ends with
+    the number of matches it stands for (`_Query.grouped_facts`)."""
     result: dict[str, list[dict[str, Any]]] = {}
+    weights = [row[-1] for row in rows] if grouped else [1] * len(rows)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in FACETS]
-    for facet, column in zip(FACETS, columns, strict=True):
-        counts = Counter(column)
+    for facet, column in zip(FACETS, columns, strict=False):
+        counts: Counter = Counter()
+        for value, weight in zip(column, weights, strict=True):
+            counts[value] += weight
         items = [
             {"value": str(value), "label": "", "count": count}
             for value, count in counts.items()
@@ -490,7 +521,7 @@ def _broad_facets(query: _Query) -> dict[str, list[dict[str, Any]]]:
     shape = query.shape()
     found = facet_cache.get(shape)
     if found is None:
-        found = facet_counts(query.facts(None))
+        found = facet_counts(query.grouped_facts(), grouped=True)
         facet_cache.put(shape, found)
     return found
 
@@ -530,11 +561,10 @@ def _search(*, q: str, filters: Filters | None, page: int, page_size: int, facet
     query = _Query([[word] for word in words], True, filters)
     limit = count_limit()
     facts: list[tuple] | None = None
-    # A shape whose facet counts are cached was broad in this catalogue version, today: the same matches, so
-    # still more than the count limit. Its count is not read again (on PostgreSQL that count is most of a
-    # broad search's time: the index's bitmap of every match); its first visitor paid for it.
-    known_broad = facet_cache.get(query.shape())
-    if known_broad is not None:
+    # A shape found broad in this version of the catalogue, today, still is: its count is not read again (on
+    # PostgreSQL that count is most of a broad search's time: the index's bitmap of every match).
+    known_broad = facet_cache.known_broad(query.shape())
+    if known_broad:
         found = limit + 1
     elif facets:
         facts = query.facts(limit + 1)
@@ -550,6 +580,8 @@ def _search(*, q: str, filters: Filters | None, page: int, page_size: int, facet
             if retry_found:
                 query, facts, found = retry, retry_facts, retry_found
     count, exact = min(found, limit), found <= limit
+    if not exact and not known_broad:
+        facet_cache.mark_broad(query.shape())
     pages = max(1, -(-min(count, max_offset()) // page_size))
     clamped = page > pages or page < 1
     page = min(max(page, 1), pages)
@@ -564,7 +596,7 @@ def _search(*, q: str, filters: Filters | None, page: int, page_size: int, facet
         elif exact:
             shown_facets = facet_counts(facts or [])
         else:
-            shown_facets = known_broad if known_broad is not None else _broad_facets(query)
+            shown_facets = _broad_facets(query)
     return SearchResult(
         entries=rows,
         count=count,

@@ -291,7 +291,8 @@ def reindex_products(
     elif order:
         display_order.place(before, ids)
     if done:
-        version.bump()  # cached answers and facet counts of the old catalogue are not read again
+        # Cached answers of the old catalogue are not read again; facet counts neither, after a bulk change.
+        version.bump(bulk=len(ids) > display_order.RENUMBER_ABOVE)
     return done
 
 
@@ -314,6 +315,7 @@ def reindex_all(*, batch: int = 2000) -> int:
     for start in range(0, len(ids), batch * 5):
         total += reindex_products(ids[start : start + batch * 5], batch=batch, places=places, order=False)
     display_order.renumber()
+    version.bump(bulk=True)
     index_sql.refresh_statistics()
     return total
 

@@ -18,15 +18,20 @@ from django.utils import timezone
 from ocop.catalog.models import CatalogVersion
 
 _TABLE = CatalogVersion._meta.db_table
-_READ = f"SELECT token FROM {_TABLE} ORDER BY id LIMIT 1"  # noqa: S608 (a fixed table name)
+_READ = f"SELECT token, bulk_token FROM {_TABLE} ORDER BY id LIMIT 1"  # noqa: S608 (a fixed table name)
 
-
-_pinned: ContextVar[str | None] = ContextVar("catalog_version", default=None)
+Tokens = tuple[str, str]  # the version's token, and the token of its last bulk change
+_pinned: ContextVar[Tokens | None] = ContextVar("catalog_version", default=None)
 
 
 def current() -> str:
     """The token in force ("0" before the first change); inside `pinned()`, the one read when it began."""
-    return _pinned.get() or _read()
+    return (_pinned.get() or _read())[0]
+
+
+def bulk() -> str:
+    """The token of the last bulk change (`bump(bulk=True)`), read like `current()`."""
+    return (_pinned.get() or _read())[1]
 
 
 @contextmanager
@@ -49,16 +54,18 @@ def pinned_once() -> Iterator[str]:
         yield token
 
 
-def _read() -> str:
+def _read() -> Tokens:
     with connection.cursor() as cursor:
         cursor.execute(_READ)
         row = cursor.fetchone()
-    return row[0] if row else "0"
+    return (row[0], row[1]) if row else ("0", "0")
 
 
-def bump() -> str:
-    """A new token; call inside the transaction that changes the catalogue (it commits with it)."""
+def bump(*, bulk: bool = False) -> str:
+    """A new token; call inside the transaction that changes the catalogue (it commits with it). `bulk`: many
+    entries changed at once (their facet counts are not worth keeping), a new bulk token too."""
     token = secrets.token_hex(8)
-    if not CatalogVersion.objects.update(token=token, changed_at=timezone.now()):
-        CatalogVersion.objects.create(token=token)
+    fields = {"token": token, "changed_at": timezone.now()} | ({"bulk_token": token} if bulk else {})
+    if not CatalogVersion.objects.update(**fields):
+        CatalogVersion.objects.create(**fields)
     return token

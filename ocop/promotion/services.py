@@ -467,6 +467,11 @@ def listing_link_checked(
     state = LinkState.OK if answered else LinkState.BROKEN
     before = listing.link_state
     listing.link_state, listing.link_detail, listing.checked_on = state, detail[:200], day
+    if before == state:
+        # Nothing the public sees changes but the check's date: an update without the save signal, so the
+        # daily run does not start a new catalogue version (and empty the public answer cache) per link.
+        Listing.objects.filter(pk=listing.pk).update(link_detail=listing.link_detail, checked_on=day)
+        return listing
     listing.save(update_fields=["link_state", "link_detail", "checked_on"])
     if before != state and LinkState.BROKEN in (before, state):
         record_event(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ocop.catalog import search as search_module
 from ocop.catalog.models import CatalogEntry, SearchWord
 from ocop.catalog.search import Filters, correct_words, query_words, search_catalog
+from ocop.catalog.services import reindex_all
 from ocop.geo.models import AdminUnit, Era, Level
 
 pytestmark = pytest.mark.django_db
@@ -238,6 +239,20 @@ def test_a_search_costs_a_fixed_number_of_queries(shelf, django_assert_max_num_q
         assert search_catalog(q="mat ong").facets_cached
     with django_assert_max_num_queries(3):
         assert search_catalog(facets=False).count_capped
+
+
+def test_broad_facet_counts_outlive_a_single_change_and_not_a_bulk_one(shelf, certified, monkeypatch):
+    # A working day's certifications must not make every broad search count all its matches again; a full
+    # reindex (an import, a repair) does.
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 1)
+    stars = lambda result: {(f["value"], f["count"]) for f in result.facets["stars"]}  # noqa: E731
+    assert stars(search_catalog(q="mat ong")) == {("5", 1), ("4", 1), ("3", 1)}
+    certified.grant(shelf["keo"], 3, status="revoked")  # one reindex: a new version, not a bulk one
+    result = search_catalog(q="mat ong")
+    assert result.count_capped and "Kẹo mật ong gừng" not in names(result)  # the results are today's
+    assert stars(result) == {("5", 1), ("4", 1), ("3", 1)}  # the counts, up to facet_cache.TTL old
+    reindex_all()
+    assert stars(search_catalog(q="mat ong")) == {("4", 1), ("3", 1)}
 
 
 def test_a_query_known_broad_is_counted_again_once_the_catalogue_changes(shelf, certified, monkeypatch):

@@ -4,6 +4,7 @@ public page links it; a daily task flags a link that stops answering (against a 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
+from ocop.catalog import version
 from ocop.core.errors import Invalid
 from ocop.promotion import indicators, links, services, tasks
 from ocop.promotion.models import Confirmation, LinkState, Listing
@@ -131,6 +133,22 @@ def test_the_daily_check_flags_a_link_that_stops_answering_and_the_page_drops_it
     )
     # Checked today: the next run of the day leaves them.
     assert tasks.check_listing_links() == {"answered": 0, "broken": 0}
+
+
+def test_a_link_that_answers_as_before_leaves_the_catalogue_version_and_its_cached_pages(
+    cast, shelf, platform
+):
+    listing = services.listing_record(
+        actor=cast.commune_officer, product=shelf.honey, url=f"{platform}/san-pham/1"
+    )
+    tasks.check_listing_links()  # not checked yet → answers: the public page changes
+    Listing.objects.filter(pk=listing.pk).update(checked_on=TODAY - timedelta(days=1))
+    before = version.current()
+
+    assert tasks.check_listing_links() == {"answered": 1, "broken": 0}
+
+    assert Listing.objects.get(pk=listing.pk).checked_on == TODAY
+    assert version.current() == before  # the daily run no longer empties the public answer cache
 
 
 def test_the_check_never_visits_a_private_address(cast, shelf, platform, monkeypatch):
