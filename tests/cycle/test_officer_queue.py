@@ -18,8 +18,8 @@ from ocop.cycle.models import Dossier, ProductIdea
 from ocop.cycle.selectors import COUNT_CAP, QueueFilters, dossier_queue_for
 from ocop.geo.models import AdminUnit, Era
 from ocop.producers.models import Producer, ProducerStatus
-from ocop.products.models import Product
 from ocop.producers.services import producer_create
+from ocop.products.models import Product
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,7 @@ def test_the_queue_page_costs_the_same_queries_for_one_or_sixty_dossiers(client,
     _copies(story.dossier, 60)  # more than a page of 50
     with CaptureQueriesContext(connection) as many:
         page = client.get(address)
-    assert page.content.decode().count('<tr><td>') == 50  # the page's rows, as the officer sees them
+    assert page.content.decode().count("<tr><td>") == 50  # the page's rows, as the officer sees them
     assert len(many) == len(one), [q["sql"][:150] for q in many.captured_queries]
 
 
@@ -169,7 +169,7 @@ def test_the_queue_page_prints_what_producers_typed_as_text(client, cast):
     # The rows are written without the template engine (views._queue_row): every value must still be escaped.
     story = dossier_story(cast, until="submitted")
     Product.objects.filter(pk=story.dossier.product_id).update(name='Mật ong <script>alert("x")</script>')
-    Producer.objects.filter(pk=story.dossier.producer_id).update(name="HTX <b>Vân Hà</b> & \"bạn\"")
+    Producer.objects.filter(pk=story.dossier.producer_id).update(name='HTX <b>Vân Hà</b> & "bạn"')
     client.force_login(cast.commune_officer)
     page = client.get(reverse("cycle:queue")).content.decode()
     assert "<script>" not in page and "<b>" not in page
