@@ -255,13 +255,43 @@ def main() -> None:
     settings.CATALOG_CACHE_SECONDS = 0
     print("\npages and API, end to end (Django test client, public answer cache off)")
     print(f"{'page':44} {'status':>8} {'q':>3} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8}")
+    overheads: dict[str, float] = {}
     for label, url in pages:
         status = client.get(url).status_code
         total, sql, queries = measure(lambda u=url: client.get(u), args.repeat)
+        overheads[label] = statistics.median(total) - statistics.median(sql)
         print(
             f"{label:44} {status:>8} {queries:>3} {statistics.median(total):8.1f} {percentile(total, 0.95):8.1f}"
             f" {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
         )
+    print_targets(products, by_case, overheads)
+
+
+def print_targets(products: int, p95_by_case: dict[str, float], overheads: dict[str, float]) -> None:
+    """Each figure beside its target (../shared/QUALITY.md, issue 19): met or not, in this run."""
+    million = products >= 500_000
+    limit = 300.0 if million else 30.0
+    broad, browse = p95_by_case["'hop tac xa'"], p95_by_case["''"]
+    narrow = {case: p95 for case, p95 in p95_by_case.items() if case != "'hop tac xa'"}
+    worst_narrow = max(narrow, key=narrow.get)
+    worst_page = max(overheads, key=overheads.get)
+    rows = [
+        (f"broad search 'hop tac xa' p95 ≤ {limit:.0f} ms", broad, broad <= limit),
+        (
+            f"other searches p95 ≤ 30 ms (worst: {worst_narrow})",
+            narrow[worst_narrow],
+            narrow[worst_narrow] <= 30,
+        ),
+        ("broad p95 ≤ 2 × browse p95 (ratio)", broad / browse, broad <= 2 * browse),
+        (
+            f"page p50 - SQL p50 ≤ 10 ms (worst: {worst_page})",
+            overheads[worst_page],
+            overheads[worst_page] <= 10,
+        ),
+    ]
+    print(f"\ntargets ({'1M' if million else '100k'} products)")
+    for label, value, met in rows:
+        print(f"{label:66} {value:8.1f}  {'met' if met else 'NOT MET'}")
 
 
 if __name__ == "__main__":
