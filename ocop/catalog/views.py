@@ -17,6 +17,7 @@ from ocop.catalog.ratelimit import throttle
 from ocop.catalog.search import count_limit
 from ocop.certification.selectors import paper_note_of
 from ocop.core.errors import DomainError, NotFound, RateLimited
+from ocop.core.paths import path_for_keys
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.text import sort_key
@@ -63,17 +64,10 @@ def _link(query: selectors.CatalogQuery, **change) -> str:
 
 def _with_urls(entries) -> None:
     """Each result's product and photo addresses, from one reversed pattern (not a `{% url %}` per card)."""
-    product = reverse("catalog:product", args=[987654321]).replace("987654321", "{product}")
-    photo = (
-        reverse("catalog:photo", args=[987654321, 123456789])
-        .replace("987654321", "{product}")
-        .replace("123456789", "{photo}")
-    )
+    product, photo = path_for_keys("catalog:product"), path_for_keys("catalog:photo", keys=2)
     for entry in entries:
-        entry.url = product.format(product=entry.product_id)
-        entry.photo_url = (
-            photo.format(product=entry.product_id, photo=entry.photo_id) if entry.photo_id else ""
-        )
+        entry.url = product(entry.product_id)
+        entry.photo_url = photo(entry.product_id, entry.photo_id) if entry.photo_id else ""
 
 
 def _facets(result, query, provinces: selectors.Provinces, link: _Links) -> list[dict]:

@@ -216,6 +216,26 @@ def issue(cast, officials):
 
 
 @pytest.fixture
+def revoke(officials):
+    """Revoke a certificate as the province does it: one official asks, the second approves. The catalogue's
+    reindex is asked after the commit (wrap the call in `django_capture_on_commit_callbacks` to run it)."""
+    from ocop.certification import services as certification
+
+    def _revoke(certificate, *, number="9/QĐ-UBND", reason="Nhãn không đúng quy định", day=None):
+        maker, checker = officials["province"]
+        change = certification.certificate_revoke_request(
+            actor=maker,
+            certificate=certificate,
+            reason=reason,
+            decision_number=number,
+            decision_date=day or certificate.issued_on,
+        )
+        return certification.certificate_revoke_approve(actor=checker, change=change)
+
+    return _revoke
+
+
+@pytest.fixture
 def bac_ninh_shelf(db, cast, issue):
     """Three certified products of a Bắc Ninh cooperative, one uncertified, one 5★ from the ministry."""
     honey = make_product(

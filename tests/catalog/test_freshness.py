@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation_takes_it_out(
-    cast, client, officials, django_capture_on_commit_callbacks
+    cast, client, officials, revoke, django_capture_on_commit_callbacks
 ):
     maker, checker = officials["province"]
     producer = producer_create(
@@ -46,15 +46,13 @@ def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation
     items = client.get("/api/v1/catalog/products", search).json()["items"]
     assert [(item["name"], item["stars"]) for item in items] == [("Mật ong bạc hà Việt Yên", 4)]
 
-    change = certification.certificate_revoke_request(
-        actor=maker,
-        certificate=product.certificates.get(),
-        reason="Vi phạm sử dụng nhãn OCOP",
-        decision_number="131/QĐ-UBND",
-        decision_date=timezone.localdate(),
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        certification.certificate_revoke_approve(actor=checker, change=change)
+        revoke(
+            product.certificates.get(),
+            number="131/QĐ-UBND",
+            reason="Vi phạm sử dụng nhãn OCOP",
+            day=timezone.localdate(),
+        )
     assert client.get("/api/v1/catalog/products", search).json()["count"] == 0
 
 

@@ -44,10 +44,8 @@ def test_the_order_of_parameters_does_not_matter(client, bac_ninh_shelf):
 
 
 def test_a_revocation_changes_every_cached_answer_at_once(
-    client, bac_ninh_shelf, officials, django_capture_on_commit_callbacks
+    client, bac_ninh_shelf, revoke, django_capture_on_commit_callbacks
 ):
-    from ocop.certification import services as certification
-
     honey, certificate = bac_ninh_shelf["honey"], bac_ninh_shelf["certificates"][0]
     search, product = reverse("catalog:search"), reverse("catalog:product", args=[honey.pk])
     for _ in range(2):  # stored, then replayed
@@ -56,16 +54,8 @@ def test_a_revocation_changes_every_cached_answer_at_once(
         assert "Còn hiệu lực" in client.get(product).content.decode()
     assert client.get(product)["X-Catalog-Cache"] == "hit"
 
-    maker, checker = officials["province"]
-    change = certification.certificate_revoke_request(
-        actor=maker,
-        certificate=certificate,
-        reason="Nhãn không đúng quy định",
-        decision_number="9/QĐ-UBND",
-        decision_date=certificate.issued_on,
-    )
     with django_capture_on_commit_callbacks(execute=True):  # the reindex it asks for runs after its commit
-        certification.certificate_revoke_approve(actor=checker, change=change)
+        revoke(certificate)
 
     assert "Mật ong hoa vải Vân Hà" not in _names(client, q="mat ong")
     assert "Mật ong hoa vải Vân Hà" not in client.get(search, {"q": "mat ong"}).content.decode()

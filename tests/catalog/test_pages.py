@@ -57,20 +57,11 @@ def test_a_product_never_certified_has_no_public_page(client, bac_ninh_shelf):
     assert client.get(reverse("catalog:product", args=[999_999])).status_code == 404
 
 
-def test_a_revoked_certificate_leaves_the_list_but_the_page_says_so(client, cast, bac_ninh_shelf, officials):
+def test_a_revoked_certificate_leaves_the_list_but_the_page_says_so(client, cast, bac_ninh_shelf, revoke):
     from ocop.catalog.services import refresh_index
-    from ocop.certification import services as certification
 
     honey, certificate = bac_ninh_shelf["honey"], bac_ninh_shelf["certificates"][0]
-    maker, checker = officials["province"]
-    change = certification.certificate_revoke_request(
-        actor=maker,
-        certificate=certificate,
-        reason="Nhãn không đúng quy định",
-        decision_number="9/QĐ-UBND",
-        decision_date=certificate.issued_on,
-    )
-    certification.certificate_revoke_approve(actor=checker, change=change)
+    revoke(certificate)
     refresh_index()
     assert (
         "Mật ong hoa vải Vân Hà"
