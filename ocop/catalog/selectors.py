@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from ocop.catalog import reference
+from ocop.catalog import facet_cache, reference
 from ocop.catalog.extensions import MapMarker
 from ocop.catalog.models import CatalogEntry
 from ocop.catalog.search import MAX_QUERY_CHARS, Filters, SearchResult, listed_entries, search_catalog
@@ -223,7 +223,12 @@ def producer_get(producer_id: int) -> tuple[Producer, list[CatalogEntry]]:
 
 
 def province_summary(province: AdminUnit) -> dict[str, Any]:
-    """Counts of a current province's listed products by stars and by group (two grouped queries)."""
+    """Counts of a current province's listed products by stars and by group (two grouped queries, once per
+    version of the catalogue)."""
+    return facet_cache.counted("province", str(province.pk), lambda: _province_counts(province))
+
+
+def _province_counts(province: AdminUnit) -> dict[str, Any]:
     entries = listed_entries().filter(province=province)
     by_stars = {row["stars"]: row["n"] for row in entries.values("stars").annotate(n=Count("pk")).order_by()}
     by_group = list(
@@ -291,12 +296,16 @@ def map_points(provinces: Provinces, *, width: int = 360, height: int = 640) -> 
     """Current provinces placed by their latitude and longitude, sized by their certified products."""
     import math
 
-    counts = dict(
-        listed_entries()
-        .values("province_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("province_id", "n")
+    counts = facet_cache.counted(
+        "map",
+        "",
+        lambda: dict(
+            listed_entries()
+            .values("province_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("province_id", "n")
+        ),
     )
     project = map_projection(provinces, width=width, height=height)
     if project is None:

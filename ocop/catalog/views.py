@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ocop.catalog import exports, extensions, selectors, where_to_buy
+from ocop.catalog import exports, extensions, selectors, version, where_to_buy
 from ocop.catalog.ratelimit import throttle
 from ocop.catalog.search import count_limit
 from ocop.certification.selectors import paper_note_of
@@ -235,11 +235,13 @@ def province(request, code: str):
     query = selectors.CatalogQuery.parse(
         {"province": unit.code, "page": request.GET.get("page", "")}, provinces
     )
-    result = selectors.search(query, facets=False)
+    with version.pinned_once():  # the page and the counts of one version, read once
+        result = selectors.search(query, facets=False)
+        summary = selectors.province_summary(unit)
     _with_urls(result.entries)
     context = {
         "province": unit,
-        "summary": selectors.province_summary(unit),
+        "summary": summary,
         "result": result,
         "query": query,
         "search_url": _link(query, page=None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from ocop.certification import services as certification
@@ -30,6 +31,9 @@ def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation
     product = product_create(actor=None, producer=producer, name="Mật ong bạc hà Việt Yên", product_set=honey)
     search = {"q": "mat ong bac ha"}
     assert client.get("/api/v1/catalog/products", search).json()["count"] == 0
+    province = cast.province.code
+    # The map's and the province page's counts are kept per version of the catalogue: read them first.
+    assert (map_count(client, province), province_total(client, province)) == (0, 0)
 
     authority = certification.authority_ensure(actor=None, unit=cast.province)
     council_backs([(product, 4)], authority=authority, actor=maker, day=timezone.localdate())
@@ -45,6 +49,7 @@ def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation
         certification.decision_approve(actor=checker, decision=decision)
     items = client.get("/api/v1/catalog/products", search).json()["items"]
     assert [(item["name"], item["stars"]) for item in items] == [("Mật ong bạc hà Việt Yên", 4)]
+    assert (map_count(client, province), province_total(client, province)) == (1, 1)
 
     with django_capture_on_commit_callbacks(execute=True):
         revoke(
@@ -54,6 +59,16 @@ def test_an_approved_decision_puts_the_product_in_the_catalogue_and_a_revocation
             day=timezone.localdate(),
         )
     assert client.get("/api/v1/catalog/products", search).json()["count"] == 0
+    assert (map_count(client, province), province_total(client, province)) == (0, 0)
+
+
+def map_count(client, province: str) -> int:
+    points = client.get(reverse("catalog:map")).context["points"]
+    return next(point.count for point in points if point.province.code == province)
+
+
+def province_total(client, province: str) -> int:
+    return client.get(reverse("catalog:province", args=[province])).context["summary"]["total"]
 
 
 def test_the_certificate_pdf_is_rendered_by_a_background_task_after_approval(

@@ -169,7 +169,8 @@ def test_the_province_page_counts_by_stars_and_group(
 def test_the_map_places_provinces_from_unit_coordinates(
     client, bac_ninh_shelf, django_assert_max_num_queries, uncached
 ):
-    with django_assert_max_num_queries(3):  # the provinces, their counts, and promotion's layer of shops
+    # the provinces, the catalogue's version and its counts (kept per version), promotion's layer of shops
+    with django_assert_max_num_queries(4):
         page = client.get(reverse("catalog:map"))
     points = {point.province.code: point for point in page.context["points"]}
     assert len(points) == 34

@@ -10,6 +10,7 @@ from ocop.catalog.models import CatalogEntry, SearchWord
 from ocop.catalog.search import Filters, correct_words, query_words, search_catalog
 from ocop.catalog.services import reindex_all
 from ocop.geo.models import AdminUnit, Era, Level
+from tests.catalog.conftest import make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,11 @@ def test_a_query_known_broad_is_counted_again_once_the_catalogue_changes(shelf, 
         certified.grant(shelf[key], 3, status="revoked")  # a reindex: a new catalogue version
     result = search_catalog(q="mat ong")
     assert (result.count, result.count_exact, names(result)) == (1, True, ["Mật ong hoa vải Vân Hà"])
+
+
+def test_a_search_that_found_nothing_finds_a_product_listed_since(shelf, certified):
+    assert search_catalog(q="sachi rang").count == 0
+    assert search_catalog(q="sachi rang", facets=False).count == 0  # known empty in this version: not read
+    product = make_product("Hạt sachi rang muối", "Hộ kinh doanh Lò Văn Sáu", "21115", "2.2")
+    certified.grant(product, 3)  # a reindex: a new catalogue version
+    assert names(search_catalog(q="sachi rang")) == ["Hạt sachi rang muối"]

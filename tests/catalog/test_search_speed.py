@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from ocop.catalog import index_sql
+from ocop.catalog import facet_cache, index_sql, search
 from ocop.catalog.models import CatalogEntry, SearchWord
-from ocop.catalog.search import correct_words, query_words, search_catalog
+from ocop.catalog.search import Filters, _Query, correct_words, query_words, search_catalog
 from ocop.catalog.services import reindex_product
 from tests.catalog.conftest import make_product
 
@@ -116,6 +116,38 @@ def test_pages_follow_one_another_in_display_order(rice):
     whole = names(search_catalog(q="hop tac xa", page_size=50))
     pages = [names(search_catalog(q="hop tac xa", page=page, page_size=2)) for page in (1, 2, 3)]
     assert [name for page in pages for name in page] == whole[:6]
+
+
+@pytest.mark.parametrize("head_entries", [10_000, 2])
+def test_a_broad_search_gives_the_same_pages_however_its_tiers_are_read(
+    rice, settings, monkeypatch, head_entries
+):
+    """PostgreSQL reads a tier that filled a page from the first entries in display order next time, and
+    goes back to its index when they do not fill it (2 entries cannot hold 6 matches): the same pages."""
+    every = _expected_order("hop tac xa")
+    assert len(every) >= 6
+    settings.OCOP_CATALOG_COUNT_LIMIT = 5  # "hop tac xa" is a broad search: 3 pages of 2
+    monkeypatch.setattr(search, "HEAD_ENTRIES", head_entries)
+    expected = every[:6]
+    for _ in range(3):  # the first visit learns how to read each tier, the next ones read it so
+        pages = [names(search_catalog(q="hop tac xa", page=page, page_size=2)) for page in (1, 2, 3)]
+        assert [name for page in pages for name in page] == expected
+    plan, empty = facet_cache.tier_plan(_Query([["hop"], ["tac"], ["xa"]], True, Filters()).shape())
+    if connection.vendor == "postgresql":
+        assert (search.READ_HEAD if head_entries > 6 else search.READ_INDEX) in plan.values()
+        assert empty == {0, 1}  # no name holds the three words
+    else:  # FTS5 row ids are the display order already
+        assert (plan, empty) == ({}, frozenset())
+
+
+def test_a_tier_found_empty_is_read_again_once_the_catalogue_changes(rice, certified, settings):
+    settings.OCOP_CATALOG_COUNT_LIMIT = 2  # broad: its tiers are read one by one, the empty ones remembered
+    for _ in range(2):
+        assert "Hợp tác xã" not in names(search_catalog(q="hop tac xa"))[0]
+    product = make_product("Hợp tác xã trà hoa vàng", "Hộ kinh doanh Lê Văn Tám", "21115", "2.2")
+    certified.grant(product, 3)
+    # 3 stars, after the 4-star rice in display order, but the only name that begins with the words: first
+    assert names(search_catalog(q="hop tac xa"))[0] == "Hợp tác xã trà hoa vàng"
 
 
 def _display_order_is_consistent() -> bool:
