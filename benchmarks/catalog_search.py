@@ -136,7 +136,7 @@ def synthesise_certificates() -> int:
         for start in range(0, len(rows), 2000):
             batch = rows[start : start + 2000]
             cursor.execute(
-                f"UPDATE {index_sql.ENTRY_TABLE} SET listed = TRUE, stars = v.column2, "
+                f"UPDATE {index_sql.ENTRY_TABLE} SET listed = TRUE, stars = v.column2, "  # noqa: S608
                 "certified_year = v.column3, certificate_id = v.column4, certificate_number = v.column5, "
                 "certificate_status = 'active', certificate_valid_until = %s, certificate_qr = v.column6 "
                 f"FROM (VALUES {', '.join([row_sql] * len(batch))}) AS v "

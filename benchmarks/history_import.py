@@ -24,7 +24,9 @@ What is timed, each with its SQL statements counted and rows per second:
 - then the catalogue's reindex of the new products, a run of its own after the commit (inline here);
 - undo (`--undo`): `history_import_undo` of the batch, then its catalogue reindex.
 Run it on a fresh database (`--undo` leaves it as it was): a second apply would match the first run's records.
-Figures are printed, not judged; docs/history-import.md holds the recorded ones.
+It ends with a "targets" block: the preview and the apply beside their limits for a file of that size (10,000
+rows: 5 s each, issue 19; 20,000 rows: 20 s and 60 s, issue 15), met or NOT MET in this run;
+docs/history-import.md holds the recorded figures.
 """
 
 from __future__ import annotations
@@ -226,6 +228,21 @@ def main() -> None:
                 started = time.perf_counter()
             print(f"then the catalogue's reindex: {time.perf_counter() - started:.2f} s")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print_targets(args.rows, preview_s, apply_s)
+
+
+# Rows, then the preview's and the apply's limits in seconds: issue 19 (10,000 rows), issue 15 (20,000).
+TARGETS = [(10_000, 5.0, 5.0), (20_000, 20.0, 60.0)]
+
+
+def print_targets(rows: int, preview_s: float, apply_s: float) -> None:
+    """Each figure beside the target of the smallest file size at or above this one: met or not, this run."""
+    size = next(((size, preview, apply) for size, preview, apply in TARGETS if rows <= size), None)
+    if size is None:
+        return
+    print(f"\ntargets (files of up to {size[0]:,} rows)")
+    for label, value, limit in (("preview", preview_s, size[1]), ("apply", apply_s, size[2])):
+        print(f"{label + f' ≤ {limit:g} s':30} {value:8.2f}  {'met' if value <= limit else 'NOT MET'}")
 
 
 if __name__ == "__main__":

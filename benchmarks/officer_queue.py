@@ -21,6 +21,9 @@ next request, the way people use a queue; `think 0`: every officer asks again th
 saturation test whose figures are 20 × the CPU of a request on one interpreter, whatever the SQL.
 "selector now" is what the page and the API read of the queue: the page's ids, then its 50 rows by id.
 
+It ends with a "targets" block: each judged figure beside its target (p95 ≤ 100 ms with 20 officers who
+think, page p50 - SQL p50 ≤ 10 ms), met or NOT MET in this run.
+
 The selector is also timed the way it read before issue 19 (the units joined through `current_commune` /
 `current_province`, the route's levels read from JSON), on the same data in the same run: "before". It reads
 the page's dossiers only, not their related rows ("now" does), which flatters "before".
@@ -236,6 +239,8 @@ def main() -> None:
     print(f"load average (1, 5, 15 min) at start: {load()} on {os.cpu_count()} cores\n")
     header = f"{'case':40} {'rows':>6} {'q':>3} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8}"
     print(header)
+    crowds: dict[str, float] = {}  # p95 with 20 officers who read what they open
+    overheads: dict[str, float] = {}  # page p50 - SQL p50
     for username in OFFICERS if not args.lists else ():
         user = User.objects.get(username=username)
 
@@ -261,6 +266,7 @@ def main() -> None:
         ]:
             run = page_run(user, address)()
             total, sql, queries = measure(run, args.repeat)
+            overheads[label] = statistics.median(total) - statistics.median(sql)
             print(
                 f"{label:40} {'':>6} {queries:>3} {statistics.median(total):8.1f} "
                 f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
@@ -268,6 +274,8 @@ def main() -> None:
             for think in dict.fromkeys([args.think, 0.0]):
                 crowd = concurrent(page_run(user, address), args.concurrent_repeat, think)
                 case = f" x{THREADS}, think {think:g} s"
+                if think:
+                    crowds[label] = percentile(crowd, 0.95)
                 print(
                     f"{label + case:40} {'':>6} {'':>3} {statistics.median(crowd):8.1f} "
                     f"{percentile(crowd, 0.95):8.1f}   load {load()}"
@@ -283,11 +291,26 @@ def main() -> None:
                 except AssertionError:  # a list this officer has no right to (decisions, results): skipped
                     continue
                 total, sql, queries = measure(timed, args.repeat)
+                overheads[f"{username}: {address}"] = statistics.median(total) - statistics.median(sql)
                 print(
                     f"{username + ': ' + address:40} {'':>6} {queries:>3} {statistics.median(total):8.1f} "
                     f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
                 )
     print(f"\nload average at the end: {load()}")
+    print_targets(crowds, overheads, args.think)
+
+
+def print_targets(crowds: dict[str, float], overheads: dict[str, float], think: float) -> None:
+    """Each figure beside its target (../shared/QUALITY.md, issue 19): met or not, in this run. The saturation
+    run (think 0) is printed above but not judged: it measures one interpreter's CPU (see the docstring)."""
+    rows = [
+        (f"{case} x{THREADS}, think {think:g} s: p95 ≤ 100 ms", p95, p95 <= 100)
+        for case, p95 in crowds.items()
+    ]
+    rows += [(f"{case}: p50 - SQL p50 ≤ 10 ms", extra, extra <= 10) for case, extra in overheads.items()]
+    print("\ntargets")
+    for label, value, met in rows:
+        print(f"{label:66} {value:8.1f}  {'met' if met else 'NOT MET'}")
 
 
 if __name__ == "__main__":
