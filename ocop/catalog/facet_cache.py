@@ -8,9 +8,9 @@ again after each. So after a single change these counts may be up to `TTL` old (
 changed); the results, their order and the capped count are always today's. With Redis (`OCOP_CACHE_URL`)
 all processes share them.
 
-The map's and a province's counts are kept here too, per version (`counted`). Two more things learnt of a
-shape are kept beside them: whether it is broad (per version) and how each of
-its relevance tiers is read (per bulk change); neither changes an answer, only what it costs.
+The map's and a province's counts are kept here too, per version (`counted`). So is what searches learnt of
+a shape: its count when it was broad or nothing (`known_count`, per version) and how each of its relevance
+tiers is read (`tier_plan`); neither changes an answer, only what it costs.
 """
 
 from __future__ import annotations
