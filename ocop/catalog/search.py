@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -447,15 +448,17 @@ class _Query:
             return f"FROM {current.source()} WHERE {match} AND {where}", [*match_params, *params]
         return f"FROM {tier.source} WHERE {tier.match} AND {where}", [*tier.params, *params]
 
-    def ranked(self) -> bool:
-        """Whether `facts` also gives each match's place in the page order (`page_of`)."""
-        return bool(self.terms) and engine().rank(self.terms, self.prefix) is not None
+    @cached_property
+    def ranks(self) -> tuple[str, list[Any]] | None:
+        """Each match's tier as SQL, where the engine can compute it on rows already read; then `facts` also
+        gives each match's place in the page order (`page_of`)."""
+        return engine().rank(self.terms, self.prefix) if self.terms else None
 
     def facts(self, limit: int) -> list[tuple]:
-        """The facet columns of up to `limit` matches, in no particular order; when `ranked()`, each row
-        then ends with the match's tier, display order and id."""
+        """The facet columns of up to `limit` matches, in no particular order; with `ranks`, each row then
+        ends with the match's tier, display order and id."""
         body, params = self._from_where()
-        ranks = engine().rank(self.terms, self.prefix) if self.terms else None
+        ranks = self.ranks
         extra, extra_params = (
             (f", {ranks[0]}, e.display_order, e.product_id", ranks[1]) if ranks else ("", [])
         )
@@ -668,7 +671,7 @@ def _search(*, q: str, filters: Filters | None, page: int, page_size: int, facet
     start = (page - 1) * page_size
     if not count:
         ids = []
-    elif exact and facts is not None and query.ranked():
+    elif exact and facts is not None and query.ranks is not None:
         ids = query.page_of(facts, start, page_size)  # every match is in hand, each with its place
     else:
         ids = query.page_ids(start, page_size)
