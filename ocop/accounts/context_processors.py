@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext
 
 from ocop.accounts.policies import Capability, active_roles, has_capability
+from ocop.core.paths import path_of
 
 PUBLIC = "public"  # shown to every visitor, signed in or not
 
@@ -59,7 +59,7 @@ def navigation(request):
     for capability, url_name, label in NAVIGATION:
         if not _allowed(user, capability):
             continue
-        url = reverse(url_name)
+        url = path_of(url_name)
         if url not in seen:
             seen.add(url)
             items.append((url, gettext(label)))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, RoleKind
 from ocop.core.expressions import IdIn
+from ocop.geo import places
 from ocop.geo.models import AdminUnit, Level
 
 
@@ -168,17 +169,23 @@ def scope_unit_ids(user, capability: Capability) -> list[int] | None:
 
 
 def _unit_ids_of(roles: list[Role]) -> list[int] | None:
-    units = Q(pk__in=[])
-    for role in roles:
-        scope = role.unit
-        if scope.level == Level.COUNTRY:
-            return None
-        if scope.level == Level.PROVINCE:
-            units |= Q(current_province=scope)
-        elif scope.level == Level.COMMUNE:
-            units |= Q(pk=scope.pk) | Q(current_commune=scope)
     if not roles:
         return []
+    scopes = sorted({(role.unit.level, role.unit.pk) for role in roles})
+    if any(level == Level.COUNTRY for level, _pk in scopes):
+        return None
+    # Units change a few times a year: a reach is read once per process and generation of the units, not
+    # once per page (a province's 400-odd ids, on every officer's page).
+    return places.remembered(("reach", *scopes), lambda: _read_unit_ids(scopes))
+
+
+def _read_unit_ids(scopes: list[tuple[str, int]]) -> list[int]:
+    units = Q(pk__in=[])
+    for level, pk in scopes:
+        if level == Level.PROVINCE:
+            units |= Q(current_province_id=pk)
+        elif level == Level.COMMUNE:
+            units |= Q(pk=pk) | Q(current_commune_id=pk)
     return sorted(AdminUnit.objects.filter(units).order_by().values_list("pk", flat=True))
 
 

@@ -534,14 +534,9 @@ def certificates_listed(
     """The certificates `user` sees, filtered as the officer's list asks; "expiring soon" lists the nearest
     end first. `number` finds a certificate by (part of) its number, case and spacing ignored."""
     today = today or timezone.localdate()
+    # The list names places by unit id (`eras.place_columns`): no unit rows joined.
     certificates = certificates_visible_to(user).select_related(
-        "product__product_set__group",
-        "product__producer__unit__current_commune",
-        "product__producer__unit__current_province",
-        "product__producer__unit__parent__parent",
-        "producer_unit__current_commune",
-        "producer_unit__current_province",
-        "producer_unit__parent__parent",
+        "product__product_set__group", "product__producer"
     )
     if number:
         certificates = certificates.filter(number__icontains=re.sub(r"\s+", "", number))

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +18,7 @@ from ocop.certification.templatetags.certification_tags import status_badge_clas
 from ocop.core import listing
 from ocop.core.exports import Column
 from ocop.core.listing import EXPIRY_WINDOWS
+from ocop.core.paths import path_of
 from ocop.core.refusals import found as _found  # a selector's NotFound is the ordinary 404 page
 from ocop.core.refusals import refusal
 from ocop.core.storage import download_response
@@ -65,7 +65,7 @@ def certificate_list(request):
     if not filters[1].choices:
         filters.pop(1)  # a producer's own certificates: no area to choose
     columns = [
-        Column(_("Số"), lambda c: c.number, lambda c: reverse("certification:detail", args=[c.pk])),
+        Column(_("Số"), lambda c: c.number, lambda c: path_of("certification:detail", c.pk)),
         Column(_("Sản phẩm"), lambda c: c.product.name),
         Column(_("Chủ thể"), lambda c: c.product.producer.name),
         Column(_("Nhóm sản phẩm"), lambda c: c.product.product_set.group.name),
@@ -77,9 +77,8 @@ def certificate_list(request):
             lambda c: c.get_effective_status_display(),
             badge=lambda c: status_badge_class(c.effective_status()),
         ),
-        Column(_("Địa bàn hiện nay"), lambda c: eras.place_today(c.product.producer.unit)),
-        Column(
-            _("Địa bàn thời đó"), lambda c: eras.place_of_its_time(c.producer_unit or c.product.producer.unit)
+        *eras.place_columns(
+            lambda c: c.product.producer.unit_id, lambda c: c.producer_unit_id or c.product.producer.unit_id
         ),
     ]
     return listing.list_response(
@@ -253,15 +252,14 @@ def decision_list(request):
         Column(
             _("Số quyết định"),
             lambda d: d.number,
-            lambda d: reverse("certification:decision_detail", args=[d.pk]),
+            lambda d: path_of("certification:decision_detail", d.pk),
         ),
         Column(_("Ngày"), lambda d: d.date),
         Column(_("Cơ quan"), lambda d: d.authority.name),
         Column(_("Số sản phẩm"), lambda d: d.item_count),
         Column(_("Người lập"), lambda d: str(d.created_by)),
         Column(_("Trạng thái"), lambda d: d.get_status_display()),
-        Column(_("Địa bàn hiện nay"), lambda d: eras.place_today(d.authority.unit)),
-        Column(_("Địa bàn thời đó"), lambda d: eras.place_of_its_time(d.issuer_unit or d.authority.unit)),
+        *eras.place_columns(lambda d: d.authority.unit_id, lambda d: d.issuer_unit_id or d.authority.unit_id),
     ]
     return listing.list_response(
         request,

@@ -13,6 +13,7 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -41,6 +42,25 @@ class Column:
     badge: Callable[[Any], str] | None = (
         None  # on the page, the cell is a badge of this class (a state's tone)
     )
+    # Reads at once what many rows' cells need (place names by unit id), before their cells are read: with
+    # the rows of a page, or of each batch of a file.
+    prepare: Callable[[list], None] | None = None
+
+
+PREPARED_BATCH = 2000
+
+
+def prepared(columns: Sequence[Column], records: Iterable[Any]) -> Iterator[Any]:
+    """`records` in batches, each handed to the columns' `prepare` (each once) before its rows are read."""
+    preparers = list(dict.fromkeys(column.prepare for column in columns if column.prepare))
+    if not preparers:
+        yield from records
+        return
+    remaining = iter(records)
+    while batch := list(islice(remaining, PREPARED_BATCH)):
+        for prepare in preparers:
+            prepare(batch)
+        yield from batch
 
 
 DATE_FORMAT = "%d/%m/%Y"  # as Vietnamese readers write dates; XLSX keeps a real date shown the same way
@@ -59,7 +79,7 @@ def page_rows(columns: Sequence[Column], records: Iterable[Any]) -> list[list[tu
     """The cells of a page as the file writes them (same values, same order), each with its link and its
     badge class ("" for none)."""
     rows = []
-    for record in records:
+    for record in prepared(columns, records):
         cells = []
         for column in columns:
             value = column.value(record)
@@ -124,7 +144,7 @@ def table_download(
 ):
     """The download of `records` as the list shows them (its columns, in order) in `fmt` ("csv" or "xlsx")."""
     headers = [column.label for column in columns]
-    rows = ([column.value(record) for column in columns] for record in records)
+    rows = ([column.value(record) for column in columns] for record in prepared(columns, records))
     if fmt == "xlsx":
         handle = xlsx_temp_file(headers, rows, sheet_title=sheet_title)
         return FileResponse(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from django.db.models import BooleanField, Expression, F
 
@@ -40,6 +41,19 @@ class IdIn(Expression):
             return "1 = 0", ()
         column, params = compiler.compile(self.column)
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
+
+    def as_postgresql(self, compiler, connection):
+        # One parameter, the array's text: psycopg rewrites each `%s` of a statement it has not cached (a long
+        # one is not), and dumps a list item by item; 400 ids in each of a page's five statements cost
+        # PostgreSQL's pages 3 ms. PostgreSQL plans `IN (list)` as this very `= ANY(array)`.
+        if not self.ids:
+            return "1 = 0", ()
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s::bigint[])", (*params, self._array)
+
+    @cached_property
+    def _array(self) -> str:
+        return "{" + ",".join(map(str, self.ids)) + "}"  # integers: nothing to quote
 
     @property
     def identity(self):  # equal expressions compare equal (Q objects and querysets compare them)

@@ -15,8 +15,10 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from ocop.core import markup
 from ocop.core.exports import Column, page_rows, table_download
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -34,6 +36,10 @@ class ListFilter:
     value: str = ""
     choices: Sequence[tuple[str, str]] | None = None
     any_label: str = ""
+
+    @property
+    def options(self) -> SafeString:
+        return markup.options(self.choices or (), self.value)
 
 
 @dataclass
@@ -153,6 +159,7 @@ def list_response(
         )
     paginator = CappedPaginator(records, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    rows = page_rows(columns, page)
     tools = ListTools(
         filters=filters,
         query=filter_query(request.GET, names),
@@ -166,7 +173,8 @@ def list_response(
             "page": page,
             "tools": tools,
             "columns": columns,
-            "rows": page_rows(columns, page),
+            "rows": rows,
+            "table_rows": markup.table_rows(rows),  # drawn in one pass, not by template loops
             **(context or {}),
         },
     )

@@ -7,9 +7,10 @@ records' keys, and each row's path is that template with its keys.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 _MARKERS = (918273645, 918273646, 918273647)  # keys no path holds otherwise
 
@@ -20,3 +21,14 @@ def path_for_keys(name: str, keys: int = 1) -> Callable[..., str]:
     for position, marker in enumerate(_MARKERS[:keys]):
         template = template.replace(str(marker), f"{{{position}}}")
     return lambda *values: template.format(*(int(value) for value in values))
+
+
+@functools.cache
+def _remembered(name: str, keys: int, prefix: str) -> Callable[..., str]:
+    return path_for_keys(name, keys)  # under `prefix`, which reverse() reads itself
+
+
+def path_of(name: str, *keys: int) -> str:
+    """The path of the URL `name` for these integer keys, its pattern reversed once per process: a list's row
+    links and the navigation's sections (twenty on every page)."""
+    return _remembered(name, len(keys), get_script_prefix())(*keys)

@@ -21,15 +21,16 @@ from ocop.cycle.models import Document, Dossier
 from ocop.cycle.policies import flags, route_of
 from ocop.cycle.routes import level_label
 from ocop.cycle.selectors import (
+    DossierFacts,
     QueueFilters,
     capped_count,
     checklist_status,
     deadline_of,
     document_get,
+    dossier_facts,
     dossier_get,
     dossier_queue_for,
     dossiers_visible_to,
-    queue_dossiers,
     transitions_of,
 )
 from ocop.cycle.workflow import workflow
@@ -93,9 +94,14 @@ def document_body(document: Document) -> dict:
     }
 
 
-def dossier_body(user, dossier: Dossier, *, label: Callable[[str | None], str] = level_label) -> dict:
+def dossier_body(
+    user, dossier: Dossier | DossierFacts, *, label: Callable[[str | None], str] = level_label
+) -> dict:
     """`label`: a list passes one memo of `level_label` for all its rows (each call reads the loaded rubric
-    versions' generation token; fifty dossiers asked it a hundred times)."""
+    versions' generation token; fifty dossiers asked it a hundred times). A list passes plain facts
+    (`selectors.dossier_facts`); one dossier read as a model is turned into them, so both answer alike."""
+    if isinstance(dossier, Dossier):
+        dossier = DossierFacts.of(dossier)
     flow = workflow(Dossier.WORKFLOW)
     rows = checklist_status(dossier)
     deadline = deadline_of(dossier)
@@ -104,17 +110,15 @@ def dossier_body(user, dossier: Dossier, *, label: Callable[[str | None], str] =
         "id": dossier.pk,
         "status": dossier.status,
         "status_label": flow.label_of(dossier.status),
-        "product": {"id": dossier.product_id, "name": dossier.product.name},
+        "product": {"id": dossier.product_id, "name": dossier.product_name},
         "producer": {"id": dossier.producer_id, "name": dossier.producer.name},
-        "unit": {"code": dossier.unit.code, "name": dossier.unit.name},
+        "unit": {"code": dossier.unit_code, "name": dossier.unit_name},
         "year": dossier.year,
         "application_type": dossier.application_type,
         "target_stars": dossier.target_stars,
         "previous_certificate_id": dossier.previous_certificate_id,
         "previous_certificate": certificates.number_of(dossier.producer_id, dossier.previous_certificate_id),
-        "rubric_version": dossier.product.product_set.version.code
-        if dossier.product.product_set_id
-        else None,
+        "rubric_version": dossier.rubric_code,
         "checklist_version": dossier.checklist_version,
         "checklist": [
             {
@@ -160,36 +164,29 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
     check_page(filters)
     labels = cache(level_label)  # this request's memo: one language, one set of loaded versions
     if filters.queue:
-        # The queue reads ids (an index range), then the page's dossiers by id: work follows the page.
-        queue = dossier_queue_for(
+        dossiers = dossier_queue_for(
             user,
             QueueFilters(
                 status=filters.status, year=filters.year, group=filters.group, overdue=filters.overdue
             ),
-        ).values_list("pk", flat=True)
-        count = capped_count(queue)
-        return page_of(
-            queue,
-            filters,
-            render_all=lambda ids: [dossier_body(user, d, label=labels) for d in queue_dossiers(ids)],
-            count=count.value,
-            exact=not count.more,
-            count_capped=count.more,
         )
-    dossiers = dossiers_visible_to(user)
-    if filters.status:
-        dossiers = dossiers.filter(status=filters.status)
-    if filters.year:
-        dossiers = dossiers.filter(year=filters.year)
-    if filters.group:
-        dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+    else:
+        dossiers = dossiers_visible_to(user, related=False)
+        if filters.status:
+            dossiers = dossiers.filter(status=filters.status)
+        if filters.year:
+            dossiers = dossiers.filter(year=filters.year)
+        if filters.group:
+            dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+    # Ids first (an index range), then the page's dossiers by id as plain facts: work follows the page.
     # Capped: `count` stops at COUNT_CAP and `count_capped` says there are more (a national list counted to
     # the end cost more than its page).
-    count = capped_count(dossiers)
+    ids = dossiers.values_list("pk", flat=True)
+    count = capped_count(ids)
     return page_of(
-        dossiers,
+        ids,
         filters,
-        lambda d: dossier_body(user, d, label=labels),
+        render_all=lambda page: [dossier_body(user, d, label=labels) for d in dossier_facts(page)],
         count=count.value,
         exact=not count.more,
         count_capped=count.more,

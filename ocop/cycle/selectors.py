@@ -42,15 +42,26 @@ def _visible(user, model) -> QuerySet:
     return model.objects.filter(_visible_q(user)).select_related(*_RELATED)
 
 
-def waiting_for(user, model, limit: int = 50) -> list:
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """An idea or a plan as an officer's queue page lists it."""
+
+    pk: int
+    year: int
+    status: str
+    product_name: str
+    producer_name: str
+
+
+def waiting_for(user, model, limit: int = 50) -> list[Waiting]:
     """Up to `limit` ideas or plans (`model`) waiting on a level `user` acts for, newest first, with the
-    names a queue page lists (year, product, producer): one query."""
-    return list(
+    names a queue page lists (year, product, producer): one query, plain values."""
+    rows = (
         model.objects.filter(_visible_q(user), waiting_on_q(user, model))
-        .select_related("producer", "product")
-        .only("id", "year", "status", "producer__name", "product__name")
-        .order_by("-year", "-created_at")[:limit]
+        .order_by("-year", "-created_at")
+        .values_list("id", "year", "status", "product__name", "producer__name")[:limit]
     )
+    return [Waiting(*row) for row in rows]
 
 
 def ideas_visible_to(user) -> QuerySet[ProductIdea]:
@@ -67,7 +78,10 @@ def _current_documents() -> Prefetch:
     )
 
 
-def dossiers_visible_to(user) -> QuerySet[Dossier]:
+def dossiers_visible_to(user, *, related: bool = True) -> QuerySet[Dossier]:
+    """Newest change first; `related=False` reads the dossiers alone (a list's ids, `dossier_facts` after)."""
+    if not related:
+        return Dossier.objects.filter(_visible_q(user)).order_by("-updated_at", "-pk")
     return _visible(user, Dossier).prefetch_related(_current_documents()).order_by("-updated_at", "-pk")
 
 
@@ -233,7 +247,17 @@ class UnitRef:
     current_commune_id: int | None
 
 
-@dataclass(frozen=True)
+# The unit's columns of a row read as plain values, in UnitRef's order.
+_UNIT_VALUES = (
+    "unit_id",
+    "unit__era",
+    "unit__level",
+    "unit__current_province_id",
+    "unit__current_commune_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
 class QueueRow:
     """A dossier as a queue row shows it, read as plain values, not model objects (building 250 of those
     for a page of 50 cost more than all the page's SQL): the product, its set, the producer's name, the
@@ -274,11 +298,7 @@ _ROW_VALUES = (
     "product__name",
     "product__product_set__code",
     "product__product_set__name",
-    "unit_id",
-    "unit__era",
-    "unit__level",
-    "unit__current_province_id",
-    "unit__current_commune_id",
+    *_UNIT_VALUES,
 )
 
 
@@ -288,7 +308,7 @@ def queue_rows(ids: list[int]) -> list[QueueRow]:
     by_pk = {}
     for values in Dossier.objects.filter(pk__in=ids).values_list(*_ROW_VALUES):
         (pk, status, year, due_on, route, submitted_at, producer_id, producer_name, product_id) = values[:9]
-        product_name, set_code, set_name, unit_id, era, level, province_id, commune_id = values[9:]
+        product_name, set_code, set_name = values[9:12]
         by_pk[pk] = QueueRow(
             pk=pk,
             status=status,
@@ -302,42 +322,142 @@ def queue_rows(ids: list[int]) -> list[QueueRow]:
             product_name=product_name,
             set_code=set_code or "",
             set_name=set_name or "",
-            unit=UnitRef(unit_id, era, level, province_id, commune_id),
+            unit=UnitRef(*values[12:]),
         )
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-# What the API's body of a dossier reads of its related rows (`api.dossier_body`), beside every own field.
-_BODY_RELATED_FIELDS = (
-    "producer__name",
+@dataclass(frozen=True, slots=True)
+class ProducerRef:
+    """What the API's body and the guards (`guards.producer_confirmed`) read of a dossier's producer."""
+
+    id: int
+    name: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    """A dossier as the API's body shows it (`api.dossier_body`), in plain values. The names are the model's
+    wherever the rights and guards read them (`policies.flags`: status, route, producer, unit, submitted_at,
+    checklist, current_documents), so they read either. A list builds these from one query by id, not six
+    model objects per row (dossier, producer, product, set, version, unit: 4 of a 13 ms API page of 50)."""
+
+    WORKFLOW: ClassVar[str] = Dossier.WORKFLOW
+
+    pk: int
+    status: str
+    year: int
+    application_type: str
+    target_stars: int | None
+    previous_certificate_id: int | None
+    checklist_version: str
+    checklist: list
+    route: dict
+    receiver_assessment: dict
+    return_reason: str
+    due_on: date | None
+    submitted_at: object
+    accepted_at: object
+    updated_at: object
+    version: int
+    product_id: int
+    product_name: str
+    rubric_code: str | None  # the version of the product's set, which the API names
+    producer: ProducerRef
+    unit: UnitRef
+    unit_code: str
+    unit_name: str
+    current_documents: tuple[Document, ...]
+
+    @property
+    def producer_id(self) -> int:
+        return self.producer.id
+
+    @property
+    def unit_id(self) -> int:
+        return self.unit.id
+
+    @classmethod
+    def of(cls, dossier: Dossier) -> DossierFacts:
+        """The facts of a dossier read as a model (one dossier's page or answer)."""
+        product_set = dossier.product.product_set if dossier.product.product_set_id else None
+        unit, producer = dossier.unit, dossier.producer
+        return cls(
+            **{name: getattr(dossier, name) for name in _OWN_VALUES[1:]},
+            pk=dossier.pk,
+            product_id=dossier.product_id,
+            product_name=dossier.product.name,
+            rubric_code=product_set.version.code if product_set else None,
+            producer=ProducerRef(producer.pk, producer.name, producer.status),
+            unit=UnitRef(unit.pk, unit.era, unit.level, unit.current_province_id, unit.current_commune_id),
+            unit_code=unit.code,
+            unit_name=unit.name,
+            current_documents=tuple(current_documents(dossier)),
+        )
+
+
+# DossierFacts' own fields, in its order, as columns; then the related ones.
+_OWN_VALUES = (
+    "id",
+    "status",
+    "year",
+    "application_type",
+    "target_stars",
+    "previous_certificate_id",
+    "checklist_version",
+    "checklist",
+    "route",
+    "receiver_assessment",
+    "return_reason",
+    "due_on",
+    "submitted_at",
+    "accepted_at",
+    "updated_at",
+    "version",
+)
+_FACT_VALUES = (
+    *_OWN_VALUES,
+    "product_id",
     "product__name",
     "product__product_set__version__code",
+    "producer_id",
+    "producer__name",
+    "producer__status",
+    *_UNIT_VALUES,
     "unit__code",
     "unit__name",
-    "unit__level",
-    "unit__era",
-    "unit__current_province_id",
-    "unit__current_commune_id",
 )
 
 
-def queue_dossiers(ids: list[int]) -> list[Dossier]:
-    """The dossiers `ids` (a page of a queue), in that order, with what the API's body of each reads (every
-    own field, the names of its producer, product and unit, its current documents): two queries."""
-    own = [field.name for field in Dossier._meta.concrete_fields]
-    dossiers = (
-        Dossier.objects.filter(pk__in=ids)
-        .select_related("producer", "product__product_set__version", "unit")
-        .only(*own, *_BODY_RELATED_FIELDS)
-        .prefetch_related(_current_documents())
-    )
-    by_pk = {dossier.pk: dossier for dossier in dossiers}
+def dossier_facts(ids: list[int]) -> list[DossierFacts]:
+    """The dossiers `ids` (a page of a list), in that order, as the API's body reads them: two queries (the
+    rows, their current documents) whatever the list's length."""
+    documents: dict[int, list[Document]] = {}
+    for document in Document.objects.filter(dossier_id__in=ids, is_current=True):
+        documents.setdefault(document.dossier_id, []).append(document)
+    # Where each part of a row of _FACT_VALUES starts: the producer's three, the unit's, the unit's names.
+    related = len(_OWN_VALUES) + 3
+    unit = related + 3
+    names = unit + len(_UNIT_VALUES)
+    by_pk = {}
+    for values in Dossier.objects.filter(pk__in=ids).values_list(*_FACT_VALUES):
+        pk = values[0]
+        by_pk[pk] = DossierFacts(
+            pk,
+            *values[1:related],
+            producer=ProducerRef(*values[related:unit]),
+            unit=UnitRef(*values[unit:names]),
+            unit_code=values[names],
+            unit_name=values[names + 1],
+            current_documents=tuple(documents.get(pk, ())),
+        )
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def with_row_related(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
-    """A queue read whole (its download): the related rows joined, places included."""
-    return dossiers.select_related("producer", "product__product_set", *eras.related("unit"))
+    """A queue read whole (its download): the related rows joined (places are named by unit id)."""
+    return dossiers.select_related("producer", "product__product_set")
 
 
 def dossiers_of_producer(user, producer_id: int) -> QuerySet[Dossier]:

@@ -13,13 +13,12 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
-from ocop.core import listing
+from ocop.core import listing, markup
 from ocop.core.errors import DomainError
 from ocop.core.exports import Column, table_download
 from ocop.core.listing import CappedPaginator
@@ -46,7 +45,7 @@ from ocop.geo.places import place_names
 from ocop.producers.policies import acts_for
 from ocop.producers.selectors import producers_pending_for
 from ocop.products.selectors import product_get
-from ocop.rubrics.models import TaxonLevel, TaxonNode
+from ocop.rubrics.selectors import product_group_choices
 
 
 def _int(value) -> int | None:
@@ -65,8 +64,7 @@ def _queue_columns(flow) -> list[Column]:
         Column(_("Sản phẩm"), lambda d: d.product.name),
         Column(_("Bộ sản phẩm"), lambda d: f"{d.product.product_set.code} – {d.product.product_set.name}"),
         Column(_("Chủ thể"), lambda d: d.producer.name),
-        Column(_("Địa bàn hiện nay"), lambda d: eras.place_today(d.unit)),
-        Column(_("Địa bàn thời đó"), lambda d: eras.place_of_its_time(d.unit)),
+        *eras.place_columns(lambda d: d.unit_id),
         Column(_("Năm"), lambda d: d.year),
         Column(_("Trạng thái"), lambda d: flow.label_of(d.status)),
         Column(_("Hạn"), lambda d: d.due_on),
@@ -158,25 +156,8 @@ def queue_view(request):
                 pick=pick,
             )
         )
-    # A province's filter offers a hundred-odd units: their options are written here in one pass (escaped by
-    # format_html), not by a template loop that costs more than the page's SQL.
-    chosen_unit = str(unit.pk) if unit else ""
-    unit_options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (code, " selected" if code == chosen_unit else "", label)
-            for code, label in eras.unit_filter_choices(
-                scope_unit_ids(request.user, Capability.CHECK_DOSSIERS), unit
-            )
-        ),
-    )
-    groups = (
-        TaxonNode.objects.filter(level=TaxonLevel.GROUP)
-        .select_related("version")
-        .only("code", "name", "version__code")
-        .order_by("version", "position")
-    )
+    # The filters' options are written in one pass (`core.markup`): a province's offers a hundred-odd units.
+    units = eras.unit_filter_choices(scope_unit_ids(request.user, Capability.CHECK_DOSSIERS), unit)
     idea_flow = workflow(ProductIdea.WORKFLOW)
     waiting_ideas = [
         (idea, idea_flow.label_of(idea.status)) for idea in selectors.waiting_for(request.user, ProductIdea)
@@ -193,15 +174,13 @@ def queue_view(request):
             "page": page,
             "count": paginator.capped,
             "rows": mark_safe("\n".join(rows)),  # noqa: S308 (every value escaped by _queue_row)
-            "states": flow.choices,
-            "status": status,
+            "state_options": markup.options(flow.choices, status),
             "year": year,
-            "group": group,
             "overdue": overdue,
             "show_all": show_all,
-            "groups": groups,
+            "group_options": markup.options(product_group_choices(), group),
             "unit": unit,
-            "units": unit_options,
+            "unit_options": markup.options(units, str(unit.pk) if unit else ""),
             "query": query.urlencode(),
             "ideas": waiting_ideas,
             "plans": waiting_plans,

@@ -78,7 +78,16 @@ class Workflow:
 
     def find(self, action: str, source: str) -> Transition | None:
         """The transition `action` from state `source`, or None if the table has no such move."""
-        return next((t for t in self.transitions if t.action == action and source in t.sources), None)
+        return self._moves.get((action, source))
+
+    @functools.cached_property
+    def _moves(self) -> dict[tuple[str, str], Transition]:
+        # A list's `may_*` flags ask this a dozen times per row: one dict lookup, not a scan of the table.
+        moves: dict[tuple[str, str], Transition] = {}
+        for transition in self.transitions:
+            for source in transition.sources:
+                moves.setdefault((transition.action, source), transition)
+        return moves
 
     def knows(self, action: str) -> bool:
         return any(t.action == action for t in self.transitions)

@@ -37,7 +37,6 @@ from ocop.evaluation.models import (
     SelfAssessmentStatus,
     SheetStatus,
 )
-from ocop.geo import eras
 from ocop.geo.models import Level
 from ocop.producers.models import ProducerMember
 from ocop.producers.policies import member_producer_ids
@@ -352,7 +351,6 @@ def results_listed(
         .select_related(
             *_DOSSIER_RELATED,
             "dossier__product__product_set__group",
-            *[f"dossier__{path}" for path in eras.related("unit")],
         )
         .annotate(stars=Coalesce("recognised_stars", "band_stars"))
         .order_by("-round__year", "-round__held_on", "round_id", "id")

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +19,7 @@ from ocop.accounts.policies import Capability, has_capability, roles_with, scope
 from ocop.core import listing
 from ocop.core.errors import DomainError
 from ocop.core.exports import Column
+from ocop.core.paths import path_of
 from ocop.core.refusals import found as _found
 from ocop.core.refusals import refusal
 from ocop.core.storage import download_response
@@ -694,13 +694,13 @@ def results(request):
         Column(
             _("Đợt đánh giá"),
             lambda rd: rd.round.name,
-            lambda rd: reverse("evaluation:round", args=[rd.round_id]),
+            lambda rd: path_of("evaluation:round", rd.round_id),
         ),
         Column(_("Năm"), lambda rd: rd.round.year),
         Column(
             _("Sản phẩm"),
             lambda rd: rd.dossier.product.name,
-            lambda rd: reverse("evaluation:dossier", args=[rd.pk]),
+            lambda rd: path_of("evaluation:dossier", rd.pk),
         ),
         Column(_("Nhóm sản phẩm"), lambda rd: rd.dossier.product.product_set.group.name),
         Column(_("Chủ thể"), lambda rd: rd.dossier.producer.name),
@@ -708,8 +708,7 @@ def results(request):
         Column(_("Hạng theo điểm"), lambda rd: rd.band_stars),
         Column(_("Hạng sao được công nhận"), lambda rd: rd.recognised_stars),
         Column(_("Trạng thái"), lambda rd: rd.get_status_display()),
-        Column(_("Địa bàn hiện nay"), lambda rd: eras.place_today(rd.dossier.unit)),
-        Column(_("Địa bàn thời đó"), lambda rd: eras.place_of_its_time(rd.dossier.unit)),
+        *eras.place_columns(lambda rd: rd.dossier.unit_id),
     ]
     return listing.list_response(
         request,

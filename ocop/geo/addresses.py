@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ocop.core.text import fold, nfc
+from ocop.geo import places
 from ocop.geo.models import AddressAlias, AdminUnit, Era, Level, UnitFormerName
 
 REFORM_DAY = date(2025, 7, 1)  # two-level local government: communes and provinces only from this day
@@ -300,43 +301,75 @@ def _lookup(part: str, table: dict[str, list[AdminUnit]], parent_id: int | None 
     return []
 
 
-class AddressResolver:
-    """Resolves written addresses to units, reading each province once; one resolver serves a whole file."""
+class _UnitIndexes:
+    """The provinces, and each province's districts and communes by name, read once per process and generation
+    of the units (`geo.places.remembered`): a national file reads 63 provinces in some 200 queries, and its
+    apply, and every file after it, would read them again. Only units: aliases are per resolver."""
 
-    def __init__(self, *, use_aliases: bool = True) -> None:
-        self.use_aliases = use_aliases
+    def __init__(self) -> None:
         provinces = list(AdminUnit.objects.filter(level=Level.PROVINCE))
-        self._provinces_by_pk = {p.pk: p for p in provinces}
+        self.provinces_by_pk = {p.pk: p for p in provinces}
         for province in provinces:
-            if province.current_province_id in self._provinces_by_pk:
-                province.current_province = self._provinces_by_pk[province.current_province_id]
-        self._provinces = {
+            if province.current_province_id in self.provinces_by_pk:
+                province.current_province = self.provinces_by_pk[province.current_province_id]
+        self.provinces = {
             era: _table((p, unit_keys(p)) for p in provinces if p.era == era)
             for era in (Era.LEGACY, Era.CURRENT)
         }
-        self._indexes: dict[int, _ProvinceIndex] = {}
-        self._today: dict[int, AdminUnit] | None = None
+        self.indexes: dict[int, _ProvinceIndex] = {}
+        self.today: dict[int, AdminUnit] | None = None
+        self.districts: tuple[dict, dict] | None = None
+
+    def index(self, province: AdminUnit) -> _ProvinceIndex:
+        found = self.indexes.get(province.pk)
+        if found is None:  # two threads may both read it: the same units, the last one kept
+            found = _ProvinceIndex(province, self.provinces_by_pk, self.current_communes)
+            self.indexes[province.pk] = found
+        return found
+
+    def current_communes(self) -> dict[int, AdminUnit]:
+        """Every current commune (the successors of legacy ones), read once when a legacy province is first read."""
+        if self.today is None:
+            today = {}
+            for unit in AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE):
+                unit.parent = unit.current_province = self.provinces_by_pk.get(unit.parent_id)
+                today[unit.pk] = unit
+            self.today = today
+        return self.today
+
+    def legacy_districts(self) -> tuple[dict, dict]:
+        """Legacy districts of the whole country by name and by former name."""
+        if self.districts is None:
+            districts = list(AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT))
+            former: dict[int, set[str]] = {}
+            for unit_id, key in UnitFormerName.objects.filter(
+                unit__era=Era.LEGACY, unit__level=Level.DISTRICT
+            ).values_list("unit_id", "key"):
+                former.setdefault(unit_id, set()).add(key)
+            for district in districts:
+                if district.parent_id in self.provinces_by_pk:
+                    district.parent = self.provinces_by_pk[district.parent_id]
+            self.districts = (
+                _table((d, unit_keys(d)) for d in districts),
+                _table((d, former.get(d.pk, set())) for d in districts),
+            )
+        return self.districts
+
+
+class AddressResolver:
+    """Resolves written addresses to units; the units' indexes are the process's (`_UnitIndexes`), the saved
+    aliases and the answers are this resolver's (one resolver serves a whole file)."""
+
+    def __init__(self, *, use_aliases: bool = True) -> None:
+        self.use_aliases = use_aliases
+        self._units: _UnitIndexes = places.remembered(("address-indexes",), _UnitIndexes)
         self._aliases: dict[int, dict[str, AdminUnit]] = {}
         self._done: dict[tuple[str, bool], Resolution] = {}
-        self._districts: dict[str, list[AdminUnit]] | None = None
 
     # -- reading once ------------------------------------------------------------------------------------
 
     def _index(self, province: AdminUnit) -> _ProvinceIndex:
-        if province.pk not in self._indexes:
-            self._indexes[province.pk] = _ProvinceIndex(
-                province, self._provinces_by_pk, self._current_communes
-            )
-        return self._indexes[province.pk]
-
-    def _current_communes(self) -> dict[int, AdminUnit]:
-        """Every current commune (the successors of legacy ones), read once when a legacy province is first read."""
-        if self._today is None:
-            self._today = {}
-            for unit in AdminUnit.objects.filter(era=Era.CURRENT, level=Level.COMMUNE):
-                unit.parent = unit.current_province = self._provinces_by_pk.get(unit.parent_id)
-                self._today[unit.pk] = unit
-        return self._today
+        return self._units.index(province)
 
     def aliases_of(self, province: AdminUnit) -> dict[str, AdminUnit]:
         if province.pk not in self._aliases:
@@ -352,24 +385,13 @@ class AddressResolver:
         self._done.clear()
 
     def districts_named(self, part: str) -> list[AdminUnit]:
-        """Legacy districts of the whole country the part names (by name, then by former name): read once."""
-        if self._districts is None:
-            districts = list(AdminUnit.objects.filter(era=Era.LEGACY, level=Level.DISTRICT))
-            former: dict[int, set[str]] = {}
-            for unit_id, key in UnitFormerName.objects.filter(
-                unit__era=Era.LEGACY, unit__level=Level.DISTRICT
-            ).values_list("unit_id", "key"):
-                former.setdefault(unit_id, set()).add(key)
-            for district in districts:
-                if district.parent_id in self._provinces_by_pk:
-                    district.parent = self._provinces_by_pk[district.parent_id]
-            self._districts = _table((d, unit_keys(d)) for d in districts)
-            self._district_former = _table((d, former.get(d.pk, set())) for d in districts)
-        return _lookup(part, self._districts) or _lookup(part, self._district_former)
+        """Legacy districts of the whole country the part names (by name, then by former name)."""
+        names, former = self._units.legacy_districts()
+        return _lookup(part, names) or _lookup(part, former)
 
     def province_of(self, part: str) -> list[AdminUnit]:
         """Provinces of either era the part names (legacy first)."""
-        return [p for era in (Era.LEGACY, Era.CURRENT) for p in _lookup(part, self._provinces[era])]
+        return [p for era in (Era.LEGACY, Era.CURRENT) for p in _lookup(part, self._units.provinces[era])]
 
     # -- resolving ---------------------------------------------------------------------------------------
 

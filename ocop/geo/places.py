@@ -74,22 +74,26 @@ def place_names(unit_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     return found
 
 
-_choices: dict[tuple, list[tuple[str, str]]] = {}
+_choices: dict[tuple, object] = {}
 
 
-def remembered_choices(key: tuple, compute) -> list[tuple[str, str]]:
-    """A unit filter's choices (`eras.unit_filter_choices`) for a reach `key`, computed once per process,
-    language and generation of the units."""
-    full_key = (get_language() or "", *key)
+def remembered(key: tuple, compute):
+    """A value read from the units (a reach's unit ids, a unit filter's choices) computed once per process and
+    generation of the units, under `key`; shared by every request, so callers do not change it."""
     _current_generation()
-    found = _choices.get(full_key)
+    found = _choices.get(key)
     if found is None:
         found = compute()
         with _lock:
             if len(_choices) > 1000:  # one per reach: a national site has a few thousand at most
                 _choices.clear()
-            _choices[full_key] = found
+            _choices[key] = found
     return found
+
+
+def remembered_choices(key: tuple, compute) -> list[tuple[str, str]]:
+    """A unit filter's choices (`eras.unit_filter_choices`) for a reach `key`, per language too."""
+    return remembered((get_language() or "", *key), compute)  # type: ignore[return-value]
 
 
 def connect() -> None:

@@ -8,13 +8,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, active_roles, has_capability, scope_unit_ids
 from ocop.core import listing
 from ocop.core.exports import Column
+from ocop.core.paths import path_of
 from ocop.core.ratelimit import client_address, spend
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.geo import eras
@@ -113,7 +113,7 @@ def list_view(request):
         q=q,
         status=listing.choice_param(query, "status", statuses),
         legal_form=listing.choice_param(query, "legal_form", forms),
-    ).select_related(*eras.related("unit"))
+    )
     if unit:
         records = records.filter(eras.unit_q(unit, "unit"))
     if year:
@@ -132,11 +132,10 @@ def list_view(request):
         ),
     ]
     columns = [
-        Column(_("Tên"), lambda p: p.name, lambda p: reverse("producers:detail", args=[p.pk])),
+        Column(_("Tên"), lambda p: p.name, lambda p: path_of("producers:detail", p.pk)),
         Column(_("Loại hình"), lambda p: p.get_legal_form_display()),
         Column(_("Mã số thuế"), lambda p: p.tax_code or ""),
-        Column(_("Địa bàn hiện nay"), lambda p: eras.place_today(p.unit)),
-        Column(_("Địa bàn thời đó"), lambda p: eras.place_of_its_time(p.unit)),
+        *eras.place_columns(lambda p: p.unit_id),
         Column(
             _("Trạng thái"),
             lambda p: p.get_status_display(),

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, scope_ids_q
 from ocop.core.errors import Invalid, NotFound
 from ocop.core.text import fold
-from ocop.geo import eras
 from ocop.producers.models import Producer, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
 from ocop.products.models import Product, ProductPhoto
@@ -137,9 +136,7 @@ def products_listed(
     certificates = apps.get_model("certification", "Certificate").objects.in_force(timezone.localdate())
     in_force = certificates.filter(product=OuterRef("pk")).order_by("-stars").values("stars")[:1]
     products = (
-        products_search(user, q=q)
-        .select_related(*[f"producer__{path}" for path in eras.related("unit")])
-        .annotate(stars_in_force=Subquery(in_force))
+        products_search(user, q=q).select_related("producer").annotate(stars_in_force=Subquery(in_force))
     )
     if unit_q:
         products = products.filter(unit_q)

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
 from ocop.core import listing
 from ocop.core.exports import Column
+from ocop.core.paths import path_of
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
@@ -264,17 +264,16 @@ def list_view(request):
         ),
     ]
     columns = [
-        Column(_("Sản phẩm"), lambda p: p.name, lambda p: reverse("products:detail", args=[p.pk])),
+        Column(_("Sản phẩm"), lambda p: p.name, lambda p: path_of("products:detail", p.pk)),
         Column(_("Bộ sản phẩm"), lambda p: f"{p.product_set.code} – {p.product_set.name}"),
         Column(_("Nhóm sản phẩm"), lambda p: p.product_set.group.name),
         Column(
             _("Chủ thể"),
             lambda p: p.producer.name,
-            lambda p: reverse("producers:detail", args=[p.producer_id]),
+            lambda p: path_of("producers:detail", p.producer_id),
         ),
         Column(_("Hạng sao đang có"), lambda p: p.stars_in_force),
-        Column(_("Địa bàn hiện nay"), lambda p: eras.place_today(p.producer.unit)),
-        Column(_("Địa bàn thời đó"), lambda p: eras.place_of_its_time(p.producer.unit)),
+        *eras.place_columns(lambda p: p.producer.unit_id),
     ]
     return listing.list_response(
         request,

@@ -226,12 +226,23 @@ def history_imports_visible_to(user) -> QuerySet[m.HistoryImport]:
     )
 
 
+_group_choices: tuple[tuple[tuple[str, str], ...], list[tuple[str, str]]] | None = None
+
+
 def product_group_choices() -> list[tuple[str, str]]:
-    """The product groups a list filters by, one per code across the loaded versions (the newest name)."""
+    """The product groups a list filters by, one per code across the loaded versions (the newest name). Read
+    once per set of loaded contents (a load writes the groups with the content), not once per list page."""
+    global _group_choices
+    loaded = _loaded_contents()
+    known = _group_choices
+    if known is not None and known[0] == loaded:
+        return known[1]
     names: dict[str, str] = {}
     groups = m.TaxonNode.objects.filter(level=m.TaxonLevel.GROUP).order_by(
         "version__effective_from", "position"
     )
     for code, name in groups.values_list("code", "name"):
         names[code] = name
-    return [(code, f"{code}. {name}") for code, name in names.items()]
+    choices = [(code, f"{code}. {name}") for code, name in names.items()]
+    _group_choices = (loaded, choices)
+    return choices

@@ -281,3 +281,25 @@ def test_bulk_forward_through_the_api(client, cast, api_token):
     )
     assert moved.status_code == 200 and moved.json()["count"] == 1
     assert moved.json()["items"][0]["status"] == "forwarded"
+
+
+@pytest.mark.parametrize(
+    ("who", "query", "until", "may"),
+    [
+        ("producer", {}, "draft", {"may_submit": True, "may_check": False}),  # reads the producer's status
+        ("producer", {}, "submitted", {"may_withdraw": True, "may_check": False}),
+        ("commune", {"queue": "1"}, "submitted", {"may_check": True, "may_withdraw": False}),
+    ],
+)
+def test_a_list_answers_each_dossier_as_its_own_address_does(client, cast, api_token, who, query, until, may):
+    # A list builds its bodies from plain values (selectors.dossier_facts), one dossier from its model: the
+    # two must agree field for field, documents, route, rubric version and rights included.
+    story = dossier_story(cast, until=until)
+    token = api_token(cast.producer_user if who == "producer" else cast.commune_officer)
+    listed = client.get("/api/v1/dossiers", query, **token).json()["items"]
+    alone = client.get(f"/api/v1/dossiers/{story.dossier.pk}", **token).json()
+    assert [item["id"] for item in listed] == [story.dossier.pk]
+    assert listed[0] == alone
+    assert all(row["document"] for row in alone["checklist"] if row["required"])
+    assert alone["rubric_version"] and alone["unit"]["name"] and alone["route"]["receiver"] == "commune"
+    assert {name: alone[name] for name in may} == may

@@ -215,3 +215,18 @@ def test_a_renamed_unit_shows_its_new_name_in_the_queue(client, cast):
     after = client.get(reverse("cycle:queue")).content.decode()
     assert "Phường Vân Hà Mới" in after
     assert story.dossier.product.name in after
+
+
+def test_a_commune_moved_to_another_province_moves_its_dossiers_queue_at_once(cast):
+    # An officer's reach (the ids of their units) is kept per process between requests: saving a unit must
+    # drop it, so the next request of every officer reads the reach the new map gives.
+    story = dossier_story(cast, until="forwarded")
+
+    def queue(officer):  # a fresh user per request, as the site has: nothing kept on the object
+        return _queue_ids(type(officer).objects.get(pk=officer.pk))
+
+    assert (queue(cast.province_officer), queue(cast.other_province_officer)) == ([story.dossier.pk], [])
+    commune = AdminUnit.objects.get(pk=story.dossier.unit_id)
+    commune.current_province = cast.other_province
+    commune.save()
+    assert (queue(cast.province_officer), queue(cast.other_province_officer)) == ([], [story.dossier.pk])

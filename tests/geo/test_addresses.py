@@ -112,6 +112,20 @@ def test_a_province_is_read_once_whatever_the_number_of_rows():
     assert len(queries) == 0
 
 
+def test_a_second_file_reads_no_unit_again_but_follows_a_renamed_commune():
+    # The units' indexes are the process's: the apply of a file (or the next file) reads none of them again,
+    # and saving a unit (an administrator's rename; `load_units` likewise) makes every resolver read them anew.
+    address, van_ha = "Xã Vân Hà, huyện Việt Yên, tỉnh Bắc Giang", legacy("07804")
+    assert AddressResolver().resolve(address, BEFORE).unit == van_ha
+    with CaptureQueriesContext(connection) as queries:
+        assert AddressResolver(use_aliases=False).resolve(address, BEFORE).unit == van_ha
+    assert len(queries) == 0
+    renamed = legacy("07804")
+    renamed.name = renamed.short_name = "Xã Vân Hà Mới"
+    renamed.save()
+    assert AddressResolver().resolve("Xã Vân Hà Mới, huyện Việt Yên, tỉnh Bắc Giang", BEFORE).unit == renamed
+
+
 # Addresses as the published lists print them (tests/history/data/cong-nhan-da-cong-bo.csv): a province's own
 # decisions leave the province out; units renamed or merged between the decision and the 2025 snapshot.
 @pytest.mark.parametrize(
