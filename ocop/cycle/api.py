@@ -31,6 +31,7 @@ from ocop.cycle.selectors import (
     dossier_get,
     dossier_queue_for,
     dossiers_visible_to,
+    filtered,
     transitions_of,
 )
 from ocop.cycle.workflow import workflow
@@ -171,13 +172,12 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
             ),
         )
     else:
-        dossiers = dossiers_visible_to(user, related=False)
-        if filters.status:
-            dossiers = dossiers.filter(status=filters.status)
-        if filters.year:
-            dossiers = dossiers.filter(year=filters.year)
-        if filters.group:
-            dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+        dossiers = filtered(
+            dossiers_visible_to(user, related=False),
+            status=filters.status,
+            year=filters.year,
+            group=filters.group,
+        )
     # Ids first (an index range), then the page's dossiers by id as plain facts: work follows the page.
     # Capped: `count` stops at COUNT_CAP and `count_capped` says there are more (a national list counted to
     # the end cost more than its page).

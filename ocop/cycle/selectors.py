@@ -209,6 +209,17 @@ def waiting_on_q(user, model=Dossier) -> Q:
     return Q(held_by__in=levels)
 
 
+def filtered(dossiers: QuerySet[Dossier], *, status: str = "", year: int | None = None, group: str = ""):
+    """`dossiers` in a state, of a year, of a product group: each filter only when given."""
+    if status:
+        dossiers = dossiers.filter(status=status)
+    if year:
+        dossiers = dossiers.filter(year=year)
+    if group:
+        dossiers = dossiers.filter(product__product_set__group__code=group)
+    return dossiers
+
+
 def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
     """An officer's work queue: dossiers of their units, filtered. Scoped first, then filtered."""
     dossiers = Dossier.objects.filter(scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"))
@@ -218,12 +229,7 @@ def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(waiting_on_q(user))
     else:
         dossiers = dossiers.filter(submitted_at__isnull=False)
-        if filters.status:
-            dossiers = dossiers.filter(status=filters.status)
-    if filters.year:
-        dossiers = dossiers.filter(year=filters.year)
-    if filters.group:
-        dossiers = dossiers.filter(product__product_set__group__code=filters.group)
+    dossiers = filtered(dossiers, status=filters.status, year=filters.year, group=filters.group)
     if filters.unit is not None:
         dossiers = dossiers.filter(eras.unit_q(filters.unit, "unit"))
     if filters.overdue:  # late on the officers' side; a producer late in answering is not the queue's
