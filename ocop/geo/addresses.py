@@ -301,6 +301,11 @@ def _lookup(part: str, table: dict[str, list[AdminUnit]], parent_id: int | None 
     return []
 
 
+# The whole country's indexes hold about 50 MB: kept while files are being read (a preview, then its apply a
+# few minutes later), dropped after this long without one.
+INDEXES_IDLE_SECONDS = 900
+
+
 class _UnitIndexes:
     """The provinces, and each province's districts and communes by name, read once per process and generation
     of the units (`geo.places.remembered`): a national file reads 63 provinces in some 200 queries, and its
@@ -362,7 +367,9 @@ class AddressResolver:
 
     def __init__(self, *, use_aliases: bool = True) -> None:
         self.use_aliases = use_aliases
-        self._units: _UnitIndexes = places.remembered(("address-indexes",), _UnitIndexes)
+        self._units: _UnitIndexes = places.remembered(
+            ("address-indexes",), _UnitIndexes, idle_seconds=INDEXES_IDLE_SECONDS
+        )
         self._aliases: dict[int, dict[str, AdminUnit]] = {}
         self._done: dict[tuple[str, bool], Resolution] = {}
 

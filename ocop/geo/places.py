@@ -13,6 +13,7 @@ processes follow within GENERATION_SECONDS. Names are kept per language ("(cũ)"
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 
 from django.db.models.signals import post_delete, post_save
@@ -75,12 +76,22 @@ def place_names(unit_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
 
 
 _choices: dict[tuple, object] = {}
+_idle: dict[tuple, float] = {}  # keys dropped once unused that long (seconds)
+_used: dict[tuple, float] = {}
+_clock = time.monotonic
 
 
-def remembered(key: tuple, compute):
+def remembered(key: tuple, compute, *, idle_seconds: float | None = None):
     """A value read from the units (a reach's unit ids, a unit filter's choices) computed once per process and
-    generation of the units, under `key`; shared by every request, so callers do not change it."""
+    generation of the units, under `key`; shared by every request, so callers do not change it. With
+    `idle_seconds`, a large value is dropped once that long unused (checked at every call)."""
     _current_generation()
+    now = _clock()
+    for idle_key, limit in list(_idle.items()):
+        if now - _used.get(idle_key, now) > limit:
+            with _lock:
+                _choices.pop(idle_key, None)
+                _idle.pop(idle_key, None)
     found = _choices.get(key)
     if found is None:
         found = compute()
@@ -88,6 +99,10 @@ def remembered(key: tuple, compute):
             if len(_choices) > 1000:  # one per reach: a national site has a few thousand at most
                 _choices.clear()
             _choices[key] = found
+            if idle_seconds is not None:
+                _idle[key] = idle_seconds
+    if idle_seconds is not None:
+        _used[key] = now
     return found
 
 

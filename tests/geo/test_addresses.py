@@ -126,6 +126,19 @@ def test_a_second_file_reads_no_unit_again_but_follows_a_renamed_commune():
     assert AddressResolver().resolve("Xã Vân Hà Mới, huyện Việt Yên, tỉnh Bắc Giang", BEFORE).unit == renamed
 
 
+def test_the_units_indexes_are_let_go_after_a_quarter_of_an_hour_without_a_file(monkeypatch):
+    # The whole country's indexes hold about 50 MB: kept between a preview and its apply, not for ever.
+    from ocop.geo import addresses, places
+
+    address, van_ha = "Xã Vân Hà, huyện Việt Yên, tỉnh Bắc Giang", legacy("07804")
+    assert AddressResolver().resolve(address, BEFORE).unit == van_ha
+    later = places._clock() + addresses.INDEXES_IDLE_SECONDS + 1
+    monkeypatch.setattr(places, "_clock", lambda: later)
+    with CaptureQueriesContext(connection) as queries:
+        assert AddressResolver(use_aliases=False).resolve(address, BEFORE).unit == van_ha
+    assert len(queries) > 0  # read again
+
+
 # Addresses as the published lists print them (tests/history/data/cong-nhan-da-cong-bo.csv): a province's own
 # decisions leave the province out; units renamed or merged between the decision and the 2025 snapshot.
 @pytest.mark.parametrize(
