@@ -21,6 +21,9 @@ What is timed, each with its SQL statements counted and rows per second:
   producers, products, decisions and numbers, store the file and its preview;
 - apply: `history_import_run`, what the background run does: read and match the file again, then write in one
   transaction (batch, producers, products, decisions, signed certificates, rows, audit), step by step;
+  preview and apply run in this one process, as with the default inline tasks, so the apply reads no province's
+  units again (`geo.addresses` keeps them per process); a task worker of its own reads them on its first file
+  (docs/history-import.md);
 - then the catalogue's reindex of the new products, a run of its own after the commit (inline here);
 - undo (`--undo`): `history_import_undo` of the batch, then its catalogue reindex.
 Run it on a fresh database (`--undo` leaves it as it was): a second apply would match the first run's records.
