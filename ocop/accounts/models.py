@@ -16,7 +16,12 @@ class User(AbstractUser):
     phone = models.CharField("Điện thoại", max_length=20, blank=True)
 
     def __str__(self) -> str:
-        return self.full_name or self.username
+        return self.shown_name(self.full_name, self.username)
+
+    @staticmethod
+    def shown_name(full_name: str, username: str) -> str:
+        """How pages name a user: the full name, else the user name (lists that read plain values use it)."""
+        return full_name or username
 
     @classmethod
     def normalize_username(cls, username):

@@ -181,6 +181,14 @@ class EffectiveStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Đã được thay thế")
 
 
+def effective_status_of(status: str, valid_until: datetime.date, today: datetime.date | None = None) -> str:
+    """A certificate's state as people read it: "expired" is not stored, it follows from the dates."""
+    if status != CertificateStatus.ACTIVE:
+        return status
+    today = today or timezone.localdate()
+    return EffectiveStatus.EXPIRED if valid_until < today else EffectiveStatus.ACTIVE
+
+
 class CertificateQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date) -> CertificateQuerySet:
         """Certificates in force on `on`: not revoked, not replaced, not expired. Apps below this one (a
@@ -275,10 +283,7 @@ class Certificate(models.Model):
         return self.number
 
     def effective_status(self, today: datetime.date | None = None) -> str:
-        if self.status != CertificateStatus.ACTIVE:
-            return self.status
-        today = today or timezone.localdate()
-        return EffectiveStatus.EXPIRED if self.valid_until < today else EffectiveStatus.ACTIVE
+        return effective_status_of(self.status, self.valid_until, today)
 
     def get_effective_status_display(self) -> str:
         return str(EffectiveStatus(self.effective_status()).label)

@@ -7,20 +7,23 @@ import base64
 import datetime
 import re
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.accounts.models import User
 from ocop.accounts.policies import Capability, covers, roles_with, scope_q
 from ocop.certification import council, offline, qr, rules, snapshot
 from ocop.certification.models import (
     Certificate,
     CertificateChange,
     CertificateStatus,
+    ChangeKind,
     ChangeStatus,
     DecisionItem,
     DecisionStatus,
@@ -33,6 +36,8 @@ from ocop.certification.models import (
 )
 from ocop.core.dates import add_months
 from ocop.core.errors import Invalid, NotFound
+from ocop.core.expressions import IdIn
+from ocop.core.listing import ValueRows, choice_label
 from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
 
@@ -276,20 +281,24 @@ def decision_get(user, decision_id: int) -> RecognitionDecision:
 def certificates_visible_to(user) -> QuerySet[Certificate]:
     """Officers of the producer's units, officers of the issuing authority, and the producer's own people.
     Each carries `has_pending_change` (the policies read it instead of asking again for every row)."""
+    pending = CertificateChange.objects.filter(certificate=OuterRef("pk"), status=ChangeStatus.PENDING)
+    return (
+        _certificates_in_reach(user)
+        .select_related("product__producer__unit", "authority", "decision")
+        .annotate(has_pending_change=Exists(pending))
+    )
+
+
+def _certificates_in_reach(user) -> QuerySet[Certificate]:
+    """The certificates `user` sees, newest first, and nothing else: what a list pages through and counts."""
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
     scopes = [
         scope_q(user, Capability.VIEW_WORK, "product__producer__unit"),
         scope_q(user, Capability.RECOGNISE, "authority__unit"),
     ]
-    certificates = Certificate.objects.select_related("product__producer__unit", "authority", "decision")
     mine = Q(product__producer__in=user.producer_memberships.values("producer"))
-    pending = CertificateChange.objects.filter(certificate=OuterRef("pk"), status=ChangeStatus.PENDING)
-    return (
-        certificates.filter(scopes[0] | scopes[1] | mine)
-        .annotate(has_pending_change=Exists(pending))
-        .order_by("-issued_on", "-id")
-    )
+    return Certificate.objects.filter(scopes[0] | scopes[1] | mine).order_by("-issued_on", "-id")
 
 
 def certificate_get(user, certificate_id: int) -> Certificate:
@@ -307,6 +316,23 @@ def changes_pending_for(user) -> QuerySet[CertificateChange]:
         .select_related("certificate__product", "certificate__authority", "requested_by")
         .order_by("requested_at", "id")
     )
+
+
+def changes_pending_lines(user, limit: int = 50) -> list[SimpleNamespace]:
+    """The first `limit` changes waiting for `user`, as the decisions page lists them: plain values, a
+    narrow SELECT (the changes with their related rows cost Django milliseconds to compile, even when none)."""
+    lines = changes_pending_for(user).values_list(
+        "certificate_id", "certificate__number", "kind", "requested_by__full_name", "requested_by__username"
+    )[:limit]
+    return [
+        SimpleNamespace(
+            certificate_id=certificate_id,
+            number=number,
+            kind=choice_label(ChangeKind, kind),
+            requested_by=User.shown_name(full_name, username),
+        )
+        for certificate_id, number, kind, full_name, username in lines
+    ]
 
 
 def change_get(user, change_id: int) -> CertificateChange:
@@ -534,10 +560,7 @@ def certificates_listed(
     """The certificates `user` sees, filtered as the officer's list asks; "expiring soon" lists the nearest
     end first. `number` finds a certificate by (part of) its number, case and spacing ignored."""
     today = today or timezone.localdate()
-    # The list names places by unit id (`eras.place_columns`): no unit rows joined.
-    certificates = certificates_visible_to(user).select_related(
-        "product__product_set__group", "product__producer"
-    )
+    certificates = _certificates_in_reach(user)  # its rows are read by `certificate_rows`
     if number:
         certificates = certificates.filter(number__icontains=re.sub(r"\s+", "", number))
     if unit_q:
@@ -555,6 +578,24 @@ def certificates_listed(
     return certificates
 
 
+# The certificate list's rows (`listing.ValueRows`): read by id as plain values.
+certificate_rows = ValueRows(
+    Certificate.objects.all(),
+    {
+        "number": "number",
+        "product_name": "product__name",
+        "producer_name": "product__producer__name",
+        "group_name": "product__product_set__group__name",
+        "stars": "stars",
+        "issued_on": "issued_on",
+        "valid_until": "valid_until",
+        "status": "status",
+        "unit_id": "product__producer__unit_id",  # the producer's unit today
+        "issued_in_unit_id": "producer_unit_id",  # the producer's unit when issued (None: the same)
+    },
+)
+
+
 def decisions_listed(
     user,
     *,
@@ -564,13 +605,8 @@ def decisions_listed(
     star: int | None = None,
     group: str = "",
 ) -> QuerySet[RecognitionDecision]:
-    """The decisions `user` sees, filtered as the officer's list asks, each with its number of products."""
-    decisions = decisions_visible_to(user).select_related(
-        "authority__unit__current_commune",
-        "authority__unit__current_province",
-        "authority__unit__parent__parent",
-        "issuer_unit__parent__parent",
-    )
+    """The decisions `user` sees, filtered as the officer's list asks; its rows are read by `decision_rows`."""
+    decisions = decisions_visible_to(user)
     if unit_q:
         decisions = decisions.filter(unit_q)
     if year:
@@ -584,5 +620,33 @@ def decisions_listed(
             decision=OuterRef("pk"), product__product_set__group__code=group
         )
         decisions = decisions.filter(Exists(in_group))
-    items = DecisionItem.objects.filter(decision=OuterRef("pk")).order_by().values("decision")
-    return decisions.annotate(item_count=Subquery(items.annotate(n=Count("pk")).values("n")[:1]))
+    return decisions
+
+
+def _add_item_counts(rows: list) -> None:
+    """Each row's `item_count`: the products its decision names, counted for the batch in one query."""
+    counts = dict(
+        DecisionItem.objects.filter(IdIn("decision", [r.pk for r in rows]))
+        .order_by()  # not the items' own order, which joins their decision
+        .values_list("decision")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        row.item_count = counts.get(row.pk, 0)
+
+
+# The decision list's rows (`listing.ValueRows`): read by id as plain values.
+decision_rows = ValueRows(
+    RecognitionDecision.objects.all(),
+    {
+        "number": "number",
+        "date": "date",
+        "status": "status",
+        "authority_name": "authority__name",
+        "unit_id": "authority__unit_id",  # the authority's province of today
+        "issuer_unit_id": "issuer_unit_id",  # the unit that issued it, when another (a paper decision)
+        "created_by_name": "created_by__full_name",
+        "created_by_username": "created_by__username",
+    },
+    add=_add_item_counts,
+)

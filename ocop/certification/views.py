@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ocop.accounts.models import User
 from ocop.accounts.policies import Capability, has_capability, scope_unit_ids
 from ocop.certification import policies, selectors, services, throttle, verify_links
 from ocop.certification.forms import DecisionForm, NoteForm, ReasonForm, RevokeForm, StarsForm, VerifyForm
-from ocop.certification.models import ChangeStatus, DecisionStatus, EffectiveStatus
+from ocop.certification.models import ChangeStatus, DecisionStatus, EffectiveStatus, effective_status_of
 from ocop.certification.templatetags.certification_tags import status_badge_class
 from ocop.core import listing
 from ocop.core.exports import Column
@@ -64,27 +66,31 @@ def certificate_list(request):
     ]
     if not filters[1].choices:
         filters.pop(1)  # a producer's own certificates: no area to choose
+    today = timezone.localdate()
+
+    def state(c) -> str:
+        return effective_status_of(c.status, c.valid_until, today)
+
     columns = [
         Column(_("Số"), lambda c: c.number, lambda c: path_of("certification:detail", c.pk)),
-        Column(_("Sản phẩm"), lambda c: c.product.name),
-        Column(_("Chủ thể"), lambda c: c.product.producer.name),
-        Column(_("Nhóm sản phẩm"), lambda c: c.product.product_set.group.name),
+        Column(_("Sản phẩm"), lambda c: c.product_name),
+        Column(_("Chủ thể"), lambda c: c.producer_name),
+        Column(_("Nhóm sản phẩm"), lambda c: c.group_name),
         Column(_("Hạng sao"), lambda c: c.stars),
         Column(_("Ngày cấp"), lambda c: c.issued_on),
         Column(_("Có giá trị đến"), lambda c: c.valid_until),
         Column(
             _("Tình trạng"),
-            lambda c: c.get_effective_status_display(),
-            badge=lambda c: status_badge_class(c.effective_status()),
+            lambda c: listing.choice_label(EffectiveStatus, state(c)),
+            badge=lambda c: status_badge_class(state(c)),
         ),
-        *eras.place_columns(
-            lambda c: c.product.producer.unit_id, lambda c: c.producer_unit_id or c.product.producer.unit_id
-        ),
+        *eras.place_columns(lambda c: c.unit_id, lambda c: c.issued_in_unit_id or c.unit_id),
     ]
     return listing.list_response(
         request,
         "certification/list.html",
         records=records,
+        rows=selectors.certificate_rows,
         columns=columns,
         filters=filters,
         filename="giay-chung-nhan-ocop",
@@ -255,21 +261,22 @@ def decision_list(request):
             lambda d: path_of("certification:decision_detail", d.pk),
         ),
         Column(_("Ngày"), lambda d: d.date),
-        Column(_("Cơ quan"), lambda d: d.authority.name),
+        Column(_("Cơ quan"), lambda d: d.authority_name),
         Column(_("Số sản phẩm"), lambda d: d.item_count),
-        Column(_("Người lập"), lambda d: str(d.created_by)),
-        Column(_("Trạng thái"), lambda d: d.get_status_display()),
-        *eras.place_columns(lambda d: d.authority.unit_id, lambda d: d.issuer_unit_id or d.authority.unit_id),
+        Column(_("Người lập"), lambda d: User.shown_name(d.created_by_name, d.created_by_username)),
+        Column(_("Trạng thái"), lambda d: listing.choice_label(DecisionStatus, d.status)),
+        *eras.place_columns(lambda d: d.unit_id, lambda d: d.issuer_unit_id or d.unit_id),
     ]
     return listing.list_response(
         request,
         "certification/decisions.html",
         records=records,
+        rows=selectors.decision_rows,
         columns=columns,
         filters=filters,
         filename="quyet-dinh-cong-nhan-ocop",
         context={
-            "changes": selectors.changes_pending_for(request.user)[:50],
+            "changes": selectors.changes_pending_lines(request.user),
             "may_create": bool(selectors.authority_units_for(request.user)),
         },
     )

@@ -7,11 +7,13 @@ value is ignored (the list shows everything for that filter), never an error pag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from types import SimpleNamespace
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Choices, QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -19,7 +21,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from ocop.core import markup
-from ocop.core.exports import Column, page_rows, table_download
+from ocop.core.exports import PREPARED_BATCH, Column, page_rows, table_download
+from ocop.core.expressions import IdIn
 
 EXPORT_FORMATS = ("csv", "xlsx")
 STAR_CHOICES = [(str(stars), f"{stars}★") for stars in range(3, 6)]
@@ -139,27 +142,79 @@ class CappedPaginator(Paginator):
         return self.capped.value
 
 
+def choice_label(choices: type[Choices], value: str) -> str:
+    """The label of a stored choice, as `get_FOO_display()` gives it (the value itself when unknown)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+@dataclass(frozen=True)
+class ValueRows:
+    """How a list reads its rows: by id, as plain values, one namespace per row with the named `fields`
+    (attribute: ORM path) in the order of the ids; `add` reads, for the batch at once, what a join would
+    make costly (a count, the stars in force) and sets it on the rows.
+
+    A list pages through its records' ids and reads only the page's rows this way: a narrow SELECT without an
+    ORDER BY. Read as model objects through `select_related`, 50 rows cost Django a hashing of every selected
+    column for the ORDER BY and six objects a row, milliseconds a page more than their SQL (issue 19)."""
+
+    queryset: QuerySet
+    fields: Mapping[str, str]
+    add: Callable[[list[SimpleNamespace]], None] | None = None
+
+    def __call__(self, ids: Sequence[int]) -> list[SimpleNamespace]:
+        if not ids:
+            return []
+        names = ("pk", *self.fields)
+        found = {
+            row[0]: SimpleNamespace(**dict(zip(names, row, strict=True)))
+            # No ORDER BY (the model's own may join): the rows are put in the ids' order here.
+            for row in self.queryset.filter(IdIn("pk", ids))
+            .order_by()
+            .values_list("pk", *self.fields.values())
+        }
+        rows = [found[pk] for pk in ids if pk in found]
+        if self.add:
+            self.add(rows)
+        return rows
+
+    def of_all(self, ids: Iterable[int]) -> Iterator[SimpleNamespace]:
+        """Every record's row, read per batch of ids: a download's."""
+        remaining = iter(ids)
+        while batch := list(islice(remaining, PREPARED_BATCH)):
+            yield from self(batch)
+
+
 def list_response(
     request,
     template: str,
     *,
     records: QuerySet,
+    rows: ValueRows,
     columns: Sequence[Column],
     filters: list[ListFilter],
     filename: str,
     context: dict | None = None,
 ):
     """The page of a filtered list, or (`?format=csv|xlsx`) the file of every record it lists, with the
-    same columns: what the officer downloads is exactly what the list shows, all pages of it."""
+    same columns: what the officer downloads is exactly what the list shows, all pages of it. `records`
+    (filtered, ordered) gives the ids and the count; `rows` reads the page's, or the file's, rows by id."""
     names = [f.name for f in filters]
+    ids = records.values_list("pk", flat=True)
     fmt = export_format(request.GET)
     if fmt:
         return table_download(
-            fmt, columns, records.iterator(chunk_size=2000), filename=filename, sheet_title=filename
+            fmt,
+            columns,
+            rows.of_all(ids.iterator(chunk_size=PREPARED_BATCH)),
+            filename=filename,
+            sheet_title=filename,
         )
-    paginator = CappedPaginator(records, PAGE_SIZE)
+    paginator = CappedPaginator(ids, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = page_rows(columns, page)
+    cells = page_rows(columns, rows(list(page)))
     tools = ListTools(
         filters=filters,
         query=filter_query(request.GET, names),
@@ -173,8 +228,8 @@ def list_response(
             "page": page,
             "tools": tools,
             "columns": columns,
-            "rows": rows,
-            "table_rows": markup.table_rows(rows),  # drawn in one pass, not by template loops
+            "rows": cells,
+            "table_rows": markup.table_rows(cells),  # drawn in one pass, not by template loops
             **(context or {}),
         },
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import Role
 from ocop.accounts.policies import Capability, covers, has_capability, scope_q
 from ocop.core.errors import NotFound
+from ocop.core.listing import ValueRows
 from ocop.core.text import fold
 from ocop.cycle.models import Dossier, EvidenceTag
 from ocop.evaluation import dossiers as dossier_gateway
@@ -344,16 +345,10 @@ def results_listed(
     star: int | None = None,
     group: str = "",
 ) -> QuerySet[RoundDossier]:
-    """Dossiers of the rounds an officer runs, with the council's scores, filtered as the officer's list
-    asks; the stars are the recognised ones once decided, else those the score reaches."""
-    rows = (
-        RoundDossier.objects.filter(scope_q(user, Capability.RUN_EVALUATION, "round__unit"))
-        .select_related(
-            *_DOSSIER_RELATED,
-            "dossier__product__product_set__group",
-        )
-        .annotate(stars=Coalesce("recognised_stars", "band_stars"))
-        .order_by("-round__year", "-round__held_on", "round_id", "id")
+    """Dossiers of the rounds an officer runs, filtered as the officer's list asks (the stars are the
+    recognised ones once decided, else those the score reaches); its rows are read by `result_rows`."""
+    rows = RoundDossier.objects.filter(scope_q(user, Capability.RUN_EVALUATION, "round__unit")).order_by(
+        "-round__year", "-round__held_on", "round_id", "id"
     )
     if unit_q:
         rows = rows.filter(unit_q)
@@ -362,10 +357,29 @@ def results_listed(
     if status:
         rows = rows.filter(status=status)
     if star:
-        rows = rows.filter(stars=star)
+        rows = rows.annotate(stars=Coalesce("recognised_stars", "band_stars")).filter(stars=star)
     if group:
         rows = rows.filter(dossier__product__product_set__group__code=group)
     return rows
+
+
+# The results list's rows (`listing.ValueRows`): read by id as plain values.
+result_rows = ValueRows(
+    RoundDossier.objects.all(),
+    {
+        "round_id": "round_id",
+        "round_name": "round__name",
+        "year": "round__year",
+        "product_name": "dossier__product__name",
+        "group_name": "dossier__product__product_set__group__name",
+        "producer_name": "dossier__producer__name",
+        "mean_score": "mean_score",
+        "band_stars": "band_stars",
+        "recognised_stars": "recognised_stars",
+        "status": "status",
+        "unit_id": "dossier__unit_id",
+    },
+)
 
 
 def sheets_to_score(user) -> QuerySet[Assignment]:

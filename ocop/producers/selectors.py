@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, scope_ids_q, scope_q
 from ocop.core.errors import NotFound
+from ocop.core.listing import ValueRows
 from ocop.core.text import fold
 from ocop.producers.models import ChangeRequestStatus, Producer, ProducerStatus, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
@@ -66,6 +67,19 @@ def producers_search(user, *, q: str = "", status: str = "", legal_form: str = "
     if legal_form:
         producers = producers.filter(legal_form=legal_form)
     return producers.order_by("name", "pk")
+
+
+# The producer list's rows (`listing.ValueRows`): read by id as plain values.
+producer_rows = ValueRows(
+    Producer.objects.all(),
+    {
+        "name": "name",
+        "legal_form": "legal_form",
+        "tax_code": "tax_code",
+        "status": "status",
+        "unit_id": "unit_id",
+    },
+)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from ocop.producers.selectors import (
     pending_change,
     pending_lines,
     producer_get,
+    producer_rows,
     producers_of,
     producers_search,
 )
@@ -133,19 +134,20 @@ def list_view(request):
     ]
     columns = [
         Column(_("Tên"), lambda p: p.name, lambda p: path_of("producers:detail", p.pk)),
-        Column(_("Loại hình"), lambda p: p.get_legal_form_display()),
+        Column(_("Loại hình"), lambda p: listing.choice_label(LegalForm, p.legal_form)),
         Column(_("Mã số thuế"), lambda p: p.tax_code or ""),
         *eras.place_columns(lambda p: p.unit_id),
         Column(
             _("Trạng thái"),
-            lambda p: p.get_status_display(),
-            badge=lambda p: "badge-ok" if p.is_confirmed else "badge-warn",
+            lambda p: listing.choice_label(ProducerStatus, p.status),
+            badge=lambda p: "badge-ok" if p.status == ProducerStatus.CONFIRMED else "badge-warn",
         ),
     ]
     return listing.list_response(
         request,
         "producers/list.html",
         records=records,
+        rows=producer_rows,
         columns=columns,
         filters=filters,
         filename="chu-the-ocop",

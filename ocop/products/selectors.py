@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, scope_ids_q
 from ocop.core.errors import Invalid, NotFound
+from ocop.core.expressions import IdIn
+from ocop.core.listing import ValueRows
 from ocop.core.text import fold
 from ocop.producers.models import Producer, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
@@ -129,21 +131,46 @@ def products_listed(
     star: int | None = None,
     year: int | None = None,
 ) -> QuerySet[Product]:
-    """The officers' product list: each product with the stars of its certificate in force today
-    (`stars_in_force`, None without one), filtered by name, place, group, those stars and year of entry.
-    The certification app sits above this one: its model is looked up by name and asked which certificates
-    are in force, as the producers' guarded fields do."""
-    certificates = apps.get_model("certification", "Certificate").objects.in_force(timezone.localdate())
-    in_force = certificates.filter(product=OuterRef("pk")).order_by("-stars").values("stars")[:1]
-    products = (
-        products_search(user, q=q).select_related("producer").annotate(stars_in_force=Subquery(in_force))
-    )
+    """The officers' product list, filtered by name, place, group, the stars of the certificate in force
+    today and year of entry; its rows are read by `product_rows`."""
+    products = products_search(user, q=q)
     if unit_q:
         products = products.filter(unit_q)
     if group:
         products = products.filter(product_set__group__code=group)
     if star:
-        products = products.filter(stars_in_force=star)
+        in_force = _in_force().filter(product=OuterRef("pk")).values("stars")[:1]
+        products = products.annotate(stars_in_force=Subquery(in_force)).filter(stars_in_force=star)
     if year:
         products = products.filter(created_at__year=year)
     return products
+
+
+def _in_force():
+    """Certificates in force today. The certification app sits above this one: its model is looked up by
+    name and asked which certificates are in force, as the producers' guarded fields do."""
+    return apps.get_model("certification", "Certificate").objects.in_force(timezone.localdate())
+
+
+def _add_stars_in_force(rows: list) -> None:
+    """Each row's `stars_in_force`: the stars of its product's certificate in force (None without; a product
+    has at most one, a constraint of the certificates' table)."""
+    stars = dict(_in_force().filter(IdIn("product", [r.pk for r in rows])).values_list("product_id", "stars"))
+    for row in rows:
+        row.stars_in_force = stars.get(row.pk)
+
+
+# The product list's rows (`listing.ValueRows`): read by id as plain values.
+product_rows = ValueRows(
+    Product.objects.all(),
+    {
+        "name": "name",
+        "set_code": "product_set__code",
+        "set_name": "product_set__name",
+        "group_name": "product_set__group__name",
+        "producer_id": "producer_id",
+        "producer_name": "producer__name",
+        "unit_id": "producer__unit_id",
+    },
+    add=_add_stars_in_force,
+)

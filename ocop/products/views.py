@@ -39,6 +39,7 @@ from ocop.products.selectors import (
     change_lines,
     photo_get,
     product_get,
+    product_rows,
     products_listed,
     sheet_status,
 )
@@ -265,20 +266,21 @@ def list_view(request):
     ]
     columns = [
         Column(_("Sản phẩm"), lambda p: p.name, lambda p: path_of("products:detail", p.pk)),
-        Column(_("Bộ sản phẩm"), lambda p: f"{p.product_set.code} – {p.product_set.name}"),
-        Column(_("Nhóm sản phẩm"), lambda p: p.product_set.group.name),
+        Column(_("Bộ sản phẩm"), lambda p: f"{p.set_code} – {p.set_name}"),
+        Column(_("Nhóm sản phẩm"), lambda p: p.group_name),
         Column(
             _("Chủ thể"),
-            lambda p: p.producer.name,
+            lambda p: p.producer_name,
             lambda p: path_of("producers:detail", p.producer_id),
         ),
         Column(_("Hạng sao đang có"), lambda p: p.stars_in_force),
-        *eras.place_columns(lambda p: p.producer.unit_id),
+        *eras.place_columns(lambda p: p.unit_id),
     ]
     return listing.list_response(
         request,
         "products/list.html",
         records=records,
+        rows=product_rows,
         columns=columns,
         filters=filters,
         filename="san-pham-ocop",

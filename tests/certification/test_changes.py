@@ -181,6 +181,10 @@ def test_pages_let_the_checker_approve_and_refuse_the_maker(login, story, issue)
 
     checker = login(story.checker)
     assert "Duyệt đề nghị" in checker.get(f"/certificates/{certificate.pk}/").content.decode()
+    # The decisions page lists what waits: the certificate, the kind of change, who asked.
+    waiting = checker.get("/certificates/decisions/").content.decode()
+    line = f'<a href="/certificates/{certificate.pk}/">{certificate.number}</a> — Thu hồi — '
+    assert line + str(story.cast.province_officer) + "</li>" in waiting
     checker.post(f"/certificates/changes/{change.pk}/approve/", {"note": "Đồng ý"})
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REVOKED

@@ -18,10 +18,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from ocop.certification.models import Certificate
+from ocop.certification.selectors import certificates_listed, decisions_listed
+from ocop.core.exports import shown
 from ocop.core.listing import COUNT_CAP
+from ocop.evaluation.models import RoundDossier
+from ocop.evaluation.selectors import results_listed
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers.models import LegalForm, Producer, ProducerStatus
+from ocop.producers.selectors import producers_search
 from ocop.producers.services import producer_create
+from ocop.products.selectors import products_listed
 from tests.catalog.conftest import make_product
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +146,102 @@ def test_lists_keep_their_scope_whatever_the_filter(cast, login, bac_ninh_shelf,
         assert "Vân Hà" not in body and "Thân Văn Lực" not in body, path
         rows = csv_rows(client.get(path, {"unit": cast.province.pk, "format": "csv"}))
         assert rows[1:] == [], path
+
+
+def _stars_in_force(product) -> int | None:
+    today = timezone.localdate()
+    held = [
+        c.stars for c in Certificate.objects.filter(product=product) if c.effective_status(today) == "active"
+    ]
+    return max(held, default=None)
+
+
+# What each list's cells say, read from its records as model objects (their own methods): the lists read
+# plain values instead, and must say the same.
+RECORD_CELLS = {
+    "/producers/": (
+        lambda user: producers_search(user),
+        lambda p: {
+            "Tên": p.name,
+            "Loại hình": p.get_legal_form_display(),
+            "Mã số thuế": p.tax_code or "",
+            "Trạng thái": p.get_status_display(),
+        },
+    ),
+    "/products/": (
+        lambda user: products_listed(user),
+        lambda p: {
+            "Sản phẩm": p.name,
+            "Bộ sản phẩm": f"{p.product_set.code} – {p.product_set.name}",
+            "Nhóm sản phẩm": p.product_set.group.name,
+            "Chủ thể": p.producer.name,
+            "Hạng sao đang có": shown(_stars_in_force(p)),
+        },
+    ),
+    "/certificates/": (
+        lambda user: certificates_listed(user),
+        lambda c: {
+            "Số": c.number,
+            "Sản phẩm": c.product.name,
+            "Chủ thể": c.product.producer.name,
+            "Nhóm sản phẩm": c.product.product_set.group.name,
+            "Hạng sao": str(c.stars),
+            "Ngày cấp": shown(c.issued_on),
+            "Có giá trị đến": shown(c.valid_until),
+            "Tình trạng": c.get_effective_status_display(),
+        },
+    ),
+    "/certificates/decisions/": (
+        lambda user: decisions_listed(user),
+        lambda d: {
+            "Số quyết định": d.number,
+            "Ngày": shown(d.date),
+            "Cơ quan": d.authority.name,
+            "Số sản phẩm": str(d.items.count()),
+            "Người lập": str(d.created_by),
+            "Trạng thái": d.get_status_display(),
+        },
+    ),
+    "/evaluation/results/": (
+        lambda user: results_listed(user),
+        lambda rd: {
+            "Đợt đánh giá": rd.round.name,
+            "Năm": str(rd.round.year),
+            "Sản phẩm": rd.dossier.product.name,
+            "Nhóm sản phẩm": rd.dossier.product.product_set.group.name,
+            "Chủ thể": rd.dossier.producer.name,
+            "Điểm trung bình": shown(rd.mean_score),
+            "Hạng theo điểm": shown(rd.band_stars),
+            "Hạng sao được công nhận": shown(rd.recognised_stars),
+            "Trạng thái": rd.get_status_display(),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("path", list(RECORD_CELLS))
+def test_every_row_says_what_its_record_says(cast, login, bac_ninh_shelf, path):
+    """Each list's rows are read by id as plain values (`listing.ValueRows`); each cell must say what the
+    record's own model says, in the list's order: a field read from the wrong column fails here."""
+    # An expired certificate (its state follows from the dates); a result not yet recognised.
+    Certificate.objects.filter(pk=bac_ninh_shelf["certificates"][1].pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    RoundDossier.objects.filter(pk=RoundDossier.objects.order_by("pk").values("pk")[:1]).update(
+        recognised_stars=None
+    )
+    records, cells_of = RECORD_CELLS[path]
+    user = cast.province_officer
+    page = login(user).get(path)
+    labels = [str(column.label) for column in page.context["columns"]]
+    shown_rows = [
+        dict(zip(labels, (text for text, _link, _badge in row), strict=True)) for row in page.context["rows"]
+    ]
+    expected = [cells_of(record) for record in records(user)]
+    assert len(shown_rows) == len(expected) >= 1
+    assert [
+        {label: row[label] for label in want} for row, want in zip(shown_rows, expected, strict=True)
+    ] == expected
 
 
 def test_decisions_and_results_lists_download(cast, login, bac_ninh_shelf):
