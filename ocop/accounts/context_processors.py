@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from ocop.accounts.policies import Capability, active_roles, has_capability
+from ocop.core import markup
 from ocop.core.paths import path_of
 
 PUBLIC = "public"  # shown to every visitor, signed in or not
@@ -64,4 +65,8 @@ def navigation(request):
             seen.add(url)
             items.append((url, gettext(label)))
     signed_in = user is not None and user.is_authenticated
-    return {"nav_items": items, "my_roles": active_roles(user) if signed_in else []}
+    return {
+        "nav_items": items,
+        "nav_links": markup.nav_links(items, request.path),  # drawn in one pass, on every page
+        "my_roles": active_roles(user) if signed_in else [],
+    }

@@ -39,3 +39,14 @@ def table_rows(rows: Sequence[Sequence[tuple[str, str, str]]]) -> SafeString:
     return mark_safe(  # noqa: S308 (every value escaped)
         "\n".join("<tr>" + "".join(_cell(*cell) for cell in row) + "</tr>" for row in rows)
     )
+
+
+def nav_links(items: Iterable[tuple[str, str]], current: str) -> SafeString:
+    """The `<li>` of the main navigation (path, label), the page's own marked `aria-current`."""
+    mark = ' aria-current="page"'
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<li><a href="{escape(url)}"{mark if url == current else ""}>{escape(label)}</a></li>'
+            for url, label in items
+        )
+    )

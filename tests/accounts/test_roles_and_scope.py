@@ -114,3 +114,16 @@ def test_audit_rows_cannot_be_changed_by_the_application_or_by_sql(cast):
         event.delete()
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET reason = 'sửa' WHERE id = %s", [event.pk])
+
+
+def test_the_navigation_shows_the_readers_sections_and_marks_the_page_they_are_on(cast, login):
+    def nav(page: str) -> str:
+        body = login(cast.province_officer).get(page).content.decode()
+        return body[body.index('<nav aria-label="Điều hướng chính"') : body.index("</nav>")]
+
+    on_products = nav("/products/")
+    assert '<li><a href="/products/" aria-current="page">Sản phẩm</a></li>' in on_products
+    assert '<li><a href="/dossiers/">Hồ sơ cần xử lý</a></li>' in on_products
+    assert on_products.count("aria-current") == 1
+    assert '<a href="/dossiers/" aria-current="page">' in nav("/dossiers/")
+    assert "Phân quyền" not in on_products  # a central officer's section
