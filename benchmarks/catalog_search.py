@@ -30,6 +30,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -103,6 +104,26 @@ def measure(run, repeat: int) -> tuple[list[float], list[float], int]:
         total.append((time.perf_counter() - started) * 1000)
         sql.append(sql_time(statements))
     return total, sql, len(statements)
+
+
+def measure_in_turns(runs: dict[str, Callable[[], object]], repeat: int) -> dict:
+    """`measure` for several cases at once, taken in turns (one run of each case, `repeat` times over): on a
+    host whose speed drifts during a run (a shared machine), the drift then weighs on every case alike
+    instead of on the ones measured last. Returns, per case, what `measure` returns."""
+    statements = {}
+    for label, run in runs.items():
+        run()  # warm: plans, caches, imports
+        with CaptureQueriesContext(connection) as captured:
+            run()
+        statements[label] = [query["sql"] for query in captured.captured_queries]
+    times: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in runs}
+    for _ in range(repeat):
+        for label, run in runs.items():
+            started = time.perf_counter()
+            run()
+            times[label][0].append((time.perf_counter() - started) * 1000)
+            times[label][1].append(sql_time(statements[label]))
+    return {label: (total, sql, len(statements[label])) for label, (total, sql) in times.items()}
 
 
 def synthesise_certificates() -> int:

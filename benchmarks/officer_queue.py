@@ -20,6 +20,8 @@ With 20 officers at once, two ways (20 threads of one process, each with its own
 next request, the way people use a queue; `think 0`: every officer asks again the moment answered, a
 saturation test whose figures are 20 × the CPU of a request on one interpreter, whatever the SQL.
 "selector now" is what the page and the API read of the queue: the page's ids, then its 50 rows by id.
+The pages timed alone (the queues' pages and APIs, or `--lists`) are timed in turns, each once per round, so a
+machine whose speed drifts during the run weighs on all of them alike.
 
 It ends with a "targets" block: each judged figure beside its target (p95 ≤ 100 ms with 20 officers who
 think, page p50 - SQL p50 ≤ 10 ms), met or NOT MET in this run.
@@ -48,7 +50,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from catalog_search import measure, percentile  # noqa: E402  (one way of timing for every benchmark)
+from catalog_search import measure, measure_in_turns, percentile  # noqa: E402  (one way of timing for every benchmark)
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.db.models import Q  # noqa: E402
@@ -241,6 +243,14 @@ def main() -> None:
     print(header)
     crowds: dict[str, float] = {}  # p95 with 20 officers who read what they open
     overheads: dict[str, float] = {}  # page p50 - SQL p50
+
+    def line(label: str, rows, queries, total: list[float], sql: list[float]) -> str:
+        return (
+            f"{label:40} {rows:>6} {queries:>3} {statistics.median(total):8.1f} "
+            f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
+        )
+
+    pages: dict[str, tuple[object, str]] = {}  # the pages timed alone, in turns: label -> (user, address)
     for username in OFFICERS if not args.lists else ():
         user = User.objects.get(username=username)
 
@@ -256,46 +266,34 @@ def main() -> None:
         for label, run in cases:
             rows = len(run())
             total, sql, queries = measure(run, args.repeat)
-            print(
-                f"{label:40} {rows:>6} {queries:>3} {statistics.median(total):8.1f} "
-                f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
-            )
-        for label, address in [
-            (f"{username}: queue page", "/dossiers/"),
-            (f"{username}: queue API", "/api/v1/dossiers?queue=1&page_size=50"),
-        ]:
-            run = page_run(user, address)()
-            total, sql, queries = measure(run, args.repeat)
-            overheads[label] = statistics.median(total) - statistics.median(sql)
-            print(
-                f"{label:40} {'':>6} {queries:>3} {statistics.median(total):8.1f} "
-                f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
-            )
-            for think in dict.fromkeys([args.think, 0.0]):
-                crowd = concurrent(page_run(user, address), args.concurrent_repeat, think)
-                case = f" x{THREADS}, think {think:g} s"
-                if think:
-                    crowds[label] = percentile(crowd, 0.95)
-                print(
-                    f"{label + case:40} {'':>6} {'':>3} {statistics.median(crowd):8.1f} "
-                    f"{percentile(crowd, 0.95):8.1f}   load {load()}"
-                )
+            print(line(label, rows, queries, total, sql))
+        pages[f"{username}: queue page"] = (user, "/dossiers/")
+        pages[f"{username}: queue API"] = (user, "/api/v1/dossiers?queue=1&page_size=50")
     if args.lists:
         print("The officer's home page (work cards) and lists, one officer at a time:")
         for username in OFFICERS:
             user = User.objects.get(username=username)
             for address in LISTS:
-                timed = page_run(user, address)()
                 try:
-                    timed()
+                    page_run(user, address)()()
                 except AssertionError:  # a list this officer has no right to (decisions, results): skipped
                     continue
-                total, sql, queries = measure(timed, args.repeat)
-                overheads[f"{username}: {address}"] = statistics.median(total) - statistics.median(sql)
-                print(
-                    f"{username + ': ' + address:40} {'':>6} {queries:>3} {statistics.median(total):8.1f} "
-                    f"{percentile(total, 0.95):8.1f} {statistics.median(sql):8.1f} {percentile(sql, 0.95):8.1f}"
-                )
+                pages[f"{username}: {address}"] = (user, address)
+    # Each page once in turn, `repeat` times over: a drift of the machine's speed weighs on all alike.
+    timed = measure_in_turns({label: page_run(*page)() for label, page in pages.items()}, args.repeat)
+    for label, (total, sql, queries) in timed.items():
+        overheads[label] = statistics.median(total) - statistics.median(sql)
+        print(line(label, "", queries, total, sql))
+    for label, page in pages.items() if not args.lists else ():
+        for think in dict.fromkeys([args.think, 0.0]):
+            crowd = concurrent(page_run(*page), args.concurrent_repeat, think)
+            case = f" x{THREADS}, think {think:g} s"
+            if think:
+                crowds[label] = percentile(crowd, 0.95)
+            print(
+                f"{label + case:40} {'':>6} {'':>3} {statistics.median(crowd):8.1f} "
+                f"{percentile(crowd, 0.95):8.1f}   load {load()}"
+            )
     print(f"\nload average at the end: {load()}")
     print_targets(crowds, overheads, args.think)
 
