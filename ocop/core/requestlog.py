@@ -86,8 +86,11 @@ class RequestIdMiddleware:
             request.request_id = request_id  # type: ignore[attr-defined]
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            # Only a user the request already loaded: the log line must not add a query of its own.
-            user = getattr(getattr(request, "user", None), "_wrapped", None)
+            # Only a user the request already loaded: the log line must not add a query of its own. That is
+            # Django's lazy wrapper, unevaluated for a visitor, or the user itself once signed in
+            # (`accounts.middleware` hands the views the user unwrapped).
+            user = getattr(request, "user", None)
+            user = getattr(user, "_wrapped", user)
             signed_in = user is not None and user is not empty and getattr(user, "is_authenticated", False)
             user_id = getattr(user, "pk", None) if signed_in else None
             access_log.info(

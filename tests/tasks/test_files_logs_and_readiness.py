@@ -70,6 +70,21 @@ def test_the_access_log_has_one_line_a_request(client, caplog):
     assert (line.status, line.path, line.request_id) == (200, "/health/", response["X-Request-ID"])
 
 
+def test_the_access_log_names_the_signed_in_user_and_reads_nobody_for_a_visitor(
+    client, caplog, django_assert_num_queries
+):
+    from ocop.accounts.models import User
+
+    member = User.objects.create_user("logged", password="a-long-password-1")
+    with caplog.at_level(logging.INFO, logger="ocop.request"), django_assert_num_queries(1):
+        client.get("/health/")  # its own `SELECT 1`: the log line reads no user
+    client.force_login(member)
+    with caplog.at_level(logging.INFO, logger="ocop.request"):
+        client.get("/health/")
+    visitor, signed_in = [r.user_id for r in caplog.records if r.name == "ocop.request"]
+    assert (visitor, signed_in) == (None, member.pk)
+
+
 def test_readiness_checks_database_cache_and_storage(client, settings):
     body = client.get("/health/ready/").json()
     assert body["status"] == "ready" and set(body["checks"]) == {"database", "cache", "storage"}
