@@ -155,7 +155,8 @@ def _in_force():
 def _add_stars_in_force(rows: list) -> None:
     """Each row's `stars_in_force`: the stars of its product's certificate in force (None without; a product
     has at most one, a constraint of the certificates' table)."""
-    stars = dict(_in_force().filter(IdIn("product", [r.pk for r in rows])).values_list("product_id", "stars"))
+    in_force = _in_force().filter(IdIn("product", [r.pk for r in rows])).order_by()
+    stars = dict(in_force.values_list("product_id", "stars"))
     for row in rows:
         row.stars_in_force = stars.get(row.pk)
 
