@@ -580,7 +580,7 @@ def certificates_listed(
 
 # The certificate list's rows (`listing.ValueRows`): read by id as plain values.
 certificate_rows = ValueRows(
-    Certificate.objects.all(),
+    Certificate,
     {
         "number": "number",
         "product_name": "product__name",
@@ -637,7 +637,7 @@ def _add_item_counts(rows: list) -> None:
 
 # The decision list's rows (`listing.ValueRows`): read by id as plain values.
 decision_rows = ValueRows(
-    RecognitionDecision.objects.all(),
+    RecognitionDecision,
     {
         "number": "number",
         "date": "date",

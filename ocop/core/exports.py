@@ -50,14 +50,20 @@ class Column:
 PREPARED_BATCH = 2000
 
 
+def batches(records: Iterable[Any], size: int = PREPARED_BATCH) -> Iterator[list[Any]]:
+    """`records` as lists of at most `size`: what a download reads or prepares at once."""
+    remaining = iter(records)
+    while batch := list(islice(remaining, size)):
+        yield batch
+
+
 def prepared(columns: Sequence[Column], records: Iterable[Any]) -> Iterator[Any]:
     """`records` in batches, each handed to the columns' `prepare` (each once) before its rows are read."""
     preparers = list(dict.fromkeys(column.prepare for column in columns if column.prepare))
     if not preparers:
         yield from records
         return
-    remaining = iter(records)
-    while batch := list(islice(remaining, PREPARED_BATCH)):
+    for batch in batches(records):
         for prepare in preparers:
             prepare(batch)
         yield from batch

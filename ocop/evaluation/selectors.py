@@ -365,7 +365,7 @@ def results_listed(
 
 # The results list's rows (`listing.ValueRows`): read by id as plain values.
 result_rows = ValueRows(
-    RoundDossier.objects.all(),
+    RoundDossier,
     {
         "round_id": "round_id",
         "round_name": "round__name",

@@ -71,7 +71,7 @@ def producers_search(user, *, q: str = "", status: str = "", legal_form: str = "
 
 # The producer list's rows (`listing.ValueRows`): read by id as plain values.
 producer_rows = ValueRows(
-    Producer.objects.all(),
+    Producer,
     {
         "name": "name",
         "legal_form": "legal_form",

@@ -163,7 +163,7 @@ def _add_stars_in_force(rows: list) -> None:
 
 # The product list's rows (`listing.ValueRows`): read by id as plain values.
 product_rows = ValueRows(
-    Product.objects.all(),
+    Product,
     {
         "name": "name",
         "set_code": "product_set__code",
