@@ -20,7 +20,7 @@ class IdIn(Expression):
     def __init__(self, field: str, ids: Iterable[int]):
         super().__init__(output_field=BooleanField())
         self.column = F(field)
-        self.ids = tuple(int(pk) for pk in ids)
+        self.ids = tuple(map(int, ids))
 
     def __repr__(self) -> str:
         return f"IdIn({self.column!r}, {len(self.ids)} ids)"

@@ -54,10 +54,11 @@ class Waiting:
 
 
 def waiting_for(user, model, limit: int = 50) -> list[Waiting]:
-    """Up to `limit` ideas or plans (`model`) waiting on a level `user` acts for, newest first, with the
-    names a queue page lists (year, product, producer): one query, plain values."""
+    """Up to `limit` ideas or plans (`model`) of the officer's units waiting on a level `user` acts for, newest
+    first, with the names a queue page lists (year, product, producer): one query, plain values. Scoped as the
+    dossiers' queue is: a record the officer may see as a producer's member waits on its own unit's officers."""
     rows = (
-        model.objects.filter(_visible_q(user), waiting_on_q(user, model))
+        model.objects.filter(scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"), waiting_on_q(user, model))
         .order_by("-year", "-created_at")
         .values_list("id", "year", "status", "product__name", "producer__name")[:limit]
     )

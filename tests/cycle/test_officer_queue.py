@@ -13,6 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ocop.accounts.models import RoleKind
+from ocop.accounts.services import role_grant
 from ocop.cycle import services
 from ocop.cycle.models import Dossier, ProductIdea
 from ocop.cycle.selectors import COUNT_CAP, QueueFilters, dossier_queue_for
@@ -65,6 +67,30 @@ def test_an_idea_takes_its_route_columns_when_registered(cast):
         actor=cast.producer_user, product=product, year=THIS_YEAR, summary="Mật ong hoa vải"
     )
     assert _levels(ProductIdea.objects.get(pk=idea.pk)) == ("commune", "province")
+
+
+def test_an_idea_waits_on_the_officers_of_its_unit_not_on_an_officer_who_made_it(client, cast):
+    # An officer of another commune who is also a member of a producer here registers its idea: it waits on
+    # this commune's officers, and not on that officer, whose queue lists what waits in their own units.
+    officer = cast.other_commune_officer
+    role_grant(actor=None, user=officer, kind=RoleKind.PRODUCER, unit=cast.commune)
+    producer = producer_create(
+        actor=None,
+        name="Tổ hợp tác Ong mật Vân Hà",
+        legal_form="cooperative_group",
+        unit=cast.commune,
+        owner=officer,
+        status=ProducerStatus.CONFIRMED,
+    )
+    services.idea_register(actor=officer, product=honey(producer), year=THIS_YEAR, summary="Mật ong hoa vải")
+
+    def waiting_ideas(user) -> str:
+        client.force_login(user)
+        page = client.get(reverse("cycle:queue")).content.decode()
+        return page.split('id="waiting-ideas"', 1)[1].split("</ul>", 1)[0]
+
+    assert "Mật ong hoa vải Vân Hà" in waiting_ideas(cast.commune_officer)
+    assert "Mật ong hoa vải Vân Hà" not in waiting_ideas(officer)
 
 
 def test_the_migration_fills_the_columns_from_the_stored_route(cast):
