@@ -15,7 +15,8 @@ into the index entries of products that have none, with the programme's mix of s
 1% 5★), and refuses to run under production settings. Real certificates are never touched.
 
 What is timed: `search_catalog()` (the function every page and the API call), then the pages and the API
-end to end through Django's test client (middleware, view, template). For each, the SQL time is the sum
+end to end through Django's test client (middleware, view, template), in turns (one request of each per round,
+so a drift of the machine's speed weighs on every page alike). For each, the SQL time is the sum
 of the database's time for the queries that request ran, measured on the same run. Each case is repeated, so
 a broad query is timed as its later visitors see it (its facet counts cached, its count not read again);
 "first visitor" rows time it with Django's cache emptied before each run. Pages are timed with the public
@@ -276,9 +277,11 @@ def main() -> None:
     print("\npages and API, end to end (Django test client, public answer cache off)")
     print(f"{'page':44} {'status':>8} {'q':>3} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8}")
     overheads: dict[str, float] = {}
-    for label, url in pages:
-        status = client.get(url).status_code
-        total, sql, queries = measure(lambda u=url: client.get(u), args.repeat)
+    statuses = {label: client.get(url).status_code for label, url in pages}
+    # In turns, as benchmarks/officer_queue.py times its pages: a drift of the machine weighs on all alike.
+    timed = measure_in_turns({label: (lambda u=url: client.get(u)) for label, url in pages}, args.repeat)
+    for label, (total, sql, queries) in timed.items():
+        status = statuses[label]
         overheads[label] = statistics.median(total) - statistics.median(sql)
         print(
             f"{label:44} {status:>8} {queries:>3} {statistics.median(total):8.1f} {percentile(total, 0.95):8.1f}"

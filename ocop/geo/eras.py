@@ -67,9 +67,12 @@ def unit_q(unit: AdminUnit | None, field: str) -> Q:
 
 
 def place_today(unit: AdminUnit | None) -> str:
-    """Where a record belongs today: its current commune (when known) and current province."""
+    """Where a record belongs today: its current commune (when known) and current province; the country's
+    own records (a ministry's decisions) name the country."""
     if unit is None:
         return ""
+    if unit.level == Level.COUNTRY:
+        return _short(unit)
     commune = unit if unit.era == Era.CURRENT and unit.level == Level.COMMUNE else unit.current_commune
     province = unit.current_province
     names = [_short(u) for u in (commune, province) if u is not None]

@@ -252,6 +252,17 @@ def test_decisions_and_results_lists_download(cast, login, bac_ninh_shelf):
     assert [cells[2][0] for cells in results.context["rows"]] == ["Mật ong hoa vải Vân Hà"]
 
 
+def test_a_ministry_decision_is_placed_in_the_country(cast, login, bac_ninh_shelf):
+    # The ministry decides over the whole country: its decisions name the country, not an empty place.
+    rows = csv_rows(login(cast.central).get("/certificates/decisions/?format=csv"))
+    places = {
+        (row["Cơ quan"], row["Địa bàn hiện nay"], row["Địa bàn thời đó"])
+        for row in (dict(zip(rows[0], cells, strict=True)) for cells in rows[1:])
+    }
+    assert any(place[1:] == ("Việt Nam", "Việt Nam") for place in places), places
+    assert any(place[1:] == ("Bắc Ninh", "Bắc Ninh") for place in places), places
+
+
 def test_dossier_queue_filters_by_unit_and_downloads(cast, login):
     from tests.cycle_support import dossier_story
 
