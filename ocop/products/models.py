@@ -57,8 +57,15 @@ class Product(models.Model):
             # A GTIN names one trade item: two products may not share it.
             models.UniqueConstraint(fields=["gtin"], condition=~Q(gtin=""), name="products_gtin_unique")
         ]
-        # The officers' list of the whole country, by name, stops after its page.
-        indexes = [models.Index(fields=["name", "id"], name="products_by_name")]
+        indexes = [
+            # The officers' list of the whole country, by name, stops after its page.
+            models.Index(fields=["name", "id"], name="products_by_name"),
+            # A province's list reads its producers' products by name from this index alone, then sorts them:
+            # at 1M products, SQLite took 64–72 ms to read and sort a province's 30,000 rows through the table
+            # (21 ms from this index). The foreign key keeps its own index: PostgreSQL counts a province's
+            # products through it (without it, a merge join over this index cost 2 ms more at 100k).
+            models.Index(fields=["producer", "name", "id"], name="products_by_producer_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
