@@ -350,14 +350,24 @@ def _match_producers(
         by_tax[producer["tax_code"]] = producer
     by_name: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     if communes:
+        # The file's names, folded, per commune: a producer of those communes is folded and kept only when its
+        # `search_text` (its folded name, then tax code and representative) begins with one of them. A national
+        # file touches nearly every commune: at 1M products, folding all 500,000 names took seconds.
+        named: dict[int, set[str]] = defaultdict(set)
+        for plan in usable:
+            if plan.commune_id:
+                named[plan.commune_id].add(fold(plan.row.producer_name))
         for producer in Producer.objects.filter(
             Q(unit_id__in=communes) | Q(unit__current_commune_id__in=communes)
-        ).values("id", "name", "tax_code", "unit_id", "unit__current_commune_id", "unit__era"):
+        ).values("id", "name", "tax_code", "unit_id", "unit__current_commune_id", "unit__era", "search_text"):
             commune = (
                 producer["unit_id"]
                 if producer["unit__era"] == Era.CURRENT
                 else producer["unit__current_commune_id"]
             )
+            names, text = named.get(commune, ()), producer.pop("search_text")
+            if text and not any(text.startswith(name) for name in names):
+                continue
             by_name[(commune, fold(producer["name"]))].append(producer)
     picked_communes = _picked_communes(choices)
     district_communes: dict[int, tuple[tuple[int, str, str], ...]] = {}
