@@ -357,18 +357,18 @@ def _match_producers(
         for plan in usable:
             if plan.commune_id:
                 named[plan.commune_id].add(fold(plan.row.producer_name))
-        for producer in Producer.objects.filter(
+        rows = Producer.objects.filter(
             Q(unit_id__in=communes) | Q(unit__current_commune_id__in=communes)
-        ).values("id", "name", "tax_code", "unit_id", "unit__current_commune_id", "unit__era", "search_text"):
-            commune = (
-                producer["unit_id"]
-                if producer["unit__era"] == Era.CURRENT
-                else producer["unit__current_commune_id"]
-            )
-            names, text = named.get(commune, ()), producer.pop("search_text")
-            if text and not any(text.startswith(name) for name in names):
+        ).values_list(
+            "id", "name", "tax_code", "unit_id", "unit__current_commune_id", "unit__era", "search_text"
+        )
+        for pk, name, tax_code, unit_id, current_commune_id, era, text in rows.iterator(chunk_size=5000):
+            commune = unit_id if era == Era.CURRENT else current_commune_id
+            if text and not any(text.startswith(wanted) for wanted in named.get(commune, ())):
                 continue
-            by_name[(commune, fold(producer["name"]))].append(producer)
+            by_name[(commune, fold(name))].append(
+                {"id": pk, "name": name, "tax_code": tax_code, "unit_id": unit_id}
+            )
     picked_communes = _picked_communes(choices)
     district_communes: dict[int, tuple[tuple[int, str, str], ...]] = {}
     chosen_ids = {int(v) for v in choices.values() if str(v).isdigit()}
