@@ -31,14 +31,16 @@ def product_set(code: str = HONEY_SET) -> ProductSet:
     return ProductSet.objects.get(version=version_in_force(timezone.localdate()), code=code)
 
 
-def honey_cooperative(cast, *, confirmed: bool = True, tax_code: str | None = "2400123456") -> Producer:
+def honey_cooperative(
+    cast, *, confirmed: bool = True, tax_code: str | None = "2400123456", owner=None
+) -> Producer:
     return producer_create(
         actor=None,
         name="Hợp tác xã Vải thiều và Mật ong Vân Hà",
         legal_form="cooperative",
         unit=cast.commune,
         tax_code=tax_code,
-        owner=cast.producer_user,
+        owner=owner or cast.producer_user,
         status=ProducerStatus.CONFIRMED if confirmed else ProducerStatus.PENDING,
         email="htx.vanha@example.vn",
     )

@@ -74,14 +74,7 @@ def test_an_idea_waits_on_the_officers_of_its_unit_not_on_an_officer_who_made_it
     # this commune's officers, and not on that officer, whose queue lists what waits in their own units.
     officer = cast.other_commune_officer
     role_grant(actor=None, user=officer, kind=RoleKind.PRODUCER, unit=cast.commune)
-    producer = producer_create(
-        actor=None,
-        name="Tổ hợp tác Ong mật Vân Hà",
-        legal_form="cooperative_group",
-        unit=cast.commune,
-        owner=officer,
-        status=ProducerStatus.CONFIRMED,
-    )
+    producer = honey_cooperative(cast, owner=officer)
     services.idea_register(actor=officer, product=honey(producer), year=THIS_YEAR, summary="Mật ong hoa vải")
 
     def waiting_ideas(user) -> str:
