@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ocop.certification import qr
 from ocop.certification.models import Certificate, CertificateStatus, Origin, RecognitionDecision
 from ocop.core.errors import Invalid
+from ocop.core.expressions import LeadingWordsIn
 from ocop.core.text import fold as _fold
 from ocop.geo.models import AdminUnit, Era, Level
 from ocop.producers.models import Producer
@@ -115,6 +115,7 @@ LEVEL_NAMES = {
     "province": _("Cấp tỉnh"),
     "central": _("Trung ương"),
 }
+_NAMES_PER_QUERY = 500  # producers looked up by name: phrases of one statement (`LeadingWordsIn`)
 _LEVEL_UNIT = {"commune": Level.COMMUNE, "district": Level.DISTRICT, "province": Level.PROVINCE}
 
 
@@ -349,26 +350,21 @@ def _match_producers(
     ):
         by_tax[producer["tax_code"]] = producer
     by_name: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
-    if communes:
-        # The file's names, folded, per commune: a producer of those communes is folded and kept only when its
-        # `search_text` (its folded name, then tax code and representative) begins with one of them. A national
-        # file touches nearly every commune: at 1M products, folding all 500,000 names took seconds.
-        named: dict[int, set[str]] = defaultdict(set)
-        for plan in usable:
-            if plan.commune_id:
-                named[plan.commune_id].add(fold(plan.row.producer_name))
+    # By the file's names, folded: a producer's `search_text` is its folded name, then a space and its tax code
+    # and representative (`producer_search_text_of`), so its index finds the few producers of those names. A
+    # national file touches nearly every commune: reading the producers of its communes read all 500,000 at
+    # 1M products; the commune is checked here instead.
+    names = sorted({fold(plan.row.producer_name) for plan in usable if plan.commune_id and not plan.tax_code})
+    for start in range(0, len(names), _NAMES_PER_QUERY):
         rows = Producer.objects.filter(
-            Q(unit_id__in=communes) | Q(unit__current_commune_id__in=communes)
-        ).values_list(
-            "id", "name", "tax_code", "unit_id", "unit__current_commune_id", "unit__era", "search_text"
-        )
-        for pk, name, tax_code, unit_id, current_commune_id, era, text in rows.iterator(chunk_size=5000):
+            LeadingWordsIn("search_text", names[start : start + _NAMES_PER_QUERY])
+        ).values_list("id", "name", "tax_code", "unit_id", "unit__current_commune_id", "unit__era")
+        for pk, name, tax_code, unit_id, current_commune_id, era in rows:
             commune = unit_id if era == Era.CURRENT else current_commune_id
-            if text and not any(text.startswith(wanted) for wanted in named.get(commune, ())):
-                continue
-            by_name[(commune, fold(name))].append(
-                {"id": pk, "name": name, "tax_code": tax_code, "unit_id": unit_id}
-            )
+            if commune in communes:
+                by_name[(commune, fold(name))].append(
+                    {"id": pk, "name": name, "tax_code": tax_code, "unit_id": unit_id}
+                )
     picked_communes = _picked_communes(choices)
     district_communes: dict[int, tuple[tuple[int, str, str], ...]] = {}
     chosen_ids = {int(v) for v in choices.values() if str(v).isdigit()}

@@ -93,8 +93,8 @@ def producer_search_text(producer: Producer) -> str:
 
 def producer_search_text_of(*, name: str, tax_code: str | None, representative: str = "") -> str:
     """What a producer is found by, from its fields (for rows written in bulk, without a model instance).
-    It begins with the folded name: the history import's match by name skips a producer whose text does not
-    begin with a name of the file (`history.plan._match_producers`)."""
+    It is the folded name, then a space and the rest: the history import finds producers by name through this
+    column's index (`history.plan._match_producers`)."""
     return fold(f"{name} {tax_code or ''} {representative}")
 
 

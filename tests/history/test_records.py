@@ -148,7 +148,15 @@ def test_a_producer_is_matched_by_tax_code_then_by_name_in_todays_commune(cast, 
         tax_code="2400999999",
     )
     by_name = producer_create(
-        actor=cast.commune_officer, unit=cast.commune, name="HTX Vân Hà", legal_form="cooperative"
+        actor=cast.commune_officer,
+        unit=cast.commune,
+        name="HTX Vân Hà",
+        legal_form="cooperative",
+        representative="Nguyễn Văn An",
+    )
+    # Its name begins with the file's name, but it is another producer.
+    producer_create(
+        actor=cast.commune_officer, unit=cast.commune, name="HTX Vân Hà Mới", legal_form="cooperative"
     )
     upload = run(
         cast.province_officer,
@@ -161,7 +169,7 @@ def test_a_producer_is_matched_by_tax_code_then_by_name_in_todays_commune(cast, 
         ("matched", by_tax.pk),
         ("matched", by_name.pk),
     ]
-    assert Producer.objects.count() == 2  # nothing created
+    assert Producer.objects.count() == 3  # nothing created
     assert not ImportedRow.objects.filter(producer_created=True).exists()
 
 
