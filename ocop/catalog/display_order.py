@@ -3,8 +3,9 @@
 Listed entries are numbered `GAP` apart in that order; every other entry holds `-product_id` (never shown,
 but the number must stay unique: on SQLite it is the row id of the full-text table, so a search walks the
 matches in display order and stops after one page). A reindex that changes an entry's stars, name or
-listing moves only that entry, into the gap between its new neighbours (two indexed lookups); when no gap
-is left, or when many entries changed at once, everything is renumbered in one statement.
+listing moves only that entry, into the gap between its new neighbours (two indexed lookups), and many such
+entries share their gaps (`place`); when a gap is too narrow, or most of the catalogue changed at once,
+everything is renumbered in one statement.
 The comparisons run in the database, so its collation decides the name order, exactly as `ORDER BY` does.
 """
 
@@ -16,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection as default_connection
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ocop.catalog import index_sql
 from ocop.catalog.models import CatalogEntry
 
 GAP = 1 << 16  # room for 16 moves into the same place before a renumbering
 _SHIFT = 1 << 40  # a temporary number below every -product_id
-RENUMBER_ABOVE = 200  # more changed entries than this: renumber everything (one statement)
+RENUMBER_ABOVE = 200  # a reindex of more entries than this is bulk (facet caches go); see `place`
 
 _TABLE = index_sql.ENTRY_TABLE
 _RANKED = (
@@ -57,51 +58,92 @@ def renumber(connection=None) -> None:
 
 
 Key = tuple[bool, int | None, str]  # listed, stars, folded name: what decides the place
+_KEYS_PER_QUERY = 10_000  # ids of one statement (SQLite allows 32,766 parameters)
 
 
 def keys_of(product_ids: Iterable[int]) -> dict[int, tuple[Key, int]]:
-    rows = CatalogEntry.objects.filter(product_id__in=list(product_ids)).values_list(
-        "product_id", "listed", "stars", "name_text", "display_order"
-    )
-    return {pid: ((listed, stars, name), order) for pid, listed, stars, name, order in rows}
+    ids = list(product_ids)
+    keys: dict[int, tuple[Key, int]] = {}
+    for start in range(0, len(ids), _KEYS_PER_QUERY):
+        rows = CatalogEntry.objects.filter(product_id__in=ids[start : start + _KEYS_PER_QUERY]).values_list(
+            "product_id", "listed", "stars", "name_text", "display_order"
+        )
+        keys.update({pid: ((listed, stars, name), order) for pid, listed, stars, name, order in rows})
+    return keys
 
 
 def place(before: dict[int, tuple[Key, int]], product_ids: Iterable[int]) -> int:
     """Give the entries whose key changed (compared with `before`, read before the reindex) their place.
-    Returns how many moved."""
+    Returns how many moved.
+
+    The moved entries leave the order, then each run of them that falls between the same two neighbours
+    shares that gap, spread evenly: a few indexed statements per moved entry, whatever the catalogue's size
+    (a history import's thousands of new products at 1M products: seconds, where renumbering took minutes).
+    Only when a gap is too narrow for its run, or when more than a quarter of the catalogue moved, is
+    everything renumbered."""
     now = keys_of(product_ids)
     moved = {pid: key for pid, (key, order) in now.items() if pid not in before or before[pid][0] != key}
     moved.update({pid: key for pid, (key, order) in now.items() if key[0] != (order > 0)})
     if not moved:
         return 0
-    if len(moved) > RENUMBER_ABOVE:
+    if len(moved) > RENUMBER_ABOVE and len(moved) * 4 > CatalogEntry.objects.count():
         renumber()
         return len(moved)
-    entries = CatalogEntry.objects.filter(product_id__in=list(moved))
-    # First out of the order (so no moved entry serves as another's neighbour), then in, one by one.
-    for pid in moved:
-        entries.filter(product_id=pid).update(display_order=-pid - _SHIFT)
-    for pid, (listed, stars, name) in moved.items():
-        if not listed or stars is None:
-            CatalogEntry.objects.filter(product_id=pid).update(display_order=-pid)
-            continue
-        ranked = CatalogEntry.objects.filter(listed=True, display_order__gt=0)
-        earlier = (
-            Q(stars__gt=stars)
-            | Q(stars=stars, name_text__lt=name)
-            | Q(stars=stars, name_text=name, product_id__lt=pid)
-        )
-        low = (
-            ranked.filter(earlier)
-            .order_by("stars", "-name_text", "-product_id")
-            .values_list("display_order", flat=True)
-            .first()
-        ) or 0
-        high = ranked.exclude(earlier).order_by("-stars", "name_text", "product_id").values_list(
-            "display_order", flat=True
-        ).first() or (low + 2 * GAP)
-        if high - low < 2:
+    ids = list(moved)
+    ranked_ids = [pid for pid, (listed, stars, name) in moved.items() if listed and stars is not None]
+    # First out of the order (so no moved entry serves as another's neighbour), then in, run by run.
+    for start in range(0, len(ids), _KEYS_PER_QUERY):
+        chunk = CatalogEntry.objects.filter(product_id__in=ids[start : start + _KEYS_PER_QUERY])
+        chunk.update(display_order=-F("product_id") - _SHIFT)
+    runs: list[tuple[int, int | None, list[int]]] = []  # (low, high or None at the end, entries in order)
+    for start in range(0, len(ranked_ids), _KEYS_PER_QUERY):
+        for pid, stars, name in _in_display_order(ranked_ids[start : start + _KEYS_PER_QUERY]):
+            low, high = _neighbours(pid, stars, name)
+            if runs and runs[-1][:2] == (low, high):
+                runs[-1][2].append(pid)
+            else:
+                runs.append((low, high, [pid]))
+    numbers: dict[int, int] = {pid: -pid for pid in ids}  # not listed: -product_id
+    for low, high, run in runs:
+        top = high if high is not None else low + GAP * (len(run) + 1)
+        if top - low <= len(run):
             renumber()
             return len(moved)
-        CatalogEntry.objects.filter(product_id=pid).update(display_order=(low + high) // 2)
+        numbers.update({pid: low + (top - low) * n // (len(run) + 1) for n, pid in enumerate(run, 1)})
+    CatalogEntry.objects.bulk_update(
+        [CatalogEntry(product_id=pid, display_order=number) for pid, number in numbers.items()],
+        ["display_order"],
+        batch_size=500,
+    )
     return len(moved)
+
+
+def _in_display_order(product_ids: list[int]) -> list[tuple[int, int, str]]:
+    """The entries, ordered by the database (its collation decides the name order, as everywhere)."""
+    entries = CatalogEntry.objects.filter(product_id__in=product_ids)
+    return list(
+        entries.order_by("-stars", "name_text", "product_id").values_list("product_id", "stars", "name_text")
+    )
+
+
+def _neighbours(pid: int, stars: int, name: str) -> tuple[int, int | None]:
+    """The display order of the ranked entries just before and just after this key (0 and None at the ends)."""
+    ranked = CatalogEntry.objects.filter(listed=True, display_order__gt=0)
+    earlier = (
+        Q(stars__gt=stars)
+        | Q(stars=stars, name_text__lt=name)
+        | Q(stars=stars, name_text=name, product_id__lt=pid)
+    )
+    low = (
+        ranked.filter(earlier)
+        .order_by("stars", "-name_text", "-product_id")
+        .values_list("display_order", flat=True)
+        .first()
+    )
+    high = (
+        ranked.exclude(earlier)
+        .order_by("-stars", "name_text", "product_id")
+        .values_list("display_order", flat=True)
+        .first()
+    )
+    return low or 0, high

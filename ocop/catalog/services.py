@@ -269,7 +269,7 @@ def reindex_products(
     entries whose stars, name or listing changed then move to their place in display order (`order=False`:
     the caller renumbers everything afterwards)."""
     ids = sorted(set(product_ids))
-    before = display_order.keys_of(ids) if order and len(ids) <= display_order.RENUMBER_ABOVE else {}
+    before = display_order.keys_of(ids) if order else {}
     places = {} if places is None else places
     done = 0
     for start in range(0, len(ids), batch):
@@ -286,9 +286,7 @@ def reindex_products(
             ]
         )
         done += len(products)
-    if order and len(ids) > display_order.RENUMBER_ABOVE:
-        display_order.renumber()
-    elif order:
+    if order:
         display_order.place(before, ids)
     if done:
         # Cached answers of the old catalogue are not read again; facet counts neither, after a bulk change.

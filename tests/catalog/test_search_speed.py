@@ -12,7 +12,7 @@ from django.urls import reverse
 from ocop.catalog import facet_cache, index_sql, search
 from ocop.catalog.models import CatalogEntry, SearchWord
 from ocop.catalog.search import Filters, _Query, correct_words, query_words, search_catalog
-from ocop.catalog.services import reindex_product
+from ocop.catalog.services import reindex_product, reindex_products
 from tests.catalog.conftest import make_product
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +210,50 @@ def test_the_search_page_costs_the_same_queries_for_one_match_or_many(
         client.get(url, params)
         with django_assert_max_num_queries(7):
             assert client.get(url, params).status_code == 200
+
+
+@pytest.fixture
+def long_shelf(shelf, certified):
+    """The shelf and twelve more 4★ products, "Nông sản thử 00" to "11": room for a batch to fall in a gap."""
+    for n in range(12):
+        certified.grant(make_product(f"Nông sản thử {n:02d}", "Hợp tác xã Cà phê Ea Tul", "24277", "2.2"), 4)
+    return shelf
+
+
+def _rename_together(shelf, keys: list[str]) -> list[int]:
+    """The products take names that sort between "Nông sản thử 05" and "06", saved without a reindex."""
+    for letter, key in zip("abc", keys, strict=False):
+        product = shelf[key]
+        product.name = f"Nông sản thử 05 {letter}"
+        product.save(update_fields=["name"])
+    return [shelf[key].pk for key in keys]
+
+
+def test_a_batch_of_changes_shares_a_gap_and_moves_nothing_else(long_shelf):
+    # Three 4★ products at once, as a history import's batch: they share the gap between their neighbours.
+    moved = _rename_together(long_shelf, ["mat_ong", "duong_phen", "khan"])
+    others = dict(CatalogEntry.objects.exclude(product__in=moved).values_list("product_id", "display_order"))
+    reindex_products(moved)
+    assert _display_order_is_consistent()
+    assert others == dict(
+        CatalogEntry.objects.exclude(product__in=moved).values_list("product_id", "display_order")
+    )
+    assert names(search_catalog(q="nong san thu 05")) == [
+        "Nông sản thử 05",
+        "Nông sản thử 05 a",
+        "Nông sản thử 05 b",
+        "Nông sản thử 05 c",
+    ]
+
+
+def test_a_gap_too_narrow_for_its_batch_renumbers_everything(long_shelf):
+    fifth, sixth = (CatalogEntry.objects.get(name_text=f"nong san thu {n}") for n in ("05", "06"))
+    CatalogEntry.objects.filter(pk=sixth.pk).update(display_order=fifth.display_order + 3)  # room for two
+    moved = _rename_together(long_shelf, ["mat_ong", "duong_phen", "khan"])
+    reindex_products(moved)
+    assert _display_order_is_consistent()
+    assert names(search_catalog(q="nong san thu 05"))[1:] == [
+        "Nông sản thử 05 a",
+        "Nông sản thử 05 b",
+        "Nông sản thử 05 c",
+    ]
