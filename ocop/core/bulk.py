@@ -70,7 +70,18 @@ def _converter(field: models.Field, connection) -> Callable[[Any], Any]:
     plain = _PLAIN.get(_key_type(field))
     prep = field.get_db_prep_save
     if plain is None:
-        return lambda value: None if value is None else prep(value, connection)
+        # The same object as the row before (an import's one `now` in every row) is converted once: the
+        # datetime chain alone cost a third of a second per 10,000 rows of three such columns.
+        last: list[Any] = [None, None]
+
+        def convert(value: Any) -> Any:
+            if value is None:
+                return None
+            if value is not last[0]:
+                last[:] = [value, prep(value, connection)]
+            return last[1]
+
+        return convert
     # `bool` is an `int`: an integer column takes it as is, a text column converts it like anything else.
     return lambda value: value if value is None or type(value) in plain else prep(value, connection)
 

@@ -356,8 +356,11 @@ def _match_producers(
     # 1M products; the commune is checked here instead.
     names = sorted({fold(plan.row.producer_name) for plan in usable if plan.commune_id and not plan.tax_code})
     for start in range(0, len(names), _NAMES_PER_QUERY):
-        rows = Producer.objects.filter(
-            LeadingWordsIn("search_text", names[start : start + _NAMES_PER_QUERY])
+        # Unordered: ordered by name (the model's default), SQLite walks the index by name instead, every row.
+        rows = (
+            Producer.objects.filter(
+                LeadingWordsIn("search_text", names[start : start + _NAMES_PER_QUERY])
+            ).order_by()
         ).values_list("id", "name", "tax_code", "unit_id", "unit__current_commune_id", "unit__era")
         for pk, name, tax_code, unit_id, current_commune_id, era in rows:
             commune = unit_id if era == Era.CURRENT else current_commune_id
