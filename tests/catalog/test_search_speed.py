@@ -13,6 +13,7 @@ from ocop.catalog import facet_cache, index_sql, search
 from ocop.catalog.models import CatalogEntry, SearchWord
 from ocop.catalog.search import Filters, _Query, correct_words, query_words, search_catalog
 from ocop.catalog.services import reindex_product, reindex_products
+from ocop.products.models import Product
 from tests.catalog.conftest import make_product
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +258,16 @@ def test_a_gap_too_narrow_for_its_batch_renumbers_everything(long_shelf):
         "Nông sản thử 05 b",
         "Nông sản thử 05 c",
     ]
+
+
+def test_a_product_renamed_like_another_goes_by_its_number_among_the_same_names(long_shelf):
+    # The newest product takes an older one's name (a larger id, so just after it), the oldest another's.
+    newest = Product.objects.get(name="Nông sản thử 11")
+    for product, name in ((newest, "Nông sản thử 05"), (long_shelf["mat_ong"], "Nông sản thử 07")):
+        product.name = name
+        product.save(update_fields=["name"])
+        reindex_product(product)
+        assert _display_order_is_consistent()
+    for name, renamed in (("05", newest.pk), ("07", long_shelf["mat_ong"].pk)):
+        found = [e.product_id for e in search_catalog(q=f"nong san thu {name}").entries]
+        assert renamed in found and found == sorted(found) and len(found) == 2
