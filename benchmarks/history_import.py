@@ -9,6 +9,10 @@ Prepare a database of its own first (from the repository root):
     .venv/bin/python benchmarks/history_import.py --rows 10000 --undo
     .venv/bin/python benchmarks/history_import.py --rows 20000 --undo
 
+Into a national database instead (docs/history-import.md's 1M runs), seed it first (`manage.py seed_demo
+--scale 1000000`) and, on a PostgreSQL whose autovacuum is off, run `ANALYZE` before the benchmark: without
+statistics the catalogue's reindex after the apply plans blind joins and runs for many minutes.
+
 What it builds: a CSV of `--rows` past recognitions from the loaded units: legacy communes of every legacy
 province (round robin, so the file touches the whole country, as a national year would), written as
 "Xã A, Huyện B, Tỉnh C"; producers named per commune (about three products each, so producers repeat and
