@@ -93,40 +93,50 @@ def place(before: dict[int, tuple[Key, int]], product_ids: Iterable[int]) -> int
         renumber()
         return len(moved)
     ids = list(moved)
-    ranked_ids = [pid for pid, (listed, stars, name) in moved.items() if listed and stars is not None]
-    # First out of the order (so no moved entry serves as another's neighbour), then in, run by run.
+    relisted = [pid for pid, (listed, stars, name) in moved.items() if listed]
+    # First out of the order: numbered below every -product_id and, meanwhile, not listed, so that no moved
+    # entry serves as another's neighbour and the neighbours' lookups (the browse index holds listed entries
+    # only) never step over them: 12,000 renamed entries clustered by name took 226 s that way, 19 ms each.
     for start in range(0, len(ids), _KEYS_PER_QUERY):
         chunk = CatalogEntry.objects.filter(product_id__in=ids[start : start + _KEYS_PER_QUERY])
-        chunk.update(display_order=-F("product_id") - _SHIFT)
+        chunk.update(display_order=-F("product_id") - _SHIFT, listed=False)
     runs: list[tuple[int, int | None, list[int]]] = []  # (low, high or None at the end, entries in order)
-    for start in range(0, len(ranked_ids), _KEYS_PER_QUERY):
-        for pid, stars, name in _in_display_order(ranked_ids[start : start + _KEYS_PER_QUERY]):
-            low, high = _neighbours(pid, stars, name)
-            if runs and runs[-1][:2] == (low, high):
-                runs[-1][2].append(pid)
-            else:
-                runs.append((low, high, [pid]))
+    for pid, stars, name in _moved_in_display_order():
+        if not moved[pid][0]:
+            continue
+        low, high = _neighbours(pid, stars, name)
+        if runs and runs[-1][:2] == (low, high):
+            runs[-1][2].append(pid)
+        else:
+            runs.append((low, high, [pid]))
     numbers: dict[int, int] = {pid: -pid for pid in ids}  # not listed: -product_id
     for low, high, run in runs:
         top = high if high is not None else low + GAP * (len(run) + 1)
         if top - low <= len(run):
+            for start in range(0, len(relisted), _KEYS_PER_QUERY):
+                CatalogEntry.objects.filter(product_id__in=relisted[start : start + _KEYS_PER_QUERY]).update(
+                    listed=True
+                )
             renumber()
             return len(moved)
         numbers.update({pid: low + (top - low) * n // (len(run) + 1) for n, pid in enumerate(run, 1)})
     CatalogEntry.objects.bulk_update(
-        [CatalogEntry(product_id=pid, display_order=number) for pid, number in numbers.items()],
-        ["display_order"],
+        [
+            CatalogEntry(product_id=pid, display_order=number, listed=moved[pid][0])
+            for pid, number in numbers.items()
+        ],
+        ["display_order", "listed"],
         batch_size=500,
     )
     return len(moved)
 
 
-def _in_display_order(product_ids: list[int]) -> list[tuple[int, int, str]]:
-    """The entries, ordered by the database (its collation decides the name order, as everywhere)."""
-    entries = CatalogEntry.objects.filter(product_id__in=product_ids)
-    return list(
-        entries.order_by("-stars", "name_text", "product_id").values_list("product_id", "stars", "name_text")
-    )
+def _moved_in_display_order() -> list[tuple[int, int, str]]:
+    """The entries just taken out of the order (numbered below every -product_id) with stars, in one statement
+    ordered by the database: its collation decides the name order, as everywhere."""
+    moved = CatalogEntry.objects.filter(display_order__lt=-_SHIFT, stars__isnull=False)
+    rows = moved.order_by("-stars", "name_text", "product_id").values_list("product_id", "stars", "name_text")
+    return list(rows)  # read whole: the neighbours' lookups run while going through them
 
 
 def _neighbours(pid: int, stars: int, name: str) -> tuple[int, int | None]:
