@@ -4,8 +4,8 @@ Listed entries are numbered `GAP` apart in that order; every other entry holds `
 but the number must stay unique: on SQLite it is the row id of the full-text table, so a search walks the
 matches in display order and stops after one page). A reindex that changes an entry's stars, name or
 listing moves only that entry, into the gap between its new neighbours (two indexed lookups), and many such
-entries share their gaps (`place`); when a gap is too narrow, or most of the catalogue changed at once,
-everything is renumbered in one statement.
+entries share their gaps (`place`); when a gap is too narrow, or more than one entry in `RENUMBER_SHARE`
+changed at once, everything is renumbered in one statement.
 The comparisons run in the database, so its collation decides the name order, exactly as `ORDER BY` does.
 """
 
@@ -26,7 +26,7 @@ GAP = 1 << 16  # room for 16 moves into the same place before a renumbering
 _SHIFT = 1 << 40  # a temporary number below every -product_id
 RENUMBER_ABOVE = 200  # a reindex of more entries than this is bulk (facet caches go); see `place`
 # More moved entries than one in this many: renumbering is cheaper than placing each (SQLite at 1M products:
-# a renumbering 100-175 s, a placement about 6 ms per entry).
+# a renumbering 100-175 s, a placement about 5 ms per entry).
 RENUMBER_SHARE = 32
 
 _TABLE = index_sql.ENTRY_TABLE
