@@ -14,10 +14,10 @@ The comparisons run in the database, so its collation decides the name order, ex
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import connection as default_connection
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from ocop.catalog import index_sql
 from ocop.catalog.models import CatalogEntry
@@ -64,13 +64,17 @@ Key = tuple[bool, int | None, str]  # listed, stars, folded name: what decides t
 _KEYS_PER_QUERY = 10_000  # ids of one statement (SQLite allows 32,766 parameters)
 
 
+def _entries_of(product_ids: list[int]) -> Iterator[QuerySet[CatalogEntry]]:
+    """The entries of these products, a statement's worth of ids at a time."""
+    for start in range(0, len(product_ids), _KEYS_PER_QUERY):
+        yield CatalogEntry.objects.filter(product_id__in=product_ids[start : start + _KEYS_PER_QUERY])
+
+
 def keys_of(product_ids: Iterable[int]) -> dict[int, tuple[Key, int]]:
     ids = list(product_ids)
     keys: dict[int, tuple[Key, int]] = {}
-    for start in range(0, len(ids), _KEYS_PER_QUERY):
-        rows = CatalogEntry.objects.filter(product_id__in=ids[start : start + _KEYS_PER_QUERY]).values_list(
-            "product_id", "listed", "stars", "name_text", "display_order"
-        )
+    for entries in _entries_of(ids):
+        rows = entries.values_list("product_id", "listed", "stars", "name_text", "display_order")
         keys.update({pid: ((listed, stars, name), order) for pid, listed, stars, name, order in rows})
     return keys
 
@@ -97,9 +101,8 @@ def place(before: dict[int, tuple[Key, int]], product_ids: Iterable[int]) -> int
     # First out of the order: numbered below every -product_id and, meanwhile, not listed, so that no moved
     # entry serves as another's neighbour and the neighbours' lookups (the browse index holds listed entries
     # only) never step over them: 12,000 renamed entries clustered by name took 226 s that way, 19 ms each.
-    for start in range(0, len(ids), _KEYS_PER_QUERY):
-        chunk = CatalogEntry.objects.filter(product_id__in=ids[start : start + _KEYS_PER_QUERY])
-        chunk.update(display_order=-F("product_id") - _SHIFT, listed=False)
+    for entries in _entries_of(ids):
+        entries.update(display_order=-F("product_id") - _SHIFT, listed=False)
     runs: list[tuple[int, int | None, list[int]]] = []  # (low, high or None at the end, entries in order)
     for pid, stars, name in _moved_in_display_order():
         if not moved[pid][0]:
@@ -113,10 +116,8 @@ def place(before: dict[int, tuple[Key, int]], product_ids: Iterable[int]) -> int
     for low, high, run in runs:
         top = high if high is not None else low + GAP * (len(run) + 1)
         if top - low <= len(run):
-            for start in range(0, len(relisted), _KEYS_PER_QUERY):
-                CatalogEntry.objects.filter(product_id__in=relisted[start : start + _KEYS_PER_QUERY]).update(
-                    listed=True
-                )
+            for entries in _entries_of(relisted):
+                entries.update(listed=True)
             renumber()
             return len(moved)
         numbers.update({pid: low + (top - low) * n // (len(run) + 1) for n, pid in enumerate(run, 1)})
