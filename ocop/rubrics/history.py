@@ -283,12 +283,30 @@ class RubricOnDay:
 
     def __init__(self) -> None:
         self._days: dict[date, tuple[m.RubricVersion | None, Any]] = {}
+        self._recognitions: dict[tuple[date, Decimal, int, str], Any] = {}
 
     def __call__(self, day: date) -> tuple[m.RubricVersion | None, Any]:
         if day not in self._days:
             version = version_in_force(day)
             self._days[day] = (version, engine_version(version.code) if version is not None else None)
         return self._days[day]
+
+    def recognition(self, day: date, *, total: Decimal, stars: int, level: str):
+        """What `level` recognised on `day` for a product of this total and star (`engine.recognise`), once
+        per distinct question: a file's rows ask a few hundred, and each answer cost a tenth of a millisecond."""
+        key = (day, total, stars, level)
+        if key not in self._recognitions:
+            _version, engine = self(day)
+            try:
+                self._recognitions[key] = recognise(
+                    engine, total=total, eligible_stars=stars, level=level, on=day
+                )
+            except ScoringError as error:
+                self._recognitions[key] = error
+        found = self._recognitions[key]
+        if isinstance(found, ScoringError):
+            raise found
+        return found
 
 
 def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str, rubric: RubricOnDay) -> None:
@@ -325,9 +343,7 @@ def _check_against_rubric(row: HistoryRow, problem, *, stars_text: str, rubric: 
             )
     try:
         total = row.score if row.score is not None else engine.band_by_stars(row.stars).lower  # type: ignore[union-attr]
-        recognition = recognise(
-            engine, total=total, eligible_stars=row.stars, level=row.level, on=row.decision_date
-        )
+        recognition = rubric.recognition(row.decision_date, total=total, stars=row.stars, level=row.level)
     except ScoringError as error:
         problem("level", error.code, "warning", **error.issues[0].params)
         return
