@@ -42,6 +42,17 @@ def put(shape: str, facets: dict[str, list[dict[str, Any]]]) -> None:
     cache.set(_key("facets", version.bulk(), shape), facets, TTL)
 
 
+def grouped(shape: str, read: Callable[[], list[tuple]]) -> list[tuple]:
+    """The facet columns of every match of a shape, grouped (`search._Query.grouped_facts`), kept like the
+    facet counts above: the counts of any narrowing of the shape by facet columns are sums over these rows."""
+    key = _key("grouped", version.bulk(), shape)
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, TTL)
+    return found
+
+
 def tier_plan(shape: str) -> tuple[dict[int, str], frozenset[int]]:
     """How each relevance tier of this shape is read (`search._Query.page_ids`), learnt from earlier searches:
     per bulk change, whether a tier fills its page from the first entries in display order; per version, the

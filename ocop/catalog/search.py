@@ -203,6 +203,18 @@ class _SqliteEngine:
     # with no match costs a lookup in the FTS index, next to nothing.
     learns_tiers = False
 
+    @staticmethod
+    def star_band(position: str, stars: int) -> tuple[str, list[Any]]:
+        """The row ids of one star band's listed entries: the display order begins with the stars, so a band is
+        one range, its ends read from the browse index, and FTS5 reads only the matches inside it. A search
+        narrowed to 5★ read every match of the country for the 1% it keeps (`mat ong`, 5★, one province at 1M:
+        106 ms; 1 ms within its band)."""
+        ends = [
+            f"(SELECT display_order FROM {_TABLE} WHERE listed AND stars = %s ORDER BY {order} LIMIT 1)"
+            for order in ("stars DESC, name_text, product_id", "stars, name_text DESC, product_id DESC")
+        ]
+        return f"{position} >= {ends[0]} AND {position} <= {ends[1]}", [stars, stars]
+
     def rank(self, terms: Terms, prefix: bool) -> tuple[str, list[Any]] | None:
         return None  # MATCH is only valid on the FTS table's own scan: the tiers are read one by one
 
@@ -442,10 +454,13 @@ class _Query:
         where, params = self.filters.where()
         if not self.terms:
             return f"FROM {_TABLE} e WHERE {where}", params
+        current = engine()
         if tier is None:
-            current = engine()
             match, match_params = current.matches(self.terms, self.prefix)
-            return f"FROM {current.source()} WHERE {match} AND {where}", [*match_params, *params]
+            tier = Tier(current.source(), current.position, match, match_params)
+        if self.filters.stars and isinstance(current, _SqliteEngine):
+            band, band_params = current.star_band(tier.position, self.filters.stars)
+            where, params = f"{band} AND {where}", [*band_params, *params]
         return f"FROM {tier.source} WHERE {tier.match} AND {where}", [*tier.params, *params]
 
     @cached_property
@@ -592,13 +607,24 @@ def facet_counts(rows: list[tuple], *, grouped: bool = False) -> dict[str, list[
     return result
 
 
+_FACET_COLUMN_POSITIONS = {column: position for position, column in enumerate(FACETS.values())}
+
+
 def _broad_facets(query: _Query) -> dict[str, list[dict[str, Any]]]:
-    """Facet counts of a search with more matches than the count limit: from the cache, else read once
-    for every match and kept there (a broad search's first visitor pays it, the next ones do not)."""
+    """Facet counts of a search with more matches than the count limit: from the cache, else from the grouped
+    facts of its words without filters, kept there too (a broad search's first visitor pays them, the next
+    ones do not). Those rows are grouped by every facet column, so a filter on any of them is applied to the
+    rows exactly: every narrowing of a broad search (a province, a star band) shares one read of its matches,
+    where each new narrowing read the whole country's matches again (`hop tac xa`, 3★, one province at 1M:
+    0.5–0.8 s)."""
     shape = query.shape()
     found = facet_cache.get(shape)
     if found is None:
-        found = facet_counts(query.grouped_facts(), grouped=True)
+        words = _Query(query.terms, query.prefix, Filters())
+        rows = facet_cache.grouped(words.shape(), words.grouped_facts)
+        chosen = [(_FACET_COLUMN_POSITIONS[column], value) for column, value in query.filters.chosen()]
+        kept = [row for row in rows if all(row[position] == value for position, value in chosen)]
+        found = facet_counts(kept, grouped=True)
         facet_cache.put(shape, found)
     return found
 

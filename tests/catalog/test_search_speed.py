@@ -78,10 +78,12 @@ def test_a_broad_search_says_more_than_the_cap(client, shelf, settings):
     assert {item["value"]: item["count"] for item in result.facets["stars"]} == {"5": 1, "4": 1, "3": 1}
 
 
-def _expected_order(typed: str) -> list[str]:
-    """The display order as specified (docs/catalog.md), computed in Python over every listed entry."""
+def _expected_order(typed: str, stars: int | None = None) -> list[str]:
+    """The display order as specified (docs/catalog.md), computed in Python over every listed entry (of one
+    star band when `stars` is given)."""
     words = query_words(typed)
     entries = [e for e in CatalogEntry.objects.filter(listed=True) if e.certificate_state == "active"]
+    entries = [e for e in entries if stars is None or e.stars == stars]
 
     def has(text: str, word: str) -> bool:
         return any(token.startswith(word) for token in text.split())
@@ -111,6 +113,36 @@ def _expected_order(typed: str) -> list[str]:
 @pytest.mark.parametrize("typed", ["mat ong", "ong", "van ha", "hop tac xa", "ca phe", "vai", "ha"])
 def test_narrow_queries_keep_their_order(rice, typed):
     assert names(search_catalog(q=typed, page_size=50)) == _expected_order(typed)
+
+
+@pytest.mark.parametrize("typed", ["mat ong", "hop tac xa", "van ha", "ha"])
+def test_a_search_narrowed_to_a_star_band_finds_every_match_of_the_band(rice, typed):
+    """On SQLite the band is a range of the full-text tables' row ids (the display order begins with the
+    stars): each band's matches, all of them and in order."""
+    for stars in (5, 4, 3):
+        found = search_catalog(q=typed, filters=Filters(stars=stars), page_size=50)
+        assert names(found) == _expected_order(typed, stars), stars
+        assert found.count == len(_expected_order(typed, stars))
+
+
+@pytest.mark.parametrize("narrowed", [{"stars": 3}, {"province": "24277"}, {"stars": 3, "province": "24277"}])
+def test_a_broad_search_narrowed_by_facets_counts_them_exactly(rice, settings, narrowed):
+    """A broad search's facet counts come from its words' matches grouped by every facet column, read once:
+    each narrowing sums its own rows of them, the same counts as reading its own matches."""
+    from ocop.geo.models import AdminUnit
+
+    if "province" in narrowed:
+        commune = AdminUnit.objects.get(code=narrowed["province"], era="current")
+        narrowed = {**narrowed, "province": commune.current_province_id or commune.parent_id}
+    filters = Filters(**narrowed)
+    settings.OCOP_CATALOG_COUNT_LIMIT = 1000
+    exact = search_catalog(q="hop tac xa", filters=filters)
+    assert exact.count_exact and exact.count >= 2
+    settings.OCOP_CATALOG_COUNT_LIMIT = 1  # every search here is broad
+    search_catalog(q="hop tac xa")  # the words alone: their grouped matches are read and kept
+    broad = search_catalog(q="hop tac xa", filters=filters)
+    assert broad.facets_cached and not broad.count_exact
+    assert broad.facets == exact.facets
 
 
 def test_pages_follow_one_another_in_display_order(rice):
