@@ -60,6 +60,17 @@ def test_a_score_that_disagrees_with_the_star_is_flagged_not_refused(cast):
     )
 
 
+def test_rows_asking_the_same_refused_question_each_get_the_warning_on_their_own_row(cast):
+    """The reader asks what a level recognised once per day, total, star and level: the answer, a refusal
+    here (no district after July 2025), is each row's, under its own row number."""
+    line = '{name},HTX Vân Hà,"Phường Vân Hà, Bắc Ninh",3,,8/QĐ-UBND,10/08/2025,huyện'
+    preview = history_import_preview(
+        actor=cast.province_officer, content=csv(*(line.format(name=name) for name in ("Chè", "Trà", "Gạo")))
+    )
+    issues = [[(i.code, i.where("vi")) for i in r.issues] for r in preview.rows]
+    assert issues == [[("level_not_in_period", f"dòng {n} › cột Cấp công nhận")] for n in (2, 3, 4)]
+
+
 def test_an_unknown_place_is_an_error_naming_the_row(cast):
     content = csv(
         *GOOD, 'Bánh đa,HTX X,"xã Không Có, huyện Việt Yên, Bắc Giang",3,,3/QĐ-UBND,01/02/2022,tỉnh'
