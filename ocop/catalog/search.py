@@ -204,7 +204,7 @@ class _SqliteEngine:
     learns_tiers = False
 
     @staticmethod
-    def star_band(position: str, stars: int) -> tuple[str, list[Any]]:
+    def star_band(position: str, stars: int) -> tuple[str, list[Any]] | None:
         """The row ids of one star band's listed entries: the display order begins with the stars, so a band is
         one range, its ends read from the browse index, and FTS5 reads only the matches inside it. A search
         narrowed to 5★ read every match of the country for the 1% it keeps (`mat ong`, 5★, one province at 1M:
@@ -299,6 +299,10 @@ class _PostgresEngine:
     # from the first entries in display order instead, and one remembered as empty in this version is not
     # read at all (`_Query.page_ids`): a GIN lookup of prefixes unites many posting lists even to find none.
     learns_tiers = True
+
+    @staticmethod
+    def star_band(position: str, stars: int) -> tuple[str, list[Any]] | None:
+        return None  # a narrowed search's few matches come from the GIN index; a range would not shorten that
 
     def candidates(self, word: str) -> list[str]:
         with connection.cursor() as cursor:
@@ -458,9 +462,9 @@ class _Query:
         if tier is None:
             match, match_params = current.matches(self.terms, self.prefix)
             tier = Tier(current.source(), current.position, match, match_params)
-        if self.filters.stars and isinstance(current, _SqliteEngine):
-            band, band_params = current.star_band(tier.position, self.filters.stars)
-            where, params = f"{band} AND {where}", [*band_params, *params]
+        band = current.star_band(tier.position, self.filters.stars) if self.filters.stars else None
+        if band is not None:
+            where, params = f"{band[0]} AND {where}", [*band[1], *params]
         return f"FROM {tier.source} WHERE {tier.match} AND {where}", [*tier.params, *params]
 
     @cached_property
