@@ -45,12 +45,7 @@ def put(shape: str, facets: dict[str, list[dict[str, Any]]]) -> None:
 def grouped(shape: str, read: Callable[[], list[tuple]]) -> list[tuple]:
     """The facet columns of every match of a shape, grouped (`search._Query.grouped_facts`), kept like the
     facet counts above: the counts of any narrowing of the shape by facet columns are sums over these rows."""
-    key = _key("grouped", version.bulk(), shape)
-    found = cache.get(key)
-    if found is None:
-        found = read()
-        cache.set(key, found, TTL)
-    return found
+    return _kept(_key("grouped", version.bulk(), shape), read)
 
 
 def tier_plan(shape: str) -> tuple[dict[int, str], frozenset[int]]:
@@ -90,9 +85,13 @@ def counted(kind: str, shape: str, count: Callable[[], T]) -> T:
     """Counts over every listed entry that a page shows whole (the map's per province, a province's by stars
     and group), kept per version of the catalogue and day: exact, and counted once per change instead of
     once per visit (the map's count reads a million entries at 1M: 220 ms)."""
-    key = _key(kind, version.current(), shape)
+    return _kept(_key(kind, version.current(), shape), count)
+
+
+def _kept(key: str, compute: Callable[[], T]) -> T:
+    """The cached value of `key`, computed and kept for `TTL` when missing."""
     found = cache.get(key)
     if found is None:
-        found = count()
+        found = compute()
         cache.set(key, found, TTL)
     return found
