@@ -71,10 +71,15 @@ def paper_note_of(certificate_id: int | None) -> str:
     """ "Recorded from decision N, issued on paper" for a certificate a history import recorded; "" otherwise."""
     if certificate_id is None:
         return ""
-    certificate = (
-        Certificate.objects.filter(pk=certificate_id, origin=Origin.PAPER).select_related("decision").first()
-    )
-    return certificate.paper_note if certificate is not None else ""
+    try:  # get(), not first(): one row by its key needs no ORDER BY compiled
+        certificate = (
+            Certificate.objects.select_related("decision")
+            .only("origin", "decision__number", "decision__date")
+            .get(pk=certificate_id, origin=Origin.PAPER)
+        )
+    except Certificate.DoesNotExist:
+        return ""
+    return certificate.paper_note
 
 
 def current_certificate_for(product) -> Certificate | None:

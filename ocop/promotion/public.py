@@ -40,9 +40,18 @@ def where_to_buy_url(unit=None, shop=None) -> str:
     return url + (f"#shop-{shop.pk}" if shop is not None else "")
 
 
+def _kinds(entry: CatalogEntry) -> frozenset[str]:
+    """What the page may show of trade promotion, asked once per entry (places and the panel both need it)."""
+    found = getattr(entry, "_promotion_kinds", None)
+    if found is None:
+        found = entry._promotion_kinds = selectors.public_kinds(entry.product_id)  # type: ignore[attr-defined]
+    return found
+
+
 def places(entry: CatalogEntry) -> list[where_to_buy.Place]:
     found = []
-    for carried in selectors.shops_carrying(entry.product_id):
+    kinds = _kinds(entry)
+    for carried in selectors.shops_carrying(entry.product_id) if "shops" in kinds else ():
         shop = carried.shop
         found.append(
             where_to_buy.Place(
@@ -56,7 +65,7 @@ def places(entry: CatalogEntry) -> list[where_to_buy.Place]:
                 },
             )
         )
-    for listing in selectors.public_listings(entry.product_id):
+    for listing in selectors.public_listings(entry.product_id) if "listings" in kinds else ():
         checked = listing.checked_on.strftime("%d/%m/%Y") if listing.checked_on else ""
         found.append(
             where_to_buy.Place(
@@ -70,6 +79,7 @@ def places(entry: CatalogEntry) -> list[where_to_buy.Place]:
 
 
 def panel(entry: CatalogEntry) -> dict | None:
+    kinds = _kinds(entry)
     items = [
         {
             "label": p.event.name,
@@ -80,11 +90,11 @@ def panel(entry: CatalogEntry) -> dict | None:
                 "end": p.event.ends_on.strftime("%d/%m/%Y"),
             },
         }
-        for p in selectors.public_participations(entry.product_id)
+        for p in (selectors.public_participations(entry.product_id) if "participations" in kinds else ())
     ]
     items += [
         {"label": _("Bộ quà tặng «%(name)s»") % {"name": gift.name}, "detail": gift.unit.name}
-        for gift in selectors.public_gift_sets(entry.product_id)
+        for gift in (selectors.public_gift_sets(entry.product_id) if "gift_sets" in kinds else ())
     ]
     if not items:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -209,9 +210,15 @@ def current_unit(code: str, *, levels: tuple[str, ...]) -> AdminUnit | None:
 # --- public: where to buy ---------------------------------------------------------------------------------------
 
 
+def open_on(day, through: str = "") -> Q:
+    """Shops open on `day`; `through` reaches them from another model ("shop__")."""
+    return Q(**{f"{through}opened_on__lte": day}) & (
+        Q(**{f"{through}closed_on__isnull": True}) | Q(**{f"{through}closed_on__gt": day})
+    )
+
+
 def open_shops(on=None) -> QuerySet[Shop]:
-    day = on or timezone.localdate()
-    return Shop.objects.filter(opened_on__lte=day).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+    return Shop.objects.filter(open_on(on or timezone.localdate()))
 
 
 def public_carried(shops: list[Shop]) -> dict[int, list]:
@@ -228,11 +235,55 @@ def public_carried(shops: list[Shop]) -> dict[int, list]:
     return carried
 
 
+# What the product page reads of trade promotion, by kind. Most certified products have none of it, and each
+# read costs the ORM a millisecond of compiling; one plain statement says which reads have anything to find.
+# Each test is wider than its read below (no open-shop or broken-link test), so a kind never goes unread.
+_KINDS = (
+    ("shops", ShopProduct, False),
+    ("listings", Listing, True),  # True: confirmed records only
+    ("participations", Participation, True),
+    ("gift_sets", GiftSetItem, False),
+)
+
+
+def _kinds_sql() -> str:
+    tests = []
+    for _kind, model, confirmed in _KINDS:
+        where = "product_id = %s AND status = %s" if confirmed else "product_id = %s"
+        tests.append(f"EXISTS (SELECT 1 FROM {model._meta.db_table} WHERE {where})")  # noqa: S608 (our tables)
+    return "SELECT " + ", ".join(tests)
+
+
+_KINDS_SQL = _kinds_sql()
+
+
+def public_kinds(product_id: int) -> frozenset[str]:
+    """Which of the product page's reads of trade promotion may find something ("shops", "listings",
+    "participations", "gift_sets"): one query."""
+    params = []
+    for _kind, _model, confirmed in _KINDS:
+        params += [product_id, Confirmation.CONFIRMED.value] if confirmed else [product_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_KINDS_SQL, params)
+        found = cursor.fetchone()
+    return frozenset(kind for (kind, _model, _confirmed), exists in zip(_KINDS, found, strict=True) if exists)
+
+
+# The product page's reads below load only the columns it shows: on a page of one product, compiling and
+# reading every column of four or five joined tables cost more than the database's work.
+# A shop's line: its name and address, and its commune's name with its parents (AdminUnit.full_name).
+_SHOP_SHOWN = (
+    *("since", "shop__name", "shop__address", "shop__unit__name", "shop__unit__parent__name"),
+    *("shop__unit__parent__level", "shop__unit__parent__parent"),
+)
+
+
 def shops_carrying(product_id: int) -> list[ShopProduct]:
     """The open shops carrying a product, for its public page (one query)."""
     return list(
-        ShopProduct.objects.filter(product_id=product_id, shop__in=open_shops())
+        ShopProduct.objects.filter(open_on(timezone.localdate(), "shop__"), product_id=product_id)
         .select_related("shop", "shop__unit", "shop__unit__parent")
+        .only(*_SHOP_SHOWN)
         .order_by("shop__name", "pk")
     )
 
@@ -242,6 +293,7 @@ def public_listings(product_id: int) -> list[Listing]:
     return list(
         Listing.objects.filter(product_id=product_id, status=Confirmation.CONFIRMED)
         .exclude(link_state=LinkState.BROKEN)
+        .only("platform", "url", "checked_on")
         .order_by("platform", "pk")
     )
 
@@ -250,12 +302,18 @@ def public_participations(product_id: int) -> list[Participation]:
     return list(
         Participation.objects.filter(product_id=product_id, status=Confirmation.CONFIRMED)
         .select_related("event", "event__unit")
+        .only("event__name", "event__starts_on", "event__ends_on", "event__unit__name")
         .order_by("-event__starts_on", "pk")[:10]
     )
 
 
 def public_gift_sets(product_id: int) -> list[GiftSet]:
-    return list(GiftSet.objects.filter(items__product_id=product_id).select_related("unit").order_by("name"))
+    return list(
+        GiftSet.objects.filter(items__product_id=product_id)
+        .select_related("unit")
+        .only("name", "unit__name")
+        .order_by("name")
+    )
 
 
 def _distance_km(a: AdminUnit, b: AdminUnit) -> float | None:
