@@ -296,6 +296,18 @@ def test_a_long_list_counts_to_a_thousand_and_says_more(cast, login):
     assert "hơn 1.000 kết quả" in page.content.decode()
     assert page.context["tools"].more and page.context["tools"].count == COUNT_CAP
     assert len(page.context["rows"]) == 50
+    # The pages are slices of the list in its order (the download's, every record): the last holds the
+    # 951st to the 1,000th, and a page past it shows the last.
+    client = login(cast.province_officer)
+    every = csv_rows(client.get("/producers/?format=csv"))[1:]
+    assert len(every) == COUNT_CAP + 5
+
+    def shown(number):
+        cells = client.get("/producers/", {"page": number}).context["rows"]
+        return [[text for text, _link, _badge in row] for row in cells]
+
+    assert shown(1) == every[:50] and shown(2) == every[50:100]
+    assert shown(20) == every[COUNT_CAP - 50 : COUNT_CAP] == shown(21)
 
 
 def test_a_list_page_costs_the_same_queries_for_a_few_rows_or_a_full_page(cast, login):
