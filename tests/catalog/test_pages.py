@@ -207,6 +207,28 @@ def test_catalog_pages_need_no_login_and_carry_no_inline_script(client, bac_ninh
         assert "<script>" not in page.content.decode() and "style=" not in page.content.decode()
 
 
+def test_result_cards_show_what_people_typed_as_text(client, bac_ninh_shelf, uncached):
+    """The cards and facet lists are written in one pass (catalog_tags): every value escaped, quotes too."""
+    from ocop.catalog.models import CatalogEntry
+
+    honey = bac_ninh_shelf["honey"]
+    typed = "<b onclick='x'>Mật \"ong\" & sáp</b>"
+    CatalogEntry.objects.filter(product=honey).update(
+        name=typed, former_name=typed, producer_name=typed, group_name=typed
+    )
+    for url in (
+        reverse("catalog:search"),
+        reverse("catalog:search") + "?province=24",
+        reverse("catalog:producer", args=[honey.producer_id]),
+        reverse("catalog:province", args=["24"]),
+    ):
+        text = client.get(url).content.decode()
+        assert "<b onclick" not in text, url
+        shown = "&lt;b onclick=&#x27;x&#x27;&gt;Mật &quot;ong&quot; &amp; sáp&lt;/b&gt;"
+        assert f">{shown}</a></h3>" in text, url  # the name, linked to the product
+        assert f"Trước đây: {shown}" in text and f"{shown}<br><small>" in text, url
+
+
 def _png() -> bytes:
     import io
 
@@ -241,9 +263,10 @@ def test_photos_of_certified_products_are_public_and_no_others(
     response = client.get(reverse("catalog:photo", args=[honey.pk, shown.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    assert (
-        f'src="{reverse("catalog:photo", args=[honey.pk, shown.pk])}"'
-        in client.get(reverse("catalog:product", args=[honey.pk])).content.decode()
-    )
+    for page in (reverse("catalog:product", args=[honey.pk]), reverse("catalog:search")):  # page and card
+        assert (
+            f'src="{reverse("catalog:photo", args=[honey.pk, shown.pk])}"'
+            in client.get(page).content.decode()
+        )
     assert client.get(reverse("catalog:photo", args=[draft.pk, hidden.pk])).status_code == 404
     assert client.get(reverse("catalog:photo", args=[honey.pk, hidden.pk])).status_code == 404
