@@ -6,8 +6,11 @@ search page more than its SQL, issue 19). Every value goes through `html.escape`
 """
 
 from html import escape
+from urllib.parse import quote
 
 from django import template
+from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -75,3 +78,40 @@ def facet_lists(facets) -> SafeString:
             f"<summary>{escape(str(facet['title']))}</summary><ul>{options}</ul></details>"
         )
     return mark_safe("\n".join(blocks))  # noqa: S308 (every value escaped)
+
+
+def _province_paths():
+    """`code -> path` of the province pages, from one `reverse()` (the map links each province twice)."""
+    marker = "918273645"
+    pattern = reverse("catalog:province", args=[marker])
+    return lambda code: pattern.replace(marker, quote(str(code), safe=""))
+
+
+@register.simple_tag
+def map_circles(points) -> SafeString:
+    """The SVG map's provinces (catalog.selectors.MapPoint): a linked circle sized by its products, its name."""
+    path = _province_paths()
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<a href="{escape(path(point.province.code))}">'
+            f'<circle cx="{point.x}" cy="{point.y}" r="{point.radius}"'
+            f' class="{"has-products" if point.count else "no-products"}">'
+            f"<title>{escape(point.province.name)}: {point.count}</title></circle>"
+            f'<text x="{point.x}" y="{point.y}" dx="6" dy="3">{escape(point.province.short_name)}</text></a>'
+            for point in points
+        )
+    )
+
+
+@register.simple_tag
+def map_table_rows(points) -> SafeString:
+    """The map's table: each province linked, with its products counted (thousands separated)."""
+    path = _province_paths()
+    separator = get_format("THOUSAND_SEPARATOR")  # once, not a localised `intcomma` per row
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<tr><td><a href="{escape(path(point.province.code))}">{escape(point.province.name)}</a></td>'
+            f"<td>{escape(f'{point.count:,}'.replace(',', separator))}</td></tr>"
+            for point in points
+        )
+    )
