@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.urls import get_script_prefix, reverse
 
@@ -21,6 +22,14 @@ def path_for_keys(name: str, keys: int = 1) -> Callable[..., str]:
     for position, marker in enumerate(_MARKERS[:keys]):
         template = template.replace(str(marker), f"{{{position}}}")
     return lambda *values: template.format(*(int(value) for value in values))
+
+
+def path_for_text_key(name: str) -> Callable[[str], str]:
+    """`(key) -> path` for the URL `name`, whose one argument is a text key: a province's code "01", which an
+    integer would turn into "1"."""
+    marker = str(_MARKERS[0])
+    template = reverse(name, args=[marker])
+    return lambda key: template.replace(marker, quote(str(key), safe=""))
 
 
 @functools.cache

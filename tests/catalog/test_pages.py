@@ -177,7 +177,11 @@ def test_the_map_places_provinces_from_unit_coordinates(
     assert len(points) == 34
     assert points["24"].count == 3 and points["01"].count == 0
     assert points["24"].radius > points["01"].radius
-    assert "<svg" in page.content.decode()
+    text = page.content.decode()
+    assert "<svg" in text
+    # Each province links to its page, in the circle and in the table, its code's zero kept.
+    for code in ("01", "24"):
+        assert text.count(f'href="{reverse("catalog:province", args=[code])}"') == 2, code
     # North is up: Hà Giang's successor (Tuyên Quang) is above Cà Mau.
     assert points["08"].y < points["96"].y
 

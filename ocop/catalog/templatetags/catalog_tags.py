@@ -6,13 +6,13 @@ search page more than its SQL, issue 19). Every value goes through `html.escape`
 """
 
 from html import escape
-from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from ocop.core.paths import path_for_text_key
 
 register = template.Library()
 
@@ -80,17 +80,10 @@ def facet_lists(facets) -> SafeString:
     return mark_safe("\n".join(blocks))  # noqa: S308 (every value escaped)
 
 
-def _province_paths():
-    """`code -> path` of the province pages, from one `reverse()` (the map links each province twice)."""
-    marker = "918273645"
-    pattern = reverse("catalog:province", args=[marker])
-    return lambda code: pattern.replace(marker, quote(str(code), safe=""))
-
-
 @register.simple_tag
 def map_circles(points) -> SafeString:
     """The SVG map's provinces (catalog.selectors.MapPoint): a linked circle sized by its products, its name."""
-    path = _province_paths()
+    path = path_for_text_key("catalog:province")  # one reverse() for every province
     return mark_safe(  # noqa: S308 (every value escaped)
         "".join(
             f'<a href="{escape(path(point.province.code))}">'
@@ -106,7 +99,7 @@ def map_circles(points) -> SafeString:
 @register.simple_tag
 def map_table_rows(points) -> SafeString:
     """The map's table: each province linked, with its products counted (thousands separated)."""
-    path = _province_paths()
+    path = path_for_text_key("catalog:province")  # one reverse() for every province
     separator = get_format("THOUSAND_SEPARATOR")  # once, not a localised `intcomma` per row
     return mark_safe(  # noqa: S308 (every value escaped)
         "".join(
