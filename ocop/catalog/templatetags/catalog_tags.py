@@ -1,8 +1,8 @@
 """Small display helpers for the catalogue's templates.
 
-The result cards and the facet lists repeat twenty to a hundred-odd times a page: they are written in one pass
-here, as `core.markup` writes the officer lists, instead of by template includes and loops (those cost a
-search page more than its SQL, issue 19). Every value goes through `html.escape`, quotes included.
+The result cards, the facet lists and the map's provinces repeat twenty to a hundred-odd times a page: they are
+written in one pass here, as `core.markup` writes the officer lists, instead of by template includes and loops
+(those cost a search page more than its SQL, issue 19). Every value goes through `html.escape`, quotes included.
 """
 
 from html import escape
