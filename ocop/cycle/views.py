@@ -158,12 +158,18 @@ def queue_view(request):
         )
     # The filters' options are written in one pass (`core.markup`): a province's offers a hundred-odd units.
     units = eras.unit_filter_choices(scope_unit_ids(request.user, Capability.CHECK_DOSSIERS), unit)
+    # The other work waiting on the officer (producers, ideas, plans) is listed beside the inbox: the first
+    # page of what waits, unfiltered. A filtered, "show all" or later page is a search of the dossiers, and
+    # reading those three lists again for each would cost it three queries for lists it does not change.
+    inbox = not (show_all or status or year or group or overdue or unit) and page.number == 1
     idea_flow = workflow(ProductIdea.WORKFLOW)
-    waiting_ideas = [
-        (idea, idea_flow.label_of(idea.status)) for idea in selectors.waiting_for(request.user, ProductIdea)
-    ]
-    waiting_plans = selectors.waiting_for(request.user, BusinessPlan)
-    pending = producers_pending_for(request.user)
+    waiting_ideas = (
+        [(idea, idea_flow.label_of(idea.status)) for idea in selectors.waiting_for(request.user, ProductIdea)]
+        if inbox
+        else []
+    )
+    waiting_plans = selectors.waiting_for(request.user, BusinessPlan) if inbox else []
+    pending = producers_pending_for(request.user) if inbox else []
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -186,6 +192,7 @@ def queue_view(request):
             "plans": waiting_plans,
             "pending_producers": pending,
             "any_forward": any_forward,
+            "inbox": inbox,
         },
     )
 

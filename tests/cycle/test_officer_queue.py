@@ -86,6 +86,29 @@ def test_an_idea_waits_on_the_officers_of_its_unit_not_on_an_officer_who_made_it
     assert "Mật ong hoa vải Vân Hà" not in waiting_ideas(officer)
 
 
+@pytest.mark.parametrize("search", ["?all=1", f"?year={THIS_YEAR}", "?status=submitted", "?overdue=1"])
+def test_the_inbox_lists_the_other_work_and_a_search_of_the_dossiers_links_to_it(client, cast, search):
+    # Producers, ideas and plans waiting are listed beside the first page of what waits on the officer; a
+    # filtered or "show all" page searches the dossiers only, says where the rest is, and skips their reads.
+    producer = honey_cooperative(cast)
+    services.idea_register(
+        actor=cast.producer_user, product=honey(producer), year=THIS_YEAR, summary="Mật ong hoa vải"
+    )
+    client.force_login(cast.commune_officer)
+    inbox_address = reverse("cycle:queue")
+    client.get(inbox_address)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as inbox_reads:
+        inbox = client.get(inbox_address).content.decode()
+    with CaptureQueriesContext(connection) as search_reads:
+        searched = client.get(inbox_address + search).content.decode()
+    other_work = inbox.split('id="waiting-ideas"', 1)[1].split("</ul>", 1)[0]
+    assert "Mật ong hoa vải Vân Hà" in other_work
+    assert 'id="waiting-ideas"' not in searched and 'id="pending-producers"' not in searched
+    note = searched.split('id="other-work"', 1)[1].split("</p>", 1)[0]
+    assert "ý tưởng và phương án kinh doanh đang chờ" in note and f'href="{inbox_address}"' in note
+    assert len(search_reads) == len(inbox_reads) - 3, [q["sql"][:120] for q in search_reads.captured_queries]
+
+
 def test_the_migration_fills_the_columns_from_the_stored_route(cast):
     story = dossier_story(cast, until="forwarded")
     Dossier.objects.filter(pk=story.dossier.pk).update(receiver_level="", evaluator_level="")
