@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, active_roles, scope_ids_q
+from ocop.core import statements
 from ocop.core.errors import NotFound
 from ocop.core.listing import COUNT_CAP, CappedCount, capped_count  # noqa: F401  (the queue's names)
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
@@ -57,10 +58,14 @@ def waiting_for(user, model, limit: int = 50) -> list[Waiting]:
     """Up to `limit` ideas or plans (`model`) of the officer's units waiting on a level `user` acts for, newest
     first, with the names a queue page lists (year, product, producer): one query, plain values. Scoped as the
     dossiers' queue is: a record the officer may see as a producer's member waits on its own unit's officers."""
-    rows = (
-        model.objects.filter(scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"), waiting_on_q(user, model))
-        .order_by("-year", "-created_at")
-        .values_list("id", "year", "status", "product__name", "producer__name")[:limit]
+    where = (scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"), waiting_on_q(user, model))
+    rows = statements.rows(  # compiled once per reach and levels: the filters are the key
+        (waiting_for, model, *where, limit),
+        lambda: (
+            model.objects.filter(*where)
+            .order_by("-year", "-created_at")
+            .values_list("id", "year", "status", "product__name", "producer__name")[:limit]
+        ),
     )
     return [Waiting(*row) for row in rows]
 
