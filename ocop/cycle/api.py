@@ -5,9 +5,11 @@ may_forward, may_accept, may_return, may_withdraw, may_message); POSTs honour `I
 """
 
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -96,16 +98,20 @@ def document_body(document: Document) -> dict:
 
 
 def dossier_body(
-    user, dossier: Dossier | DossierFacts, *, label: Callable[[str | None], str] = level_label
+    user,
+    dossier: Dossier | DossierFacts,
+    *,
+    label: Callable[[str | None], str] = level_label,
+    today: date | None = None,
 ) -> dict:
     """`label`: a list passes one memo of `level_label` for all its rows (each call reads the loaded rubric
-    versions' generation token; fifty dossiers asked it a hundred times). A list passes plain facts
-    (`selectors.dossier_facts`); one dossier read as a model is turned into them, so both answer alike."""
+    versions' generation token; fifty dossiers asked it a hundred times), and `today` once. A list passes plain
+    facts (`selectors.dossier_facts`); one dossier read as a model is turned into them, so both answer alike."""
     if isinstance(dossier, Dossier):
         dossier = DossierFacts.of(dossier)
     flow = workflow(Dossier.WORKFLOW)
     rows = checklist_status(dossier)
-    deadline = deadline_of(dossier)
+    deadline = deadline_of(dossier, today)
     route = route_of(dossier)
     return {
         "id": dossier.pk,
@@ -164,6 +170,7 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
     user = require_api_user(request)
     check_page(filters)
     labels = cache(level_label)  # this request's memo: one language, one set of loaded versions
+    today = timezone.localdate()
     if filters.queue:
         dossiers = dossier_queue_for(
             user,
@@ -186,7 +193,9 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
     return page_of(
         ids,
         filters,
-        render_all=lambda page: [dossier_body(user, d, label=labels) for d in dossier_facts(page)],
+        render_all=lambda page: [
+            dossier_body(user, d, label=labels, today=today) for d in dossier_facts(page)
+        ],
         count=count.value,
         exact=not count.more,
         count_capped=count.more,
