@@ -162,14 +162,15 @@ def queue_view(request):
     # page of what waits, unfiltered. A filtered, "show all" or later page is a search of the dossiers, and
     # reading those three lists again for each would cost it three queries for lists it does not change.
     inbox = not (show_all or status or year or group or overdue or unit) and page.number == 1
-    idea_flow = workflow(ProductIdea.WORKFLOW)
-    waiting_ideas = (
-        [(idea, idea_flow.label_of(idea.status)) for idea in selectors.waiting_for(request.user, ProductIdea)]
-        if inbox
-        else []
-    )
-    waiting_plans = selectors.waiting_for(request.user, BusinessPlan) if inbox else []
-    pending = producers_pending_for(request.user) if inbox else []
+    waiting_ideas, waiting_plans, pending = [], [], []
+    if inbox:
+        idea_flow = workflow(ProductIdea.WORKFLOW)
+        waiting_ideas = [
+            (idea, idea_flow.label_of(idea.status))
+            for idea in selectors.waiting_for(request.user, ProductIdea)
+        ]
+        waiting_plans = selectors.waiting_for(request.user, BusinessPlan)
+        pending = producers_pending_for(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
