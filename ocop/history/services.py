@@ -643,8 +643,8 @@ def _any(query):
 
 def _blocker(certs, products, producers, decisions) -> str:
     """A record used since the import that undoing would lose (of the first check that finds one), named; ""
-    when none. The arguments are
-    subqueries of the keys the batch created, so each check is one query whatever the batch's size."""
+    when none. The arguments are subqueries of the keys the batch created, so each check is one query whatever
+    the batch's size."""
     checks: list[tuple[Any, str]] = [
         (
             Dossier.objects.filter(previous_certificate_id__in=certs),
