@@ -82,6 +82,30 @@ class IdIn(_ColumnCondition):
         return "{" + ",".join(map(str, self.ids)) + "}"  # integers: nothing to quote
 
 
+class IdsSlot(_ColumnCondition):
+    """`<field> IN` a list of integer ids given when the statement runs, as one parameter (`SLOT` in the
+    compiled parameters): one statement serves every list of ids, so `core.statements` compiles a page's read
+    by id once per process. PostgreSQL reads the parameter as an array, SQLite as a JSON array
+    (`json_each`, built into the SQLite that Django's JSON fields need); both look each id up by its key."""
+
+    SLOT = object()  # the parameter `statements` replaces with `parameter(vendor, ids)`
+
+    def __init__(self, field: str):
+        super().__init__(field, ())
+
+    def as_sql(self, compiler, connection):
+        # The column is one Django compiled; the ids are the parameter.
+        return f"{self._column(compiler)} IN (SELECT value FROM json_each(%s))", (self.SLOT,)  # noqa: S608
+
+    def as_postgresql(self, compiler, connection):
+        return f"{self._column(compiler)} = ANY(%s::bigint[])", (self.SLOT,)
+
+    @staticmethod
+    def parameter(vendor: str, ids: Iterable[int]) -> str:
+        listed = ",".join(str(int(pk)) for pk in ids)  # integers: nothing to quote
+        return "{" + listed + "}" if vendor == "postgresql" else "[" + listed + "]"
+
+
 class LeadingWordsIn(_ColumnCondition):
     """The column's text is one of `phrases`, or begins with one of them and a space: found through the column's
     index (a few lookups per phrase) instead of a read of every row. Pass a few hundred phrases at a time.

@@ -19,9 +19,8 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from ocop.core import markup
+from ocop.core import markup, statements
 from ocop.core.exports import PREPARED_BATCH, Column, batches, page_rows, table_download
-from ocop.core.expressions import IdIn
 
 EXPORT_FORMATS = ("csv", "xlsx")
 STAR_CHOICES = [(str(stars), f"{stars}★") for stars in range(3, 6)]
@@ -167,13 +166,16 @@ class ValueRows:
         if not ids:
             return []
         names = ("pk", *self.fields)
-        found = {
-            row[0]: SimpleNamespace(**dict(zip(names, row, strict=True)))
+        read = statements.rows_of_ids(  # compiled once per process: the ids are the statement's parameter
+            (ValueRows, self.model, *self.fields.items()),
             # No ORDER BY (the model's own may join): the rows are put in the ids' order here.
-            for row in self.model._default_manager.filter(IdIn("pk", ids))
-            .order_by()
-            .values_list("pk", *self.fields.values())
-        }
+            lambda where: (
+                self.model._default_manager.filter(where).order_by().values_list("pk", *self.fields.values())
+            ),
+            "pk",
+            ids,
+        )
+        found = {row[0]: SimpleNamespace(**dict(zip(names, row, strict=True))) for row in read}
         rows = [found[pk] for pk in ids if pk in found]
         if self.add:
             self.add(rows)

@@ -3,26 +3,72 @@
 Django builds and compiles a queryset's SQL again on every call: for a read with two joins, about 0.6 ms of
 Python, more than PostgreSQL takes to answer it (issue 19). A read whose SQL follows from a few values (an
 officer's reach, the levels they act for) is compiled here once per process for those values; `key` names
-them, so two reads under one key must compile to one statement. Rows come back as the database gives them:
-a read with a column Django converts (dates on SQLite, JSON, decimals) is refused when it is compiled.
+them, so two reads under one key must compile to one statement. A page's rows read by id (`rows_of_ids`)
+compile once per read: the ids are one parameter of the statement (`expressions.IdsSlot`).
+
+Rows come back as the ORM's `values_list` gives them: the columns Django converts (JSON, dates on SQLite)
+go through the very converters the ORM applies, with the connection of the thread that reads.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+
+from ocop.core.expressions import IdsSlot
 
 MAX_STATEMENTS = 2_000  # a few per reach and read; a national site has a few thousand reaches: start again
 
 _lock = threading.Lock()
-_compiled: dict[tuple, tuple[str, str, tuple]] = {}  # key -> (database alias, SQL, parameters)
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    alias: str  # the database
+    sql: str
+    params: tuple
+    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]  # (column, converters, expression)
+    slot: int | None  # the position of the ids' parameter (`rows_of_ids`)
+
+
+_compiled: dict[tuple, _Statement] = {}
 
 
 def rows(key: tuple, build: Callable[[], QuerySet]) -> list[tuple]:
     """The rows of `build()`, a `values_list` queryset, compiled once per process for `key`."""
+    return _run(_statement(key, build), None)[1]
+
+
+def rows_of_ids(
+    key: tuple, build: Callable[[IdsSlot], QuerySet], field: str, ids: Sequence[int]
+) -> list[tuple]:
+    """The rows of `build(where)` for the records whose `field` is one of `ids`, in `build`'s order: `where` is
+    the condition on `field` that `build` filters its `values_list` queryset with. Compiled once per process
+    for `key` whatever the ids; no query for no ids."""
+    if not ids:
+        return []
+    return _run(_statement(key, lambda: build(IdsSlot(field))), ids)[1]
+
+
+def records_of_ids(
+    key: tuple, model: type[M], build: Callable[[IdsSlot], QuerySet[M]], field: str, ids: Sequence[int]
+) -> list[M]:
+    """`rows_of_ids` for `model`'s objects: the records of `build(where)` (in its order), every column loaded,
+    each built from its row as the ORM builds it (`Model.from_db`)."""
+    if not ids:
+        return []
+    names = tuple(column.attname for column in model._meta.concrete_fields)
+    alias, found = _run(_statement(key, lambda: build(IdsSlot(field)).values_list(*names)), ids)
+    return [model.from_db(alias, names, row) for row in found]
+
+
+def _statement(key: tuple, build: Callable[[], QuerySet]) -> _Statement:
     statement = _compiled.get(key)
     if statement is None:
         statement = _compile(build())
@@ -30,17 +76,49 @@ def rows(key: tuple, build: Callable[[], QuerySet]) -> list[tuple]:
             if len(_compiled) >= MAX_STATEMENTS:
                 _compiled.clear()
             _compiled[key] = statement
-    alias, sql, params = statement
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return statement
 
 
-def _compile(queryset: QuerySet) -> tuple[str, str, tuple]:
+def _compile(queryset: QuerySet) -> _Statement:
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    if compiler.get_converters([expression for expression, _sql, _alias in compiler.select]):
-        raise ValueError(
-            f"{queryset.model.__name__}: a column needs Django's conversion, read it with the ORM"
-        )
-    return queryset.db, sql, tuple(params)
+    if compiler.has_extra_select:  # columns the ORM selects and then drops (an ORDER BY of an annotation)
+        raise ValueError(f"{queryset.model.__name__}: read with the ORM, its rows are not the statement's")
+    converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
+    slots = [position for position, param in enumerate(params) if param is IdsSlot.SLOT]
+    if len(slots) > 1:
+        raise ValueError(f"{queryset.model.__name__}: one list of ids per statement")
+    return _Statement(
+        alias=queryset.db,
+        sql=sql,
+        params=tuple(params),
+        converters=tuple(
+            (column, tuple(found), expression) for column, (found, expression) in converters.items()
+        ),
+        slot=slots[0] if slots else None,
+    )
+
+
+def _run(statement: _Statement, ids: Sequence[int] | None) -> tuple[str, list[tuple]]:
+    """The database's alias and the statement's rows."""
+    connection = connections[statement.alias]
+    params = list(statement.params)
+    if statement.slot is not None:
+        params[statement.slot] = IdsSlot.parameter(connection.vendor, ids or ())
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        found = cursor.fetchall()
+    if statement.converters:
+        found = [_converted(row, statement.converters, connection) for row in found]
+    return statement.alias, found
+
+
+def _converted(row: tuple, converters, connection) -> tuple:
+    # As the ORM's compiler applies them (`SQLCompiler.apply_converters`), each in turn on its column.
+    values = list(row)
+    for column, functions, expression in converters:
+        value = values[column]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[column] = value
+    return tuple(values)

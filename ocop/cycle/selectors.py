@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, active_roles, scope_ids_q
 from ocop.core import statements
 from ocop.core.errors import NotFound
-from ocop.core.expressions import IdIn
 from ocop.core.listing import COUNT_CAP, CappedCount, capped_count  # noqa: F401  (the queue's names)
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
 from ocop.cycle.readers import readable_q
@@ -319,7 +318,10 @@ def queue_rows(ids: list[int]) -> list[QueueRow]:
     """The dossiers `ids` (a page of a queue), in that order, as the rows a queue page shows: one query by
     primary key whatever the queue's length."""
     by_pk = {}
-    for values in Dossier.objects.filter(IdIn("pk", ids)).values_list(*_ROW_VALUES):
+    read = statements.rows_of_ids(  # compiled once per process: the ids are the statement's parameter
+        (queue_rows,), lambda where: Dossier.objects.filter(where).values_list(*_ROW_VALUES), "pk", ids
+    )
+    for values in read:
         (pk, status, year, due_on, route, submitted_at, producer_id, producer_name, product_id) = values[:9]
         product_name, set_code, set_name = values[9:12]
         by_pk[pk] = QueueRow(
@@ -447,14 +449,23 @@ def dossier_facts(ids: list[int]) -> list[DossierFacts]:
     """The dossiers `ids` (a page of a list), in that order, as the API's body reads them: two queries (the
     rows, their current documents) whatever the list's length."""
     documents: dict[int, list[Document]] = {}
-    for document in Document.objects.filter(IdIn("dossier", ids), is_current=True):
+    for document in statements.records_of_ids(
+        (dossier_facts, Document),
+        Document,
+        lambda where: Document.objects.filter(where, is_current=True),
+        "dossier",
+        ids,
+    ):
         documents.setdefault(document.dossier_id, []).append(document)
     # Where each part of a row of _FACT_VALUES starts: the producer's three, the unit's, the unit's names.
     related = len(_OWN_VALUES) + 3
     unit = related + 3
     names = unit + len(_UNIT_VALUES)
     by_pk = {}
-    for values in Dossier.objects.filter(IdIn("pk", ids)).values_list(*_FACT_VALUES):
+    read = statements.rows_of_ids(  # compiled once per process: the ids are the statement's parameter
+        (dossier_facts,), lambda where: Dossier.objects.filter(where).values_list(*_FACT_VALUES), "pk", ids
+    )
+    for values in read:
         pk = values[0]
         by_pk[pk] = DossierFacts(
             pk,
