@@ -15,7 +15,7 @@ from ocop.accounts.policies import ROLE_CAPABILITIES, Capability, active_roles, 
 from ocop.core.errors import Conflict, Forbidden
 from ocop.cycle.guards import GUARDS, Refusal
 from ocop.cycle.routes import Route, level_label, route_on
-from ocop.cycle.workflow import PRODUCER, Transition, workflow
+from ocop.cycle.workflow import PRODUCER, Transition, Workflow, workflow
 from ocop.producers.policies import acts_for
 
 
@@ -104,10 +104,10 @@ def why_not(user, record, action: str) -> str | None:
     return refusal.message if refusal else None
 
 
-def may(user, record, action: str) -> bool:
+def may(user, record, action: str, flow: Workflow | None = None) -> bool:
     # No such move from the record's state: refused (what `refusal_for` says), without writing out why; a list
     # of 50 records asks a dozen flags of each, and most are moves their state does not have.
-    if workflow(record.WORKFLOW).find(action, record.status) is None:
+    if (flow or workflow(record.WORKFLOW)).find(action, record.status) is None:
         return False
     return refusal_for(user, record, action) is None
 
@@ -128,8 +128,9 @@ def flags(user, record) -> dict[str, bool]:
     """Every `may_*` flag of a record for `user`: may_edit, may_upload, then one per action of its table."""
     editable = why_not_edit(user, record) is None
     result = {"may_edit": editable, "may_upload": editable}
-    for action in dict.fromkeys(t.action for t in workflow(record.WORKFLOW).transitions):
-        result[f"may_{action}"] = may(user, record, action)
+    flow = workflow(record.WORKFLOW)  # once a record, not once a flag
+    for action, name in flow.flag_names:
+        result[name] = may(user, record, action, flow)
     result["may_message"] = (
         record.WORKFLOW == "dossier" and record.submitted_at is not None and can_view_record(user, record)
     )

@@ -81,6 +81,13 @@ class Workflow:
         return self._moves.get((action, source))
 
     @functools.cached_property
+    def flag_names(self) -> tuple[tuple[str, str], ...]:
+        """Each action of the table once, in its order, with the name of its flag: `may_<action>`."""
+        return tuple(
+            (action, f"may_{action}") for action in dict.fromkeys(t.action for t in self.transitions)
+        )
+
+    @functools.cached_property
     def _moves(self) -> dict[tuple[str, str], Transition]:
         # A list's `may_*` flags ask this a dozen times per row: one dict lookup, not a scan of the table.
         moves: dict[tuple[str, str], Transition] = {}
