@@ -9,6 +9,12 @@ from functools import cached_property
 from django.db.models import BooleanField, Expression, F
 
 
+def ids_parameter(vendor: str, ids: Iterable[int]) -> str:
+    """Integer ids as one parameter: a PostgreSQL array's text, or a JSON array for SQLite's `json_each`."""
+    listed = ",".join(str(int(pk)) for pk in ids)  # integers: nothing to quote
+    return "{" + listed + "}" if vendor == "postgresql" else "[" + listed + "]"
+
+
 class _ColumnCondition(Expression):
     """A filter on one column against a tuple of constants, `values`: `Model.objects.filter(Kind("field", ...))`."""
 
@@ -79,7 +85,7 @@ class IdIn(_ColumnCondition):
 
     @cached_property
     def _array(self) -> str:
-        return "{" + ",".join(map(str, self.ids)) + "}"  # integers: nothing to quote
+        return ids_parameter("postgresql", self.ids)
 
 
 class IdsSlot(_ColumnCondition):
@@ -88,7 +94,7 @@ class IdsSlot(_ColumnCondition):
     by id once per process. PostgreSQL reads the parameter as an array, SQLite as a JSON array
     (`json_each`, built into the SQLite that Django's JSON fields need); both look each id up by its key."""
 
-    SLOT = object()  # the parameter `statements` replaces with `parameter(vendor, ids)`
+    SLOT = object()  # the parameter `statements` replaces with `ids_parameter(vendor, ids)`
 
     def __init__(self, field: str):
         super().__init__(field, ())
@@ -99,11 +105,6 @@ class IdsSlot(_ColumnCondition):
 
     def as_postgresql(self, compiler, connection):
         return f"{self._column(compiler)} = ANY(%s::bigint[])", (self.SLOT,)
-
-    @staticmethod
-    def parameter(vendor: str, ids: Iterable[int]) -> str:
-        listed = ",".join(str(int(pk)) for pk in ids)  # integers: nothing to quote
-        return "{" + listed + "}" if vendor == "postgresql" else "[" + listed + "]"
 
 
 class LeadingWordsIn(_ColumnCondition):

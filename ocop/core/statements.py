@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from django.db import connections
 from django.db.models import Model, QuerySet
 
-from ocop.core.expressions import IdsSlot
+from ocop.core.expressions import IdsSlot, ids_parameter
 
 MAX_STATEMENTS = 2_000  # a few per reach and read; a national site has a few thousand reaches: start again
 
@@ -51,9 +51,7 @@ def rows_of_ids(
     """The rows of `build(where)` for the records whose `field` is one of `ids`, in `build`'s order: `where` is
     the condition on `field` that `build` filters its `values_list` queryset with. Compiled once per process
     for `key` whatever the ids; no query for no ids."""
-    if not ids:
-        return []
-    return _run(_statement(key, lambda: build(IdsSlot(field))), ids)[1]
+    return _read_ids(key, build, field, ids)[1]
 
 
 def records_of_ids(
@@ -61,11 +59,17 @@ def records_of_ids(
 ) -> list[M]:
     """`rows_of_ids` for `model`'s objects: the records of `build(where)` (in its order), every column loaded,
     each built from its row as the ORM builds it (`Model.from_db`)."""
-    if not ids:
-        return []
     names = tuple(column.attname for column in model._meta.concrete_fields)
-    alias, found = _run(_statement(key, lambda: build(IdsSlot(field)).values_list(*names)), ids)
+    alias, found = _read_ids(key, lambda where: build(where).values_list(*names), field, ids)
     return [model.from_db(alias, names, row) for row in found]
+
+
+def _read_ids(
+    key: tuple, build: Callable[[IdsSlot], QuerySet], field: str, ids: Sequence[int]
+) -> tuple[str, list[tuple]]:
+    if not ids:
+        return "", []
+    return _run(_statement(key, lambda: build(IdsSlot(field))), ids)
 
 
 def _statement(key: tuple, build: Callable[[], QuerySet]) -> _Statement:
@@ -104,7 +108,7 @@ def _run(statement: _Statement, ids: Sequence[int] | None) -> tuple[str, list[tu
     connection = connections[statement.alias]
     params = list(statement.params)
     if statement.slot is not None:
-        params[statement.slot] = IdsSlot.parameter(connection.vendor, ids or ())
+        params[statement.slot] = ids_parameter(connection.vendor, ids or ())
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         found = cursor.fetchall()
