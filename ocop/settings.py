@@ -161,6 +161,9 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend; its user of each request read by a statement compiled once (ocop/accounts/backends.py).
+# Sessions name the backend that signed them in: those signed in through another are signed out once.
+AUTHENTICATION_BACKENDS = ["ocop.accounts.backends.AccountsBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

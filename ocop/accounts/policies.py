@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role, RoleKind
+from ocop.core import statements
 from ocop.core.expressions import IdIn
 from ocop.geo import places
 from ocop.geo.models import AdminUnit, Level
@@ -75,7 +76,15 @@ def active_roles(user) -> list[Role]:
         return []
     cached = getattr(user, "_ocop_roles", None)
     if cached is None:
-        cached = list(Role.active.filter(user=user).select_related("unit"))
+        # Read on every signed-in request: compiled once per process (0.5 ms of Python through the ORM).
+        cached = statements.records_of_ids(
+            ("accounts.active_roles",),
+            Role,
+            lambda where: Role.active.filter(where),
+            "user",
+            [user.pk],
+            related=("unit",),
+        )
         user._ocop_roles = cached
     return cached
 

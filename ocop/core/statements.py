@@ -55,13 +55,50 @@ def rows_of_ids(
 
 
 def records_of_ids(
-    key: tuple, model: type[M], build: Callable[[IdsSlot], QuerySet[M]], field: str, ids: Sequence[int]
+    key: tuple,
+    model: type[M],
+    build: Callable[[IdsSlot], QuerySet[M]],
+    field: str,
+    ids: Sequence[int],
+    *,
+    related: Sequence[str] = (),
 ) -> list[M]:
     """`rows_of_ids` for `model`'s objects: the records of `build(where)` (in its order), every column loaded,
-    each built from its row as the ORM builds it (`Model.from_db`)."""
-    names = tuple(column.attname for column in model._meta.concrete_fields)
-    alias, found = _read_ids(key, lambda where: build(where).values_list(*names), field, ids)
-    return [model.from_db(alias, names, row) for row in found]
+    each built from its row as the ORM builds it (`Model.from_db`). `related` names foreign keys whose records
+    come in the same statement (a join) and are set on each record, as `select_related` sets them."""
+    names = _attnames(model)
+    joined = [_Join(model._meta.get_field(name)) for name in related]
+    lookups = [*names, *(lookup for join in joined for lookup in join.lookups)]
+    alias, found = _read_ids(key, lambda where: build(where).values_list(*lookups), field, ids)
+    records = []
+    for row in found:
+        record = model.from_db(alias, names, row[: len(names)])
+        start = len(names)
+        for join in joined:
+            join.set(record, alias, row[start : start + len(join.names)])
+            start += len(join.names)
+        records.append(record)
+    return records
+
+
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(column.attname for column in model._meta.concrete_fields)
+
+
+class _Join:
+    """A foreign key read in the same statement: its record's columns, set on the record that points to it."""
+
+    def __init__(self, key: Any):
+        self.key = key
+        self.target = key.related_model
+        self.names = _attnames(self.target)
+        # By lookup: a foreign key of the related record, named, reads its id as its attname would.
+        self.lookups = tuple(f"{key.name}__{column.name}" for column in self.target._meta.concrete_fields)
+        self.pk_at = self.names.index(self.target._meta.pk.attname)
+
+    def set(self, record: Model, alias: str, values: tuple) -> None:
+        found = None if values[self.pk_at] is None else self.target.from_db(alias, self.names, values)
+        self.key.set_cached_value(record, found)
 
 
 def _read_ids(

@@ -48,23 +48,39 @@ def can_view_record(user, record) -> bool:
     return record.submitted_at is not None and can(user, Capability.VIEW_WORK, record.unit)
 
 
-def _actor_refusal(user, record, transition: Transition) -> Refusal | None:
+def _actor_may(user, record, transition: Transition) -> bool:
+    """Who acts for a transition: the producer's members for the producer's moves; for the others, an officer
+    who acts for the level that the record's route gives that duty, over the record's unit."""
     if transition.by == PRODUCER:
-        if acts_for(user, record.producer_id):
-            return None
-        return Refusal(Forbidden, "forbidden_action", _("Chỉ chủ thể sở hữu hồ sơ mới làm được việc này."))
-    level = route_of(record).level_for(transition.by)
-    if officer_acts_at(user, level, record.unit):
+        return acts_for(user, record.producer_id)
+    return officer_acts_at(user, route_of(record).level_for(transition.by), record.unit)
+
+
+def _actor_refusal(user, record, transition: Transition) -> Refusal | None:
+    if _actor_may(user, record, transition):
         return None
+    if transition.by == PRODUCER:
+        return Refusal(Forbidden, "forbidden_action", _("Chỉ chủ thể sở hữu hồ sơ mới làm được việc này."))
     return Refusal(
         Forbidden,
         "forbidden_action",
         _("Bước «%(action)s» do %(level)s phụ trách địa bàn thực hiện.")
         % {
             "action": workflow(record.WORKFLOW).action_label(transition.action),
-            "level": level_label(level).lower(),
+            "level": level_label(route_of(record).level_for(transition.by)).lower(),
         },
     )
+
+
+def _guard_refusal(record, transition: Transition) -> Refusal | None:
+    for name in transition.guards:
+        guard = GUARDS.get(name)
+        if guard is None:
+            raise ImproperlyConfigured(f"routing.yaml names the guard «{name}», which no app registered")
+        refusal = guard(record)
+        if refusal is not None:
+            return refusal
+    return None
 
 
 def refusal_for(user, record, action: str, *, guards: bool = True) -> Refusal | None:
@@ -89,14 +105,7 @@ def refusal_for(user, record, action: str, *, guards: bool = True) -> Refusal | 
     refusal = _actor_refusal(user, record, transition)
     if refusal is not None or not guards:
         return refusal
-    for name in transition.guards:
-        guard = GUARDS.get(name)
-        if guard is None:
-            raise ImproperlyConfigured(f"routing.yaml names the guard «{name}», which no app registered")
-        refusal = guard(record)
-        if refusal is not None:
-            return refusal
-    return None
+    return _guard_refusal(record, transition)
 
 
 def why_not(user, record, action: str) -> str | None:
@@ -105,19 +114,29 @@ def why_not(user, record, action: str) -> str | None:
 
 
 def may(user, record, action: str, flow: Workflow | None = None) -> bool:
-    # No such move from the record's state: refused (what `refusal_for` says), without writing out why; a list
-    # of 50 records asks a dozen flags of each, and most are moves their state does not have.
-    if (flow or workflow(record.WORKFLOW)).find(action, record.status) is None:
+    """What `refusal_for` allows, without writing out why not: a list of 50 records asks a dozen flags of each,
+    and most are refused (a move its state does not have, or another level's)."""
+    transition = (flow or workflow(record.WORKFLOW)).find(action, record.status)
+    if transition is None or not _actor_may(user, record, transition):
         return False
-    return refusal_for(user, record, action) is None
+    return _guard_refusal(record, transition) is None
+
+
+def _held_by_producer(record) -> bool:
+    state = workflow(record.WORKFLOW).state(record.status)
+    return state is not None and state.holder == PRODUCER
+
+
+def may_edit(user, record) -> bool:
+    """Producers edit (and upload to) their records while they hold them: a draft, or one sent back."""
+    return acts_for(user, record.producer_id) and _held_by_producer(record)
 
 
 def why_not_edit(user, record) -> str | None:
-    """Producers edit (and upload to) their records while they hold them: a draft, or one sent back."""
+    """Why `may_edit` refuses, or None."""
     if not acts_for(user, record.producer_id):
         return _("Chỉ chủ thể sở hữu mới sửa được.")
-    state = workflow(record.WORKFLOW).state(record.status)
-    if state is None or state.holder != PRODUCER:
+    if not _held_by_producer(record):
         return _("Không sửa được khi đang ở trạng thái «%(status)s».") % {
             "status": workflow(record.WORKFLOW).label_of(record.status)
         }
@@ -126,7 +145,7 @@ def why_not_edit(user, record) -> str | None:
 
 def flags(user, record) -> dict[str, bool]:
     """Every `may_*` flag of a record for `user`: may_edit, may_upload, then one per action of its table."""
-    editable = why_not_edit(user, record) is None
+    editable = may_edit(user, record)
     result = {"may_edit": editable, "may_upload": editable}
     flow = workflow(record.WORKFLOW)  # once a record, not once a flag
     for action, name in flow.flag_names:

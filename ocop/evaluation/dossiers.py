@@ -153,6 +153,6 @@ def notify_assigned(*, actor, round_dossier, member) -> None:
 
 def may_tag_evidence(user, dossier) -> bool:
     """Whether the cycle lets `user` change the dossier's documents now (and so tie them to criteria)."""
-    from ocop.cycle.policies import why_not_edit
+    from ocop.cycle.policies import may_edit
 
-    return why_not_edit(user, dossier) is None
+    return may_edit(user, dossier)

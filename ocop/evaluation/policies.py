@@ -448,7 +448,7 @@ def _refuse_self_assess(user, dossier) -> Refusal | None:
         return Refusal(
             Conflict, "self_assessment_submitted", _("Phiếu tự đánh giá đã nộp, không sửa được nữa.")
         )
-    if cycle_policies.why_not_edit(user, dossier) is not None:
+    if not cycle_policies.may_edit(user, dossier):
         return Refusal(
             Conflict,
             "self_assessment_dossier_submitted",

@@ -68,7 +68,7 @@ def register_view(request):
                 tax_code=data["tax_code"],
                 **_producer_values(data),
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="ocop.accounts.backends.AccountsBackend")
             messages.success(
                 request,
                 _(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from ocop.accounts.models import Role, RoleKind
 from ocop.accounts.policies import Capability, can, scope_q, why_not
@@ -101,6 +102,16 @@ def test_revoking_a_role_needs_a_reason_and_ends_the_access(cast, login):
     client.post(f"/accounts/roles/{role.pk}/revoke/", {"reason": "Nghỉ hưu"})
     assert not Role.active.filter(pk=role.pk).exists()
     assert login(cast.other_province_officer).get("/accounts/audit/").status_code == 404
+
+
+def test_a_role_revoked_ends_the_access_of_a_session_already_open(cast, login):
+    """The roles are read on every request (a statement compiled once per process, not a cached answer)."""
+    their_browser = Client()
+    their_browser.force_login(cast.other_province_officer)
+    assert their_browser.get("/accounts/audit/").status_code == 200
+    role = Role.active.get(user=cast.other_province_officer)
+    login(cast.central).post(f"/accounts/roles/{role.pk}/revoke/", {"reason": "Nghỉ hưu"})
+    assert their_browser.get("/accounts/audit/").status_code == 404
 
 
 def test_audit_rows_cannot_be_changed_by_the_application_or_by_sql(cast):

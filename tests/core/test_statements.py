@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ocop.accounts.models import Role
 from ocop.core import statements
 from ocop.cycle.models import Document, Dossier
 from ocop.producers.models import LegalForm, Producer, ProducerStatus
@@ -95,6 +96,20 @@ def test_records_read_by_ids_are_the_orms_objects_in_its_order(cast):
         (d.pk, d.dossier_id, d.item, d.uploaded_at, d.file.name) for d in orm
     ]
     assert all(d._state.adding is False and d._state.db == "default" for d in read)
+
+
+def test_records_read_by_ids_carry_their_joined_records_as_select_related_does(cast):
+    def build(where):
+        return Role.active.filter(where)
+
+    officer = cast.province_officer
+    read = statements.records_of_ids(("test", "roles"), Role, build, "user", [officer.pk], related=("unit",))
+    orm = list(Role.active.filter(user=officer).select_related("unit"))
+    assert orm and [(r.pk, r.kind, r.unit_id) for r in read] == [(r.pk, r.kind, r.unit_id) for r in orm]
+    with CaptureQueriesContext(connection) as queries:  # the units came with the roles
+        units = [(r.unit.pk, r.unit.name, r.unit.level, r.unit.current_province_id) for r in read]
+    assert not queries.captured_queries
+    assert units == [(r.unit.pk, r.unit.name, r.unit.level, r.unit.current_province_id) for r in orm]
 
 
 def test_a_producer_who_registers_shows_on_the_next_read_of_the_officers_inbox(client, cast):
