@@ -19,8 +19,11 @@ references first.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import NotSupportedError, connections, models
@@ -47,6 +50,35 @@ _PLAIN: dict[str, tuple[type, ...]] = {
 # The most rows one statement carries (a statement also stops at the database's parameter limit).
 MAX_ROWS = 2000
 _POSTGRES_PARAMS = 65535
+
+
+_pauses = 0
+_pauses_lock = threading.Lock()
+_collector_was_enabled = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while an import reads and writes tens of thousands of records at once.
+
+    Such a run keeps every row's plan alive until its commit, and each new dictionary or tuple counts towards
+    the next collection, which then walks all of them again to find no garbage: with the collector on, a
+    10,000-row apply took 4.8 s, 3.5 s without it (issue 19). Memory is still freed as each object's last
+    reference goes; cycles made meanwhile wait for the next collection after the run. Nested and concurrent
+    runs of one process share the pause: the collector comes back, if it was on, when the last one ends."""
+    global _pauses, _collector_was_enabled
+    with _pauses_lock:
+        if _pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def _max_params(connection) -> int:

@@ -30,7 +30,7 @@ from ocop.certification.models import (
     SigningKey,
 )
 from ocop.certification.services import authority_ensure
-from ocop.core.bulk import delete_in, insert_rows
+from ocop.core.bulk import collector_paused, delete_in, insert_rows
 from ocop.core.errors import Conflict, Forbidden, Invalid
 from ocop.core.storage import store
 from ocop.core.text import nfc
@@ -91,6 +91,7 @@ def _scope_ids(actor) -> set[int] | None:
     return None if ids is None else set(ids)
 
 
+@collector_paused()  # every row's plan stays alive to the end: see collector_paused
 def history_preview(
     *, actor, content: bytes, filename: str = "", mapping: dict[str, str] | None = None, choices=None
 ) -> Preview:
@@ -312,6 +313,7 @@ def _unit_of_its_time(plan: planning.RowPlan) -> int | None:
 
 
 @transaction.atomic
+@collector_paused()
 def write_plan(
     *,
     actor,

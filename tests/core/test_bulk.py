@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import gc
+import threading
 from decimal import Decimal
 
 import pytest
 
-from ocop.core.bulk import delete_in, insert_rows
+from ocop.core.bulk import collector_paused, delete_in, insert_rows
 from ocop.geo.models import AdminUnit, Level
 from ocop.rubrics.models import HistoricalRecognition, HistoryImport, RubricVersion
 
@@ -81,3 +83,31 @@ def test_delete_in_removes_exactly_the_rows_of_the_subquery():
     assert removed == 5
     assert set(HistoricalRecognition.objects.values_list("batch", flat=True)) == {kept.pk}
     assert HistoricalRecognition.objects.filter(batch=kept).count() == 3
+
+
+def test_the_cycle_collector_comes_back_after_an_import_even_one_that_fails_and_after_the_last_of_two():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("a row that cannot be written")
+    assert gc.isenabled()
+
+    # Two runs of one process at once (a second import while the first writes): on until both end.
+    first_in, second_done = threading.Event(), threading.Event()
+    seen = []
+
+    def second():
+        first_in.wait()
+        with collector_paused():
+            seen.append(gc.isenabled())
+        second_done.set()
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    with collector_paused():
+        first_in.set()
+        second_done.wait()
+        seen.append(gc.isenabled())  # the second has ended; the first still runs
+    worker.join()
+    assert seen == [False, False]
+    assert gc.isenabled()
