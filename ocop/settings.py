@@ -161,9 +161,12 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# Django's model backend; its user of each request read by a statement compiled once (ocop/accounts/backends.py).
-# Sessions name the backend that signed them in: those signed in through another are signed out once.
-AUTHENTICATION_BACKENDS = ["ocop.accounts.backends.AccountsBackend"]
+# Django's model backend, its user of each request read by a statement compiled once; Django's own second, for
+# the sessions it signed in (a session names its backend), never asked a password (ocop/accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "ocop.accounts.backends.AccountsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

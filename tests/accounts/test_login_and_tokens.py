@@ -8,6 +8,7 @@ import time
 import pytest
 from django.test import override_settings
 
+from ocop.accounts.models import User
 from ocop.audit.models import AuditEvent
 from tests.conftest import PASSWORD
 from tests.state_support import nothing_changes
@@ -26,6 +27,31 @@ def test_login_page_signs_in_and_logout_signs_out(cast, client):
 def test_wrong_password_is_told_in_vietnamese(cast, client):
     response = client.post("/accounts/login/", {"username": "commune", "password": "sai-mat-khau"})
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
+
+
+def test_a_password_is_checked_once_however_many_backends(cast, client, monkeypatch):
+    """Django's own backend stays listed for the sessions it signed in; it never checks a password again."""
+    checked = []
+    real = User.check_password
+
+    def counted(user, raw):
+        checked.append(user.username)
+        return real(user, raw)
+
+    monkeypatch.setattr(User, "check_password", counted)
+    refused = client.post("/accounts/login/", {"username": "commune", "password": "sai-mat-khau"})
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in refused.content.decode()
+    assert checked == ["commune"]
+    client.post("/accounts/login/", {"username": "commune", "password": PASSWORD, "next": "/"})
+    assert checked == ["commune", "commune"]
+    assert client.session["_auth_user_backend"] == "ocop.accounts.backends.AccountsBackend"
+    assert "Lê Văn Xã" in client.get("/").content.decode()
+
+
+def test_a_session_signed_in_before_this_backend_stays_signed_in(cast, client):
+    client.force_login(cast.commune_officer, backend="django.contrib.auth.backends.ModelBackend")
+    assert "Lê Văn Xã" in client.get("/").content.decode()
+    assert client.get("/accounts/audit/").status_code == 200
 
 
 @override_settings(LOGIN_MAX_FAILURES=3)
