@@ -62,10 +62,10 @@ def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while an import reads and writes tens of thousands of records at once.
 
     Such a run keeps every row's plan alive until its commit, and each new dictionary or tuple counts towards
-    the next collection, which then walks all of them again to find no garbage: with the collector on, a
-    10,000-row apply took 4.8 s, 3.5 s without it (issue 19). Memory is still freed as each object's last
-    reference goes; cycles made meanwhile wait for the next collection after the run. Nested and concurrent
-    runs of one process share the pause: the collector comes back, if it was on, when the last one ends."""
+    the next collection, which then walks all of them again to find no garbage (a fifth of the CPU of a
+    10,000-row apply: docs/history-import.md). Memory is still freed as each object's last reference goes;
+    cycles made meanwhile wait for the next collection after the run. Nested and concurrent runs of one
+    process share the pause: the collector comes back, if it was on, when the last one ends."""
     global _pauses, _collector_was_enabled
     with _pauses_lock:
         if _pauses == 0:

@@ -88,17 +88,19 @@ def _attnames(model) -> tuple[str, ...]:
 class _Join:
     """A foreign key read in the same statement: its record's columns, set on the record that points to it."""
 
-    def __init__(self, key: Any):
-        self.key = key
-        self.target = key.related_model
+    def __init__(self, foreign_key: Any):
+        self.foreign_key = foreign_key
+        self.target = foreign_key.related_model
         self.names = _attnames(self.target)
         # By lookup: a foreign key of the related record, named, reads its id as its attname would.
-        self.lookups = tuple(f"{key.name}__{column.name}" for column in self.target._meta.concrete_fields)
+        self.lookups = tuple(
+            f"{foreign_key.name}__{column.name}" for column in self.target._meta.concrete_fields
+        )
         self.pk_at = self.names.index(self.target._meta.pk.attname)
 
     def set(self, record: Model, alias: str, values: tuple) -> None:
         found = None if values[self.pk_at] is None else self.target.from_db(alias, self.names, values)
-        self.key.set_cached_value(record, found)
+        self.foreign_key.set_cached_value(record, found)
 
 
 def _read_ids(
