@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 
@@ -31,7 +32,7 @@ M = TypeVar("M", bound=Model)
 @dataclass(frozen=True)
 class _Statement:
     alias: str  # the database
-    sql: str
+    sql: str | None  # None: a filter that matches nothing (`EmptyResultSet`), so no rows, as the ORM finds
     params: tuple
     converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]  # (column, converters, expression)
     slot: int | None  # the position of the ids' parameter (`rows_of_ids`)
@@ -43,6 +44,13 @@ _compiled: dict[tuple, _Statement] = {}
 def rows(key: tuple, build: Callable[[], QuerySet]) -> list[tuple]:
     """The rows of `build()`, a `values_list` queryset, compiled once per process for `key`."""
     return _run(_statement(key, build), None)[1]
+
+
+def count_of(key: tuple, build: Callable[[], QuerySet]) -> int:
+    """The number of rows of `build()`, a `values` or `values_list` queryset (slice it to cap the count: the
+    database then stops counting there), compiled once per process for `key`."""
+    found = _run(_statement(key, build, counted=True), None)[1]
+    return found[0][0] if found else 0
 
 
 def rows_of_ids(
@@ -111,20 +119,38 @@ def _read_ids(
     return _run(_statement(key, lambda: build(IdsSlot(field))), ids)
 
 
-def _statement(key: tuple, build: Callable[[], QuerySet]) -> _Statement:
-    statement = _compiled.get(key)
+def _statement(key: tuple, build: Callable[[], QuerySet], *, counted: bool = False) -> _Statement:
+    statement = _compiled.get((key, counted))
     if statement is None:
-        statement = _compile(build())
+        statement = _counted(build()) if counted else _compile(build())
         with _lock:
             if len(_compiled) >= MAX_STATEMENTS:
                 _compiled.clear()
-            _compiled[key] = statement
+            _compiled[key, counted] = statement
     return statement
+
+
+def _counted(queryset: QuerySet) -> _Statement:
+    # As the ORM counts a sliced queryset (`QuerySet.count()`): COUNT(*) over the statement as a subquery.
+    inner = _compile(queryset)
+    if inner.slot is not None:
+        raise ValueError(f"{queryset.model.__name__}: a count reads no list of ids")
+    return _Statement(
+        alias=inner.alias,
+        # The ORM's own SQL, and parameters.
+        sql=None if inner.sql is None else f"SELECT COUNT(*) FROM ({inner.sql}) counted",  # noqa: S608
+        params=inner.params,
+        converters=(),
+        slot=None,
+    )
 
 
 def _compile(queryset: QuerySet) -> _Statement:
     compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return _Statement(alias=queryset.db, sql=None, params=(), converters=(), slot=None)
     if compiler.has_extra_select:  # columns the ORM selects and then drops (an ORDER BY of an annotation)
         raise ValueError(f"{queryset.model.__name__}: read with the ORM, its rows are not the statement's")
     converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
@@ -144,6 +170,8 @@ def _compile(queryset: QuerySet) -> _Statement:
 
 def _run(statement: _Statement, ids: Sequence[int] | None) -> tuple[str, list[tuple]]:
     """The database's alias and the statement's rows."""
+    if statement.sql is None:
+        return statement.alias, []
     connection = connections[statement.alias]
     params = list(statement.params)
     if statement.slot is not None:

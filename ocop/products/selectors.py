@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.apps import apps
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.policies import Capability, scope_ids_q
+from ocop.core import statements
 from ocop.core.errors import Invalid, NotFound
-from ocop.core.expressions import IdIn
-from ocop.core.listing import ValueRows
+from ocop.core.listing import Listed, ValueRows
 from ocop.core.text import fold
 from ocop.producers.models import Producer, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
@@ -20,12 +22,15 @@ from ocop.rubrics.models import ProductSet, RubricVersion
 from ocop.rubrics.selectors import version_in_force
 
 
-def products_visible_to(user) -> QuerySet[Product]:
+def _visible_q(user) -> Q:
     # The officer's units are resolved first (`unit_id IN (...)`): no join to the units table per product.
-    visible = Q(producer_id__in=member_producer_ids(user)) | scope_ids_q(
+    return Q(producer_id__in=member_producer_ids(user)) | scope_ids_q(
         user, Capability.VIEW_WORK, "producer__unit"
     )
-    return Product.objects.filter(visible).select_related(
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    return Product.objects.filter(_visible_q(user)).select_related(
         "producer", "producer__unit", "product_set", "product_set__group", "product_set__version"
     )
 
@@ -38,7 +43,12 @@ def product_get(user, product_id) -> Product:
 
 
 def products_search(user, *, q: str = "", producer_id: int | None = None) -> QuerySet[Product]:
-    products = products_visible_to(user)
+    return _searched(products_visible_to(user), q=q, producer_id=producer_id)
+
+
+def _searched(
+    products: QuerySet[Product], *, q: str = "", producer_id: int | None = None
+) -> QuerySet[Product]:
     if q:
         products = products.filter(search_text__contains=fold(q)[:100])
     if producer_id:
@@ -130,33 +140,45 @@ def products_listed(
     group: str = "",
     star: int | None = None,
     year: int | None = None,
-) -> QuerySet[Product]:
+) -> Listed:
     """The officers' product list, filtered by name, place, group, the stars of the certificate in force
     today and year of entry; its rows are read by `product_rows`."""
-    products = products_search(user, q=q)
+    return Listed.of(_products_listed, _visible_q(user), q, unit_q, group, star, year, timezone.localdate())
+
+
+def _products_listed(
+    visible: Q, q: str, unit_q: Q | None, group: str, star: int | None, year: int | None, today: date
+) -> QuerySet[Product]:
+    products = _searched(Product.objects.filter(visible), q=q)
     if unit_q:
         products = products.filter(unit_q)
     if group:
         products = products.filter(product_set__group__code=group)
     if star:
-        in_force = _in_force().filter(product=OuterRef("pk")).values("stars")[:1]
+        in_force = _in_force(today).filter(product=OuterRef("pk")).values("stars")[:1]
         products = products.annotate(stars_in_force=Subquery(in_force)).filter(stars_in_force=star)
     if year:
         products = products.filter(created_at__year=year)
     return products
 
 
-def _in_force():
-    """Certificates in force today. The certification app sits above this one: its model is looked up by
+def _in_force(today: date):
+    """Certificates in force on `today`. The certification app sits above this one: its model is looked up by
     name and asked which certificates are in force, as the producers' guarded fields do."""
-    return apps.get_model("certification", "Certificate").objects.in_force(timezone.localdate())
+    return apps.get_model("certification", "Certificate").objects.in_force(today)
 
 
 def _add_stars_in_force(rows: list) -> None:
     """Each row's `stars_in_force`: the stars of its product's certificate in force (None without; a product
     has at most one, a constraint of the certificates' table)."""
-    in_force = _in_force().filter(IdIn("product", [r.pk for r in rows])).order_by()
-    stars = dict(in_force.values_list("product_id", "stars"))
+    today = timezone.localdate()
+    read = statements.rows_of_ids(  # compiled once a day: the ids are the statement's parameter
+        (_add_stars_in_force, today),
+        lambda where: _in_force(today).filter(where).order_by().values_list("product_id", "stars"),
+        "product",
+        [r.pk for r in rows],
+    )
+    stars = dict(read)
     for row in rows:
         row.stars_in_force = stars.get(row.pk)
 

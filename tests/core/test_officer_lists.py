@@ -130,6 +130,30 @@ def test_products_filter_by_stars_in_force_and_group(cast, login, bac_ninh_shelf
     assert "Mật ong hoa vải Vân Hà" in honey_group
 
 
+def test_a_list_kept_as_statements_follows_its_reader_its_filters_and_the_data(cast, login, bac_ninh_shelf):
+    """The products list reads its count and its pages by statements kept per process for the reader's reach
+    and the filters (`listing.Listed`): kept statements, never kept rows. Another province's officer reading
+    the same list meets none of Bắc Ninh's products; what changes is on the next read."""
+
+    def names(path: str) -> list[str]:
+        return [cells[0][0] for cells in login_as.get(path).context["rows"]]
+
+    login_as = login(cast.province_officer)
+    before = names("/products/")
+    assert "Mật ong hoa vải Vân Hà" in before
+    login_as = login(cast.other_province_officer)
+    assert not set(names("/products/")) & set(before)
+
+    login_as = login(cast.province_officer)
+    make_product("Mật ong rừng Vân Hà", "HTX Mật ong Vân Hà mới", "07798", "2.2")
+    assert names("/products/") == sorted([*before, "Mật ong rừng Vân Hà"])
+    assert login_as.get("/products/").context["tools"].count == len(before) + 1
+    assert names("/products/?q=mat+ong+rung") == ["Mật ong rừng Vân Hà"]
+    assert names("/products/?q=mat+ong+rung&year=2019") == []  # a year it was not entered in
+    nothing = login_as.get("/products/?q=khong+co+san+pham+nay")
+    assert nothing.context["tools"].count == 0 and "Không có sản phẩm nào." in nothing.content.decode()
+
+
 def test_lists_keep_their_scope_whatever_the_filter(cast, login, bac_ninh_shelf, legacy_household):
     """The officer of Hà Nội asking for Bắc Ninh's records by unit meets none of them."""
     client = login(cast.other_province_officer)
@@ -169,7 +193,7 @@ RECORD_CELLS = {
         },
     ),
     "/products/": (
-        lambda user: products_listed(user),
+        lambda user: products_listed(user).build(),
         lambda p: {
             "Sản phẩm": p.name,
             "Bộ sản phẩm": f"{p.product_set.code} – {p.product_set.name}",

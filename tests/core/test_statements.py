@@ -83,6 +83,35 @@ def test_a_read_by_ids_is_compiled_once_and_reads_the_ids_it_is_given(cast):
     assert len(built) == 1
 
 
+def test_a_kept_count_counts_the_rows_of_now_up_to_its_slice(cast):
+    built = []
+
+    def build():
+        built.append(1)
+        return Producer.objects.filter(unit=cast.commune).values("pk")[:2]
+
+    assert statements.count_of(("test", "count"), build) == 0
+    for name in ("HTX Mật ong Vân Hà", "HTX Chè Tân Cương", "HTX Gạo"):
+        _pending(cast, name)
+    assert statements.count_of(("test", "count"), build) == 2  # the slice caps it
+    assert len(built) == 1
+
+
+def test_a_kept_read_that_matches_nothing_asks_nothing(cast):
+    """A filter the ORM knows matches nothing (`pk__in=[]`) compiles to no SQL: no rows, a count of 0."""
+    _pending(cast, "HTX Mật ong Vân Hà")
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            statements.rows(("test", "none"), lambda: Producer.objects.filter(pk__in=[]).values_list("pk"))
+            == []
+        )
+        assert (
+            statements.count_of(("test", "none"), lambda: Producer.objects.filter(pk__in=[]).values("pk"))
+            == 0
+        )
+    assert not queries.captured_queries
+
+
 def test_records_read_by_ids_are_the_orms_objects_in_its_order(cast):
     dossier = dossier_story(cast, until="submitted").dossier
 
