@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, scope_ids_q, scope_q
 from ocop.core import statements
 from ocop.core.errors import NotFound
-from ocop.core.listing import ValueRows
+from ocop.core.listing import Listed, ValueRows
 from ocop.core.text import fold
 from ocop.producers.models import ChangeRequestStatus, Producer, ProducerStatus, RecordChangeRequest
 from ocop.producers.policies import member_producer_ids
@@ -23,10 +23,13 @@ def producers_of(user) -> QuerySet[Producer]:
     return Producer.objects.filter(pk__in=member_producer_ids(user)).select_related("unit")
 
 
-def producers_visible_to(user) -> QuerySet[Producer]:
+def _visible_q(user) -> Q:
     # The officer's units are resolved first (`unit_id IN (...)`): no join to the units table per producer.
-    visible = Q(pk__in=member_producer_ids(user)) | scope_ids_q(user, Capability.VIEW_WORK, "unit")
-    return Producer.objects.filter(visible).select_related("unit", "unit__parent")
+    return Q(pk__in=member_producer_ids(user)) | scope_ids_q(user, Capability.VIEW_WORK, "unit")
+
+
+def producers_visible_to(user) -> QuerySet[Producer]:
+    return Producer.objects.filter(_visible_q(user)).select_related("unit", "unit__parent")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,35 @@ def producer_get(user, producer_id) -> Producer:
 
 
 def producers_search(user, *, q: str = "", status: str = "", legal_form: str = "") -> QuerySet[Producer]:
-    producers = producers_visible_to(user)
+    return _searched(producers_visible_to(user), q, status, legal_form)
+
+
+def producers_listed(
+    user,
+    *,
+    q: str = "",
+    status: str = "",
+    legal_form: str = "",
+    unit_q: Q | None = None,
+    year: int | None = None,
+) -> Listed:
+    """The officers' producer list: `producers_search`, filtered also by place and year of entry; its rows
+    are read by `producer_rows`."""
+    return Listed.of(_producers_listed, _visible_q(user), q, status, legal_form, unit_q, year)
+
+
+def _producers_listed(
+    visible: Q, q: str, status: str, legal_form: str, unit_q: Q | None, year: int | None
+) -> QuerySet[Producer]:
+    producers = _searched(Producer.objects.filter(visible), q, status, legal_form)
+    if unit_q:
+        producers = producers.filter(unit_q)
+    if year:
+        producers = producers.filter(created_at__year=year)
+    return producers
+
+
+def _searched(producers: QuerySet[Producer], q: str, status: str, legal_form: str) -> QuerySet[Producer]:
     if q:
         producers = producers.filter(search_text__contains=fold(q)[:100])
     if status:

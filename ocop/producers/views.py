@@ -29,8 +29,8 @@ from ocop.producers.selectors import (
     pending_lines,
     producer_get,
     producer_rows,
+    producers_listed,
     producers_of,
-    producers_search,
 )
 from ocop.producers.services import EDITABLE_FIELDS
 
@@ -109,16 +109,14 @@ def list_view(request):
     forms = [(code, str(label)) for code, label in LegalForm.choices]
     q = listing.text_param(query)
     year = listing.year_param(query)
-    records = producers_search(
+    records = producers_listed(
         request.user,
         q=q,
         status=listing.choice_param(query, "status", statuses),
         legal_form=listing.choice_param(query, "legal_form", forms),
+        unit_q=eras.unit_q(unit, "unit") if unit else None,
+        year=year,
     )
-    if unit:
-        records = records.filter(eras.unit_q(unit, "unit"))
-    if year:
-        records = records.filter(created_at__year=year)
     filters = [
         listing.ListFilter("q", _("Tìm (không dấu cũng được)"), q),
         eras.unit_list_filter(query, unit, scope_unit_ids(request.user, Capability.VIEW_WORK)),
