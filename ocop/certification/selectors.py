@@ -37,9 +37,10 @@ from ocop.certification.models import (
 from ocop.core.dates import add_months
 from ocop.core.errors import Invalid, NotFound
 from ocop.core.expressions import IdIn
-from ocop.core.listing import ValueRows, choice_label
+from ocop.core.listing import Listed, ValueRows, choice_label
 from ocop.evaluation.models import Conclusion, EvaluationRound, EvaluationStatus, RoundDossier
 from ocop.geo.models import AdminUnit, Era, Level
+from ocop.producers.models import ProducerMember
 
 # ---------------------------------------------------------------------------------------------------------
 # What other apps use
@@ -298,12 +299,22 @@ def _certificates_in_reach(user) -> QuerySet[Certificate]:
     """The certificates `user` sees, newest first, and nothing else: what a list pages through and counts."""
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
-    scopes = [
+    return _in_reach(*_reach_of(user))
+
+
+def _reach_of(user) -> tuple[Q, Q, int]:
+    """What a signed-in user's reach is made of, as values a kept statement is keyed by (`listing.Listed`):
+    the officer's units, the authority's units, and the user (whose memberships the statement reads)."""
+    return (
         scope_q(user, Capability.VIEW_WORK, "product__producer__unit"),
         scope_q(user, Capability.RECOGNISE, "authority__unit"),
-    ]
-    mine = Q(product__producer__in=user.producer_memberships.values("producer"))
-    return Certificate.objects.filter(scopes[0] | scopes[1] | mine).order_by("-issued_on", "-id")
+        user.pk,
+    )
+
+
+def _in_reach(officer: Q, authority: Q, user_id: int) -> QuerySet[Certificate]:
+    mine = Q(product__producer__in=ProducerMember.objects.filter(user_id=user_id).values("producer"))
+    return Certificate.objects.filter(officer | authority | mine).order_by("-issued_on", "-id")
 
 
 def certificate_get(user, certificate_id: int) -> Certificate:
@@ -561,11 +572,28 @@ def certificates_listed(
     group: str = "",
     expiring_months: int | None = None,
     today: datetime.date | None = None,
+) -> Listed:
+    """The certificates `user` (signed in) sees, filtered as the officer's list asks; "expiring soon" lists
+    the nearest end first. `number` finds a certificate by (part of) its number, case and spacing ignored.
+    Its rows are read by `certificate_rows`."""
+    filters = (number, unit_q, year, status, star, group, expiring_months, today or timezone.localdate())
+    return Listed.of(_certificates_listed, *_reach_of(user), *filters)
+
+
+def _certificates_listed(
+    officer: Q,
+    authority: Q,
+    user_id: int,
+    number: str,
+    unit_q: Q | None,
+    year: int | None,
+    status: str,
+    star: int | None,
+    group: str,
+    expiring_months: int | None,
+    today: datetime.date,
 ) -> QuerySet[Certificate]:
-    """The certificates `user` sees, filtered as the officer's list asks; "expiring soon" lists the nearest
-    end first. `number` finds a certificate by (part of) its number, case and spacing ignored."""
-    today = today or timezone.localdate()
-    certificates = _certificates_in_reach(user)  # its rows are read by `certificate_rows`
+    certificates = _in_reach(officer, authority, user_id)
     if number:
         certificates = certificates.filter(number__icontains=re.sub(r"\s+", "", number))
     if unit_q:
@@ -609,9 +637,16 @@ def decisions_listed(
     status: str = "",
     star: int | None = None,
     group: str = "",
-) -> QuerySet[RecognitionDecision]:
+) -> Listed:
     """The decisions `user` sees, filtered as the officer's list asks; its rows are read by `decision_rows`."""
-    decisions = decisions_visible_to(user)
+    reach = scope_q(user, Capability.RECOGNISE, "authority__unit")
+    return Listed.of(_decisions_listed, reach, unit_q, year, status, star, group)
+
+
+def _decisions_listed(
+    reach: Q, unit_q: Q | None, year: int | None, status: str, star: int | None, group: str
+) -> QuerySet[RecognitionDecision]:
+    decisions = RecognitionDecision.objects.filter(reach).order_by("-date", "-id")
     if unit_q:
         decisions = decisions.filter(unit_q)
     if year:

@@ -32,6 +32,6 @@ def pending_work(user) -> list[WorkItem]:
         label = _("Giấy chứng nhận trên địa bàn hết hạn trong %(months)s tháng") % {
             "months": EXPIRY_NOTICE_MONTHS
         }
-        count = capped_count(expiring)
+        count = expiring.capped()
         items.append(WorkItem("expiring", label, count.value, url, count.more, position=40))
     return items

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import Role
 from ocop.accounts.policies import Capability, covers, has_capability, scope_q
 from ocop.core.errors import NotFound
-from ocop.core.listing import ValueRows
+from ocop.core.listing import Listed, ValueRows
 from ocop.core.text import fold
 from ocop.cycle.models import Dossier, EvidenceTag
 from ocop.evaluation import dossiers as dossier_gateway
@@ -344,12 +344,17 @@ def results_listed(
     status: str = "",
     star: int | None = None,
     group: str = "",
-) -> QuerySet[RoundDossier]:
+) -> Listed:
     """Dossiers of the rounds an officer runs, filtered as the officer's list asks (the stars are the
     recognised ones once decided, else those the score reaches); its rows are read by `result_rows`."""
-    rows = RoundDossier.objects.filter(scope_q(user, Capability.RUN_EVALUATION, "round__unit")).order_by(
-        "-round__year", "-round__held_on", "round_id", "id"
-    )
+    reach = scope_q(user, Capability.RUN_EVALUATION, "round__unit")
+    return Listed.of(_results_listed, reach, unit_q, year, status, star, group)
+
+
+def _results_listed(
+    reach: Q, unit_q: Q | None, year: int | None, status: str, star: int | None, group: str
+) -> QuerySet[RoundDossier]:
+    rows = RoundDossier.objects.filter(reach).order_by("-round__year", "-round__held_on", "round_id", "id")
     if unit_q:
         rows = rows.filter(unit_q)
     if year:
