@@ -112,6 +112,11 @@ class CappedCount:
     value: int  # at most COUNT_CAP
     more: bool  # there are more than COUNT_CAP
 
+    @classmethod
+    def of(cls, found: int) -> CappedCount:
+        """From a count of at most COUNT_CAP + 1 rows."""
+        return cls(min(found, COUNT_CAP), found > COUNT_CAP)
+
     @property
     def text(self) -> str:
         if self.more:
@@ -121,8 +126,7 @@ class CappedCount:
 
 def capped_count(queryset: QuerySet) -> CappedCount:
     """Count at most COUNT_CAP + 1 rows (one query, `LIMIT` inside): the cost follows the cap, not the list."""
-    found = queryset.order_by()[: COUNT_CAP + 1].count()
-    return CappedCount(min(found, COUNT_CAP), found > COUNT_CAP)
+    return CappedCount.of(queryset.order_by()[: COUNT_CAP + 1].count())
 
 
 @dataclass(frozen=True)
@@ -146,8 +150,9 @@ class Listed:
         return self.build().values_list("pk", flat=True)
 
     def capped(self) -> CappedCount:
-        found = statements.count_of(self.key, lambda: self.build().order_by().values("pk")[: COUNT_CAP + 1])
-        return CappedCount(min(found, COUNT_CAP), found > COUNT_CAP)
+        return CappedCount.of(
+            statements.count_of(self.key, lambda: self.build().order_by().values("pk")[: COUNT_CAP + 1])
+        )
 
     def __getitem__(self, page: slice) -> list[int]:  # a page's ids, as the paginator slices them
         start, stop = page.start or 0, page.stop
@@ -164,7 +169,7 @@ class CappedPaginator(Paginator):
         records = self.object_list
         if isinstance(records, Listed):
             return records.capped()
-        assert isinstance(records, QuerySet)  # a capped count is a query's: lists page through querysets
+        assert isinstance(records, QuerySet)  # the dossier queue pages through its queryset
         return capped_count(records)
 
     @cached_property
@@ -223,7 +228,7 @@ def list_response(
     request,
     template: str,
     *,
-    records: QuerySet | Listed,
+    records: Listed,
     rows: ValueRows,
     columns: Sequence[Column],
     filters: list[ListFilter],
@@ -232,24 +237,19 @@ def list_response(
 ):
     """The page of a filtered list, or (`?format=csv|xlsx`) the file of every record it lists, with the
     same columns: what the officer downloads is exactly what the list shows, all pages of it. `records`
-    (filtered, ordered; a queryset or a `Listed`) gives the ids and the count; `rows` reads the page's, or the
-    file's, rows by id."""
+    (filtered, ordered) gives the ids and the count; `rows` reads the page's, or the file's, rows by id."""
     names = [f.name for f in filters]
     fmt = export_format(request.GET)
     if fmt:
-        every = records.ids() if isinstance(records, Listed) else records.values_list("pk", flat=True)
         return table_download(
             fmt,
             columns,
-            rows.of_all(every.iterator(chunk_size=PREPARED_BATCH)),
+            rows.of_all(records.ids().iterator(chunk_size=PREPARED_BATCH)),
             filename=filename,
             sheet_title=filename,
         )
-    paginator = CappedPaginator(
-        # A `Listed` is sliced like a sequence; its length is the capped count, which the paginator asks of it.
-        records if isinstance(records, Listed) else records.values_list("pk", flat=True),  # type: ignore[arg-type]
-        PAGE_SIZE,
-    )
+    # A `Listed` is sliced like a sequence; its length is the capped count, which the paginator asks of it.
+    paginator = CappedPaginator(records, PAGE_SIZE)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))
     cells = page_rows(columns, rows(list(page)))
     tools = ListTools(
