@@ -637,16 +637,26 @@ def decisions_listed(
     status: str = "",
     star: int | None = None,
     group: str = "",
+    not_made_by: int | None = None,
 ) -> Listed:
-    """The decisions `user` sees, filtered as the officer's list asks; its rows are read by `decision_rows`."""
+    """The decisions `user` sees, filtered as the officer's list asks; its rows are read by `decision_rows`.
+    `not_made_by`: a user's id, whose own decisions are left out (what waits for their approval)."""
     reach = scope_q(user, Capability.RECOGNISE, "authority__unit")
-    return Listed.of(_decisions_listed, reach, unit_q, year, status, star, group)
+    return Listed.of(_decisions_listed, reach, unit_q, year, status, star, group, not_made_by)
 
 
 def _decisions_listed(
-    reach: Q, unit_q: Q | None, year: int | None, status: str, star: int | None, group: str
+    reach: Q,
+    unit_q: Q | None,
+    year: int | None,
+    status: str,
+    star: int | None,
+    group: str,
+    not_made_by: int | None,
 ) -> QuerySet[RecognitionDecision]:
     decisions = RecognitionDecision.objects.filter(reach).order_by("-date", "-id")
+    if not_made_by is not None:
+        decisions = decisions.exclude(created_by_id=not_made_by)
     if unit_q:
         decisions = decisions.filter(unit_q)
     if year:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, has_capability
 from ocop.certification import selectors
 from ocop.certification.models import DecisionStatus
-from ocop.core.listing import capped_count
 from ocop.core.work_queue import WorkItem
 
 EXPIRY_NOTICE_MONTHS = 6  # "certificates expiring in my area": the window
@@ -18,11 +17,9 @@ EXPIRY_NOTICE_MONTHS = 6  # "certificates expiring in my area": the issue's wind
 def pending_work(user) -> list[WorkItem]:
     items = []
     if has_capability(user, Capability.RECOGNISE):
-        drafts = (
-            selectors.decisions_visible_to(user).filter(status=DecisionStatus.DRAFT).exclude(created_by=user)
-        )
+        drafts = selectors.decisions_listed(user, status=DecisionStatus.DRAFT, not_made_by=user.pk)
         url = reverse("certification:decisions") + f"?status={DecisionStatus.DRAFT}"
-        count = capped_count(drafts)
+        count = drafts.capped()
         items.append(
             WorkItem("decisions", _("Quyết định chờ tôi duyệt"), count.value, url, count.more, position=30)
         )

@@ -167,10 +167,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def capped(self) -> CappedCount:
         records = self.object_list
-        if isinstance(records, Listed):
-            return records.capped()
-        assert isinstance(records, QuerySet)  # the dossier queue pages through its queryset
-        return capped_count(records)
+        assert isinstance(records, Listed)  # every paged list reads through its kept statements
+        return records.capped()
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]

@@ -9,12 +9,14 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ocop.accounts.api_auth import api_user, require_api_user, signed_in
 from ocop.accounts.idempotency import idempotent
+from ocop.core.listing import Listed
 from ocop.core.paging import PageQuery, check_page, page_of
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
@@ -31,7 +33,7 @@ from ocop.cycle.selectors import (
     document_get,
     dossier_facts,
     dossier_get,
-    dossier_queue_for,
+    dossier_queue_listed,
     dossiers_visible_to,
     filtered,
     transitions_of,
@@ -171,25 +173,26 @@ def list_dossiers(request, filters: Query[DossierListQuery]):
     check_page(filters)
     labels = cache(level_label)  # this request's memo: one language, one set of loaded versions
     today = timezone.localdate()
+    ids: Listed | QuerySet
     if filters.queue:
-        dossiers = dossier_queue_for(
+        ids = dossier_queue_listed(
             user,
             QueueFilters(
                 status=filters.status, year=filters.year, group=filters.group, overdue=filters.overdue
             ),
         )
+        count = ids.capped()
     else:
-        dossiers = filtered(
+        ids = filtered(
             dossiers_visible_to(user, related=False),
             status=filters.status,
             year=filters.year,
             group=filters.group,
-        )
+        ).values_list("pk", flat=True)
+        count = capped_count(ids)
     # Ids first (an index range), then the page's dossiers by id as plain facts: work follows the page.
     # Capped: `count` stops at COUNT_CAP and `count_capped` says there are more (a national list counted to
-    # the end cost more than its page).
-    ids = dossiers.values_list("pk", flat=True)
-    count = capped_count(ids)
+    # the end cost more than its page). The queue's count and ids are statements kept per reach and filters.
     return page_of(
         ids,
         filters,

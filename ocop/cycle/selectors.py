@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ocop.accounts.policies import Capability, active_roles, scope_ids_q
 from ocop.core import statements
 from ocop.core.errors import NotFound
-from ocop.core.listing import COUNT_CAP, CappedCount, capped_count  # noqa: F401  (the queue's names)
+from ocop.core.listing import COUNT_CAP, CappedCount, Listed, capped_count  # noqa: F401  (the queue's names)
 from ocop.cycle.models import BusinessPlan, Document, Dossier, Notification, ProductIdea
 from ocop.cycle.readers import readable_q
 from ocop.cycle.workflow import PRODUCER, routing, workflow
@@ -228,20 +228,46 @@ def filtered(dossiers: QuerySet[Dossier], *, status: str = "", year: int | None 
 
 def dossier_queue_for(user, filters: QueueFilters) -> QuerySet[Dossier]:
     """An officer's work queue: dossiers of their units, filtered. Scoped first, then filtered."""
-    dossiers = Dossier.objects.filter(scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"))
-    flow = workflow(Dossier.WORKFLOW)
-    if filters.waiting and not filters.status:
-        # A record an officer holds was submitted (only the producer holds a draft): the index says it all.
-        dossiers = dossiers.filter(waiting_on_q(user))
-    else:
-        dossiers = dossiers.filter(submitted_at__isnull=False)
-    dossiers = filtered(dossiers, status=filters.status, year=filters.year, group=filters.group)
-    if filters.unit is not None:
-        dossiers = dossiers.filter(eras.unit_q(filters.unit, "unit"))
-    if filters.overdue:  # late on the officers' side; a producer late in answering is not the queue's
-        dossiers = dossiers.filter(due_on__lt=timezone.localdate()).exclude(
-            status__in=flow.codes_held_by(PRODUCER)
-        )
+    return dossier_queue_listed(user, filters).build()
+
+
+def dossier_queue_listed(user, filters: QueueFilters) -> Listed:
+    """The queue as the page, the API and the home page's count read it: count and page ids by statements kept
+    per reach and filters (`listing.Listed`). Its key holds what the SQL follows from: the officer's units, the
+    levels they act for, the unit filter as a condition, the filters, and the day when "overdue" reads it."""
+    unit_q = eras.unit_q(filters.unit, "unit") if filters.unit is not None else None
+    return Listed.of(
+        _dossier_queue,
+        scope_ids_q(user, Capability.CHECK_DOSSIERS, "unit"),
+        waiting_on_q(user) if filters.waiting and not filters.status else None,
+        unit_q,
+        filters.status,
+        filters.year,
+        filters.group,
+        timezone.localdate() if filters.overdue else None,
+    )
+
+
+def _dossier_queue(
+    scope: Q,
+    waiting: Q | None,
+    unit_q: Q | None,
+    status: str,
+    year: int | None,
+    group: str,
+    late_on: date | None,
+) -> QuerySet[Dossier]:
+    dossiers = Dossier.objects.filter(scope)
+    # A record an officer holds was submitted (only the producer holds a draft): the index says it all.
+    dossiers = (
+        dossiers.filter(waiting) if waiting is not None else dossiers.filter(submitted_at__isnull=False)
+    )
+    dossiers = filtered(dossiers, status=status, year=year, group=group)
+    if unit_q is not None:
+        dossiers = dossiers.filter(unit_q)
+    if late_on is not None:  # late on the officers' side; a producer late in answering is not the queue's
+        held_by_producer = workflow(Dossier.WORKFLOW).codes_held_by(PRODUCER)
+        dossiers = dossiers.filter(due_on__lt=late_on).exclude(status__in=held_by_producer)
     # The queue itself reads dossiers only (an index range, the page's ids); the rows a page shows are read
     # by id afterwards (`queue_rows`): with six joins in the queue's query the planners started from the
     # producers or the units and read every dossier.

@@ -122,18 +122,18 @@ def queue_view(request):
     filters = selectors.QueueFilters(
         status=status, year=year, group=group, overdue=overdue, waiting=not show_all, unit=unit
     )
-    queue = selectors.dossier_queue_for(request.user, filters)
+    queue = selectors.dossier_queue_listed(request.user, filters)
     fmt = listing.export_format(request.GET)
     if fmt:  # every dossier the filters keep, in the columns the page shows
         return table_download(
             fmt,
             _queue_columns(flow),
-            selectors.with_row_related(queue).iterator(chunk_size=2000),
+            selectors.with_row_related(queue.build()).iterator(chunk_size=2000),
             filename="ho-so-ocop",
             sheet_title="ho-so-ocop",
         )
     # The queue reads ids (an index range), then the page's 50 rows by id: queries and work follow the page.
-    paginator = CappedPaginator(queue.values_list("pk", flat=True), 50)
+    paginator = CappedPaginator(queue, 50)
     page = paginator.get_page(request.GET.get("page"))
     dossiers = selectors.queue_rows(list(page))
     places = place_names({dossier.unit_id for dossier in dossiers})

@@ -14,7 +14,7 @@ def pending_work(user) -> list[WorkItem]:
     """The dossiers of the officer's units waiting on a level they act for (the queue's default view)."""
     if not has_capability(user, Capability.CHECK_DOSSIERS):
         return []
-    count = selectors.capped_count(selectors.dossier_queue_for(user, selectors.QueueFilters()))
+    count = selectors.dossier_queue_listed(user, selectors.QueueFilters()).capped()
     return [
         WorkItem("dossiers", _("Hồ sơ chờ tôi xử lý"), count.value, reverse("cycle:queue"), count.more, 10)
     ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.policies import Capability, covers, has_capability, scope_q
+from ocop.core import statements
 from ocop.core.errors import NotFound
 from ocop.core.listing import Listed, ValueRows
 from ocop.core.text import fold
@@ -387,19 +388,36 @@ result_rows = ValueRows(
 )
 
 
-def sheets_to_score(user) -> QuerySet[Assignment]:
+def sheets_to_score(user) -> Listed:
     """The council member's assignments still waiting for their sheet: the round is scoring, the dossier is
-    under evaluation, and the member has not submitted a sheet on it."""
-    if not getattr(user, "is_authenticated", False):
-        return Assignment.objects.none()
+    under evaluation, and the member has not submitted a sheet on it. Counted on every home page: a statement
+    kept per member (`listing.Listed`)."""
+    return Listed.of(_sheets_to_score, user.pk)
+
+
+def sits_on_a_council(user) -> bool:
+    """Has the user ever been assigned a dossier to score (one kept statement per user)."""
+    return bool(
+        statements.rows(
+            (sits_on_a_council, user.pk),
+            lambda: Assignment.objects.filter(member__user_id=user.pk).values_list("pk")[:1],
+        )
+    )
+
+
+def _sheets_to_score(user_id: int) -> QuerySet[Assignment]:
     submitted = ScoreSheet.objects.filter(
         round_dossier=OuterRef("round_dossier"), member=OuterRef("member"), status=SheetStatus.SUBMITTED
     )
-    return Assignment.objects.filter(
-        member__user=user,
-        round_dossier__round__status=RoundStatus.SCORING,
-        round_dossier__status=EvaluationStatus.UNDER_EVALUATION,
-    ).exclude(Exists(submitted))
+    return (
+        Assignment.objects.filter(
+            member__user_id=user_id,
+            round_dossier__round__status=RoundStatus.SCORING,
+            round_dossier__status=EvaluationStatus.UNDER_EVALUATION,
+        )
+        .exclude(Exists(submitted))
+        .order_by("pk")
+    )
 
 
 # Self-assessment, evidence and the help team's pre-check (issue 18) ---------------------------------------

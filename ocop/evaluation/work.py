@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ocop.core.listing import capped_count
 from ocop.core.work_queue import WorkItem
 from ocop.evaluation import selectors
 
@@ -13,10 +12,9 @@ from ocop.evaluation import selectors
 def pending_work(user) -> list[WorkItem]:
     """Dossiers assigned to the council member whose sheet is not submitted yet, in rounds that are scoring.
     Shown only to people who sit on a council."""
-    assignments = selectors.assignments_of(user)
-    if not assignments.exists():
+    if not selectors.sits_on_a_council(user):
         return []
-    count = capped_count(selectors.sheets_to_score(user))
+    count = selectors.sheets_to_score(user).capped()
     return [
         WorkItem("sheets", _("Phiếu tôi cần chấm"), count.value, reverse("evaluation:home"), count.more, 20)
     ]

@@ -5,6 +5,7 @@ length, and its count stops at "hơn 1.000"."""
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 
 import pytest
 from cycle_support import THIS_YEAR, dossier_story, fill_required, honey, honey_cooperative
@@ -12,6 +13,7 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.accounts.models import RoleKind
 from ocop.accounts.services import role_grant
@@ -234,6 +236,35 @@ def test_the_queue_api_costs_the_same_queries_for_one_or_sixty_dossiers(client, 
         answer = client.get("/api/v1/dossiers", query, **token).json()
     assert (answer["count"], len(answer["items"]), answer["count_capped"]) == (61, 50, False)
     assert len(many) == len(one), [q["sql"][:200] for q in many.captured_queries][-3:]
+
+
+def test_the_queue_kept_as_statements_follows_each_officer_and_each_step(client, cast, api_token):
+    """The queue's count and page ids are statements kept per process for the officer's units, the levels
+    they act for and the filters (`listing.Listed`), never rows: in one process, each officer reads their own
+    queue on the page, the API and the home page's count, and a step moves the dossier on at once."""
+    story = dossier_story(cast, until="submitted")
+    dossier = story.dossier
+
+    def queue(user, **query) -> tuple[list[int], list[int], int]:
+        client.force_login(user)
+        page = client.get(reverse("cycle:queue"), query).context["page"]
+        answer = client.get("/api/v1/dossiers", {"queue": "1", **query}, **api_token(user)).json()
+        home = client.get("/").context["work_items"]
+        waiting = next(item.count for item in home if item.key == "dossiers")
+        return list(page.object_list), [item["id"] for item in answer["items"]], waiting
+
+    assert queue(cast.commune_officer) == ([dossier.pk], [dossier.pk], 1)
+    assert queue(cast.province_officer) == ([], [], 0)  # not the province's turn yet
+    assert queue(cast.commune_officer, overdue="1")[:2] == ([], [])  # due in ten days
+
+    Dossier.objects.filter(pk=dossier.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    assert queue(cast.commune_officer, overdue="1")[:2] == ([dossier.pk], [dossier.pk])
+
+    services.dossier_check(actor=cast.commune_officer, dossier=story.refresh())
+    services.dossier_forward(actor=cast.commune_officer, dossier=story.refresh())
+    assert queue(cast.commune_officer) == ([], [], 0)
+    assert queue(cast.province_officer) == ([dossier.pk], [dossier.pk], 1)
+    assert queue(cast.other_province_officer) == ([], [], 0)  # Hà Nội's officer, same queries, other units
 
 
 def test_a_long_queue_counts_to_a_thousand_and_says_more(client, cast):
