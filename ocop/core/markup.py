@@ -1,18 +1,26 @@
 """Markup that lists repeat dozens of times a page, written in one pass instead of by template loops.
 
 Fifty rows of eight cells, or a filter of a hundred-odd units, drawn by template tags cost more than a list's
-SQL (docs/cycle.md, issue 19). Every value goes through `html.escape` (quotes included), so what anyone typed
-is shown as text.
+SQL (docs/cycle.md, issue 19). Every value goes through `escape` (html.escape's, quotes included), so what
+anyone typed is shown as text.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
-from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
 EMPTY_CELL = "—"
+
+
+def escape(text: str) -> str:
+    """`html.escape(text)`, quotes included. Most names and places hold none of the five characters it
+    replaces: looking for them first costs half its five replacements, and a list page escapes 800 values."""
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text)
+    return text
 
 
 def options(choices: Iterable[tuple[str, str]], chosen: str) -> SafeString:

@@ -2,16 +2,16 @@
 
 The result cards, the facet lists and the map's provinces repeat twenty to a hundred-odd times a page: they are
 written in one pass here, as `core.markup` writes the officer lists, instead of by template includes and loops
-(those cost a search page more than its SQL, issue 19). Every value goes through `html.escape`, quotes included.
+(those cost a search page more than its SQL, issue 19). Every value goes through `markup.escape` (`html.escape`,
+quotes included).
 """
-
-from html import escape
 
 from django import template
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ocop.core.markup import escape
 from ocop.core.paths import path_for_text_key
 
 register = template.Library()
