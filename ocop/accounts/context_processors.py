@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+import functools
 
-from ocop.accounts.policies import Capability, active_roles, has_capability
+from django.utils.translation import get_language, gettext
+
+from ocop.accounts.policies import ROLE_CAPABILITIES, Capability, active_roles
 from ocop.core import markup
 from ocop.core.paths import path_of
 
@@ -46,27 +48,37 @@ NAVIGATION: list[tuple[Capability | str | None, str, str]] = [
 ]
 
 
-def _allowed(user, capability) -> bool:
+def _allowed(kinds: frozenset[str] | None, capability) -> bool:
     if capability == PUBLIC:
         return True
-    if user is None or not user.is_authenticated:
+    if kinds is None:  # a visitor
         return False
-    return capability is None or has_capability(user, capability)
+    return capability is None or any(capability in ROLE_CAPABILITIES.get(kind, ()) for kind in kinds)
 
 
-def navigation(request):
-    user = getattr(request, "user", None)
+@functools.cache
+def _items(kinds: frozenset[str] | None, language: str) -> tuple[tuple[str, str], ...]:
+    """The sections (path, label) for the holder of roles of these kinds (None: a visitor), in a language:
+    the same for everyone with the same kinds of roles, so drawn once per process for them."""
     items, seen = [], set()
     for capability, url_name, label in NAVIGATION:
-        if not _allowed(user, capability):
+        if not _allowed(kinds, capability):
             continue
         url = path_of(url_name)
         if url not in seen:
             seen.add(url)
             items.append((url, gettext(label)))
+    return tuple(items)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    roles = active_roles(user) if signed_in else []
+    kinds = frozenset(role.kind for role in roles) if signed_in else None
+    items = _items(kinds, get_language())
     return {
         "nav_items": items,
         "nav_links": markup.nav_links(items, request.path),  # drawn in one pass, on every page
-        "my_roles": active_roles(user) if signed_in else [],
+        "my_roles": roles,
     }
