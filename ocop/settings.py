@@ -225,9 +225,9 @@ CACHES = {
     )
 }
 # With a shared cache, sessions are read from it and written through to the database, so any web process
-# serves any request and a cache restart logs nobody out. Without one, sessions live in the database.
-if _cache_url:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# serves any request and a cache restart logs nobody out. Without one, sessions live in the database, read by
+# a plain statement (ocop.accounts.sessions).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if _cache_url else "ocop.accounts.sessions"
 # Rate limits must be shared by every web process (ocop.core.ratelimit): Redis when configured, otherwise a
 # counter table in the database; the in-process cache above would give each worker a budget of its own.
 RATE_LIMIT_STORE = "cache" if _cache_url else "database"

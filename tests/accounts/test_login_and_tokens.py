@@ -4,9 +4,13 @@ for staff and an absolute lifetime for everyone."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import override_settings
+from django.utils import timezone
 
 from ocop.accounts.models import User
 from ocop.audit.models import AuditEvent
@@ -21,6 +25,21 @@ def test_login_page_signs_in_and_logout_signs_out(cast, client):
     assert response.status_code == 302
     assert "Lê Văn Xã" in client.get("/").content.decode()
     client.post("/accounts/logout/")
+    assert "Lê Văn Xã" not in client.get("/").content.decode()
+
+
+def test_a_session_past_its_expiry_or_unknown_signs_nobody_in(cast, client):
+    """Sessions are read by a plain statement (accounts.sessions): the row of this key, while it has not expired."""
+    client.post("/accounts/login/", {"username": "commune", "password": PASSWORD, "next": "/"})
+    assert "Lê Văn Xã" in client.get("/").content.decode()
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert "Lê Văn Xã" not in client.get("/").content.decode()
+    assert client.get("/accounts/audit/").status_code == 302
+
+    client.post("/accounts/login/", {"username": "commune", "password": PASSWORD, "next": "/"})
+    assert "Lê Văn Xã" in client.get("/").content.decode()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "k" * 32  # a key no session has
     assert "Lê Văn Xã" not in client.get("/").content.decode()
 
 
