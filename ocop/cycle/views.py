@@ -21,7 +21,7 @@ from ocop.core.errors import DomainError
 from ocop.core.exports import Column, table_download
 from ocop.core.listing import CappedPaginator
 from ocop.core.markup import escape
-from ocop.core.paths import path_for_keys
+from ocop.core.paths import path_of
 from ocop.core.refusals import refusal, shows_refusals
 from ocop.core.storage import download_response
 from ocop.core.uploads import refused_upload
@@ -139,7 +139,6 @@ def queue_view(request):
     today = timezone.localdate()
     labels = dict(flow.choices)
     pick = _("Chọn")
-    dossier_path = path_for_keys("cycle:dossier")
     rows, any_forward = [], False
     for dossier in dossiers:
         may_forward = may(request.user, dossier, "forward")
@@ -147,7 +146,7 @@ def queue_view(request):
         rows.append(
             _queue_row(
                 dossier,
-                url=dossier_path(dossier.pk),
+                url=path_of("cycle:dossier", dossier.pk),
                 status_label=labels.get(dossier.status, dossier.status),
                 deadline=selectors.deadline_of(dossier, today),
                 may_forward=may_forward,
