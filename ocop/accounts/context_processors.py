@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from django.urls import get_script_prefix
 from django.utils.translation import get_language, gettext
 
 from ocop.accounts.policies import ROLE_CAPABILITIES, Capability, active_roles
@@ -57,9 +58,10 @@ def _allowed(kinds: frozenset[str] | None, capability) -> bool:
 
 
 @functools.cache
-def _items(kinds: frozenset[str] | None, language: str) -> tuple[tuple[str, str], ...]:
-    """The sections (path, label) for the holder of roles of these kinds (None: a visitor), in a language:
-    the same for everyone with the same kinds of roles, so drawn once per process for them."""
+def _items(kinds: frozenset[str] | None, language: str, prefix: str) -> tuple[tuple[str, str], ...]:
+    """The sections (path, label) for the holder of roles of these kinds (None: a visitor), in a language,
+    under the site's path `prefix`: the same for everyone with the same kinds of roles, so drawn once per
+    process for them."""
     items, seen = [], set()
     for capability, url_name, label in NAVIGATION:
         if not _allowed(kinds, capability):
@@ -76,7 +78,7 @@ def navigation(request):
     signed_in = user is not None and user.is_authenticated
     roles = active_roles(user) if signed_in else []
     kinds = frozenset(role.kind for role in roles) if signed_in else None
-    items = _items(kinds, get_language())
+    items = _items(kinds, get_language(), get_script_prefix())
     return {
         "nav_items": items,
         "nav_links": markup.nav_links(items, request.path),  # drawn in one pass, on every page
