@@ -7,7 +7,7 @@ import functools
 from django.urls import get_script_prefix
 from django.utils.translation import get_language, gettext
 
-from ocop.accounts.policies import ROLE_CAPABILITIES, Capability, active_roles
+from ocop.accounts.policies import Capability, active_roles, grants
 from ocop.core import markup
 from ocop.core.paths import path_of
 
@@ -54,7 +54,7 @@ def _allowed(kinds: frozenset[str] | None, capability) -> bool:
         return True
     if kinds is None:  # a visitor
         return False
-    return capability is None or any(capability in ROLE_CAPABILITIES.get(kind, ()) for kind in kinds)
+    return capability is None or any(grants(kind, capability) for kind in kinds)
 
 
 @functools.cache

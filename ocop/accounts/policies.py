@@ -122,8 +122,13 @@ def _scope_filter(scope: AdminUnit, field: str) -> Q:
     return Q(pk__in=[])
 
 
+def grants(kind: str, capability: Capability) -> bool:
+    """Does a role of this kind carry `capability` (ROLE_CAPABILITIES)?"""
+    return capability in ROLE_CAPABILITIES.get(kind, ())
+
+
 def roles_with(user, capability: Capability) -> list[Role]:
-    return [role for role in active_roles(user) if capability in ROLE_CAPABILITIES.get(role.kind, ())]
+    return [role for role in active_roles(user) if grants(role.kind, capability)]
 
 
 def has_capability(user, capability: Capability) -> bool:

@@ -164,11 +164,14 @@ class CappedPaginator(Paginator):
     """Pages over at most COUNT_CAP records: counting a national list to the end costs more than the page;
     beyond that the officer narrows the filters (the page says "hơn 1.000")."""
 
+    def __init__(self, records: Listed, per_page: int):
+        # A `Listed` is sliced like a sequence; the paginator's count is its capped count.
+        super().__init__(records, per_page)  # type: ignore[arg-type]
+        self.records = records
+
     @cached_property
     def capped(self) -> CappedCount:
-        records = self.object_list
-        assert isinstance(records, Listed)  # every paged list reads through its kept statements
-        return records.capped()
+        return self.records.capped()
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
@@ -246,8 +249,7 @@ def list_response(
             filename=filename,
             sheet_title=filename,
         )
-    # A `Listed` is sliced like a sequence; its length is the capped count, which the paginator asks of it.
-    paginator = CappedPaginator(records, PAGE_SIZE)  # type: ignore[arg-type]
+    paginator = CappedPaginator(records, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     cells = page_rows(columns, rows(list(page)))
     tools = ListTools(

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.accounts.policies import ROLE_CAPABILITIES, Capability, active_roles, can, covers
+from ocop.accounts.policies import Capability, active_roles, can, covers, grants
 from ocop.core.errors import Conflict, Forbidden
 from ocop.cycle.guards import GUARDS, Refusal
 from ocop.cycle.routes import Route, level_label, route_on
@@ -34,9 +34,7 @@ def officer_acts_at(user, level: str | None, unit) -> bool:
         return False
     kinds = routing().acting_roles.get(level, ())
     return any(
-        role.kind in kinds
-        and Capability.CHECK_DOSSIERS in ROLE_CAPABILITIES.get(role.kind, ())
-        and covers(role.unit, unit)
+        role.kind in kinds and grants(role.kind, Capability.CHECK_DOSSIERS) and covers(role.unit, unit)
         for role in active_roles(user)
     )
 
